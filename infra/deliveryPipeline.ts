@@ -1,0 +1,76 @@
+import * as github from "@pulumi/github";
+import * as pulumi from "@pulumi/pulumi";
+import type { SecretKey } from "../src/config";
+import type { PipelineSpec, SecretRef } from "../src/pipeline";
+import { DeploymentEnvironment } from "./deploymentEnvironment";
+import { RepositoryGovernance } from "./repositoryGovernance";
+
+export interface DeliveryPipelineArgs {
+  readonly spec: PipelineSpec;
+  /** Every secret the spec references, read with `requireSecret` by the entrypoint. */
+  readonly secrets: Readonly<Partial<Record<SecretKey, pulumi.Output<string>>>>;
+  /** Token for the GitHub provider; without it the provider reads GITHUB_TOKEN. */
+  readonly githubToken?: pulumi.Output<string>;
+}
+
+/** The whole pipeline one stack owns. */
+export class DeliveryPipeline extends pulumi.ComponentResource {
+  public readonly environmentName: pulumi.Output<string>;
+  public readonly environmentUrl: string;
+
+  constructor(name: string, args: DeliveryPipelineArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("delivery:index:DeliveryPipeline", name, {}, opts);
+    const spec = args.spec;
+
+    const provider = new github.Provider(
+      `${name}-github`,
+      {
+        owner: spec.repository.owner,
+        ...(args.githubToken === undefined ? {} : { token: args.githubToken }),
+        // GitHub rejects concurrent writes to one repository (409s on contents, secondary rate limits):
+        // one request at a time, with a pause between writes.
+        parallelRequests: false,
+        writeDelayMs: 1000,
+        maxRetries: 3,
+        retryableErrors: [500, 502, 503, 504],
+      },
+      { parent: this },
+    );
+    const childOpts = { parent: this, providers: [provider] };
+
+    const withValue = (ref: SecretRef): { ref: SecretRef; value: pulumi.Output<string> } => {
+      const value = args.secrets[ref.configKey];
+      if (value === undefined) throw new Error(`secret ${ref.configKey} was not read by the entrypoint`);
+      return { ref, value };
+    };
+
+    const environment = new DeploymentEnvironment(
+      `${name}-${spec.environment.name}`,
+      {
+        repository: spec.repository.name,
+        environment: spec.environment,
+        secrets: spec.secrets.filter((s) => s.scope === "environment").map(withValue),
+        variables: spec.variables.filter((v) => v.scope === "environment"),
+      },
+      childOpts,
+    );
+    this.environmentName = environment.environmentName;
+    this.environmentUrl = environment.url;
+
+    if (spec.governsRepository && spec.actionsPermissions !== undefined) {
+      new RepositoryGovernance(
+        `${name}-repository`,
+        {
+          repository: spec.repository.name,
+          rulesets: spec.rulesets,
+          actionsPermissions: spec.actionsPermissions,
+          secrets: spec.secrets.filter((s) => s.scope === "repository").map(withValue),
+          variables: spec.variables.filter((v) => v.scope === "repository"),
+        },
+        childOpts,
+      );
+    }
+
+    this.registerOutputs({ environmentName: this.environmentName, environmentUrl: this.environmentUrl });
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The one table of every secret and variable the pipeline handles: its name in
+ * GitHub, its scope, where its value comes from and who consumes it. The spec,
+ * the program, the plan, the README and the leak test all read this table.
+ */
+import type { ConfigKey } from "./keys";
+
+/** Secret config keys: set with `pulumi config set --secret`, never committed. */
+export const secretKeys = [
+  "railwayToken",
+  "anthropicApiKey",
+  "openaiApiKey",
+  "pulumiConfigPassphrase",
+  "pulumiAccessToken",
+  "awsAccessKeyId",
+  "awsSecretAccessKey",
+  "deliveryAppPrivateKey",
+  "dockerhubToken",
+  "codecovToken",
+  "slackWebhookUrl",
+  "githubToken",
+] as const;
+export type SecretKey = (typeof secretKeys)[number];
+
+export type Scope = "repository" | "environment";
+
+/** When a secret config key must be set in a stack. */
+export type Requirement =
+  | "always"
+  | "optional"
+  /** only when the state backend is Pulumi Cloud (an https URL) */
+  | "pulumi-cloud-backend"
+  /** only when the state backend is an S3 bucket */
+  | "s3-backend";
+
+export interface SecretDefinition {
+  readonly key: SecretKey;
+  readonly requirement: Requirement;
+  /** What the value is, for the README and the plan. */
+  readonly description: string;
+  /** The program itself uses the value (not only publishes it to GitHub). */
+  readonly usedByProgram: boolean;
+}
+
+export const secretDefinitions: readonly SecretDefinition[] = [
+  { key: "railwayToken", requirement: "always", usedByProgram: true, description: "Railway token for this stack's environment (account or workspace token; see README for scopes)." },
+  { key: "anthropicApiKey", requirement: "always", usedByProgram: true, description: "Anthropic API key of this environment's app." },
+  { key: "openaiApiKey", requirement: "always", usedByProgram: true, description: "OpenAI API key of this environment's app." },
+  { key: "pulumiConfigPassphrase", requirement: "always", usedByProgram: false, description: "The passphrase of this stack's secrets provider, for workflows that run pulumi." },
+  { key: "pulumiAccessToken", requirement: "pulumi-cloud-backend", usedByProgram: false, description: "Pulumi Cloud access token for workflows (only with an https state backend)." },
+  { key: "awsAccessKeyId", requirement: "s3-backend", usedByProgram: false, description: "Access key id of the S3 state bucket (only with an s3:// state backend)." },
+  { key: "awsSecretAccessKey", requirement: "s3-backend", usedByProgram: false, description: "Secret access key of the S3 state bucket (only with an s3:// state backend)." },
+  { key: "deliveryAppPrivateKey", requirement: "always", usedByProgram: false, description: "PEM private key of the delivery GitHub App (deliveryAppId)." },
+  { key: "dockerhubToken", requirement: "always", usedByProgram: true, description: "Docker Hub access token (Read & Write) of dockerhubUsername." },
+  { key: "codecovToken", requirement: "optional", usedByProgram: false, description: "Codecov upload token; without it the upload step is off." },
+  { key: "slackWebhookUrl", requirement: "optional", usedByProgram: false, description: "Slack incoming webhook; without it notifications are off." },
+  { key: "githubToken", requirement: "optional", usedByProgram: true, description: "Token the program's GitHub provider uses; without it the provider reads GITHUB_TOKEN from the environment." },
+];
+
+/** Where a GitHub secret's or variable's value comes from. */
+export type ValueSource =
+  | { readonly configKey: SecretKey | ConfigKey }
+  /** a value the program derives: the stack's name */
+  | { readonly derived: "stackName" };
+
+export interface GithubEntry {
+  /** The name workflows read: `secrets.NAME` or `vars.NAME`. */
+  readonly name: string;
+  readonly kind: "secret" | "variable";
+  readonly scope: Scope;
+  readonly source: ValueSource;
+  /** Who reads it. */
+  readonly consumers: readonly string[];
+  /** The seed's names this entry replaces (the README's migration table). */
+  readonly replaces: readonly string[];
+}
+
+export const githubEntries: readonly GithubEntry[] = [
+  // Environment scope: each stack publishes its own copy into its own environment.
+  { name: "RAILWAY_TOKEN", kind: "secret", scope: "environment", source: { configKey: "railwayToken" }, consumers: ["Railway deploy (pulumi up)", "environment jobs that call Railway"], replaces: ["RAILWAY_TOKEN"] },
+  { name: "ANTHROPIC_API_KEY", kind: "secret", scope: "environment", source: { configKey: "anthropicApiKey" }, consumers: ["Railway service variable", "environment jobs"], replaces: ["ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY_STAGING"] },
+  { name: "OPENAI_API_KEY", kind: "secret", scope: "environment", source: { configKey: "openaiApiKey" }, consumers: ["Railway service variable", "environment jobs"], replaces: ["OPENAI_API_KEY", "OPENAI_API_KEY_STAGING"] },
+  { name: "PULUMI_CONFIG_PASSPHRASE", kind: "secret", scope: "environment", source: { configKey: "pulumiConfigPassphrase" }, consumers: ["deploy workflow", "drift workflow", "infra preview"], replaces: [] },
+  { name: "PULUMI_ACCESS_TOKEN", kind: "secret", scope: "environment", source: { configKey: "pulumiAccessToken" }, consumers: ["deploy workflow", "drift workflow", "infra preview"], replaces: [] },
+  { name: "AWS_ACCESS_KEY_ID", kind: "secret", scope: "environment", source: { configKey: "awsAccessKeyId" }, consumers: ["pulumi login to the S3 state backend"], replaces: [] },
+  { name: "AWS_SECRET_ACCESS_KEY", kind: "secret", scope: "environment", source: { configKey: "awsSecretAccessKey" }, consumers: ["pulumi login to the S3 state backend"], replaces: [] },
+  { name: "DELIVERY_APP_PRIVATE_KEY", kind: "secret", scope: "environment", source: { configKey: "deliveryAppPrivateKey" }, consumers: ["deploy workflow (mints the GitHub token for pulumi up)"], replaces: [] },
+  { name: "RAILWAY_PROJECT_ID", kind: "variable", scope: "environment", source: { configKey: "railwayProjectId" }, consumers: ["deploy workflow", "environment jobs"], replaces: ["RAILWAY_STAGING_PROJECT_ID", "RAILWAY_PRODUCTION_PROJECT_ID"] },
+  { name: "RAILWAY_ENVIRONMENT_ID", kind: "variable", scope: "environment", source: { configKey: "railwayEnvironmentId" }, consumers: ["environment jobs"], replaces: [] },
+  { name: "RAILWAY_SERVICE_ID", kind: "variable", scope: "environment", source: { configKey: "railwayServiceId" }, consumers: ["environment jobs"], replaces: [] },
+  { name: "RAILWAY_DOMAIN", kind: "variable", scope: "environment", source: { configKey: "railwayDomain" }, consumers: ["deploy workflow (environment URL)", "smoke checks"], replaces: ["RAILWAY_STAGING_DOMAIN", "RAILWAY_PRODUCTION_DOMAIN"] },
+  { name: "PULUMI_STACK", kind: "variable", scope: "environment", source: { derived: "stackName" }, consumers: ["deploy workflow", "drift workflow"], replaces: [] },
+  // Repository scope: published only by the governing stack.
+  { name: "DOCKERHUB_TOKEN", kind: "secret", scope: "repository", source: { configKey: "dockerhubToken" }, consumers: ["image build (pulumi up)", "jobs that pull private images"], replaces: ["DOCKER_PASSWORD"] },
+  { name: "CODECOV_TOKEN", kind: "secret", scope: "repository", source: { configKey: "codecovToken" }, consumers: ["test workflow (Codecov upload)"], replaces: ["CODECOV_TOKEN"] },
+  { name: "SLACK_WEBHOOK_URL", kind: "secret", scope: "repository", source: { configKey: "slackWebhookUrl" }, consumers: ["deploy and drift notifications"], replaces: ["SLACK_WEBHOOK_URL"] },
+  { name: "DOCKERHUB_USERNAME", kind: "variable", scope: "repository", source: { configKey: "dockerhubUsername" }, consumers: ["image build", "docker login steps"], replaces: ["DOCKER_USERNAME"] },
+  { name: "DOCKERHUB_REPOSITORY", kind: "variable", scope: "repository", source: { configKey: "dockerhubRepository" }, consumers: ["image build"], replaces: [] },
+  { name: "PULUMI_BACKEND_URL", kind: "variable", scope: "repository", source: { configKey: "stateBackendUrl" }, consumers: ["every workflow that runs pulumi"], replaces: [] },
+  { name: "DELIVERY_APP_ID", kind: "variable", scope: "repository", source: { configKey: "deliveryAppId" }, consumers: ["deploy workflow (mints the GitHub token for pulumi up)"], replaces: [] },
+];
+
+export function secretDefinition(key: SecretKey): SecretDefinition {
+  const found = secretDefinitions.find((d) => d.key === key);
+  if (found === undefined) throw new Error(`no catalog entry for secret ${key}`);
+  return found;
+}
+
+export function isSecretKey(key: string): key is SecretKey {
+  return (secretKeys as readonly string[]).includes(key);
+}

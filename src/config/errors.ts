@@ -1,0 +1,46 @@
+/** The one error type for invalid configuration: every problem at once. */
+
+export interface Problem {
+  /** The config key (without the project prefix), or `stack`. */
+  readonly key: string;
+  /** The bad value as the user wrote it; `undefined` when the key is missing. */
+  readonly value: string | undefined;
+  /** What is allowed instead. */
+  readonly allowed: string;
+  /** The command (or edit) that fixes it. */
+  readonly fix: string;
+  /** What is wrong, when "is not allowed" would not say it. */
+  readonly message?: string;
+}
+
+export function formatProblem(p: Problem): string {
+  const shown = p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`;
+  return `  - ${p.key}${shown} ${p.message ?? "is not allowed"}.\n      allowed: ${p.allowed}\n      fix:     ${p.fix}`;
+}
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+  constructor(
+    readonly stackName: string,
+    readonly problems: readonly Problem[],
+  ) {
+    super(
+      `Invalid configuration for stack "${stackName}": ${problems.length} problem${problems.length === 1 ? "" : "s"}; nothing was created or changed.\n` +
+        problems.map(formatProblem).join("\n"),
+    );
+  }
+}
+
+/** Thrown by `pulumi up`/`preview` when secrets are missing (the offline plan lists them instead). */
+export class MissingSecretsError extends Error {
+  override readonly name = "MissingSecretsError";
+  constructor(
+    readonly stackName: string,
+    readonly commands: readonly string[],
+  ) {
+    super(
+      `Stack "${stackName}" is missing ${commands.length} secret${commands.length === 1 ? "" : "s"}; nothing was created or changed. Set each (the value is read from the prompt, never from the command line):\n` +
+        commands.map((c) => `  ${c}`).join("\n"),
+    );
+  }
+}

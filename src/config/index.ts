@@ -1,0 +1,4 @@
+export * from "./keys";
+export * from "./catalog";
+export * from "./errors";
+export * from "./validate";

@@ -1,0 +1,251 @@
+/**
+ * Every non-secret setting a stack file may hold: its zod schema, what a human
+ * is allowed to write, and an example the error messages can put in a fix
+ * command. `Pulumi.yaml` declares the same keys (a test keeps them in step).
+ */
+import { z } from "zod";
+
+/** How a raw Pulumi config string is decoded before the schema sees it. */
+export type KeyKind = "string" | "integer" | "boolean" | "array";
+
+export interface KeyDefinition {
+  readonly kind: KeyKind;
+  readonly schema: z.ZodType;
+  /** What is allowed, in words a user can act on. */
+  readonly allowed: string;
+  /** A valid value, used in the fix command of an error. */
+  readonly example: string;
+  /** One line for the README and `Pulumi.yaml`. */
+  readonly description: string;
+  /** Whether the stack file must set it (no default exists). */
+  readonly required: boolean;
+}
+
+// GitHub's own limits: owner 1-39 alphanumerics or single hyphens, repository 1-100 of [A-Za-z0-9._-].
+const githubOwner = /^(?!-)(?!.*--)[A-Za-z0-9-]{1,39}(?<!-)$/;
+const githubRepoName = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
+const githubLogin = githubOwner;
+const teamSlug = /^[a-z0-9][a-z0-9_-]{0,99}$/;
+// git check-ref-format, reduced to what a branch name in these settings needs.
+const branchName = /^(?!\/|.*\/$|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*\.$)[A-Za-z0-9._/-]{1,200}$/;
+// Docker Hub: namespace 4-30 lowercase alphanumerics, repository lowercase with . _ - separators.
+const dockerhubNamespace = /^[a-z0-9]{4,30}$/;
+const dockerhubRepository = /^[a-z0-9]{4,30}\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+const platform = /^linux\/(amd64|arm64|arm\/v7|arm\/v6|386|ppc64le|s390x|riscv64)$/;
+const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const domain = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const pythonVersion = /^3\.(?:[0-9]|1[0-9])$/;
+const httpPath = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
+const gitRevision = /^(?:[0-9a-f]{40}|v?[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?)$/;
+const stateBackend = /^(?:https:\/\/[A-Za-z0-9.-]+(?::[0-9]+)?\/?|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/[A-Za-z0-9._/-]*)?(?:\?[A-Za-z0-9=&._-]+)?)$/;
+
+const unique = <T>(items: readonly T[]): boolean => new Set(items).size === items.length;
+
+export const configKeys = {
+  governsRepository: {
+    kind: "boolean",
+    schema: z.boolean(),
+    allowed: "true or false; exactly one stack sets true",
+    example: "true",
+    description: "Whether this stack owns the repository-wide objects (rulesets, repository secrets and variables, shared workflows, Actions permissions).",
+    required: true,
+  },
+  repository: {
+    kind: "string",
+    schema: z.string().refine((v) => {
+      const [owner, name, ...rest] = v.split("/");
+      return rest.length === 0 && owner !== undefined && name !== undefined && githubOwner.test(owner) && githubRepoName.test(name);
+    }),
+    allowed: "a GitHub repository as owner/name (owner: letters, digits, single hyphens, at most 39; name: letters, digits, . _ -, at most 100)",
+    example: "acme/learning-voice-agent",
+    description: "The app repository whose delivery pipeline this program manages.",
+    required: true,
+  },
+  repositoryVisibility: {
+    kind: "string",
+    schema: z.enum(["public", "private", "internal"]),
+    allowed: "public, private or internal",
+    example: "private",
+    description: "The app repository's visibility; with githubPlan it decides which GitHub features exist.",
+    required: true,
+  },
+  githubPlan: {
+    kind: "string",
+    schema: z.enum(["free", "pro", "team", "enterprise"]),
+    allowed: "free, pro, team or enterprise (the plan of the account that owns the repository)",
+    example: "team",
+    description: "The GitHub plan of the repository's owner; required reviewers and wait timers on private repositories need enterprise.",
+    required: true,
+  },
+  defaultBranch: {
+    kind: "string",
+    schema: z.string().regex(branchName),
+    allowed: "a git branch name",
+    example: "main",
+    description: "The app repository's default branch: staging ships its head, rulesets protect it.",
+    required: false,
+  },
+  developBranch: {
+    kind: "string",
+    schema: z.string().regex(branchName),
+    allowed: "a git branch name",
+    example: "develop",
+    description: "The integration branch that is protected like the default branch.",
+    required: false,
+  },
+  reviewerUsers: {
+    kind: "array",
+    schema: z.array(z.string().regex(githubLogin)).refine(unique, "duplicates"),
+    allowed: "a list of GitHub user logins, no duplicates (at most 6 reviewers in all)",
+    example: "[\"octocat\"]",
+    description: "Users who may approve a deployment to this stack's environment.",
+    required: false,
+  },
+  reviewerTeams: {
+    kind: "array",
+    schema: z.array(z.string().regex(teamSlug)).refine(unique, "duplicates"),
+    allowed: "a list of team slugs of the repository's organization (lowercase, digits, - and _), no duplicates",
+    example: "[\"release-managers\"]",
+    description: "Teams who may approve a deployment to this stack's environment.",
+    required: false,
+  },
+  waitTimerMinutes: {
+    kind: "integer",
+    schema: z.number().int().min(0).max(43200),
+    allowed: "a whole number of minutes from 0 to 43200 (30 days)",
+    example: "0",
+    description: "Minutes GitHub waits after approval before a deployment job starts.",
+    required: false,
+  },
+  deliveryAppId: {
+    kind: "integer",
+    schema: z.number().int().positive(),
+    allowed: "the numeric id of the GitHub App that runs `pulumi up` in workflows",
+    example: "123456",
+    description: "The GitHub App that deploy workflows authenticate as; the only actor allowed to bypass the rulesets.",
+    required: true,
+  },
+  pythonVersions: {
+    kind: "array",
+    schema: z.array(z.string().regex(pythonVersion)).min(1).refine(unique, "duplicates"),
+    allowed: "a non-empty list of Python versions such as 3.12, no duplicates",
+    example: "[\"3.11\",\"3.12\"]",
+    description: "The Python versions the test matrix runs.",
+    required: false,
+  },
+  coverageMinimum: {
+    kind: "integer",
+    schema: z.number().int().min(0).max(100),
+    allowed: "a whole number from 0 to 100",
+    example: "80",
+    description: "pytest fails below this line coverage (percent).",
+    required: false,
+  },
+  dockerhubUsername: {
+    kind: "string",
+    schema: z.string().regex(dockerhubNamespace),
+    allowed: "a Docker Hub username: 4 to 30 lowercase letters and digits",
+    example: "acmebot",
+    description: "The Docker Hub account that pushes images (its access token is the secret dockerhubToken).",
+    required: true,
+  },
+  dockerhubRepository: {
+    kind: "string",
+    schema: z.string().regex(dockerhubRepository),
+    allowed: "a Docker Hub repository as namespace/name, lowercase, without a tag or registry host",
+    example: "acme/learning-voice-agent",
+    description: "Where the app image is pushed.",
+    required: true,
+  },
+  platforms: {
+    kind: "array",
+    schema: z.array(z.string().regex(platform)).min(1).refine(unique, "duplicates"),
+    allowed: "a non-empty list of linux/<arch> platforms (amd64, arm64, arm/v7, arm/v6, 386, ppc64le, s390x, riscv64), no duplicates",
+    example: "[\"linux/amd64\",\"linux/arm64\"]",
+    description: "The platforms the image is built for.",
+    required: false,
+  },
+  railwayProjectId: {
+    kind: "string",
+    schema: z.string().regex(uuid),
+    allowed: "a Railway project id (a lowercase UUID)",
+    example: "00000000-0000-4000-8000-000000000000",
+    description: "The Railway project that runs the app.",
+    required: true,
+  },
+  railwayEnvironmentId: {
+    kind: "string",
+    schema: z.string().regex(uuid),
+    allowed: "a Railway environment id (a lowercase UUID)",
+    example: "00000000-0000-4000-8000-000000000000",
+    description: "The Railway environment this stack deploys to.",
+    required: true,
+  },
+  railwayServiceId: {
+    kind: "string",
+    schema: z.string().regex(uuid),
+    allowed: "a Railway service id (a lowercase UUID)",
+    example: "00000000-0000-4000-8000-000000000000",
+    description: "The Railway service that runs the image.",
+    required: true,
+  },
+  railwayDomain: {
+    kind: "string",
+    schema: z.string().regex(domain),
+    allowed: "a lowercase domain name without scheme or path",
+    example: "voice-agent-staging.up.railway.app",
+    description: "The service's public domain: the environment URL and the health check target.",
+    required: true,
+  },
+  healthCheckPath: {
+    kind: "string",
+    schema: z.string().regex(httpPath),
+    allowed: "an absolute URL path starting with /",
+    example: "/health",
+    description: "The path Railway and the deploy client probe.",
+    required: false,
+  },
+  healthCheckTimeoutSeconds: {
+    kind: "integer",
+    schema: z.number().int().min(1).max(3600),
+    allowed: "a whole number of seconds from 1 to 3600",
+    example: "300",
+    description: "How long a new deployment may take to become healthy.",
+    required: false,
+  },
+  appRevision: {
+    kind: "string",
+    schema: z.string().regex(gitRevision),
+    allowed: "a full 40-character commit SHA or a release tag such as v1.4.2",
+    example: "v1.4.2",
+    description: "Pin the revision to ship instead of the branch head (staging) or latest release (production); used for manual rollback.",
+    required: false,
+  },
+  preDeployCommand: {
+    kind: "string",
+    schema: z.string().min(1).max(1000).refine((v) => !v.includes("\n"), "one line"),
+    allowed: "one shell command line, at most 1000 characters",
+    example: "./scripts/backup-db.sh",
+    description: "A command run before the deploy (e.g. a database backup); its failure stops the deploy.",
+    required: false,
+  },
+  stateBackendUrl: {
+    kind: "string",
+    schema: z.string().regex(stateBackend),
+    allowed: "https://api.pulumi.com (Pulumi Cloud or a self-hosted https URL) or an s3://bucket[/path][?query] URL",
+    example: "s3://acme-pulumi-state",
+    description: "The Pulumi state backend the workflows log in to.",
+    required: true,
+  },
+  secretMaxAgeDays: {
+    kind: "integer",
+    schema: z.number().int().min(1).max(3650),
+    allowed: "a whole number of days from 1 to 3650",
+    example: "90",
+    description: "Secrets rotated longer ago than this are reported by the policy pack.",
+    required: false,
+  },
+} as const satisfies Record<string, KeyDefinition>;
+
+export type ConfigKey = keyof typeof configKeys;
+export const configKeyNames = Object.keys(configKeys) as ConfigKey[];

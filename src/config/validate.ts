@@ -1,0 +1,270 @@
+/**
+ * The boundary: raw stack config in, a typed `StackConfig` out, or one error
+ * that lists every problem with the key, the bad value, what is allowed and the
+ * command that fixes it. Secret values never come here: only which secret keys
+ * are present.
+ */
+import type { z } from "zod";
+import { configKeys, configKeyNames, type ConfigKey, type KeyDefinition } from "./keys";
+import { isSecretKey, secretDefinitions, type SecretKey } from "./catalog";
+import { ConfigError, type Problem } from "./errors";
+import { closest } from "./closest";
+
+export const projectName = "delivery-pipeline";
+export const stackNames = ["staging", "production"] as const;
+export type StackName = (typeof stackNames)[number];
+
+type Values = { -readonly [K in ConfigKey]: z.infer<(typeof configKeys)[K]["schema"]> };
+type Defaults = { [K in ConfigKey as (typeof configKeys)[K]["required"] extends true ? never : K]?: Values[K] };
+
+/** The defaults of optional keys; `appRevision` and `preDeployCommand` have none. */
+export const defaults: Defaults = {
+  defaultBranch: "main",
+  developBranch: "develop",
+  reviewerUsers: [],
+  reviewerTeams: [],
+  waitTimerMinutes: 0,
+  pythonVersions: ["3.11", "3.12"],
+  coverageMinimum: 80,
+  platforms: ["linux/amd64", "linux/arm64"],
+  healthCheckPath: "/health",
+  healthCheckTimeoutSeconds: 300,
+  secretMaxAgeDays: 90,
+};
+
+type RequiredKeys = { [K in ConfigKey]: (typeof configKeys)[K]["required"] extends true ? K : never }[ConfigKey];
+type WithDefault = keyof typeof defaults & keyof Defaults;
+
+/** One stack's validated settings. */
+export type StackConfig = Readonly<
+  Pick<Values, RequiredKeys | WithDefault> & Partial<Pick<Values, "appRevision" | "preDeployCommand">>
+> & {
+  readonly stack: StackName;
+  /** Secret config keys that are set (their values stay in Pulumi). */
+  readonly secretsPresent: readonly SecretKey[];
+};
+
+/** What the program reads from Pulumi before validation. */
+export interface RawStackConfig {
+  readonly stack: string;
+  /** Non-secret config of this project, keys without the `delivery-pipeline:` prefix, values as Pulumi gives them (strings). */
+  readonly values: Readonly<Record<string, string>>;
+  /** Keys (without prefix) whose values Pulumi holds as secrets. */
+  readonly secretKeys: readonly string[];
+}
+
+export interface ValidationResult {
+  readonly config: StackConfig;
+  /** Secrets this stack needs that are not set yet, in catalog order. */
+  readonly missingSecrets: readonly SecretKey[];
+}
+
+const quote = (value: string): string => (/^[A-Za-z0-9_./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`);
+
+function fixCommand(key: string, definition: KeyDefinition, stack: string): string {
+  if (definition.kind === "array") {
+    return `set it in stacks/Pulumi.${stack}.yaml, e.g. ${projectName}:${key}: ${definition.example}`;
+  }
+  return `pulumi config set ${key} ${quote(definition.example)} --stack ${stack}`;
+}
+
+function decode(raw: string, definition: KeyDefinition): { ok: true; value: unknown } | { ok: false } {
+  switch (definition.kind) {
+    case "string":
+      return { ok: true, value: raw };
+    case "boolean":
+      return raw === "true" || raw === "false" ? { ok: true, value: raw === "true" } : { ok: false };
+    case "integer":
+      return /^-?[0-9]+$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false };
+    case "array": {
+      try {
+        const parsed: unknown = JSON.parse(raw);
+        return Array.isArray(parsed) ? { ok: true, value: parsed } : { ok: false };
+      } catch {
+        return { ok: false };
+      }
+    }
+  }
+}
+
+function isConfigKey(key: string): key is ConfigKey {
+  return (configKeyNames as readonly string[]).includes(key);
+}
+
+/** Which secrets a stack must set, given its backend. */
+export function requiredSecrets(stateBackendUrl: string | undefined): SecretKey[] {
+  return secretDefinitions
+    .filter((d) => {
+      switch (d.requirement) {
+        case "always":
+          return true;
+        case "optional":
+          return false;
+        case "pulumi-cloud-backend":
+          return stateBackendUrl?.startsWith("https://") === true;
+        case "s3-backend":
+          return stateBackendUrl?.startsWith("s3://") === true;
+      }
+    })
+    .map((d) => d.key);
+}
+
+export function setSecretCommand(key: SecretKey, stack: string): string {
+  return `pulumi config set --secret ${key} --stack ${stack}`;
+}
+
+/**
+ * Validate one stack's raw config. Throws `ConfigError` listing every problem;
+ * missing secrets are returned, not thrown, so the offline plan can list them.
+ */
+export function validateStackConfig(raw: RawStackConfig): ValidationResult {
+  const problems: Problem[] = [];
+  const stack = raw.stack;
+  const knownStack = (stackNames as readonly string[]).includes(stack);
+  if (!knownStack) {
+    problems.push({
+      key: "stack",
+      value: stack,
+      allowed: stackNames.join(" or "),
+      fix: `pulumi stack select ${stackNames[0]} (or pulumi stack init ${stackNames[1]})`,
+    });
+  }
+
+  const values: Partial<Record<ConfigKey, unknown>> = {};
+  for (const [key, rawValue] of Object.entries(raw.values)) {
+    if (isSecretKey(key)) {
+      problems.push({
+        key,
+        value: "(hidden)",
+        allowed: "a secret value, stored encrypted",
+        fix: `pulumi config rm ${key} --stack ${stack} && ${setSecretCommand(key, stack)}`,
+        message: "is a secret but is stored in plain text",
+      });
+      continue;
+    }
+    if (!isConfigKey(key)) {
+      const suggestion = closest(key, [...configKeyNames, ...secretDefinitions.map((d) => d.key)]);
+      problems.push({
+        key,
+        value: rawValue,
+        allowed: suggestion === undefined ? "only the keys listed in Pulumi.yaml" : `only the keys listed in Pulumi.yaml (did you mean ${suggestion}?)`,
+        fix: `pulumi config rm ${key} --stack ${stack}`,
+        message: "is not a setting of this program",
+      });
+      continue;
+    }
+    const definition: KeyDefinition = configKeys[key];
+    // Pulumi.yaml declares optional keys without a natural default as "": not set.
+    if (rawValue === "" && !definition.required && definition.kind === "string" && !(key in defaults)) continue;
+    const decoded = decode(rawValue, definition);
+    const parsed = decoded.ok ? definition.schema.safeParse(decoded.value) : undefined;
+    if (parsed === undefined || !parsed.success) {
+      problems.push({ key, value: rawValue, allowed: definition.allowed, fix: fixCommand(key, definition, stack) });
+      continue;
+    }
+    values[key] = parsed.data;
+  }
+  for (const key of raw.secretKeys) {
+    if (isSecretKey(key)) continue;
+    const suggestion = closest(key, secretDefinitions.map((d) => d.key));
+    problems.push({
+      key,
+      value: "(secret)",
+      allowed: isConfigKey(key)
+        ? "a plain value: this setting is not a secret"
+        : `only the secret keys listed in the README${suggestion === undefined ? "" : ` (did you mean ${suggestion}?)`}`,
+      fix: isConfigKey(key)
+        ? `pulumi config set ${key} <value> --stack ${stack}`
+        : `pulumi config rm ${key} --stack ${stack}`,
+      message: isConfigKey(key) ? "is stored as a secret but is plain configuration" : "is not a secret of this program",
+    });
+  }
+  for (const key of configKeyNames) {
+    const definition: KeyDefinition = configKeys[key];
+    if (definition.required && !(key in raw.values)) {
+      problems.push({ key, value: undefined, allowed: definition.allowed, fix: fixCommand(key, definition, stack), message: "is required but not set" });
+    }
+  }
+
+  const merged = { ...defaults, ...values } as Values;
+  problems.push(...crossFieldProblems(merged, stack, values));
+
+  if (problems.length > 0) throw new ConfigError(stack, problems);
+
+  const secretsPresent = raw.secretKeys.filter(isSecretKey);
+  const missingSecrets = requiredSecrets(merged.stateBackendUrl).filter((k) => !secretsPresent.includes(k));
+  return {
+    config: { ...merged, stack: stack as StackName, secretsPresent },
+    missingSecrets,
+  };
+}
+
+/** Rules that involve more than one key: what GitHub would refuse, and the ownership of production. */
+function crossFieldProblems(v: Values, stack: string, set: Partial<Record<ConfigKey, unknown>>): Problem[] {
+  const problems: Problem[] = [];
+  // A key that failed its own check is already reported; judging combinations on it would add noise.
+  const has = (...keys: ConfigKey[]): boolean => keys.every((k) => k in set || k in defaults);
+  if (has("repositoryVisibility", "githubPlan")) {
+    if (v.repositoryVisibility === "internal" && v.githubPlan !== "enterprise") {
+      problems.push({
+        key: "repositoryVisibility",
+        value: v.repositoryVisibility,
+        allowed: `public or private with githubPlan ${v.githubPlan} (internal repositories exist only on enterprise)`,
+        fix: `pulumi config set repositoryVisibility private --stack ${stack}`,
+      });
+    }
+    if (v.repositoryVisibility === "private" && v.githubPlan === "free") {
+      problems.push({
+        key: "githubPlan",
+        value: v.githubPlan,
+        allowed: "pro, team or enterprise for a private repository (GitHub Free has no environments or rulesets on private repositories)",
+        fix: `pulumi config set githubPlan team --stack ${stack} (after upgrading), or make the repository public`,
+      });
+    }
+    const protectionRulesAllowed = v.repositoryVisibility === "public" || v.githubPlan === "enterprise";
+    const reviewerCount = (v.reviewerUsers?.length ?? 0) + (v.reviewerTeams?.length ?? 0);
+    if (!protectionRulesAllowed && v.githubPlan !== "free") {
+      if (reviewerCount > 0) {
+        problems.push({
+          key: "reviewerUsers",
+          value: JSON.stringify([...(v.reviewerUsers ?? []), ...(v.reviewerTeams ?? [])]),
+          allowed: `no reviewers: required reviewers on a ${v.repositoryVisibility} repository need githubPlan enterprise`,
+          fix: `remove reviewerUsers and reviewerTeams from stacks/Pulumi.${stack}.yaml, or pulumi config set githubPlan enterprise --stack ${stack}`,
+        });
+      }
+      if ((v.waitTimerMinutes ?? 0) > 0) {
+        problems.push({
+          key: "waitTimerMinutes",
+          value: String(v.waitTimerMinutes),
+          allowed: `0: wait timers on a ${v.repositoryVisibility} repository need githubPlan enterprise`,
+          fix: `pulumi config set waitTimerMinutes 0 --stack ${stack}`,
+        });
+      }
+    }
+    if (reviewerCount > 6) {
+      problems.push({
+        key: "reviewerUsers",
+        value: JSON.stringify([...(v.reviewerUsers ?? []), ...(v.reviewerTeams ?? [])]),
+        allowed: "at most 6 reviewers (users and teams together), GitHub's limit",
+        fix: `shorten reviewerUsers/reviewerTeams in stacks/Pulumi.${stack}.yaml`,
+      });
+    }
+    if (stack === "production" && protectionRulesAllowed && reviewerCount === 0) {
+      problems.push({
+        key: "reviewerUsers",
+        value: "[]",
+        allowed: "at least one reviewer user or team: production deployments need an approval",
+        fix: `set reviewerUsers or reviewerTeams in stacks/Pulumi.${stack}.yaml, e.g. ${projectName}:reviewerTeams: ["release-managers"]`,
+      });
+    }
+  }
+  if (has("defaultBranch", "developBranch") && v.defaultBranch === v.developBranch) {
+    problems.push({
+      key: "developBranch",
+      value: v.developBranch,
+      allowed: "a branch other than defaultBranch",
+      fix: `pulumi config set developBranch develop --stack ${stack}`,
+    });
+  }
+  return problems;
+}

@@ -1,0 +1,163 @@
+/**
+ * What one stack owns, as plain data: a pure function of the validated config.
+ * `infra/` turns this into resources and decides nothing itself. Secret values
+ * never appear here; a secret is named by the config key it is read from.
+ */
+import {
+  githubEntries,
+  type GithubEntry,
+  type Scope,
+  type SecretKey,
+  type StackConfig,
+  type StackName,
+  requiredSecrets,
+} from "../config";
+import { allowedActionPatterns } from "../workflows/pins";
+import { requiredCheckNames } from "./checks";
+
+export interface RepositoryRef {
+  readonly owner: string;
+  readonly name: string;
+  readonly fullName: string;
+  readonly defaultBranch: string;
+  readonly developBranch: string;
+}
+
+export type DeploymentPolicy =
+  | { readonly kind: "branch"; readonly pattern: string }
+  | { readonly kind: "tag"; readonly pattern: string };
+
+export interface EnvironmentSpec {
+  readonly name: StackName;
+  readonly url: string;
+  readonly reviewerUsers: readonly string[];
+  readonly reviewerTeams: readonly string[];
+  readonly waitTimerMinutes: number;
+  readonly preventSelfReview: boolean;
+  readonly canAdminsBypass: boolean;
+  readonly deploymentPolicy: DeploymentPolicy;
+}
+
+export interface SecretRef {
+  readonly githubName: string;
+  readonly scope: Scope;
+  readonly configKey: SecretKey;
+}
+
+export interface VariableSpec {
+  readonly githubName: string;
+  readonly scope: Scope;
+  readonly value: string;
+}
+
+export interface RulesetSpec {
+  /** The ruleset's name in GitHub, and the stem of its resource name. */
+  readonly name: string;
+  readonly branch: string;
+  readonly requiredChecks: readonly string[];
+  readonly requiredApprovals: number;
+  /** The GitHub App that runs `pulumi up`: the only bypass actor, so generated commits can land. */
+  readonly bypassAppId: number;
+}
+
+export interface ActionsPermissionsSpec {
+  readonly shaPinningRequired: true;
+  readonly allowedActions: "selected";
+  readonly githubOwnedAllowed: boolean;
+  readonly verifiedAllowed: boolean;
+  readonly patternsAllowed: readonly string[];
+}
+
+export interface PipelineSpec {
+  readonly stack: StackName;
+  readonly repository: RepositoryRef;
+  readonly governsRepository: boolean;
+  readonly environment: EnvironmentSpec;
+  /** Secrets this stack publishes to GitHub (its environment's, and the repository's when it governs). */
+  readonly secrets: readonly SecretRef[];
+  readonly variables: readonly VariableSpec[];
+  readonly rulesets: readonly RulesetSpec[];
+  readonly actionsPermissions: ActionsPermissionsSpec | undefined;
+}
+
+/** Production deploys only from release tags; this is the tag shape releases use. */
+export const releaseTagPattern = "v*";
+
+function splitRepository(fullName: string): { owner: string; name: string } {
+  const [owner = "", name = ""] = fullName.split("/");
+  return { owner, name };
+}
+
+/** Whether this stack publishes an entry of that scope. */
+function owns(scope: Scope, governs: boolean): boolean {
+  return scope === "environment" || governs;
+}
+
+function variableValue(entry: GithubEntry, config: StackConfig): string | undefined {
+  if ("derived" in entry.source) return config.stack;
+  const value = (config as Readonly<Record<string, unknown>>)[entry.source.configKey];
+  return value === undefined ? undefined : String(value);
+}
+
+export function buildPipelineSpec(config: StackConfig): PipelineSpec {
+  const { owner, name } = splitRepository(config.repository);
+  const governs = config.governsRepository;
+  const production = config.stack === "production";
+  const needed = new Set<SecretKey>([...requiredSecrets(config.stateBackendUrl), ...config.secretsPresent]);
+
+  const secrets: SecretRef[] = [];
+  const variables: VariableSpec[] = [];
+  for (const entry of githubEntries) {
+    if (!owns(entry.scope, governs)) continue;
+    if (entry.kind === "secret") {
+      // Optional secrets that are not set are simply not published: the feature that reads them is off.
+      if ("configKey" in entry.source && needed.has(entry.source.configKey as SecretKey)) {
+        secrets.push({ githubName: entry.name, scope: entry.scope, configKey: entry.source.configKey as SecretKey });
+      }
+    } else {
+      const value = variableValue(entry, config);
+      if (value !== undefined) variables.push({ githubName: entry.name, scope: entry.scope, value });
+    }
+  }
+
+  const rulesets: RulesetSpec[] = governs
+    ? [config.defaultBranch, config.developBranch].map((branch) => ({
+        name: `protect-${branch.replace(/[^A-Za-z0-9-]/g, "-")}`,
+        branch,
+        requiredChecks: requiredCheckNames(config.pythonVersions),
+        requiredApprovals: 1,
+        bypassAppId: config.deliveryAppId,
+      }))
+    : [];
+
+  return {
+    stack: config.stack,
+    repository: { owner, name, fullName: config.repository, defaultBranch: config.defaultBranch, developBranch: config.developBranch },
+    governsRepository: governs,
+    environment: {
+      name: config.stack,
+      url: `https://${config.railwayDomain}`,
+      reviewerUsers: config.reviewerUsers,
+      reviewerTeams: config.reviewerTeams,
+      waitTimerMinutes: config.waitTimerMinutes,
+      // Production: the person who triggered a deploy cannot approve it, and admins cannot skip the approval.
+      preventSelfReview: production,
+      canAdminsBypass: !production,
+      deploymentPolicy: production
+        ? { kind: "tag", pattern: releaseTagPattern }
+        : { kind: "branch", pattern: config.defaultBranch },
+    },
+    secrets,
+    variables,
+    rulesets,
+    actionsPermissions: governs
+      ? {
+          shaPinningRequired: true,
+          allowedActions: "selected",
+          githubOwnedAllowed: false,
+          verifiedAllowed: false,
+          patternsAllowed: allowedActionPatterns(),
+        }
+      : undefined,
+  };
+}
