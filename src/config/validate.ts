@@ -268,3 +268,25 @@ function crossFieldProblems(v: Values, stack: string, set: Partial<Record<Config
   }
   return problems;
 }
+
+/**
+ * Splits Pulumi's flat config (fully qualified keys) into this project's plain
+ * values and the names of its secret keys. Secret values are dropped here.
+ */
+export function toRawStackConfig(
+  stack: string,
+  allConfig: Readonly<Record<string, string>>,
+  isSecret: (fullKey: string) => boolean,
+): RawStackConfig {
+  const prefix = `${projectName}:`;
+  const values: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [fullKey, value] of Object.entries(allConfig)) {
+    // Other namespaces configure providers; this program's explicit provider ignores them.
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    if (isSecret(fullKey)) secretKeys.push(key);
+    else values[key] = value;
+  }
+  return { stack, values, secretKeys };
+}

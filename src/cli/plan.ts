@@ -1,0 +1,110 @@
+/**
+ * `npm run plan -- --stack <name> [--out <dir>]`: the offline plan. Runs the
+ * real program under Pulumi's mock runtime with the committed stack file; no
+ * Pulumi CLI, credentials or network. Exit 0 with the plan, 2 on invalid config.
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { ConfigError, projectName, setSecretCommand, toRawStackConfig, validateStackConfig } from "../config";
+import { formatPlan } from "../plan/format";
+import { runProgram } from "../plan/harness";
+import { planInvokeMock } from "../plan/invokes";
+import { readStackSettings } from "../plan/stackFiles";
+
+const usage = "usage: npm run plan -- --stack <staging|production> [--out <dir>]";
+
+export interface PlanArgs {
+  readonly stack: string;
+  readonly outDir: string;
+}
+
+export function parsePlanArgs(argv: readonly string[], projectDir: string): PlanArgs {
+  let stack: string | undefined;
+  let out: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === "--stack" || arg === "-s") stack = argv[++i];
+    else if (arg?.startsWith("--stack=")) stack = arg.slice("--stack=".length);
+    else if (arg === "--out") out = argv[++i];
+    else if (arg?.startsWith("--out=")) out = arg.slice("--out=".length);
+    else throw new Error(`unknown argument ${JSON.stringify(arg)}\n${usage}`);
+  }
+  if (stack === undefined || stack === "") throw new Error(`--stack is required\n${usage}`);
+  return { stack, outDir: resolve(projectDir, out ?? join("plan-out", stack)) };
+}
+
+async function main(): Promise<number> {
+  const projectDir = resolve(__dirname, "..", "..");
+  let args: PlanArgs;
+  try {
+    args = parsePlanArgs(process.argv.slice(2), projectDir);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 64;
+  }
+  const settings = readStackSettings(projectDir, args.stack);
+  const raw = toRawStackConfig(args.stack, settings.config, (key) => settings.secretKeys.includes(key));
+  let missing: string[];
+  try {
+    missing = validateStackConfig(raw).missingSecrets.map((key) => setSecretCommand(key, args.stack));
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return 2;
+    }
+    throw error;
+  }
+  const run = await runProgram({
+    project: projectName,
+    stack: args.stack,
+    settings,
+    allowMissingSecrets: true,
+    invoke: planInvokeMock,
+    load: () => import("../../infra/index.js"),
+  });
+
+  // The folder holds exactly what this run produced: stale files from an earlier run would mislead.
+  rmSync(args.outDir, { recursive: true, force: true });
+  const written: string[] = [];
+  const write = (path: string, content: string): void => {
+    const target = join(args.outDir, path);
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, content);
+    written.push(path);
+  };
+  for (const resource of run.resources) {
+    if (resource.type === "github:index/repositoryFile:RepositoryFile") {
+      write(join("app-repository", String(resource.inputs["file"])), String(resource.inputs["content"]));
+    }
+  }
+  write(
+    "resources.json",
+    JSON.stringify(
+      run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, secretInputs: r.secretPaths })),
+      null,
+      2,
+    ) + "\n",
+  );
+  const report = formatPlan({
+    stack: args.stack,
+    run,
+    missingSecretCommands: missing,
+    outDir: relative(process.cwd(), args.outDir) || ".",
+    writtenFiles: written,
+  });
+  write("plan.txt", report);
+  process.stdout.write(report);
+  return 0;
+}
+
+if (require.main === module) {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,107 @@
+/**
+ * Runs the real Pulumi program under Pulumi's mock runtime and records what it
+ * declares. Used by the offline plan, the program tests and the benchmark.
+ * One evaluation per process: the Pulumi runtime keeps global state.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { offlinePlanEnvVar } from "./mode";
+import { redactWire, unwrapWire, type RecordedResource } from "./recorder";
+import type { StackSettings } from "./stackFiles";
+
+export interface ProgramRun {
+  readonly resources: readonly RecordedResource[];
+  /** Invokes (data sources) the program called, in order. */
+  readonly invokes: readonly { readonly token: string; readonly inputs: Readonly<Record<string, unknown>> }[];
+  /** Stack outputs; secret ones are `[secret]`. */
+  readonly outputs: Readonly<Record<string, unknown>>;
+  /** Output names whose values are Pulumi secrets. */
+  readonly secretOutputs: readonly string[];
+}
+
+export type InvokeMock = (token: string, inputs: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
+
+export interface RunOptions {
+  readonly project: string;
+  readonly stack: string;
+  readonly settings: StackSettings;
+  /** Imports the program; called after the mocks are in place. */
+  readonly load: () => Promise<Record<string, unknown>>;
+  /** Let a stack with unset secrets run (the offline plan). */
+  readonly allowMissingSecrets: boolean;
+  /** Answers for data sources; unanswered invokes return their inputs. */
+  readonly invoke?: InvokeMock;
+}
+
+interface WireRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getCustom(): boolean;
+  getDependenciesList(): string[];
+  getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
+}
+type Callback = (err: unknown, response: unknown) => void;
+interface PatchableMonitor {
+  registerResource(req: WireRequest, callback: Callback): Promise<void>;
+}
+
+function settle<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => output.apply((v) => { resolve(v); return v; }));
+}
+
+export async function runProgram(options: RunOptions): Promise<ProgramRun> {
+  process.env["PULUMI_CONFIG"] = JSON.stringify(options.settings.config);
+  process.env["PULUMI_CONFIG_SECRET_KEYS"] = JSON.stringify(options.settings.secretKeys);
+  if (options.allowMissingSecrets) process.env[offlinePlanEnvVar] = "1";
+  else delete process.env[offlinePlanEnvVar];
+
+  const resources: RecordedResource[] = [];
+  const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
+  await pulumi.runtime.setMocks(
+    {
+      newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs as Record<string, unknown> }),
+      call: (args) => {
+        const inputs = args.inputs as Record<string, unknown>;
+        invokes.push({ token: args.token, inputs });
+        return options.invoke?.(args.token, inputs) ?? inputs;
+      },
+    },
+    options.project,
+    options.stack,
+    false,
+  );
+
+  // Record each registration as it arrives on the wire, before the mock unwraps its secrets.
+  const monitor = pulumi.runtime.getMonitor() as unknown as PatchableMonitor;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    const wire = req.getObject()?.toJavaScript() ?? {};
+    const secretPaths: string[] = [];
+    resources.push({
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      parent: req.getParent(),
+      dependencies: req.getDependenciesList(),
+      inputs: redactWire(wire, "", secretPaths) as Record<string, unknown>,
+      plainInputs: unwrapWire(wire) as Record<string, unknown>,
+      secretPaths,
+    });
+    return register(req, callback);
+  };
+
+  const exports = await options.load();
+  const outputs: Record<string, unknown> = {};
+  const secretOutputs: string[] = [];
+  for (const [name, value] of Object.entries(exports)) {
+    if (name === "default" || name === "__esModule") continue;
+    const output = pulumi.output(value);
+    const secret = await pulumi.isSecret(output);
+    const resolved = await settle(output);
+    if (secret) secretOutputs.push(name);
+    outputs[name] = secret ? "[secret]" : resolved;
+  }
+  // Registrations that no output depends on may still be in flight.
+  await pulumi.runtime.disconnect();
+  return { resources, invokes, outputs, secretOutputs };
+}

@@ -1,0 +1,24 @@
+/**
+ * What the offline plan answers for GitHub data sources. There is no GitHub
+ * here: ids are stand-ins derived from the name, marked as such in the plan.
+ */
+import type { InvokeMock } from "./harness";
+
+/** A stable stand-in id, so two plans of one config are identical. */
+export function standInId(name: string): number {
+  let hash = 0;
+  for (const char of name) hash = (hash * 31 + char.charCodeAt(0)) % 1_000_000;
+  return 900_000_000 + hash;
+}
+
+export const planInvokeMock: InvokeMock = (token, inputs) => {
+  if (token === "github:index/getUser:getUser") {
+    const login = String(inputs["username"]);
+    return { ...inputs, id: String(standInId(`user:${login}`)), login };
+  }
+  if (token === "github:index/getTeam:getTeam") {
+    const slug = String(inputs["slug"]);
+    return { ...inputs, id: String(standInId(`team:${slug}`)), slug };
+  }
+  return undefined;
+};

@@ -1,0 +1,64 @@
+/**
+ * Reads a stack's settings the way the Pulumi CLI hands them to a program:
+ * Pulumi.yaml's declared defaults, overlaid by stacks/Pulumi.<stack>.yaml,
+ * every value a string (lists and objects as JSON), secure values as secret
+ * keys whose ciphertext stays unread.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+
+export interface StackSettings {
+  /** Fully qualified key (`project:key`) to value, as in `PULUMI_CONFIG`. */
+  readonly config: Readonly<Record<string, string>>;
+  /** Fully qualified keys whose values are secure (encrypted) in the stack file. */
+  readonly secretKeys: readonly string[];
+}
+
+interface ProjectFile {
+  readonly name: string;
+  readonly stackConfigDir?: string;
+  readonly config?: Readonly<Record<string, { readonly default?: unknown } | undefined>>;
+}
+
+function asConfigString(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value);
+}
+
+function isSecure(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && "secure" in value;
+}
+
+export function readProjectFile(projectDir: string): ProjectFile {
+  return parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as ProjectFile;
+}
+
+export function stackFilePath(projectDir: string, stack: string): string {
+  const project = readProjectFile(projectDir);
+  return join(projectDir, project.stackConfigDir ?? ".", `Pulumi.${stack}.yaml`);
+}
+
+export function readStackSettings(projectDir: string, stack: string): StackSettings {
+  const project = readProjectFile(projectDir);
+  const file = stackFilePath(projectDir, stack);
+  if (!existsSync(file)) {
+    throw new Error(`No stack file for stack "${stack}" at ${file}. Stacks in this project: see the stacks/ folder (or: pulumi stack init ${stack}).`);
+  }
+  const stackFile = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const config: Record<string, string> = {};
+  const secretKeys: string[] = [];
+  for (const [key, declaration] of Object.entries(project.config ?? {})) {
+    if (declaration?.default !== undefined) config[`${project.name}:${key}`] = asConfigString(declaration.default);
+  }
+  for (const [rawKey, value] of Object.entries(stackFile.config ?? {})) {
+    const key = rawKey.includes(":") ? rawKey : `${project.name}:${rawKey}`;
+    if (isSecure(value)) {
+      // The offline plan cannot decrypt; it knows the secret is set, which is all it shows.
+      secretKeys.push(key);
+      config[key] = "[secret]";
+    } else {
+      config[key] = asConfigString(value);
+    }
+  }
+  return { config, secretKeys };
+}
