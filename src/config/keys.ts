@@ -39,7 +39,7 @@ const httpPath = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 const gitRevision = /^(?:[0-9a-f]{40}|v?[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?)$/;
 const stateBackend = /^(?:https:\/\/[A-Za-z0-9.-]+(?::[0-9]+)?\/?|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/[A-Za-z0-9._/-]*)?(?:\?[A-Za-z0-9=&._-]+)?)$/;
 
-const unique = <T>(items: readonly T[]): boolean => new Set(items).size === items.length;
+const unique = (items: readonly unknown[]): boolean => new Set(items).size === items.length;
 
 export const configKeys = {
   governsRepository: {

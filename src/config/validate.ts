@@ -33,7 +33,7 @@ export const defaults: Defaults = {
 };
 
 type RequiredKeys = { [K in ConfigKey]: (typeof configKeys)[K]["required"] extends true ? K : never }[ConfigKey];
-type WithDefault = keyof typeof defaults & keyof Defaults;
+type WithDefault = Exclude<keyof Defaults, "appRevision" | "preDeployCommand">;
 
 /** One stack's validated settings. */
 export type StackConfig = Readonly<
@@ -222,17 +222,17 @@ function crossFieldProblems(v: Values, stack: string, set: Partial<Record<Config
       });
     }
     const protectionRulesAllowed = v.repositoryVisibility === "public" || v.githubPlan === "enterprise";
-    const reviewerCount = (v.reviewerUsers?.length ?? 0) + (v.reviewerTeams?.length ?? 0);
+    const reviewerCount = v.reviewerUsers.length + v.reviewerTeams.length;
     if (!protectionRulesAllowed && v.githubPlan !== "free") {
       if (reviewerCount > 0) {
         problems.push({
           key: "reviewerUsers",
-          value: JSON.stringify([...(v.reviewerUsers ?? []), ...(v.reviewerTeams ?? [])]),
+          value: JSON.stringify([...v.reviewerUsers, ...v.reviewerTeams]),
           allowed: `no reviewers: required reviewers on a ${v.repositoryVisibility} repository need githubPlan enterprise`,
           fix: `remove reviewerUsers and reviewerTeams from stacks/Pulumi.${stack}.yaml, or pulumi config set githubPlan enterprise --stack ${stack}`,
         });
       }
-      if ((v.waitTimerMinutes ?? 0) > 0) {
+      if (v.waitTimerMinutes > 0) {
         problems.push({
           key: "waitTimerMinutes",
           value: String(v.waitTimerMinutes),
@@ -244,7 +244,7 @@ function crossFieldProblems(v: Values, stack: string, set: Partial<Record<Config
     if (reviewerCount > 6) {
       problems.push({
         key: "reviewerUsers",
-        value: JSON.stringify([...(v.reviewerUsers ?? []), ...(v.reviewerTeams ?? [])]),
+        value: JSON.stringify([...v.reviewerUsers, ...v.reviewerTeams]),
         allowed: "at most 6 reviewers (users and teams together), GitHub's limit",
         fix: `shorten reviewerUsers/reviewerTeams in stacks/Pulumi.${stack}.yaml`,
       });

@@ -95,8 +95,8 @@ function owns(scope: Scope, governs: boolean): boolean {
 
 function variableValue(entry: GithubEntry, config: StackConfig): string | undefined {
   if ("derived" in entry.source) return config.stack;
-  const value = (config as Readonly<Record<string, unknown>>)[entry.source.configKey];
-  return value === undefined ? undefined : String(value);
+  const value: unknown = (config as unknown as Readonly<Record<string, unknown>>)[entry.source.configKey];
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
 }
 
 export function buildPipelineSpec(config: StackConfig): PipelineSpec {

@@ -52,8 +52,7 @@ function settle<T>(output: pulumi.Output<T>): Promise<T> {
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   process.env["PULUMI_CONFIG"] = JSON.stringify(options.settings.config);
   process.env["PULUMI_CONFIG_SECRET_KEYS"] = JSON.stringify(options.settings.secretKeys);
-  if (options.allowMissingSecrets) process.env[offlinePlanEnvVar] = "1";
-  else delete process.env[offlinePlanEnvVar];
+  process.env[offlinePlanEnvVar] = options.allowMissingSecrets ? "1" : "0";
 
   const resources: RecordedResource[] = [];
   const invokes: { token: string; inputs: Record<string, unknown> }[] = [];

@@ -1,0 +1,26 @@
+/** Runs the real program (infra/index.ts) under Pulumi's mocks; call at most once per test file. */
+import { projectName } from "../../src/config";
+import { runProgram, type ProgramRun } from "../../src/plan/harness";
+import { planInvokeMock } from "../../src/plan/invokes";
+import type { StackSettings } from "../../src/plan/stackFiles";
+
+export function evaluate(stack: string, settings: StackSettings, allowMissingSecrets = false): Promise<ProgramRun> {
+  return runProgram({
+    project: projectName,
+    stack,
+    settings,
+    allowMissingSecrets,
+    invoke: planInvokeMock,
+    load: () => import("../../infra/index.js"),
+  });
+}
+
+export function byType(run: ProgramRun, type: string) {
+  return run.resources.filter((r) => r.type === type);
+}
+
+export function named(run: ProgramRun, name: string) {
+  const found = run.resources.find((r) => r.name === name);
+  if (found === undefined) throw new Error(`no resource named ${name}; have: ${run.resources.map((r) => r.name).join(", ")}`);
+  return found;
+}

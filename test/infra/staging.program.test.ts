@@ -1,0 +1,143 @@
+// The real program for the committed staging stack (the governing stack), every secret set.
+// Proves what is declared and with which inputs; it does not prove GitHub accepts them.
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ProgramRun } from "../../src/plan/harness";
+import { allowedActionPatterns } from "../../src/workflows/pins";
+import { byType, evaluate, named } from "../helpers/program";
+import { allSentinels, sentinel, stackWithSecrets } from "../helpers/stacks";
+
+let run: ProgramRun;
+beforeAll(async () => {
+  run = await evaluate("staging", stackWithSecrets("staging"));
+});
+
+describe("staging program", () => {
+  it("declares exactly the environment and the repository-wide objects", () => {
+    const declared = run.resources.filter((r) => r.custom).map((r) => `${r.type} ${r.name}`).sort();
+    expect(declared).toEqual(
+      [
+        "pulumi:providers:github delivery-github",
+        "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-environment",
+        "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy delivery-staging-deployment-policy",
+        ...["railway-token", "anthropic-api-key", "openai-api-key", "pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "delivery-app-private-key"].map(
+          (s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-secret-${s}`,
+        ),
+        ...["railway-project-id", "railway-environment-id", "railway-service-id", "railway-domain", "pulumi-stack"].map(
+          (s) => `github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-variable-${s}`,
+        ),
+        "github:index/repositoryRuleset:RepositoryRuleset delivery-repository-protect-main",
+        "github:index/repositoryRuleset:RepositoryRuleset delivery-repository-protect-develop",
+        "github:index/actionsRepositoryPermissions:ActionsRepositoryPermissions delivery-repository-actions-permissions",
+        // codecovToken and slackWebhookUrl are set here, so their optional secrets are published.
+        ...["dockerhub-token", "codecov-token", "slack-webhook-url"].map((s) => `github:index/actionsSecret:ActionsSecret delivery-repository-secret-${s}`),
+        ...["dockerhub-username", "dockerhub-repository", "pulumi-backend-url", "delivery-app-id"].map(
+          (s) => `github:index/actionsVariable:ActionsVariable delivery-repository-variable-${s}`,
+        ),
+      ].sort(),
+    );
+  });
+
+  // Provider inputs travel as strings, as Pulumi serializes provider configuration.
+  it("configures the GitHub provider for one write at a time, with the optional token as a secret", () => {
+    const provider = named(run, "delivery-github");
+    expect(provider.inputs).toMatchObject({ owner: "acme", parallelRequests: "false", writeDelayMs: "1000", token: "[secret]" });
+    expect(provider.secretPaths).toContain("token");
+  });
+
+  it("opens the staging environment to the default branch without approvals", () => {
+    const env = named(run, "delivery-staging-environment");
+    expect(env.inputs).toMatchObject({
+      repository: "learning-voice-agent",
+      environment: "staging",
+      waitTimer: 0,
+      canAdminsBypass: true,
+      preventSelfReview: false,
+      deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+    });
+    expect(env.inputs["reviewers"]).toEqual([]);
+    expect(named(run, "delivery-staging-deployment-policy").inputs).toMatchObject({ branchPattern: "main", environment: "staging" });
+    expect(named(run, "delivery-staging-deployment-policy").inputs["tagPattern"]).toBeUndefined();
+  });
+
+  it("publishes every secret as a Pulumi secret with its own value, and nothing secret in plain inputs", () => {
+    const secrets = [...byType(run, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"), ...byType(run, "github:index/actionsSecret:ActionsSecret")];
+    expect(secrets).toHaveLength(11);
+    for (const secret of secrets) {
+      expect(secret.secretPaths, secret.name).toEqual(["value"]);
+      expect(secret.inputs["value"]).toBe("[secret]");
+    }
+    expect(named(run, "delivery-staging-secret-railway-token").plainInputs["value"]).toBe(sentinel("railwayToken"));
+    expect(named(run, "delivery-repository-secret-dockerhub-token").plainInputs["value"]).toBe(sentinel("dockerhubToken"));
+    const redacted = JSON.stringify(run.resources.map((r) => r.inputs)) + JSON.stringify(run.outputs);
+    for (const value of allSentinels) expect(redacted).not.toContain(value);
+  });
+
+  it("publishes the environment's and the repository's variables from config", () => {
+    const values = Object.fromEntries(
+      [...byType(run, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable"), ...byType(run, "github:index/actionsVariable:ActionsVariable")].map(
+        (v) => [v.inputs["variableName"], v.inputs["value"]],
+      ),
+    );
+    expect(values).toEqual({
+      RAILWAY_PROJECT_ID: "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b",
+      RAILWAY_ENVIRONMENT_ID: "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d",
+      RAILWAY_SERVICE_ID: "9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c6b",
+      RAILWAY_DOMAIN: "learning-voice-agent-staging.up.railway.app",
+      PULUMI_STACK: "staging",
+      DOCKERHUB_USERNAME: "acmebot",
+      DOCKERHUB_REPOSITORY: "acme/learning-voice-agent",
+      PULUMI_BACKEND_URL: "s3://acme-pulumi-state",
+      DELIVERY_APP_ID: "1234567",
+    });
+  });
+
+  it("protects main and develop with reviews, the generated checks, no force push and no deletion", () => {
+    for (const branch of ["main", "develop"]) {
+      const ruleset = named(run, `delivery-repository-protect-${branch}`);
+      expect(ruleset.inputs).toMatchObject({
+        target: "branch",
+        enforcement: "active",
+        conditions: { refName: { includes: [`refs/heads/${branch}`], excludes: [] } },
+        bypassActors: [{ actorType: "Integration", actorId: 1234567, bypassMode: "always" }],
+        rules: {
+          deletion: true,
+          nonFastForward: true,
+          pullRequest: { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true },
+          requiredStatusChecks: {
+            requiredChecks: [{ context: "pytest (3.11)" }, { context: "pytest (3.12)" }, { context: "lint" }],
+          },
+        },
+      });
+    }
+  });
+
+  it("requires SHA pinning and allows only the pinned actions", () => {
+    expect(named(run, "delivery-repository-actions-permissions").inputs).toEqual({
+      repository: "learning-voice-agent",
+      enabled: true,
+      allowedActions: "selected",
+      shaPinningRequired: true,
+      allowedActionsConfig: { githubOwnedAllowed: false, verifiedAllowed: false, patternsAlloweds: allowedActionPatterns() },
+    });
+  });
+
+  it("parents every resource under the pipeline component and uses the explicit provider", () => {
+    const components = run.resources.filter((r) => !r.custom).map((r) => `${r.type} ${r.name}`);
+    expect(components.sort()).toEqual([
+      "delivery:github:DeploymentEnvironment delivery-staging",
+      "delivery:github:RepositoryGovernance delivery-repository",
+      "delivery:index:DeliveryPipeline delivery",
+    ]);
+    for (const r of run.resources.filter((x) => x.custom)) expect(r.parent, r.name).toContain("delivery");
+  });
+
+  it("exports the environment, and no secret", () => {
+    expect(run.outputs).toEqual({
+      environmentName: "staging",
+      environmentUrl: "https://learning-voice-agent-staging.up.railway.app",
+      repository: "acme/learning-voice-agent",
+      governsRepository: true,
+    });
+    expect(run.secretOutputs).toEqual([]);
+  });
+});
