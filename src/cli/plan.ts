@@ -11,26 +11,34 @@ import { runProgram } from "../plan/harness";
 import { planInvokeMock } from "../plan/invokes";
 import { readStackSettings } from "../plan/stackFiles";
 
-const usage = "usage: npm run plan -- --stack <staging|production> [--out <dir>]";
+const usage = "usage: npm run plan -- --stack <staging|production> [--out <dir>] [--stacks-dir <dir>]";
 
 export interface PlanArgs {
   readonly stack: string;
   readonly outDir: string;
+  /** Read Pulumi.<stack>.yaml from here instead of stacks/. */
+  readonly stacksDir: string | undefined;
 }
 
 export function parsePlanArgs(argv: readonly string[], projectDir: string): PlanArgs {
   let stack: string | undefined;
   let out: string | undefined;
+  let stacksDir: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === "--stack" || arg === "-s") stack = argv[++i];
     else if (arg?.startsWith("--stack=")) stack = arg.slice("--stack=".length);
     else if (arg === "--out") out = argv[++i];
     else if (arg?.startsWith("--out=")) out = arg.slice("--out=".length);
+    else if (arg === "--stacks-dir") stacksDir = argv[++i];
     else throw new Error(`unknown argument ${JSON.stringify(arg)}\n${usage}`);
   }
   if (stack === undefined || stack === "") throw new Error(`--stack is required\n${usage}`);
-  return { stack, outDir: resolve(projectDir, out ?? join("plan-out", stack)) };
+  return {
+    stack,
+    outDir: resolve(projectDir, out ?? join("plan-out", stack)),
+    stacksDir: stacksDir === undefined ? undefined : resolve(stacksDir),
+  };
 }
 
 async function main(): Promise<number> {
@@ -42,7 +50,13 @@ async function main(): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n`);
     return 64;
   }
-  const settings = readStackSettings(projectDir, args.stack);
+  let settings;
+  try {
+    settings = readStackSettings(projectDir, args.stack, args.stacksDir);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
   const raw = toRawStackConfig(args.stack, settings.config, (key) => settings.secretKeys.includes(key));
   let missing: string[];
   try {

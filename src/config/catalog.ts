@@ -100,12 +100,6 @@ export const githubEntries: readonly GithubEntry[] = [
   { name: "DELIVERY_APP_ID", kind: "variable", scope: "repository", source: { configKey: "deliveryAppId" }, consumers: ["deploy workflow (mints the GitHub token for pulumi up)"], replaces: [] },
 ];
 
-export function secretDefinition(key: SecretKey): SecretDefinition {
-  const found = secretDefinitions.find((d) => d.key === key);
-  if (found === undefined) throw new Error(`no catalog entry for secret ${key}`);
-  return found;
-}
-
 export function isSecretKey(key: string): key is SecretKey {
   return (secretKeys as readonly string[]).includes(key);
 }

@@ -3,7 +3,7 @@ import type { RecordedResource } from "./recorder";
 import type { ProgramRun } from "./harness";
 
 /** Inputs too long or too noisy for a one-screen plan; the written files carry them in full. */
-const hiddenInputs = new Set(["content", "__defaults"]);
+const hiddenInputs = new Set(["__defaults"]);
 
 function shortType(type: string): string {
   // github:index/repositoryEnvironment:RepositoryEnvironment -> github:RepositoryEnvironment

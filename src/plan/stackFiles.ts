@@ -33,14 +33,15 @@ export function readProjectFile(projectDir: string): ProjectFile {
   return parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as ProjectFile;
 }
 
-export function stackFilePath(projectDir: string, stack: string): string {
+/** `stacksDir` overrides the project's `stackConfigDir` (to plan a variant without touching stacks/). */
+export function stackFilePath(projectDir: string, stack: string, stacksDir?: string): string {
   const project = readProjectFile(projectDir);
-  return join(projectDir, project.stackConfigDir ?? ".", `Pulumi.${stack}.yaml`);
+  return join(stacksDir ?? join(projectDir, project.stackConfigDir ?? "."), `Pulumi.${stack}.yaml`);
 }
 
-export function readStackSettings(projectDir: string, stack: string): StackSettings {
+export function readStackSettings(projectDir: string, stack: string, stacksDir?: string): StackSettings {
   const project = readProjectFile(projectDir);
-  const file = stackFilePath(projectDir, stack);
+  const file = stackFilePath(projectDir, stack, stacksDir);
   if (!existsSync(file)) {
     throw new Error(`No stack file for stack "${stack}" at ${file}. Stacks in this project: see the stacks/ folder (or: pulumi stack init ${stack}).`);
   }

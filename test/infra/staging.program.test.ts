@@ -73,9 +73,9 @@ describe("staging program", () => {
   });
 
   it("publishes the environment's and the repository's variables from config", () => {
-    const values = Object.fromEntries(
+    const values: Record<string, unknown> = Object.fromEntries(
       [...byType(run, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable"), ...byType(run, "github:index/actionsVariable:ActionsVariable")].map(
-        (v) => [v.inputs["variableName"], v.inputs["value"]],
+        (v) => [String(v.inputs["variableName"]), v.inputs["value"]],
       ),
     );
     expect(values).toEqual({

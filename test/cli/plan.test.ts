@@ -1,0 +1,99 @@
+// The offline plan as a user runs it: `npm run plan -- --stack <name>`, in a child process.
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { projectDir } from "../helpers/stacks";
+
+interface Planned {
+  readonly stdout: string;
+  readonly outDir: string;
+  readonly resources: { type: string; name: string; inputs: Record<string, unknown>; secretInputs: string[] }[];
+}
+
+function plan(stack: string, ...extra: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", stack, ...extra], { cwd: projectDir, encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const planned: Record<string, Planned> = {};
+beforeAll(() => {
+  for (const stack of ["staging", "production"]) {
+    const outDir = mkdtempSync(join(tmpdir(), `plan-${stack}-`));
+    const { status, stdout, stderr } = plan(stack, "--out", outDir);
+    if (status !== 0) throw new Error(`plan ${stack} failed (${String(status)}): ${stderr}`);
+    planned[stack] = { stdout, outDir, resources: JSON.parse(readFileSync(join(outDir, "resources.json"), "utf8")) as Planned["resources"] };
+  }
+}, 120_000);
+
+describe("npm run plan", () => {
+  it("prints the staging environment, secrets, variables and rulesets", () => {
+    const out = planned["staging"]?.stdout ?? "";
+    expect(out).toContain('Offline plan for stack "staging"');
+    expect(out).toContain("+ github:RepositoryEnvironment  delivery-staging-environment");
+    expect(out).toContain("+ github:ActionsEnvironmentSecret  delivery-staging-secret-railway-token");
+    expect(out).toContain("+ github:ActionsVariable  delivery-repository-variable-dockerhub-username");
+    expect(out).toContain("+ github:RepositoryRuleset  delivery-repository-protect-main");
+    expect(out).toContain("value: [secret]");
+    expect(out).toContain("environmentUrl: https://learning-voice-agent-staging.up.railway.app");
+  });
+
+  it("lists every missing secret with the command that sets it", () => {
+    const out = planned["production"]?.stdout ?? "";
+    expect(out).toContain("Secrets still to set (8)");
+    for (const key of ["railwayToken", "anthropicApiKey", "openaiApiKey", "pulumiConfigPassphrase", "awsAccessKeyId", "awsSecretAccessKey", "deliveryAppPrivateKey", "dockerhubToken"]) {
+      expect(out).toContain(`pulumi config set --secret ${key} --stack production`);
+    }
+  });
+
+  it("writes the plan and the redacted resources to the folder it names", () => {
+    const { outDir, stdout } = planned["production"] as Planned;
+    expect(stdout).toMatch(/Written to .*plan-production-/);
+    expect(readdirSync(outDir)).toEqual(expect.arrayContaining(["plan.txt", "resources.json"]));
+    expect(readFileSync(join(outDir, "plan.txt"), "utf8")).toBe(stdout);
+  });
+
+  it("marks every secret input, and a placeholder never leaks as a value", () => {
+    const secrets = planned["staging"]?.resources.filter((r) => r.type.includes("Secret")) ?? [];
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const s of secrets) expect(s.secretInputs).toEqual(["value"]);
+    expect(JSON.stringify(planned)).not.toContain("<not set>");
+  });
+
+  it("shows no GitHub object in both stacks", () => {
+    const identity = (r: Planned["resources"][number]): string =>
+      [r.type, r.inputs["environment"], r.inputs["secretName"] ?? r.inputs["variableName"] ?? r.inputs["name"] ?? r.inputs["file"]].map(String).join("|");
+    const staging = new Set(planned["staging"]?.resources.filter((r) => r.type.startsWith("github:")).map(identity));
+    const shared = planned["production"]?.resources.filter((r) => r.type.startsWith("github:")).map(identity).filter((i) => staging.has(i));
+    expect(shared).toEqual([]);
+  });
+
+  it("stops with exit 2 and every problem on invalid config, writing nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stacks-"));
+    const text = readFileSync(join(projectDir, "stacks", "Pulumi.staging.yaml"), "utf8")
+      .replace("delivery-pipeline:repository: acme/learning-voice-agent", "delivery-pipeline:repository: acme/bad repo")
+      .replace("    - linux/arm64", "    - linux/sparc")
+      .replace("delivery-pipeline:githubPlan: enterprise", "delivery-pipeline:githubPlann: enterprise");
+    writeFileSync(join(dir, "Pulumi.staging.yaml"), text);
+    const outDir = join(dir, "out");
+    const result = plan("staging", "--stacks-dir", dir, "--out", outDir);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain("problems; nothing was created or changed");
+    for (const key of ["repository", "platforms", "githubPlann", "githubPlan"]) expect(result.stderr).toContain(`- ${key}`);
+    expect(result.stderr).toContain("did you mean githubPlan?");
+    expect(() => readdirSync(outDir)).toThrow();
+  });
+
+  it("refuses an unknown stack with a hint", () => {
+    const result = plan("qa");
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('No stack file for stack "qa"');
+  });
+
+  it("explains its usage on a bad argument", () => {
+    const result = plan("staging", "--bogus");
+    expect(result.status).toBe(64);
+    expect(result.stderr).toContain("usage: npm run plan");
+  });
+});

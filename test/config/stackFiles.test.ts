@@ -1,0 +1,57 @@
+// The committed project and stack files, as a user and the Pulumi CLI read them.
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { configKeys, projectName, secretKeys, validateStackConfig } from "../../src/config";
+import { projectConfigDeclarations } from "../../src/config/projectFile";
+import { buildPipelineSpec } from "../../src/pipeline";
+import { readProjectFile, readStackSettings } from "../../src/plan/stackFiles";
+import { projectDir, rawConfig, stackWithSecrets } from "../helpers/stacks";
+
+const stackNames = readdirSync(join(projectDir, "stacks"))
+  .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+  .filter((s): s is string => s !== undefined);
+
+describe("Pulumi.yaml", () => {
+  const project = readProjectFile(projectDir) as ReturnType<typeof readProjectFile> & { main: string; runtime: { name: string } };
+
+  it("names the project, the entrypoint and the stack folder", () => {
+    expect(project).toMatchObject({ name: projectName, main: "infra/index.ts", stackConfigDir: "stacks", runtime: { name: "nodejs" } });
+  });
+
+  it("declares every setting with the type, description and default the program uses", () => {
+    expect(project.config).toEqual(projectConfigDeclarations());
+    expect(Object.keys(project.config ?? {}).sort()).toEqual(Object.keys(configKeys).sort());
+  });
+});
+
+describe("stack files", () => {
+  it("exist for staging and production", () => {
+    expect(stackNames.sort()).toEqual(["production", "staging"]);
+  });
+
+  it.each(stackNames)("%s validates with every secret set", (stack) => {
+    expect(() => validateStackConfig(rawConfig(stackWithSecrets(stack), stack))).not.toThrow();
+  });
+
+  it.each(stackNames)("%s holds no secret, in plain text or encrypted", (stack) => {
+    const text = readFileSync(join(projectDir, "stacks", `Pulumi.${stack}.yaml`), "utf8");
+    const config = (parse(text) as { config: Record<string, unknown> }).config;
+    for (const key of secretKeys) expect(Object.keys(config)).not.toContain(`${projectName}:${key}`);
+    expect(readStackSettings(projectDir, stack).secretKeys).toEqual([]);
+  });
+
+  it("exactly one stack governs the repository", () => {
+    const governing = stackNames.filter((s) => buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(s), s)).config).governsRepository);
+    expect(governing).toEqual(["staging"]);
+  });
+
+  it("agree on every repository-wide setting", () => {
+    const shared = ["repository", "repositoryVisibility", "githubPlan", "defaultBranch", "developBranch", "deliveryAppId", "pythonVersions", "dockerhubUsername", "dockerhubRepository", "railwayProjectId", "stateBackendUrl"];
+    const [first, ...rest] = stackNames.map((s) => readStackSettings(projectDir, s).config);
+    for (const other of rest) {
+      for (const key of shared) expect(other[`${projectName}:${key}`], key).toEqual(first?.[`${projectName}:${key}`]);
+    }
+  });
+});

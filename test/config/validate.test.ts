@@ -1,0 +1,204 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { ConfigError, configKeyNames, requiredSecrets, validateStackConfig, type RawStackConfig } from "../../src/config";
+import { closest } from "../../src/config/closest";
+import { rawConfig, stackWithSecrets } from "../helpers/stacks";
+
+const staging = rawConfig(stackWithSecrets("staging"), "staging");
+const with_ = (values: Record<string, string>, base: RawStackConfig = staging): RawStackConfig => ({ ...base, values: { ...base.values, ...values } });
+const without = (key: string, base: RawStackConfig = staging): RawStackConfig => ({
+  ...base,
+  values: Object.fromEntries(Object.entries(base.values).filter(([k]) => k !== key)),
+});
+
+function problemsOf(raw: RawStackConfig) {
+  try {
+    validateStackConfig(raw);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe("validateStackConfig", () => {
+  it("accepts the committed stacks and types their values", () => {
+    const { config, missingSecrets } = validateStackConfig(staging);
+    expect(missingSecrets).toEqual([]);
+    expect(config).toMatchObject({ stack: "staging", governsRepository: true, waitTimerMinutes: 0, pythonVersions: ["3.11", "3.12"], coverageMinimum: 80 });
+    expect(config.appRevision).toBeUndefined();
+  });
+
+  it.each([
+    ["repository", "acme/bad repo"],
+    ["repository", "-acme/app"],
+    ["repository", "acme/app/extra"],
+    ["repository", "acme"],
+    ["repositoryVisibility", "secret"],
+    ["githubPlan", "business"],
+    ["defaultBranch", "feature..x"],
+    ["reviewerUsers", '["octo cat"]'],
+    ["reviewerUsers", '["a","a"]'],
+    ["reviewerTeams", '["Release Managers"]'],
+    ["reviewerTeams", "release-managers"],
+    ["waitTimerMinutes", "-1"],
+    ["waitTimerMinutes", "43201"],
+    ["waitTimerMinutes", "five"],
+    ["deliveryAppId", "0"],
+    ["governsRepository", "yes"],
+    ["pythonVersions", "[]"],
+    ["pythonVersions", '["2.7"]'],
+    ["coverageMinimum", "101"],
+    ["dockerhubUsername", "Acme"],
+    ["dockerhubRepository", "docker.io/acme/app"],
+    ["dockerhubRepository", "acme/app:latest"],
+    ["platforms", '["linux/amd64","windows/amd64"]'],
+    ["platforms", '["linux/arm64","linux/arm64"]'],
+    ["railwayProjectId", "not-a-uuid"],
+    ["railwayDomain", "https://app.up.railway.app"],
+    ["healthCheckPath", "health"],
+    ["healthCheckTimeoutSeconds", "0"],
+    ["appRevision", "main"],
+    ["appRevision", "abc123"],
+    ["preDeployCommand", "line1\nline2"],
+    ["stateBackendUrl", "file:///tmp/state"],
+    ["secretMaxAgeDays", "0"],
+  ])("rejects %s = %j with the key, the value, what is allowed and a fix", (key, value) => {
+    const problems = problemsOf(with_({ [key]: value }));
+    expect(problems).toHaveLength(1);
+    const [problem] = problems;
+    expect(problem).toMatchObject({ key, value });
+    expect(problem?.allowed.length).toBeGreaterThan(5);
+    expect(problem?.fix).toMatch(/pulumi config set|stacks\/Pulumi\.staging\.yaml/);
+  });
+
+  it.each([
+    ["appRevision", "v1.4.2"],
+    ["appRevision", "0123456789abcdef0123456789abcdef01234567"],
+    ["appRevision", ""],
+    ["preDeployCommand", "./scripts/backup-db.sh --verbose"],
+    ["stateBackendUrl", "https://api.pulumi.com"],
+    ["platforms", '["linux/arm/v7"]'],
+    ["reviewerTeams", '["release_managers"]'],
+  ])("accepts %s = %j", (key, value) => {
+    expect(problemsOf(with_({ [key]: value }))).toEqual([]);
+  });
+
+  it("lists every problem at once, with a did-you-mean for a typo", () => {
+    const error = (() => {
+      try {
+        validateStackConfig(with_({ repository: "acme/bad repo", platforms: '["linux/sparc"]', reviewrUsers: '["octocat"]' }));
+      } catch (e) {
+        return e as ConfigError;
+      }
+      throw new Error("expected a ConfigError");
+    })();
+    expect(error.problems.map((p) => p.key).sort()).toEqual(["platforms", "repository", "reviewrUsers"]);
+    expect(error.message).toContain('Invalid configuration for stack "staging": 3 problems; nothing was created or changed.');
+    expect(error.message).toContain("did you mean reviewerUsers?");
+    expect(error.message).toContain("pulumi config rm reviewrUsers --stack staging");
+    expect(error.message).toContain("pulumi config set repository acme/learning-voice-agent --stack staging");
+  });
+
+  it("reports a missing required key", () => {
+    expect(problemsOf(without("railwayDomain"))).toEqual([
+      expect.objectContaining({ key: "railwayDomain", value: undefined, message: "is required but not set" }),
+    ]);
+  });
+
+  it("refuses a stack name other than staging or production", () => {
+    expect(problemsOf({ ...staging, stack: "dev" })).toEqual([expect.objectContaining({ key: "stack", value: "dev" })]);
+  });
+
+  it("refuses a secret stored in plain text without echoing its value", () => {
+    const problems = problemsOf(with_({ railwayToken: "tok-plain-123" }));
+    expect(problems).toEqual([expect.objectContaining({ key: "railwayToken", value: "(hidden)" })]);
+    expect(JSON.stringify(problems)).not.toContain("tok-plain-123");
+    expect(problems[0]?.fix).toContain("pulumi config set --secret railwayToken --stack staging");
+  });
+
+  it("refuses plain settings stored as secrets, and unknown secrets", () => {
+    const problems = problemsOf({ ...staging, secretKeys: [...staging.secretKeys, "repository", "railwayTokn"] });
+    expect(problems.map((p) => [p.key, p.message])).toEqual([
+      ["repository", "is stored as a secret but is plain configuration"],
+      ["railwayTokn", "is not a secret of this program"],
+    ]);
+    expect(problems[1]?.allowed).toContain("did you mean railwayToken?");
+  });
+
+  describe("what GitHub's plans allow", () => {
+    it("refuses internal visibility outside enterprise", () => {
+      expect(problemsOf(with_({ repositoryVisibility: "internal", githubPlan: "team" })).map((p) => p.key)).toEqual(["repositoryVisibility"]);
+    });
+    it("refuses a private repository on GitHub Free (no environments or rulesets there)", () => {
+      expect(problemsOf(with_({ githubPlan: "free" })).map((p) => p.key)).toEqual(["githubPlan"]);
+    });
+    it("refuses reviewers and wait timers on a private repository below enterprise", () => {
+      const production = rawConfig(stackWithSecrets("production"), "production");
+      expect(problemsOf(with_({ githubPlan: "team" }, production)).map((p) => p.key)).toEqual(["reviewerUsers", "waitTimerMinutes"]);
+    });
+    it("allows reviewers on a public repository on any plan", () => {
+      const production = rawConfig(stackWithSecrets("production"), "production");
+      expect(problemsOf(with_({ githubPlan: "free", repositoryVisibility: "public" }, production))).toEqual([]);
+    });
+    it("refuses more than six reviewers", () => {
+      const users = JSON.stringify(["a1", "a2", "a3", "a4", "a5", "a6"]);
+      expect(problemsOf(with_({ reviewerUsers: users, reviewerTeams: '["t1"]' })).map((p) => p.key)).toEqual(["reviewerUsers"]);
+    });
+    it("requires a reviewer for production where the plan allows one", () => {
+      const production = rawConfig(stackWithSecrets("production"), "production");
+      expect(problemsOf(with_({ reviewerUsers: "[]", reviewerTeams: "[]" }, production)).map((p) => p.key)).toEqual(["reviewerUsers"]);
+    });
+    it("refuses the same branch as default and develop", () => {
+      expect(problemsOf(with_({ developBranch: "main" })).map((p) => p.key)).toEqual(["developBranch"]);
+    });
+  });
+
+  describe("missing secrets", () => {
+    it("are returned, in catalog order, not thrown", () => {
+      const { missingSecrets } = validateStackConfig({ ...staging, secretKeys: [] });
+      expect(missingSecrets).toEqual(["railwayToken", "anthropicApiKey", "openaiApiKey", "pulumiConfigPassphrase", "awsAccessKeyId", "awsSecretAccessKey", "deliveryAppPrivateKey", "dockerhubToken"]);
+    });
+    it("depend on the state backend", () => {
+      expect(requiredSecrets("https://api.pulumi.com")).toContain("pulumiAccessToken");
+      expect(requiredSecrets("https://api.pulumi.com")).not.toContain("awsAccessKeyId");
+      expect(requiredSecrets("s3://bucket")).not.toContain("pulumiAccessToken");
+    });
+  });
+
+  it("suggests only near keys", () => {
+    expect(closest("repositry", configKeyNames)).toBe("repository");
+    expect(closest("completelyDifferent", configKeyNames)).toBeUndefined();
+  });
+
+  describe("properties", () => {
+    const anyValue = fc.oneof(fc.string(), fc.integer().map(String), fc.boolean().map(String), fc.array(fc.string()).map((a) => JSON.stringify(a)), fc.constant(""));
+    const anyKey = fc.oneof(fc.constantFrom(...configKeyNames), fc.string({ minLength: 1, maxLength: 20 }));
+
+    it("arbitrary config either validates or throws ConfigError, never anything else", () => {
+      fc.assert(
+        fc.property(fc.dictionary(anyKey, anyValue), fc.array(fc.string({ maxLength: 12 })), fc.string({ maxLength: 12 }), (overrides, secretKeys, stack) => {
+          try {
+            validateStackConfig({ stack, values: { ...staging.values, ...overrides }, secretKeys });
+          } catch (error) {
+            expect(error).toBeInstanceOf(ConfigError);
+            const problems = (error as ConfigError).problems;
+            expect(problems.length).toBeGreaterThan(0);
+            for (const p of problems) expect(p.fix.length).toBeGreaterThan(0);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it("a single corrupted key is reported under that key", () => {
+      fc.assert(
+        fc.property(fc.constantFrom(...configKeyNames), fc.string(), (key, value) => {
+          const problems = problemsOf(with_({ [key]: value }));
+          for (const p of problems) expect([key, "reviewerUsers", "waitTimerMinutes", "developBranch", "githubPlan", "repositoryVisibility"]).toContain(p.key);
+        }),
+        { numRuns: 300 },
+      );
+    });
+  });
+});

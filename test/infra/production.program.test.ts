@@ -1,0 +1,58 @@
+// The real program for the committed production stack: its environment only, gated by reviewers.
+import { beforeAll, describe, expect, it } from "vitest";
+import { secretKeys } from "../../src/config";
+import type { ProgramRun } from "../../src/plan/harness";
+import { standInId } from "../../src/plan/invokes";
+import { evaluate, named } from "../helpers/program";
+import { stackWithSecrets } from "../helpers/stacks";
+
+let run: ProgramRun;
+beforeAll(async () => {
+  // Optional secrets left unset: their GitHub secrets must simply not exist.
+  const set = secretKeys.filter((k) => k !== "codecovToken" && k !== "slackWebhookUrl" && k !== "githubToken" && k !== "pulumiAccessToken");
+  run = await evaluate("production", stackWithSecrets("production", set));
+});
+
+describe("production program", () => {
+  it("declares only its own environment, its secrets and variables: nothing repository-wide", () => {
+    const types = new Set(run.resources.filter((r) => r.custom).map((r) => r.type));
+    expect([...types].sort()).toEqual([
+      "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
+      "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
+      "github:index/repositoryEnvironment:RepositoryEnvironment",
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+      "pulumi:providers:github",
+    ]);
+    const secretNames = run.resources
+      .filter((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret")
+      .map((r) => r.inputs["secretName"]);
+    expect(secretNames).toEqual(["RAILWAY_TOKEN", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "PULUMI_CONFIG_PASSPHRASE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DELIVERY_APP_PRIVATE_KEY"]);
+  });
+
+  it("gates production: reviewers by id, wait timer, no self-review, no admin bypass, release tags only", () => {
+    expect(named(run, "delivery-production-environment").inputs).toMatchObject({
+      environment: "production",
+      reviewers: [{ users: [standInId("user:octocat")], teams: [standInId("team:release-managers")] }],
+      waitTimer: 5,
+      preventSelfReview: true,
+      canAdminsBypass: false,
+    });
+    expect(named(run, "delivery-production-deployment-policy").inputs).toMatchObject({ tagPattern: "v*", environment: "production" });
+    expect(named(run, "delivery-production-deployment-policy").inputs["branchPattern"]).toBeUndefined();
+  });
+
+  it("looks reviewers up by login and slug through the explicit provider", () => {
+    expect(run.invokes.map((i) => [i.token, i.inputs["username"] ?? i.inputs["slug"]])).toEqual([
+      ["github:index/getUser:getUser", "octocat"],
+      ["github:index/getTeam:getTeam", "release-managers"],
+    ]);
+  });
+
+  it("reads the provider token from GITHUB_TOKEN when githubToken is not set", () => {
+    expect(named(run, "delivery-github").inputs["token"]).toBeUndefined();
+  });
+
+  it("exports its environment and does not govern the repository", () => {
+    expect(run.outputs).toMatchObject({ environmentName: "production", environmentUrl: "https://learning-voice-agent.up.railway.app", governsRepository: false });
+  });
+});

@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { actionNames, allowedActionPatterns, pinnedUses, pins } from "../../src/workflows/pins";
+
+describe("the pin table", () => {
+  it("pins every action to a full 40-character SHA with its tag", () => {
+    for (const name of actionNames) {
+      expect(pins[name]?.sha, name).toMatch(/^[0-9a-f]{40}$/);
+      expect(pins[name]?.version, name).toMatch(/^v\d+/);
+      expect(pinnedUses(name)).toBe(`${name}@${pins[name]?.sha ?? ""}`);
+    }
+  });
+
+  it("allows exactly the pinned actions", () => {
+    expect(allowedActionPatterns()).toContain("actions/checkout@*");
+    expect(allowedActionPatterns()).toHaveLength(actionNames.length);
+  });
+});
