@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { SecretKey } from "../src/config";
 import type { PipelineSpec, SecretRef } from "../src/pipeline";
 import { DeploymentEnvironment } from "./deploymentEnvironment";
+import { GeneratedFiles } from "./generatedFiles";
 import { RepositoryGovernance } from "./repositoryGovernance";
 
 export interface DeliveryPipelineArgs {
@@ -57,8 +58,9 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
     this.environmentName = environment.environmentName;
     this.environmentUrl = environment.url;
 
+    let governance: RepositoryGovernance | undefined;
     if (spec.governsRepository && spec.actionsPermissions !== undefined) {
-      new RepositoryGovernance(
+      governance = new RepositoryGovernance(
         `${name}-repository`,
         {
           repository: spec.repository.name,
@@ -70,6 +72,18 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         childOpts,
       );
     }
+
+    // Files land after the environment and rulesets exist, so the first workflow run finds its secrets.
+    new GeneratedFiles(
+      `${name}-files`,
+      {
+        repository: spec.repository.name,
+        branch: spec.repository.defaultBranch,
+        files: spec.files,
+        after: governance === undefined ? [environment] : [environment, governance],
+      },
+      childOpts,
+    );
 
     this.registerOutputs({ environmentName: this.environmentName, environmentUrl: this.environmentUrl });
   }

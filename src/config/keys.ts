@@ -237,6 +237,33 @@ export const configKeys = {
     description: "The Pulumi state backend the workflows log in to.",
     required: true,
   },
+  programRepository: {
+    kind: "string",
+    schema: z.string().refine((v) => {
+      const [owner, name, ...rest] = v.split("/");
+      return rest.length === 0 && owner !== undefined && name !== undefined && githubOwner.test(owner) && githubRepoName.test(name);
+    }),
+    allowed: "empty (the program lives in the app repository) or the program's own repository as owner/name",
+    example: "acme/delivery-pipeline",
+    description: "Where deploy jobs get this program: empty for a folder of the app repository, or its own repository checked out with a short-lived App token.",
+    required: false,
+  },
+  programRef: {
+    kind: "string",
+    schema: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/),
+    allowed: "a branch, tag or full commit SHA of the program's own repository",
+    example: "v1.0.0",
+    description: "The ref of programRepository that deploy jobs check out (pin a tag or SHA).",
+    required: false,
+  },
+  programPath: {
+    kind: "string",
+    schema: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}$/),
+    allowed: "a relative folder path without ..",
+    example: "delivery-pipeline",
+    description: "The folder holding this program: in the app repository, or where programRepository is checked out.",
+    required: false,
+  },
   secretMaxAgeDays: {
     kind: "integer",
     schema: z.number().int().min(1).max(3650),

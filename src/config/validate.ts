@@ -17,7 +17,7 @@ export type StackName = (typeof stackNames)[number];
 type Values = { -readonly [K in ConfigKey]: z.infer<(typeof configKeys)[K]["schema"]> };
 type Defaults = { [K in ConfigKey as (typeof configKeys)[K]["required"] extends true ? never : K]?: Values[K] };
 
-/** The defaults of optional keys; `appRevision` and `preDeployCommand` have none. */
+/** The defaults of optional keys; `appRevision`, `preDeployCommand` and `programRepository` have none. */
 export const defaults: Defaults = {
   defaultBranch: "main",
   developBranch: "develop",
@@ -30,14 +30,16 @@ export const defaults: Defaults = {
   healthCheckPath: "/health",
   healthCheckTimeoutSeconds: 300,
   secretMaxAgeDays: 90,
+  programRef: "main",
+  programPath: "delivery-pipeline",
 };
 
 type RequiredKeys = { [K in ConfigKey]: (typeof configKeys)[K]["required"] extends true ? K : never }[ConfigKey];
-type WithDefault = Exclude<keyof Defaults, "appRevision" | "preDeployCommand">;
+type WithDefault = Exclude<keyof Defaults, "appRevision" | "preDeployCommand" | "programRepository">;
 
 /** One stack's validated settings. */
 export type StackConfig = Readonly<
-  Pick<Values, RequiredKeys | WithDefault> & Partial<Pick<Values, "appRevision" | "preDeployCommand">>
+  Pick<Values, RequiredKeys | WithDefault> & Partial<Pick<Values, "appRevision" | "preDeployCommand" | "programRepository">>
 > & {
   readonly stack: StackName;
   /** Secret config keys that are set (their values stay in Pulumi). */

@@ -12,6 +12,7 @@ import {
   type StackName,
   requiredSecrets,
 } from "../config";
+import { generatedFiles, type GeneratedFile } from "../workflows/files";
 import { allowedActionPatterns } from "../workflows/pins";
 import { requiredCheckNames } from "./checks";
 
@@ -78,6 +79,8 @@ export interface PipelineSpec {
   readonly variables: readonly VariableSpec[];
   readonly rulesets: readonly RulesetSpec[];
   readonly actionsPermissions: ActionsPermissionsSpec | undefined;
+  /** Generated files this stack commits to the app repository's default branch, in commit order. */
+  readonly files: readonly GeneratedFile[];
 }
 
 /** Production deploys only from release tags; this is the tag shape releases use. */
@@ -159,5 +162,6 @@ export function buildPipelineSpec(config: StackConfig): PipelineSpec {
           patternsAllowed: allowedActionPatterns(),
         }
       : undefined,
+    files: generatedFiles(config),
   };
 }

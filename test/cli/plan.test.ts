@@ -54,6 +54,18 @@ describe("npm run plan", () => {
     expect(readFileSync(join(outDir, "plan.txt"), "utf8")).toBe(stdout);
   });
 
+  it("writes exactly the generated files each stack owns, byte for byte as committed", () => {
+    const files = (stack: string): string[] =>
+      (readdirSync(join(planned[stack]?.outDir ?? "", "app-repository"), { recursive: true, withFileTypes: true }))
+        .filter((d) => d.isFile())
+        .map((d) => join(d.parentPath, d.name).split("app-repository/")[1] ?? "")
+        .sort();
+    expect(files("staging")).toEqual([".github/dependabot.yml", ".github/workflows/deploy-staging.yml", ".github/workflows/lint.yml", ".github/workflows/test.yml"]);
+    expect(files("production")).toEqual([".github/workflows/deploy-production.yml"]);
+    const committed = planned["production"]?.resources.find((r) => r.type === "github:index/repositoryFile:RepositoryFile")?.inputs["content"];
+    expect(readFileSync(join(planned["production"]?.outDir ?? "", "app-repository/.github/workflows/deploy-production.yml"), "utf8")).toBe(committed);
+  });
+
   it("marks every secret input, and a placeholder never leaks as a value", () => {
     const secrets = planned["staging"]?.resources.filter((r) => r.type.includes("Secret")) ?? [];
     expect(secrets.length).toBeGreaterThan(0);

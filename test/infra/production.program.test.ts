@@ -21,12 +21,17 @@ describe("production program", () => {
       "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
       "github:index/repositoryEnvironment:RepositoryEnvironment",
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+      "github:index/repositoryFile:RepositoryFile",
       "pulumi:providers:github",
     ]);
     const secretNames = run.resources
       .filter((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret")
       .map((r) => r.inputs["secretName"]);
     expect(secretNames).toEqual(["RAILWAY_TOKEN", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "PULUMI_CONFIG_PASSPHRASE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DELIVERY_APP_PRIVATE_KEY"]);
+  });
+
+  it("commits only its own deploy workflow", () => {
+    expect(run.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile").map((r) => r.inputs["file"])).toEqual([".github/workflows/deploy-production.yml"]);
   });
 
   it("gates production: reviewers by id, wait timer, no self-review, no admin bypass, release tags only", () => {

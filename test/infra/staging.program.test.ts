@@ -33,6 +33,9 @@ describe("staging program", () => {
         ...["dockerhub-username", "dockerhub-repository", "pulumi-backend-url", "delivery-app-id"].map(
           (s) => `github:index/actionsVariable:ActionsVariable delivery-repository-variable-${s}`,
         ),
+        ...["workflows-test-yml", "workflows-lint-yml", "dependabot-yml", "workflows-deploy-staging-yml"].map(
+          (s) => `github:index/repositoryFile:RepositoryFile delivery-files-${s}`,
+        ),
       ].sort(),
     );
   });
@@ -125,10 +128,27 @@ describe("staging program", () => {
     const components = run.resources.filter((r) => !r.custom).map((r) => `${r.type} ${r.name}`);
     expect(components.sort()).toEqual([
       "delivery:github:DeploymentEnvironment delivery-staging",
+      "delivery:github:GeneratedFiles delivery-files",
       "delivery:github:RepositoryGovernance delivery-repository",
       "delivery:index:DeliveryPipeline delivery",
     ]);
     for (const r of run.resources.filter((x) => x.custom)) expect(r.parent, r.name).toContain("delivery");
+  });
+
+  it("commits the generated files one at a time, after the environment and governance, without starting runs", () => {
+    const files = byType(run, "github:index/repositoryFile:RepositoryFile");
+    expect(files.map((f) => f.inputs["file"])).toEqual([".github/workflows/test.yml", ".github/workflows/lint.yml", ".github/dependabot.yml", ".github/workflows/deploy-staging.yml"]);
+    files.forEach((file, i) => {
+      expect(file.inputs).toMatchObject({ repository: "learning-voice-agent", branch: "main", overwriteOnCreate: true });
+      expect(String(file.inputs["commitMessage"])).toContain("[skip ci]");
+      expect(file.secretPaths).toEqual([]);
+      const previous = files[i - 1];
+      if (previous !== undefined) expect(file.dependencies.some((d) => d.endsWith(`::${previous.name}`)), file.name).toBe(true);
+    });
+    // The first commit waits for the environment's secrets and the rulesets (components expand to their children).
+    const first = files[0]?.dependencies ?? [];
+    expect(first.some((d) => d.endsWith("::delivery-staging-secret-railway-token"))).toBe(true);
+    expect(first.some((d) => d.endsWith("::delivery-repository-protect-main"))).toBe(true);
   });
 
   it("exports the environment, and no secret", () => {

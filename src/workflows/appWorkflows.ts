@@ -1,0 +1,259 @@
+/**
+ * The app repository's workflows, as typed models. Which stack owns which
+ * file follows the ownership rule: the governing stack owns the shared ones,
+ * each stack its own deploy workflow.
+ */
+import { jobIds } from "../pipeline/checks";
+import type { Job, StepsJob, Workflow } from "./model";
+import { checkout, pipInstall, run, setupPython } from "./steps";
+
+export interface ProgramSource {
+  /** `same-repository`: the program lives in the app repository under `path`. */
+  readonly repository: string | undefined;
+  readonly ref: string;
+  readonly path: string;
+}
+
+export interface AppWorkflowSettings {
+  readonly defaultBranch: string;
+  readonly developBranch: string;
+  readonly pythonVersions: readonly string[];
+  readonly coverageMinimum: number;
+  readonly codecov: boolean;
+  readonly slack: boolean;
+  readonly stateBackend: "pulumi-cloud" | "s3";
+  readonly program: ProgramSource;
+}
+
+const runner = "ubuntu-latest";
+const read = { contents: "read" } as const;
+
+export const workflowPaths = {
+  test: ".github/workflows/test.yml",
+  lint: ".github/workflows/lint.yml",
+  deployStaging: ".github/workflows/deploy-staging.yml",
+  deployProduction: ".github/workflows/deploy-production.yml",
+  dependabot: ".github/dependabot.yml",
+} as const;
+
+export function testWorkflow(s: AppWorkflowSettings): Workflow {
+  const branches = [s.defaultBranch, s.developBranch];
+  const pytest: StepsJob = {
+    name: jobIds.test,
+    runsOn: runner,
+    timeoutMinutes: 20,
+    permissions: read,
+    strategy: { failFast: false, matrix: { "python-version": [...s.pythonVersions] } },
+    services: {
+      redis: {
+        image: "redis:7-alpine",
+        ports: ["6379:6379"],
+        options: "--health-cmd \"redis-cli ping\" --health-interval 5s --health-timeout 3s --health-retries 10",
+      },
+    },
+    env: { REDIS_URL: "redis://localhost:6379/0" },
+    steps: [
+      checkout(),
+      { name: "Set up Python", action: "actions/setup-python", with: { "python-version": "${{ matrix.python-version }}", cache: "pip" } },
+      pipInstall("pytest pytest-cov"),
+      run(
+        `pytest with coverage (minimum ${s.coverageMinimum}%)`,
+        `pytest --cov=. --cov-report=xml --cov-report=html --cov-fail-under=${s.coverageMinimum}`,
+      ),
+      ...(s.codecov
+        ? [{ name: "Upload coverage to Codecov", action: "codecov/codecov-action" as const, with: { token: "${{ secrets.CODECOV_TOKEN }}", files: "coverage.xml", fail_ci_if_error: true } }]
+        : []),
+      {
+        name: "Upload coverage report",
+        if: "always()",
+        action: "actions/upload-artifact",
+        with: { name: "coverage-${{ matrix.python-version }}", path: "coverage.xml\nhtmlcov/", "if-no-files-found": "ignore", "retention-days": 14 },
+      },
+    ],
+  };
+  return {
+    path: workflowPaths.test,
+    name: "test",
+    on: { push: { branches: [...branches, "feature/**"] }, pullRequest: { branches }, workflowCall: true },
+    permissions: {},
+    concurrency: { group: "test-${{ github.workflow }}-${{ github.ref }}", cancelInProgress: true },
+    jobs: { [jobIds.test]: pytest },
+  };
+}
+
+export function lintWorkflow(s: AppWorkflowSettings): Workflow {
+  const python = s.pythonVersions[s.pythonVersions.length - 1] ?? "3.12";
+  const branches = [s.defaultBranch, s.developBranch];
+  return {
+    path: workflowPaths.lint,
+    name: "lint",
+    on: { push: { branches: [...branches, "feature/**"] }, pullRequest: { branches }, workflowCall: true },
+    permissions: {},
+    concurrency: { group: "lint-${{ github.workflow }}-${{ github.ref }}", cancelInProgress: true },
+    jobs: {
+      [jobIds.lint]: {
+        name: jobIds.lint,
+        runsOn: runner,
+        timeoutMinutes: 15,
+        permissions: read,
+        steps: [
+          checkout(),
+          setupPython(python),
+          pipInstall("black isort flake8 mypy pip-audit bandit interrogate"),
+          run("black formatting (line length 100)", "black --check --line-length 100 ."),
+          run("isort import order", "isort --check-only --profile black --line-length 100 ."),
+          run("flake8 style", "flake8 --max-line-length 100 ."),
+          run("mypy types", "mypy ."),
+          run("pip-audit dependency vulnerabilities", "if [ -f requirements.txt ]; then pip-audit -r requirements.txt; else pip-audit; fi"),
+          run("bandit security scan", "bandit -r . -x ./tests,./.venv -q"),
+          run("complexity gate (max 10 per function)", "flake8 --select C901 --max-complexity 10 ."),
+          run("docstring coverage gate", "interrogate --fail-under 80 --exclude tests ."),
+        ],
+      },
+    },
+  };
+}
+
+/** What a job that runs `pulumi` needs in its environment, by name only. */
+function pulumiEnv(s: AppWorkflowSettings): Record<string, string> {
+  return {
+    PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
+    PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
+    ...(s.stateBackend === "s3"
+      ? { AWS_ACCESS_KEY_ID: "${{ secrets.AWS_ACCESS_KEY_ID }}", AWS_SECRET_ACCESS_KEY: "${{ secrets.AWS_SECRET_ACCESS_KEY }}" }
+      : { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" }),
+  };
+}
+
+/** Mint a short-lived token of the delivery App, check out the program, install it. */
+function programSetup(s: AppWorkflowSettings): StepsJob["steps"] {
+  const own = s.program.repository;
+  const [owner, name] = own === undefined ? [undefined, undefined] : own.split("/");
+  return [
+    {
+      name: "Mint a short-lived token of the delivery App",
+      id: "app-token",
+      action: "actions/create-github-app-token",
+      with: {
+        "app-id": "${{ vars.DELIVERY_APP_ID }}",
+        "private-key": "${{ secrets.DELIVERY_APP_PRIVATE_KEY }}",
+        ...(owner !== undefined && name !== undefined ? { owner, repositories: `\${{ github.event.repository.name }},${name}` } : {}),
+      },
+    },
+    own === undefined
+      ? checkout()
+      : checkout({ repository: own, ref: s.program.ref, path: s.program.path, token: "${{ steps.app-token.outputs.token }}" }),
+    {
+      name: "Set up Node.js",
+      action: "actions/setup-node",
+      with: { "node-version": "20", cache: "npm", "cache-dependency-path": `${s.program.path}/package-lock.json` },
+    },
+    { name: "Install the delivery program", run: "npm ci", workingDirectory: s.program.path },
+  ];
+}
+
+function notify(s: AppWorkflowSettings, what: string): StepsJob["steps"] {
+  if (!s.slack) return [];
+  return [
+    {
+      name: "Notify Slack of the outcome",
+      if: "always()",
+      action: "slackapi/slack-github-action",
+      with: {
+        webhook: "${{ secrets.SLACK_WEBHOOK_URL }}",
+        "webhook-type": "incoming-webhook",
+        payload: `text: "${what}: \${{ job.status }} (\${{ github.server_url }}/\${{ github.repository }}/actions/runs/\${{ github.run_id }})"`,
+      },
+    },
+  ];
+}
+
+function deployJob(s: AppWorkflowSettings, stack: "staging" | "production", needs: readonly string[], url: string): StepsJob {
+  return {
+    name: `deploy to ${stack}`,
+    needs,
+    runsOn: runner,
+    timeoutMinutes: 60,
+    permissions: read,
+    environment: { name: stack, url },
+    // One update per stack at a time, and never cancelled half-way.
+    concurrency: { group: `pulumi-${stack}`, cancelInProgress: false },
+    steps: [
+      ...programSetup(s),
+      { name: "Set up QEMU (arm64 builds)", action: "docker/setup-qemu-action", with: { platforms: "arm64" } },
+      { name: "Set up Docker Buildx", action: "docker/setup-buildx-action" },
+      {
+        name: `pulumi up --stack ${stack}`,
+        action: "pulumi/actions",
+        with: { command: "up", "stack-name": stack, "work-dir": s.program.path, diff: true, "suppress-outputs": true },
+        env: { ...pulumiEnv(s), GITHUB_TOKEN: "${{ steps.app-token.outputs.token }}" },
+      },
+      ...notify(s, `Deploy to ${stack}`),
+    ],
+  };
+}
+
+export function deployStagingWorkflow(s: AppWorkflowSettings, url: string): Workflow {
+  const jobs: Record<string, Job> = {
+    test: { name: "test", uses: `./${workflowPaths.test}`, secrets: "inherit", permissions: read },
+    deploy: deployJob(s, "staging", ["test"], url),
+  };
+  return {
+    path: workflowPaths.deployStaging,
+    name: "deploy-staging",
+    on: { push: { branches: [s.defaultBranch] }, workflowDispatch: {} },
+    permissions: {},
+    jobs,
+  };
+}
+
+export function deployProductionWorkflow(s: AppWorkflowSettings, url: string): Workflow {
+  return {
+    path: workflowPaths.deployProduction,
+    name: "deploy-production",
+    on: {
+      release: { types: ["published"] },
+      workflowDispatch: { inputs: { version: { description: "Release tag to deploy (run the workflow on that tag)", required: true, type: "string" } } },
+    },
+    permissions: {},
+    jobs: {
+      version: {
+        name: "validate version",
+        runsOn: runner,
+        timeoutMinutes: 5,
+        permissions: {},
+        steps: [
+          run(
+            "Check the version is a release tag and the ref being deployed",
+            [
+              'if ! printf "%s" "$VERSION" | grep -Eq "^v[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$"; then',
+              '  echo "::error::version \\"$VERSION\\" is not a release tag like v1.2.3"; exit 1',
+              "fi",
+              'if [ "$VERSION" != "$REF_NAME" ]; then',
+              '  echo "::error::run this workflow on the tag $VERSION (gh workflow run deploy-production.yml --ref $VERSION -f version=$VERSION)"; exit 1',
+              "fi",
+            ].join("\n"),
+            { VERSION: "${{ inputs.version || github.event.release.tag_name }}", REF_NAME: "${{ github.ref_name }}" },
+          ),
+        ],
+      },
+      test: { name: "test", needs: ["version"], uses: `./${workflowPaths.test}`, secrets: "inherit", permissions: read },
+      audit: { name: "audit", needs: ["version"], uses: `./${workflowPaths.lint}`, permissions: read },
+      deploy: deployJob(s, "production", ["version", "test", "audit"], url),
+    },
+  };
+}
+
+/** Dependabot for the app's pip, Docker and Actions dependencies (not a workflow, same header). */
+export function dependabotConfig(): Record<string, unknown> {
+  const weekly = { interval: "weekly" };
+  return {
+    version: 2,
+    updates: [
+      { "package-ecosystem": "pip", directory: "/", schedule: weekly, "open-pull-requests-limit": 5 },
+      { "package-ecosystem": "docker", directory: "/", schedule: weekly },
+      // A bump here is a signal: generated workflows take their pins from the program's table, so copy it there.
+      { "package-ecosystem": "github-actions", directory: "/", schedule: weekly },
+    ],
+  };
+}
