@@ -39,6 +39,11 @@ const httpPath = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 const gitRevision = /^(?:[0-9a-f]{40}|v?[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?)$/;
 const stateBackend = /^(?:https:\/\/[A-Za-z0-9.-]+(?::[0-9]+)?\/?|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/[A-Za-z0-9._/-]*)?(?:\?[A-Za-z0-9=&._-]+)?)$/;
 
+function isRepositoryName(value: string): boolean {
+  const [owner, name, ...rest] = value.split("/");
+  return rest.length === 0 && owner !== undefined && name !== undefined && githubOwner.test(owner) && githubRepoName.test(name);
+}
+
 const unique = (items: readonly unknown[]): boolean => new Set(items).size === items.length;
 
 export const configKeys = {
@@ -52,10 +57,7 @@ export const configKeys = {
   },
   repository: {
     kind: "string",
-    schema: z.string().refine((v) => {
-      const [owner, name, ...rest] = v.split("/");
-      return rest.length === 0 && owner !== undefined && name !== undefined && githubOwner.test(owner) && githubRepoName.test(name);
-    }),
+    schema: z.string().refine(isRepositoryName),
     allowed: "a GitHub repository as owner/name (owner: letters, digits, single hyphens, at most 39; name: letters, digits, . _ -, at most 100)",
     example: "acme/learning-voice-agent",
     description: "The app repository whose delivery pipeline this program manages.",
@@ -239,10 +241,7 @@ export const configKeys = {
   },
   programRepository: {
     kind: "string",
-    schema: z.string().refine((v) => {
-      const [owner, name, ...rest] = v.split("/");
-      return rest.length === 0 && owner !== undefined && name !== undefined && githubOwner.test(owner) && githubRepoName.test(name);
-    }),
+    schema: z.string().refine(isRepositoryName),
     allowed: "empty (the program lives in the app repository) or the program's own repository as owner/name",
     example: "acme/delivery-pipeline",
     description: "Where deploy jobs get this program: empty for a folder of the app repository, or its own repository checked out with a short-lived App token.",

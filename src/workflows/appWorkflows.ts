@@ -36,8 +36,13 @@ export const workflowPaths = {
   dependabot: ".github/dependabot.yml",
 } as const;
 
-export function testWorkflow(s: AppWorkflowSettings): Workflow {
+/** Test and lint run on the same events, and are callable by the deploy workflows. */
+function checkTriggers(s: AppWorkflowSettings): Workflow["on"] {
   const branches = [s.defaultBranch, s.developBranch];
+  return { push: { branches: [...branches, "feature/**"] }, pullRequest: { branches }, workflowCall: true };
+}
+
+export function testWorkflow(s: AppWorkflowSettings): Workflow {
   const pytest: StepsJob = {
     name: jobIds.test,
     runsOn: runner,
@@ -74,7 +79,7 @@ export function testWorkflow(s: AppWorkflowSettings): Workflow {
   return {
     path: workflowPaths.test,
     name: "test",
-    on: { push: { branches: [...branches, "feature/**"] }, pullRequest: { branches }, workflowCall: true },
+    on: checkTriggers(s),
     permissions: {},
     concurrency: { group: "test-${{ github.workflow }}-${{ github.ref }}", cancelInProgress: true },
     jobs: { [jobIds.test]: pytest },
@@ -83,11 +88,10 @@ export function testWorkflow(s: AppWorkflowSettings): Workflow {
 
 export function lintWorkflow(s: AppWorkflowSettings): Workflow {
   const python = s.pythonVersions[s.pythonVersions.length - 1] ?? "3.12";
-  const branches = [s.defaultBranch, s.developBranch];
   return {
     path: workflowPaths.lint,
     name: "lint",
-    on: { push: { branches: [...branches, "feature/**"] }, pullRequest: { branches }, workflowCall: true },
+    on: checkTriggers(s),
     permissions: {},
     concurrency: { group: "lint-${{ github.workflow }}-${{ github.ref }}", cancelInProgress: true },
     jobs: {
