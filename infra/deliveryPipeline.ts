@@ -59,7 +59,8 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
     this.environmentUrl = environment.url;
 
     let governance: RepositoryGovernance | undefined;
-    if (spec.governsRepository && spec.actionsPermissions !== undefined) {
+    // The spec gives Actions permissions (and rulesets) only to the governing stack.
+    if (spec.actionsPermissions !== undefined) {
       governance = new RepositoryGovernance(
         `${name}-repository`,
         {

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
-import { ConfigError, projectName, setSecretCommand, toRawStackConfig, validateStackConfig } from "../config";
+import { ConfigError, missingSecretCommands, projectName, toRawStackConfig, validateStackConfig } from "../config";
 import { formatPlan } from "../plan/format";
 import { runProgram } from "../plan/harness";
 import { planInvokeMock } from "../plan/invokes";
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
   const raw = toRawStackConfig(args.stack, settings.config, (key) => settings.secretKeys.includes(key));
   let missing: string[];
   try {
-    missing = validateStackConfig(raw).missingSecrets.map((key) => setSecretCommand(key, args.stack));
+    missing = missingSecretCommands(validateStackConfig(raw));
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);

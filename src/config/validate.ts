@@ -115,6 +115,11 @@ export function setSecretCommand(key: SecretKey, stack: string): string {
   return `pulumi config set --secret ${key} --stack ${stack}`;
 }
 
+/** The command for each secret a validation found missing, in catalog order. */
+export function missingSecretCommands(result: ValidationResult): string[] {
+  return result.missingSecrets.map((key) => setSecretCommand(key, result.config.stack));
+}
+
 /**
  * Validate one stack's raw config. Throws `ConfigError` listing every problem;
  * missing secrets are returned, not thrown, so the offline plan can list them.

@@ -44,7 +44,7 @@ export function redactWire(value: unknown, path: string, secretPaths: string[]):
   return value;
 }
 
-/** Unwrap secrets (and Pulumi's other wire markers for plain values) into plain data. */
+/** Unwrap secrets into plain data: the view a mock provider gets. */
 export function unwrapWire(value: unknown): unknown {
   if (isWireSecret(value)) return unwrapWire(value.value);
   if (Array.isArray(value)) return value.map(unwrapWire);

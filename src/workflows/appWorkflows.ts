@@ -36,10 +36,20 @@ export const workflowPaths = {
   dependabot: ".github/dependabot.yml",
 } as const;
 
-/** Test and lint run on the same events, and are callable by the deploy workflows. */
-function checkTriggers(s: AppWorkflowSettings): Workflow["on"] {
+/**
+ * Test and lint are the required checks: one job each, run on the same events,
+ * callable by the deploy workflows, superseded runs cancelled (they change nothing).
+ */
+function checkWorkflow(s: AppWorkflowSettings, path: string, name: string, jobId: string, job: StepsJob): Workflow {
   const branches = [s.defaultBranch, s.developBranch];
-  return { push: { branches: [...branches, "feature/**"] }, pullRequest: { branches }, workflowCall: true };
+  return {
+    path,
+    name,
+    on: { push: { branches: [...branches, "feature/**"] }, pullRequest: { branches }, workflowCall: true },
+    permissions: {},
+    concurrency: { group: `${name}-\${{ github.workflow }}-\${{ github.ref }}`, cancelInProgress: true },
+    jobs: { [jobId]: job },
+  };
 }
 
 export function testWorkflow(s: AppWorkflowSettings): Workflow {
@@ -76,26 +86,12 @@ export function testWorkflow(s: AppWorkflowSettings): Workflow {
       },
     ],
   };
-  return {
-    path: workflowPaths.test,
-    name: "test",
-    on: checkTriggers(s),
-    permissions: {},
-    concurrency: { group: "test-${{ github.workflow }}-${{ github.ref }}", cancelInProgress: true },
-    jobs: { [jobIds.test]: pytest },
-  };
+  return checkWorkflow(s, workflowPaths.test, "test", jobIds.test, pytest);
 }
 
 export function lintWorkflow(s: AppWorkflowSettings): Workflow {
   const python = s.pythonVersions[s.pythonVersions.length - 1] ?? "3.12";
-  return {
-    path: workflowPaths.lint,
-    name: "lint",
-    on: checkTriggers(s),
-    permissions: {},
-    concurrency: { group: "lint-${{ github.workflow }}-${{ github.ref }}", cancelInProgress: true },
-    jobs: {
-      [jobIds.lint]: {
+  return checkWorkflow(s, workflowPaths.lint, "lint", jobIds.lint, {
         name: jobIds.lint,
         runsOn: runner,
         timeoutMinutes: 15,
@@ -113,9 +109,7 @@ export function lintWorkflow(s: AppWorkflowSettings): Workflow {
           run("complexity gate (max 10 per function)", "flake8 --select C901 --max-complexity 10 ."),
           run("docstring coverage gate", "interrogate --fail-under 80 --exclude tests ."),
         ],
-      },
-    },
-  };
+  });
 }
 
 /** What a job that runs `pulumi` needs in its environment, by name only. */
