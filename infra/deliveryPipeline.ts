@@ -17,7 +17,7 @@ export interface DeliveryPipelineArgs {
 /** The whole pipeline one stack owns. */
 export class DeliveryPipeline extends pulumi.ComponentResource {
   public readonly environmentName: pulumi.Output<string>;
-  public readonly environmentUrl: string;
+  public readonly environmentUrl: string | undefined;
 
   constructor(name: string, args: DeliveryPipelineArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("delivery:index:DeliveryPipeline", name, {}, opts);
@@ -45,16 +45,19 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
       return { ref, value };
     };
 
-    const environment = new DeploymentEnvironment(
-      `${name}-${spec.environment.name}`,
-      {
-        repository: spec.repository.name,
-        environment: spec.environment,
-        secrets: spec.secrets.filter((s) => s.scope === "environment").map(withValue),
-        variables: spec.variables.filter((v) => v.scope === "environment"),
-      },
-      childOpts,
-    );
+    const declareEnvironment = (env: PipelineSpec["environment"]): DeploymentEnvironment =>
+      new DeploymentEnvironment(
+        `${name}-${env.name}`,
+        {
+          repository: spec.repository.name,
+          environment: env,
+          secrets: spec.secrets.filter((s) => s.environment === env.name).map(withValue),
+          variables: spec.variables.filter((v) => v.environment === env.name),
+        },
+        childOpts,
+      );
+    const environment = declareEnvironment(spec.environment);
+    const preview = declareEnvironment(spec.previewEnvironment);
     this.environmentName = environment.environmentName;
     this.environmentUrl = environment.url;
 
@@ -81,7 +84,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         repository: spec.repository.name,
         branch: spec.repository.defaultBranch,
         files: spec.files,
-        after: governance === undefined ? [environment] : [environment, governance],
+        after: governance === undefined ? [environment, preview] : [environment, preview, governance],
       },
       childOpts,
     );

@@ -19,7 +19,7 @@ export interface DeploymentEnvironmentArgs {
  */
 export class DeploymentEnvironment extends pulumi.ComponentResource {
   public readonly environmentName: pulumi.Output<string>;
-  public readonly url: string;
+  public readonly url: string | undefined;
 
   constructor(name: string, args: DeploymentEnvironmentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("delivery:github:DeploymentEnvironment", name, {}, opts);
@@ -40,8 +40,8 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
         waitTimer: env.waitTimerMinutes,
         preventSelfReview: env.preventSelfReview,
         canAdminsBypass: env.canAdminsBypass,
-        // Custom policies, not "protected branches": a release tag is not a branch.
-        deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+        // Custom policies, not "protected branches": a release tag is not a branch. No policy: any branch.
+        ...(env.deploymentPolicy === undefined ? {} : { deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } }),
       },
       childOpts,
     );
@@ -49,15 +49,17 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
     this.url = env.url;
 
     const policy = env.deploymentPolicy;
-    new github.RepositoryEnvironmentDeploymentPolicy(
-      `${name}-deployment-policy`,
-      {
-        repository: args.repository,
-        environment: environment.environment,
-        ...(policy.kind === "branch" ? { branchPattern: policy.pattern } : { tagPattern: policy.pattern }),
-      },
-      childOpts,
-    );
+    if (policy !== undefined) {
+      new github.RepositoryEnvironmentDeploymentPolicy(
+        `${name}-deployment-policy`,
+        {
+          repository: args.repository,
+          environment: environment.environment,
+          ...(policy.kind === "branch" ? { branchPattern: policy.pattern } : { tagPattern: policy.pattern }),
+        },
+        childOpts,
+      );
+    }
 
     for (const { ref, value } of args.secrets) {
       new github.ActionsEnvironmentSecret(

@@ -73,6 +73,11 @@ export interface GithubEntry {
   readonly consumers: readonly string[];
   /** The seed's names this entry replaces (the README's migration table). */
   readonly replaces: readonly string[];
+  /**
+   * Also published to the stack's `<stack>-preview` environment, which pull
+   * request previews and drift checks run in: only what `pulumi preview` needs.
+   */
+  readonly preview?: true;
 }
 
 export const githubEntries: readonly GithubEntry[] = [
@@ -80,16 +85,16 @@ export const githubEntries: readonly GithubEntry[] = [
   { name: "RAILWAY_TOKEN", kind: "secret", scope: "environment", source: { configKey: "railwayToken" }, consumers: ["Railway deploy (pulumi up)", "environment jobs that call Railway"], replaces: ["RAILWAY_TOKEN"] },
   { name: "ANTHROPIC_API_KEY", kind: "secret", scope: "environment", source: { configKey: "anthropicApiKey" }, consumers: ["Railway service variable", "environment jobs"], replaces: ["ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY_STAGING"] },
   { name: "OPENAI_API_KEY", kind: "secret", scope: "environment", source: { configKey: "openaiApiKey" }, consumers: ["Railway service variable", "environment jobs"], replaces: ["OPENAI_API_KEY", "OPENAI_API_KEY_STAGING"] },
-  { name: "PULUMI_CONFIG_PASSPHRASE", kind: "secret", scope: "environment", source: { configKey: "pulumiConfigPassphrase" }, consumers: ["deploy workflow", "drift workflow", "infra preview"], replaces: [] },
-  { name: "PULUMI_ACCESS_TOKEN", kind: "secret", scope: "environment", source: { configKey: "pulumiAccessToken" }, consumers: ["deploy workflow", "drift workflow", "infra preview"], replaces: [] },
-  { name: "AWS_ACCESS_KEY_ID", kind: "secret", scope: "environment", source: { configKey: "awsAccessKeyId" }, consumers: ["pulumi login to the S3 state backend"], replaces: [] },
-  { name: "AWS_SECRET_ACCESS_KEY", kind: "secret", scope: "environment", source: { configKey: "awsSecretAccessKey" }, consumers: ["pulumi login to the S3 state backend"], replaces: [] },
-  { name: "DELIVERY_APP_PRIVATE_KEY", kind: "secret", scope: "environment", source: { configKey: "deliveryAppPrivateKey" }, consumers: ["deploy workflow (mints the GitHub token for pulumi up)"], replaces: [] },
+  { name: "PULUMI_CONFIG_PASSPHRASE", kind: "secret", scope: "environment", source: { configKey: "pulumiConfigPassphrase" }, consumers: ["deploy workflow", "drift workflow", "infra preview"], replaces: [], preview: true },
+  { name: "PULUMI_ACCESS_TOKEN", kind: "secret", scope: "environment", source: { configKey: "pulumiAccessToken" }, consumers: ["deploy workflow", "drift workflow", "infra preview"], replaces: [], preview: true },
+  { name: "AWS_ACCESS_KEY_ID", kind: "secret", scope: "environment", source: { configKey: "awsAccessKeyId" }, consumers: ["pulumi login to the S3 state backend"], replaces: [], preview: true },
+  { name: "AWS_SECRET_ACCESS_KEY", kind: "secret", scope: "environment", source: { configKey: "awsSecretAccessKey" }, consumers: ["pulumi login to the S3 state backend"], replaces: [], preview: true },
+  { name: "DELIVERY_APP_PRIVATE_KEY", kind: "secret", scope: "environment", source: { configKey: "deliveryAppPrivateKey" }, consumers: ["deploy workflow (mints the GitHub token for pulumi up)"], replaces: [], preview: true },
   { name: "RAILWAY_PROJECT_ID", kind: "variable", scope: "environment", source: { configKey: "railwayProjectId" }, consumers: ["deploy workflow", "environment jobs"], replaces: ["RAILWAY_STAGING_PROJECT_ID", "RAILWAY_PRODUCTION_PROJECT_ID"] },
   { name: "RAILWAY_ENVIRONMENT_ID", kind: "variable", scope: "environment", source: { configKey: "railwayEnvironmentId" }, consumers: ["environment jobs"], replaces: [] },
   { name: "RAILWAY_SERVICE_ID", kind: "variable", scope: "environment", source: { configKey: "railwayServiceId" }, consumers: ["environment jobs"], replaces: [] },
   { name: "RAILWAY_DOMAIN", kind: "variable", scope: "environment", source: { configKey: "railwayDomain" }, consumers: ["deploy workflow (environment URL)", "smoke checks"], replaces: ["RAILWAY_STAGING_DOMAIN", "RAILWAY_PRODUCTION_DOMAIN"] },
-  { name: "PULUMI_STACK", kind: "variable", scope: "environment", source: { derived: "stackName" }, consumers: ["deploy workflow", "drift workflow"], replaces: [] },
+  { name: "PULUMI_STACK", kind: "variable", scope: "environment", source: { derived: "stackName" }, consumers: ["deploy workflow", "drift workflow"], replaces: [], preview: true },
   // Repository scope: published only by the governing stack.
   { name: "DOCKERHUB_TOKEN", kind: "secret", scope: "repository", source: { configKey: "dockerhubToken" }, consumers: ["image build (pulumi up)", "jobs that pull private images"], replaces: ["DOCKER_PASSWORD"] },
   { name: "CODECOV_TOKEN", kind: "secret", scope: "repository", source: { configKey: "codecovToken" }, consumers: ["test workflow (Codecov upload)"], replaces: ["CODECOV_TOKEN"] },

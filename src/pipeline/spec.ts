@@ -29,25 +29,30 @@ export type DeploymentPolicy =
   | { readonly kind: "tag"; readonly pattern: string };
 
 export interface EnvironmentSpec {
-  readonly name: StackName;
-  readonly url: string;
+  readonly name: string;
+  /** Shown on deployments; the preview environment deploys nothing and has none. */
+  readonly url: string | undefined;
   readonly reviewerUsers: readonly string[];
   readonly reviewerTeams: readonly string[];
   readonly waitTimerMinutes: number;
   readonly preventSelfReview: boolean;
   readonly canAdminsBypass: boolean;
-  readonly deploymentPolicy: DeploymentPolicy;
+  /** Which refs may use the environment; `undefined`: any branch (the preview environment). */
+  readonly deploymentPolicy: DeploymentPolicy | undefined;
 }
 
 export interface SecretRef {
   readonly githubName: string;
   readonly scope: Scope;
+  /** The environment it is published to; `undefined` for repository scope. */
+  readonly environment: string | undefined;
   readonly configKey: SecretKey;
 }
 
 export interface VariableSpec {
   readonly githubName: string;
   readonly scope: Scope;
+  readonly environment: string | undefined;
   readonly value: string;
 }
 
@@ -73,7 +78,13 @@ export interface PipelineSpec {
   readonly stack: StackName;
   readonly repository: RepositoryRef;
   readonly governsRepository: boolean;
+  /** The environment deploy jobs run in, named after the stack. */
   readonly environment: EnvironmentSpec;
+  /**
+   * `<stack>-preview`: where pull request previews and drift checks run, with
+   * only what `pulumi preview` needs, so they never touch the deploy environment.
+   */
+  readonly previewEnvironment: EnvironmentSpec;
   /** Secrets this stack publishes to GitHub (its environment's, and the repository's when it governs). */
   readonly secrets: readonly SecretRef[];
   readonly variables: readonly VariableSpec[];
@@ -81,6 +92,10 @@ export interface PipelineSpec {
   readonly actionsPermissions: ActionsPermissionsSpec | undefined;
   /** Generated files this stack commits to the app repository's default branch, in commit order. */
   readonly files: readonly GeneratedFile[];
+}
+
+export function previewEnvironmentName(stack: string): string {
+  return `${stack}-preview`;
 }
 
 /** Production deploys only from release tags; this is the tag shape releases use. */
@@ -112,14 +127,18 @@ export function buildPipelineSpec(config: StackConfig): PipelineSpec {
   const variables: VariableSpec[] = [];
   for (const entry of githubEntries) {
     if (!owns(entry.scope, governs)) continue;
-    if (entry.kind === "secret") {
-      // Optional secrets that are not set are simply not published: the feature that reads them is off.
-      if ("configKey" in entry.source && needed.has(entry.source.configKey as SecretKey)) {
-        secrets.push({ githubName: entry.name, scope: entry.scope, configKey: entry.source.configKey as SecretKey });
+    const targets =
+      entry.scope === "repository" ? [undefined] : entry.preview === true ? [config.stack, previewEnvironmentName(config.stack)] : [config.stack];
+    for (const environment of targets) {
+      if (entry.kind === "secret") {
+        // Optional secrets that are not set are simply not published: the feature that reads them is off.
+        if ("configKey" in entry.source && needed.has(entry.source.configKey as SecretKey)) {
+          secrets.push({ githubName: entry.name, scope: entry.scope, environment, configKey: entry.source.configKey as SecretKey });
+        }
+      } else {
+        const value = variableValue(entry, config);
+        if (value !== undefined) variables.push({ githubName: entry.name, scope: entry.scope, environment, value });
       }
-    } else {
-      const value = variableValue(entry, config);
-      if (value !== undefined) variables.push({ githubName: entry.name, scope: entry.scope, value });
     }
   }
 
@@ -149,6 +168,16 @@ export function buildPipelineSpec(config: StackConfig): PipelineSpec {
       deploymentPolicy: production
         ? { kind: "tag", pattern: releaseTagPattern }
         : { kind: "branch", pattern: config.defaultBranch },
+    },
+    previewEnvironment: {
+      name: previewEnvironmentName(config.stack),
+      url: undefined,
+      reviewerUsers: [],
+      reviewerTeams: [],
+      waitTimerMinutes: 0,
+      preventSelfReview: false,
+      canAdminsBypass: true,
+      deploymentPolicy: undefined,
     },
     secrets,
     variables,

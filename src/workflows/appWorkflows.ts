@@ -34,6 +34,24 @@ export const workflowPaths = {
   deployStaging: ".github/workflows/deploy-staging.yml",
   deployProduction: ".github/workflows/deploy-production.yml",
   dependabot: ".github/dependabot.yml",
+  infraPreview: ".github/workflows/infra-preview.yml",
+  drift: ".github/workflows/drift.yml",
+} as const;
+
+/** Both stacks, in the order previews and drift checks run them. */
+const stacks = ["staging", "production"] as const;
+
+/**
+ * A preview only reads GitHub: its token is cut down to read access, so a
+ * preview job cannot change what it inspects.
+ */
+const readOnlyAppPermissions = {
+  "permission-administration": "read",
+  "permission-actions": "read",
+  "permission-contents": "read",
+  "permission-environments": "read",
+  "permission-secrets": "read",
+  "permission-members": "read",
 } as const;
 
 /**
@@ -124,7 +142,7 @@ function pulumiEnv(s: AppWorkflowSettings): Record<string, string> {
 }
 
 /** Mint a short-lived token of the delivery App, check out the program, install it. */
-function programSetup(s: AppWorkflowSettings): StepsJob["steps"] {
+function programSetup(s: AppWorkflowSettings, access: "deploy" | "read"): StepsJob["steps"] {
   const own = s.program.repository;
   const [owner, name] = own === undefined ? [undefined, undefined] : own.split("/");
   return [
@@ -136,6 +154,7 @@ function programSetup(s: AppWorkflowSettings): StepsJob["steps"] {
         "app-id": "${{ vars.DELIVERY_APP_ID }}",
         "private-key": "${{ secrets.DELIVERY_APP_PRIVATE_KEY }}",
         ...(owner !== undefined && name !== undefined ? { owner, repositories: `\${{ github.event.repository.name }},${name}` } : {}),
+        ...(access === "read" ? readOnlyAppPermissions : {}),
       },
     },
     own === undefined
@@ -150,12 +169,12 @@ function programSetup(s: AppWorkflowSettings): StepsJob["steps"] {
   ];
 }
 
-function notify(s: AppWorkflowSettings, what: string): StepsJob["steps"] {
+function notify(s: AppWorkflowSettings, what: string, when: "always()" | "failure()" = "always()"): StepsJob["steps"] {
   if (!s.slack) return [];
   return [
     {
       name: "Notify Slack of the outcome",
-      if: "always()",
+      if: when,
       action: "slackapi/slack-github-action",
       with: {
         webhook: "${{ secrets.SLACK_WEBHOOK_URL }}",
@@ -177,7 +196,7 @@ function deployJob(s: AppWorkflowSettings, stack: "staging" | "production", need
     // One update per stack at a time, and never cancelled half-way.
     concurrency: { group: `pulumi-${stack}`, cancelInProgress: false },
     steps: [
-      ...programSetup(s),
+      ...programSetup(s, "deploy"),
       { name: "Set up QEMU (arm64 builds)", action: "docker/setup-qemu-action", with: { platforms: "arm64" } },
       { name: "Set up Docker Buildx", action: "docker/setup-buildx-action" },
       {
@@ -253,5 +272,55 @@ export function dependabotConfig(): Record<string, unknown> {
       // A bump here is a signal: generated workflows take their pins from the program's table, so copy it there.
       { "package-ecosystem": "github-actions", directory: "/", schedule: weekly },
     ],
+  };
+}
+
+/** `pulumi preview` of both stacks, each in its preview environment: a PR comment, or a drift check. */
+function previewJob(s: AppWorkflowSettings, mode: "pull-request" | "drift"): StepsJob {
+  const pr = mode === "pull-request";
+  return {
+    name: pr ? "pulumi preview (${{ matrix.stack }})" : "drift (${{ matrix.stack }})",
+    runsOn: runner,
+    timeoutMinutes: 30,
+    // Commenting on the pull request is the only write a preview makes.
+    permissions: pr ? { contents: "read", "pull-requests": "write" } : read,
+    strategy: { failFast: false, matrix: { stack: [...stacks] } },
+    environment: { name: "${{ matrix.stack }}-preview" },
+    steps: [
+      ...programSetup(s, "read"),
+      {
+        name: pr ? "pulumi preview" : "pulumi preview --refresh --expect-no-changes",
+        action: "pulumi/actions",
+        with: pr
+          ? { command: "preview", "stack-name": "${{ matrix.stack }}", "work-dir": s.program.path, diff: true, "comment-on-pr": true, "edit-pr-comment": true, "github-token": "${{ github.token }}" }
+          : { command: "preview", "stack-name": "${{ matrix.stack }}", "work-dir": s.program.path, diff: true, refresh: true, "expect-no-changes": true },
+        env: { ...pulumiEnv(s), GITHUB_TOKEN: "${{ steps.app-token.outputs.token }}" },
+      },
+      ...(pr ? [] : notify(s, "Drift detected in ${{ matrix.stack }}", "failure()")),
+    ],
+  };
+}
+
+/** Pull requests that touch the program (kept in the app repository) show what they would change. */
+export function infraPreviewWorkflow(s: AppWorkflowSettings): Workflow {
+  return {
+    path: workflowPaths.infraPreview,
+    name: "infra-preview",
+    // pull_request, never pull_request_target: a fork's pull request gets no secrets.
+    on: { pullRequest: { branches: [s.defaultBranch], paths: [`${s.program.path}/**`] } },
+    permissions: {},
+    concurrency: { group: "infra-preview-${{ github.ref }}", cancelInProgress: true },
+    jobs: { preview: previewJob(s, "pull-request") },
+  };
+}
+
+/** Daily: live state must match the program; any difference fails the run and notifies. */
+export function driftWorkflow(s: AppWorkflowSettings): Workflow {
+  return {
+    path: workflowPaths.drift,
+    name: "drift",
+    on: { schedule: [{ cron: "17 6 * * *" }], workflowDispatch: {} },
+    permissions: {},
+    jobs: { drift: previewJob(s, "drift") },
   };
 }

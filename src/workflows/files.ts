@@ -4,6 +4,8 @@ import {
   dependabotConfig,
   deployProductionWorkflow,
   deployStagingWorkflow,
+  driftWorkflow,
+  infraPreviewWorkflow,
   lintWorkflow,
   testWorkflow,
   workflowPaths,
@@ -39,6 +41,11 @@ export function generatedFiles(config: StackConfig): GeneratedFile[] {
     files.push({ path: workflowPaths.test, content: renderWorkflow(testWorkflow(settings), regenerate) });
     files.push({ path: workflowPaths.lint, content: renderWorkflow(lintWorkflow(settings), regenerate) });
     files.push({ path: workflowPaths.dependabot, content: renderYaml(dependabotConfig(), regenerate) });
+    // With the program in its own repository, that repository's CI previews it (see .github/workflows/ci.yml).
+    if (settings.program.repository === undefined) {
+      files.push({ path: workflowPaths.infraPreview, content: renderWorkflow(infraPreviewWorkflow(settings), regenerate) });
+    }
+    files.push({ path: workflowPaths.drift, content: renderWorkflow(driftWorkflow(settings), regenerate) });
   }
   if (config.stack === "staging") files.push({ path: workflowPaths.deployStaging, content: renderWorkflow(deployStagingWorkflow(settings, url), regenerate) });
   else files.push({ path: workflowPaths.deployProduction, content: renderWorkflow(deployProductionWorkflow(settings, url), regenerate) });

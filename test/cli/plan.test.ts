@@ -60,7 +60,14 @@ describe("npm run plan", () => {
         .filter((d) => d.isFile())
         .map((d) => join(d.parentPath, d.name).split("app-repository/")[1] ?? "")
         .sort();
-    expect(files("staging")).toEqual([".github/dependabot.yml", ".github/workflows/deploy-staging.yml", ".github/workflows/lint.yml", ".github/workflows/test.yml"]);
+    expect(files("staging")).toEqual([
+      ".github/dependabot.yml",
+      ".github/workflows/deploy-staging.yml",
+      ".github/workflows/drift.yml",
+      ".github/workflows/infra-preview.yml",
+      ".github/workflows/lint.yml",
+      ".github/workflows/test.yml",
+    ]);
     expect(files("production")).toEqual([".github/workflows/deploy-production.yml"]);
     const committed = planned["production"]?.resources.find((r) => r.type === "github:index/repositoryFile:RepositoryFile")?.inputs["content"];
     expect(readFileSync(join(planned["production"]?.outDir ?? "", "app-repository/.github/workflows/deploy-production.yml"), "utf8")).toBe(committed);

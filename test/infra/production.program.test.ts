@@ -26,8 +26,15 @@ describe("production program", () => {
     ]);
     const secretNames = run.resources
       .filter((r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret")
-      .map((r) => r.inputs["secretName"]);
-    expect(secretNames).toEqual(["RAILWAY_TOKEN", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "PULUMI_CONFIG_PASSPHRASE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DELIVERY_APP_PRIVATE_KEY"]);
+      .map((r) => `${String(r.inputs["environment"])}/${String(r.inputs["secretName"])}`)
+      .sort();
+    expect(secretNames).toEqual(
+      [
+        ...["RAILWAY_TOKEN", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "PULUMI_CONFIG_PASSPHRASE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DELIVERY_APP_PRIVATE_KEY"].map((n) => `production/${n}`),
+        // The preview environment gets only what `pulumi preview` needs: no Railway token, no API keys.
+        ...["PULUMI_CONFIG_PASSPHRASE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DELIVERY_APP_PRIVATE_KEY"].map((n) => `production-preview/${n}`),
+      ].sort(),
+    );
   });
 
   it("commits only its own deploy workflow", () => {

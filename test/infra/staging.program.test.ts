@@ -25,6 +25,12 @@ describe("staging program", () => {
         ...["railway-project-id", "railway-environment-id", "railway-service-id", "railway-domain", "pulumi-stack"].map(
           (s) => `github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-variable-${s}`,
         ),
+        // The preview environment: only what `pulumi preview` needs, no deployment policy.
+        "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-preview-environment",
+        ...["pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "delivery-app-private-key"].map(
+          (s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-preview-secret-${s}`,
+        ),
+        "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-preview-variable-pulumi-stack",
         "github:index/repositoryRuleset:RepositoryRuleset delivery-repository-protect-main",
         "github:index/repositoryRuleset:RepositoryRuleset delivery-repository-protect-develop",
         "github:index/actionsRepositoryPermissions:ActionsRepositoryPermissions delivery-repository-actions-permissions",
@@ -33,7 +39,7 @@ describe("staging program", () => {
         ...["dockerhub-username", "dockerhub-repository", "pulumi-backend-url", "delivery-app-id"].map(
           (s) => `github:index/actionsVariable:ActionsVariable delivery-repository-variable-${s}`,
         ),
-        ...["workflows-test-yml", "workflows-lint-yml", "dependabot-yml", "workflows-deploy-staging-yml"].map(
+        ...["workflows-test-yml", "workflows-lint-yml", "dependabot-yml", "workflows-infra-preview-yml", "workflows-drift-yml", "workflows-deploy-staging-yml"].map(
           (s) => `github:index/repositoryFile:RepositoryFile delivery-files-${s}`,
         ),
       ].sort(),
@@ -64,7 +70,7 @@ describe("staging program", () => {
 
   it("publishes every secret as a Pulumi secret with its own value, and nothing secret in plain inputs", () => {
     const secrets = [...byType(run, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"), ...byType(run, "github:index/actionsSecret:ActionsSecret")];
-    expect(secrets).toHaveLength(11);
+    expect(secrets).toHaveLength(16);
     for (const secret of secrets) {
       expect(secret.secretPaths, secret.name).toEqual(["value"]);
       expect(secret.inputs["value"]).toBe("[secret]");
@@ -75,9 +81,18 @@ describe("staging program", () => {
     for (const value of allSentinels) expect(redacted).not.toContain(value);
   });
 
+  it("opens the preview environment to any branch, without approvals", () => {
+    expect(named(run, "delivery-staging-preview-environment").inputs).toMatchObject({ environment: "staging-preview", waitTimer: 0, reviewers: [] });
+    expect(named(run, "delivery-staging-preview-environment").inputs["deploymentBranchPolicy"]).toBeUndefined();
+    expect(run.resources.filter((r) => r.type.includes("DeploymentPolicy")).map((r) => r.name)).toEqual(["delivery-staging-deployment-policy"]);
+  });
+
   it("publishes the environment's and the repository's variables from config", () => {
     const values: Record<string, unknown> = Object.fromEntries(
-      [...byType(run, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable"), ...byType(run, "github:index/actionsVariable:ActionsVariable")].map(
+      [
+        ...byType(run, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable").filter((v) => v.inputs["environment"] === "staging"),
+        ...byType(run, "github:index/actionsVariable:ActionsVariable"),
+      ].map(
         (v) => [String(v.inputs["variableName"]), v.inputs["value"]],
       ),
     );
@@ -128,6 +143,7 @@ describe("staging program", () => {
     const components = run.resources.filter((r) => !r.custom).map((r) => `${r.type} ${r.name}`);
     expect(components.sort()).toEqual([
       "delivery:github:DeploymentEnvironment delivery-staging",
+      "delivery:github:DeploymentEnvironment delivery-staging-preview",
       "delivery:github:GeneratedFiles delivery-files",
       "delivery:github:RepositoryGovernance delivery-repository",
       "delivery:index:DeliveryPipeline delivery",
@@ -137,7 +153,14 @@ describe("staging program", () => {
 
   it("commits the generated files one at a time, after the environment and governance, without starting runs", () => {
     const files = byType(run, "github:index/repositoryFile:RepositoryFile");
-    expect(files.map((f) => f.inputs["file"])).toEqual([".github/workflows/test.yml", ".github/workflows/lint.yml", ".github/dependabot.yml", ".github/workflows/deploy-staging.yml"]);
+    expect(files.map((f) => f.inputs["file"])).toEqual([
+      ".github/workflows/test.yml",
+      ".github/workflows/lint.yml",
+      ".github/dependabot.yml",
+      ".github/workflows/infra-preview.yml",
+      ".github/workflows/drift.yml",
+      ".github/workflows/deploy-staging.yml",
+    ]);
     files.forEach((file, i) => {
       expect(file.inputs).toMatchObject({ repository: "learning-voice-agent", branch: "main", overwriteOnCreate: true });
       expect(String(file.inputs["commitMessage"])).toContain("[skip ci]");
@@ -149,6 +172,7 @@ describe("staging program", () => {
     const first = files[0]?.dependencies ?? [];
     expect(first.some((d) => d.endsWith("::delivery-staging-secret-railway-token"))).toBe(true);
     expect(first.some((d) => d.endsWith("::delivery-repository-protect-main"))).toBe(true);
+    expect(first.some((d) => d.endsWith("::delivery-staging-preview-secret-pulumi-config-passphrase"))).toBe(true);
   });
 
   it("exports the environment, and no secret", () => {

@@ -10,8 +10,9 @@ const specOf = (stack: string, secrets?: Parameters<typeof stackWithSecrets>[1],
 function githubObjects(spec: PipelineSpec): string[] {
   return [
     `environment:${spec.environment.name}`,
-    ...spec.secrets.map((s) => `secret:${s.scope === "environment" ? spec.environment.name : "repo"}:${s.githubName}`),
-    ...spec.variables.map((v) => `variable:${v.scope === "environment" ? spec.environment.name : "repo"}:${v.githubName}`),
+    `environment:${spec.previewEnvironment.name}`,
+    ...spec.secrets.map((s) => `secret:${s.environment ?? "repo"}:${s.githubName}`),
+    ...spec.variables.map((v) => `variable:${v.environment ?? "repo"}:${v.githubName}`),
     ...spec.rulesets.map((r) => `ruleset:${r.name}`),
     ...(spec.actionsPermissions === undefined ? [] : ["actions-permissions"]),
   ];
@@ -39,7 +40,7 @@ describe("buildPipelineSpec", () => {
   it("names secrets by config key, never by value", () => {
     const text = JSON.stringify([staging, production]);
     expect(text).not.toContain("sentinel-");
-    expect(staging.secrets.find((s) => s.githubName === "RAILWAY_TOKEN")).toEqual({ githubName: "RAILWAY_TOKEN", scope: "environment", configKey: "railwayToken" });
+    expect(staging.secrets.find((s) => s.githubName === "RAILWAY_TOKEN")).toEqual({ githubName: "RAILWAY_TOKEN", scope: "environment", environment: "staging", configKey: "railwayToken" });
   });
 
   it("leaves optional secrets out when they are not set", () => {

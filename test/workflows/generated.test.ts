@@ -27,7 +27,14 @@ const workflows = all.filter((f) => f.path.startsWith(".github/workflows/"));
 
 describe("ownership of generated files", () => {
   it("the governing stack commits the shared files and its deploy workflow; production only its own", () => {
-    expect(staging.map((f) => f.path)).toEqual([".github/workflows/test.yml", ".github/workflows/lint.yml", ".github/dependabot.yml", ".github/workflows/deploy-staging.yml"]);
+    expect(staging.map((f) => f.path)).toEqual([
+      ".github/workflows/test.yml",
+      ".github/workflows/lint.yml",
+      ".github/dependabot.yml",
+      ".github/workflows/infra-preview.yml",
+      ".github/workflows/drift.yml",
+      ".github/workflows/deploy-staging.yml",
+    ]);
     expect(production.map((f) => f.path)).toEqual([".github/workflows/deploy-production.yml"]);
   });
 });
@@ -54,7 +61,11 @@ describe("hardening, on every workflow", () => {
     expect(Object.keys(wf["on"] as Yaml)).not.toContain("pull_request_target");
     for (const [id, job] of Object.entries(wf["jobs"] as Record<string, Yaml>)) {
       expect(job["permissions"], id).toBeDefined();
-      for (const level of Object.values(job["permissions"] as Record<string, string>)) expect(level, id).toBe("read");
+      for (const [scope, level] of Object.entries(job["permissions"] as Record<string, string>)) {
+        // The one write any generated job gets: the preview's pull request comment.
+        const allowed = file.path.endsWith("infra-preview.yml") && scope === "pull-requests" ? "write" : "read";
+        expect(level, `${id} ${scope}`).toBe(allowed);
+      }
       if (job["uses"] !== undefined) {
         expect(job["uses"], id).toMatch(/^\.\/\.github\/workflows\/[a-z-]+\.yml$/);
         continue;
@@ -151,6 +162,39 @@ describe("deploy workflows", () => {
     const up = deploy.find((s) => String(s["uses"]).startsWith("pulumi/actions"));
     expect(Object.keys(up?.["env"] as Yaml)).toContain("PULUMI_ACCESS_TOKEN");
     expect(JSON.stringify(deploy)).not.toContain("slack");
+  });
+});
+
+describe("infra-preview.yml and drift.yml", () => {
+  const preview = doc(".github/workflows/infra-preview.yml");
+  const drift = doc(".github/workflows/drift.yml");
+  const stepOf = (wf: Yaml, job: string, action: string): Yaml | undefined =>
+    (((wf["jobs"] as Yaml)[job] as Yaml)["steps"] as Yaml[]).find((s) => String(s["uses"]).startsWith(action));
+
+  it("previews both stacks on pull requests that touch the program, commenting once and editing it", () => {
+    expect(preview["on"]).toEqual({ pull_request: { branches: ["main"], paths: ["delivery-pipeline/**"] } });
+    const job = (preview["jobs"] as Yaml)["preview"] as Yaml;
+    expect(job).toMatchObject({ strategy: { matrix: { stack: ["staging", "production"] } }, environment: { name: "${{ matrix.stack }}-preview" } });
+    expect(stepOf(preview, "preview", "pulumi/actions")?.["with"]).toMatchObject({ command: "preview", "comment-on-pr": true, "edit-pr-comment": true, diff: true });
+  });
+
+  it("mints a read-only App token for previews", () => {
+    const token = stepOf(preview, "preview", "actions/create-github-app-token")?.["with"] as Yaml;
+    const grants = Object.entries(token).filter(([k]) => k.startsWith("permission-"));
+    expect(grants.length).toBeGreaterThan(0);
+    for (const [, level] of grants) expect(level).toBe("read");
+  });
+
+  it("checks drift daily and on demand with a refresh, failing on any change", () => {
+    expect(drift["on"]).toEqual({ schedule: [{ cron: "17 6 * * *" }], workflow_dispatch: null });
+    expect(stepOf(drift, "drift", "pulumi/actions")?.["with"]).toMatchObject({ command: "preview", refresh: true, "expect-no-changes": true });
+    const slack = stepOf(drift, "drift", "slackapi/slack-github-action");
+    expect(slack?.["if"]).toBe("failure()");
+  });
+
+  it("leaves previews to the program's own repository when it has one", () => {
+    expect(minimal.map((f) => f.path)).not.toContain(".github/workflows/infra-preview.yml");
+    expect(minimal.map((f) => f.path)).toContain(".github/workflows/drift.yml");
   });
 });
 
