@@ -276,7 +276,7 @@ export function dependabotConfig(): Record<string, unknown> {
 }
 
 /** `pulumi preview` of both stacks, each in its preview environment: a PR comment, or a drift check. */
-function previewJob(s: AppWorkflowSettings, mode: "pull-request" | "drift"): StepsJob {
+export function previewJob(s: AppWorkflowSettings, mode: "pull-request" | "drift"): StepsJob {
   const pr = mode === "pull-request";
   return {
     name: pr ? "pulumi preview (${{ matrix.stack }})" : "drift (${{ matrix.stack }})",
