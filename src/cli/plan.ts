@@ -6,6 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { ConfigError, missingSecretCommands, projectName, toRawStackConfig, validateStackConfig } from "../config";
+import { buildPipelineSpec } from "../pipeline";
 import { formatPlan } from "../plan/format";
 import { runProgram } from "../plan/harness";
 import { planInvokeMock } from "../plan/invokes";
@@ -59,8 +60,11 @@ async function main(): Promise<number> {
   }
   const raw = toRawStackConfig(args.stack, settings.config, (key) => settings.secretKeys.includes(key));
   let missing: string[];
+  let diagram: string;
   try {
-    missing = missingSecretCommands(validateStackConfig(raw));
+    const validation = validateStackConfig(raw);
+    missing = missingSecretCommands(validation);
+    diagram = buildPipelineSpec(validation.config).diagram;
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -91,6 +95,7 @@ async function main(): Promise<number> {
       write(join("app-repository", String(resource.inputs["file"])), String(resource.inputs["content"]));
     }
   }
+  write("pipeline.md", `# Pipeline of stack ${args.stack}\n\n\`\`\`mermaid\n${diagram}\`\`\`\n`);
   write(
     "resources.json",
     JSON.stringify(

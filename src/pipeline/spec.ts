@@ -12,7 +12,8 @@ import {
   type StackName,
   requiredSecrets,
 } from "../config";
-import { generatedFiles, type GeneratedFile } from "../workflows/files";
+import { pipelineDiagram, type DiagramEnvironment } from "../workflows/diagram";
+import { generatedFiles, ownedWorkflows, type GeneratedFile } from "../workflows/files";
 import { allowedActionPatterns } from "../workflows/pins";
 import { requiredCheckNames } from "./checks";
 
@@ -92,6 +93,8 @@ export interface PipelineSpec {
   readonly actionsPermissions: ActionsPermissionsSpec | undefined;
   /** Generated files this stack commits to the app repository's default branch, in commit order. */
   readonly files: readonly GeneratedFile[];
+  /** A Mermaid flowchart of this stack's workflows, environments and deploy target. */
+  readonly diagram: string;
 }
 
 export function previewEnvironmentName(stack: string): string {
@@ -115,6 +118,16 @@ function variableValue(entry: GithubEntry, config: StackConfig): string | undefi
   if ("derived" in entry.source) return config.stack;
   const value: unknown = (config as unknown as Readonly<Record<string, unknown>>)[entry.source.configKey];
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
+}
+
+function diagramEnvironment(env: EnvironmentSpec): DiagramEnvironment {
+  const policy = env.deploymentPolicy;
+  return {
+    name: env.name,
+    reviewers: [...env.reviewerUsers, ...env.reviewerTeams.map((t) => `team ${t}`)],
+    waitTimerMinutes: env.waitTimerMinutes,
+    allowedRefs: policy === undefined ? "any branch" : `${policy.kind === "tag" ? "tags" : "branch"} ${policy.pattern}`,
+  };
 }
 
 export function buildPipelineSpec(config: StackConfig): PipelineSpec {
@@ -152,33 +165,36 @@ export function buildPipelineSpec(config: StackConfig): PipelineSpec {
       }))
     : [];
 
+  const deployEnvironment: EnvironmentSpec = {
+    name: config.stack,
+    url: `https://${config.railwayDomain}`,
+    reviewerUsers: config.reviewerUsers,
+    reviewerTeams: config.reviewerTeams,
+    waitTimerMinutes: config.waitTimerMinutes,
+    // Production: the person who triggered a deploy cannot approve it, and admins cannot skip the approval.
+    preventSelfReview: production,
+    canAdminsBypass: !production,
+    deploymentPolicy: production
+      ? { kind: "tag", pattern: releaseTagPattern }
+      : { kind: "branch", pattern: config.defaultBranch },
+  };
+  const previewEnvironment: EnvironmentSpec = {
+    name: previewEnvironmentName(config.stack),
+    url: undefined,
+    reviewerUsers: [],
+    reviewerTeams: [],
+    waitTimerMinutes: 0,
+    preventSelfReview: false,
+    canAdminsBypass: true,
+    deploymentPolicy: undefined,
+  };
+
   return {
     stack: config.stack,
     repository: { owner, name, fullName: config.repository, defaultBranch: config.defaultBranch, developBranch: config.developBranch },
     governsRepository: governs,
-    environment: {
-      name: config.stack,
-      url: `https://${config.railwayDomain}`,
-      reviewerUsers: config.reviewerUsers,
-      reviewerTeams: config.reviewerTeams,
-      waitTimerMinutes: config.waitTimerMinutes,
-      // Production: the person who triggered a deploy cannot approve it, and admins cannot skip the approval.
-      preventSelfReview: production,
-      canAdminsBypass: !production,
-      deploymentPolicy: production
-        ? { kind: "tag", pattern: releaseTagPattern }
-        : { kind: "branch", pattern: config.defaultBranch },
-    },
-    previewEnvironment: {
-      name: previewEnvironmentName(config.stack),
-      url: undefined,
-      reviewerUsers: [],
-      reviewerTeams: [],
-      waitTimerMinutes: 0,
-      preventSelfReview: false,
-      canAdminsBypass: true,
-      deploymentPolicy: undefined,
-    },
+    environment: deployEnvironment,
+    previewEnvironment,
     secrets,
     variables,
     rulesets,
@@ -192,5 +208,10 @@ export function buildPipelineSpec(config: StackConfig): PipelineSpec {
         }
       : undefined,
     files: generatedFiles(config),
+    diagram: pipelineDiagram({
+      workflows: ownedWorkflows(config),
+      environments: [deployEnvironment, previewEnvironment].map(diagramEnvironment),
+      deployTarget: `Railway: ${config.railwayDomain}`,
+    }),
   };
 }

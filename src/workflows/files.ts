@@ -11,6 +11,7 @@ import {
   workflowPaths,
   type AppWorkflowSettings,
 } from "./appWorkflows";
+import type { Workflow } from "./model";
 import { renderWorkflow, renderYaml } from "./render";
 
 export interface GeneratedFile {
@@ -31,23 +32,28 @@ export function workflowSettings(config: StackConfig): AppWorkflowSettings {
   };
 }
 
-/** The files this stack owns, in the order they are committed. */
-export function generatedFiles(config: StackConfig): GeneratedFile[] {
+/** The workflows this stack owns, in the order they are committed. */
+export function ownedWorkflows(config: StackConfig): Workflow[] {
   const settings = workflowSettings(config);
-  const regenerate = `pulumi up --stack ${config.stack}`;
   const url = `https://${config.railwayDomain}`;
-  const files: GeneratedFile[] = [];
+  const workflows: Workflow[] = [];
   if (config.governsRepository) {
-    files.push({ path: workflowPaths.test, content: renderWorkflow(testWorkflow(settings), regenerate) });
-    files.push({ path: workflowPaths.lint, content: renderWorkflow(lintWorkflow(settings), regenerate) });
-    files.push({ path: workflowPaths.dependabot, content: renderYaml(dependabotConfig(), regenerate) });
+    workflows.push(testWorkflow(settings), lintWorkflow(settings));
     // With the program in its own repository, that repository's CI previews it (see .github/workflows/ci.yml).
-    if (settings.program.repository === undefined) {
-      files.push({ path: workflowPaths.infraPreview, content: renderWorkflow(infraPreviewWorkflow(settings), regenerate) });
-    }
-    files.push({ path: workflowPaths.drift, content: renderWorkflow(driftWorkflow(settings), regenerate) });
+    if (settings.program.repository === undefined) workflows.push(infraPreviewWorkflow(settings));
+    workflows.push(driftWorkflow(settings));
   }
-  if (config.stack === "staging") files.push({ path: workflowPaths.deployStaging, content: renderWorkflow(deployStagingWorkflow(settings, url), regenerate) });
-  else files.push({ path: workflowPaths.deployProduction, content: renderWorkflow(deployProductionWorkflow(settings, url), regenerate) });
+  workflows.push(config.stack === "staging" ? deployStagingWorkflow(settings, url) : deployProductionWorkflow(settings, url));
+  return workflows;
+}
+
+/** The files this stack owns (its workflows, and Dependabot's for the governing stack), in commit order. */
+export function generatedFiles(config: StackConfig): GeneratedFile[] {
+  const regenerate = `pulumi up --stack ${config.stack}`;
+  const files = ownedWorkflows(config).map((w) => ({ path: w.path, content: renderWorkflow(w, regenerate) }));
+  if (config.governsRepository) {
+    // Committed right after the check workflows whose dependencies it keeps current.
+    files.splice(2, 0, { path: workflowPaths.dependabot, content: renderYaml(dependabotConfig(), regenerate) });
+  }
   return files;
 }

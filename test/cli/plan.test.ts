@@ -73,6 +73,12 @@ describe("npm run plan", () => {
     expect(readFileSync(join(planned["production"]?.outDir ?? "", "app-repository/.github/workflows/deploy-production.yml"), "utf8")).toBe(committed);
   });
 
+  it("writes the pipeline as a Mermaid diagram GitHub renders", () => {
+    const md = readFileSync(join(planned["production"]?.outDir ?? "", "pipeline.md"), "utf8");
+    expect(md).toMatch(/^# Pipeline of stack production\n\n```mermaid\nflowchart LR\n[\s\S]*```\n$/);
+    expect(md).toContain("env_production");
+  });
+
   it("marks every secret input, and a placeholder never leaks as a value", () => {
     const secrets = planned["staging"]?.resources.filter((r) => r.type.includes("Secret")) ?? [];
     expect(secrets.length).toBeGreaterThan(0);
