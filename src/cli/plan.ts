@@ -6,7 +6,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { ConfigError, missingSecretCommands, projectName, toRawStackConfig, validateStackConfig } from "../config";
-import { buildPipelineSpec } from "../pipeline";
+import { buildPipelineSpec, planNotes } from "../pipeline";
 import { formatPlan } from "../plan/format";
 import { runProgram } from "../plan/harness";
 import { planInvokeMock } from "../plan/invokes";
@@ -61,10 +61,13 @@ async function main(): Promise<number> {
   const raw = toRawStackConfig(args.stack, settings.config, (key) => settings.secretKeys.includes(key));
   let missing: string[];
   let diagram: string;
+  let notes: string[];
   try {
     const validation = validateStackConfig(raw);
     missing = missingSecretCommands(validation);
-    diagram = buildPipelineSpec(validation.config).diagram;
+    const spec = buildPipelineSpec(validation.config);
+    diagram = spec.diagram;
+    notes = planNotes(spec);
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -108,6 +111,7 @@ async function main(): Promise<number> {
     stack: args.stack,
     run,
     missingSecretCommands: missing,
+    notes,
     outDir: relative(process.cwd(), args.outDir) || ".",
     writtenFiles: written,
   });

@@ -33,6 +33,8 @@ export interface PlanReport {
   readonly stack: string;
   readonly run: ProgramRun;
   readonly missingSecretCommands: readonly string[];
+  /** Things to know before `pulumi up`. */
+  readonly notes: readonly string[];
   readonly outDir: string;
   readonly writtenFiles: readonly string[];
 }
@@ -56,6 +58,11 @@ export function formatPlan(report: PlanReport): string {
   } else {
     lines.push(`Secrets still to set (${report.missingSecretCommands.length}); each command prompts for the value:`);
     for (const command of report.missingSecretCommands) lines.push(`  ${command}`);
+  }
+  if (report.notes.length > 0) {
+    lines.push("");
+    lines.push("Before `pulumi up`:");
+    for (const note of report.notes) lines.push(`  - ${note}`);
   }
   lines.push("");
   lines.push("Outputs:");

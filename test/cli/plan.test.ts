@@ -39,6 +39,12 @@ describe("npm run plan", () => {
     expect(out).toContain("environmentUrl: https://learning-voice-agent-staging.up.railway.app");
   });
 
+  it("says before it fails that only the delivery App can commit to the protected branch", () => {
+    for (const stack of ["staging", "production"]) expect(planned[stack]?.stdout).toContain("run `pulumi up` as the delivery GitHub App");
+    expect(planned["production"]?.stdout).toContain("ids in this plan are stand-ins");
+    expect(planned["staging"]?.stdout).not.toContain("ids in this plan are stand-ins");
+  });
+
   it("lists every missing secret with the command that sets it", () => {
     const out = planned["production"]?.stdout ?? "";
     expect(out).toContain("Secrets still to set (8)");

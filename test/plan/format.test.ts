@@ -29,6 +29,7 @@ describe("formatPlan", () => {
       secretOutputs: [],
     },
     missingSecretCommands: ["pulumi config set --secret a --stack staging"],
+    notes: ["run it as the App"],
     outDir: "plan-out/staging",
     writtenFiles: ["plan.txt"],
   });
@@ -53,11 +54,13 @@ describe("formatPlan", () => {
     expect(text).toContain("url: https://x");
     expect(text).toContain("n: 1");
     expect(text).toContain("Written to plan-out/staging:\n  plan.txt");
+    expect(text).toContain("Before `pulumi up`:\n  - run it as the App");
   });
 
   it("says so when no secret is missing", () => {
-    const none = formatPlan({ stack: "s", run: { resources: [], invokes: [], outputs: {}, secretOutputs: [] }, missingSecretCommands: [], outDir: ".", writtenFiles: [] });
+    const none = formatPlan({ stack: "s", run: { resources: [], invokes: [], outputs: {}, secretOutputs: [] }, missingSecretCommands: [], notes: [], outDir: ".", writtenFiles: [] });
     expect(none).toContain("every secret this stack needs is set");
     expect(none).toContain("plus 0 providers");
+    expect(none).not.toContain("Before `pulumi up`");
   });
 });

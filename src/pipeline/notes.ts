@@ -1,0 +1,22 @@
+/** What a person should know before `pulumi up` that no validation can decide for them. */
+import type { PipelineSpec } from "./spec";
+
+export function planNotes(spec: PipelineSpec): string[] {
+  const notes: string[] = [];
+  if (spec.files.length > 0) {
+    // The rulesets (declared by the governing stack) require pull requests on the default branch;
+    // only the delivery App may bypass them, so only it can commit the generated files directly.
+    notes.push(
+      `The generated files are committed straight to ${spec.repository.defaultBranch}, which the rulesets protect: ` +
+        "run `pulumi up` as the delivery GitHub App (the deploy workflows do). With a personal token the commit is refused " +
+        "once the rulesets exist, because only the App may bypass them.",
+    );
+  }
+  if (spec.environment.reviewerUsers.length + spec.environment.reviewerTeams.length > 0) {
+    notes.push(
+      `Reviewers are looked up by login and team slug at \`pulumi up\`; the ids in this plan are stand-ins. ` +
+        "Each reviewer needs read access to the repository.",
+    );
+  }
+  return notes;
+}
