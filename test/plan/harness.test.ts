@@ -17,7 +17,7 @@ describe("runProgram", () => {
       settings: { config: { "p:key": "v" }, secretKeys: [] },
       allowMissingSecrets: false,
       load: async () => {
-        const looked = await pulumi.runtime.invoke("test:index:lookup", { name: "n" });
+        const looked: unknown = await pulumi.runtime.invoke("test:index:lookup", { name: "n" });
         const thing = new Thing("t", { plain: "a", hidden: pulumi.secret("s3cr3t"), nested: { list: [pulumi.secret("x")] } });
         return { default: undefined, plainOut: thing.urn.apply(() => "ok"), secretOut: pulumi.secret("hush"), looked: looked };
       },
