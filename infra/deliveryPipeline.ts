@@ -1,49 +1,47 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import type { SecretKey } from "../src/config";
-import type { PipelineSpec, SecretRef } from "../src/pipeline";
+import type { PipelineSpec, Revision, SecretRef } from "../src/pipeline";
+import { AppImage } from "./appImage";
 import { DeploymentEnvironment } from "./deploymentEnvironment";
 import { GeneratedFiles } from "./generatedFiles";
+import { RailwayDeploy } from "./railwayDeploy";
 import { RepositoryGovernance } from "./repositoryGovernance";
 
 export interface DeliveryPipelineArgs {
   readonly spec: PipelineSpec;
   /** Every secret the spec references, read with `requireSecret` by the entrypoint. */
   readonly secrets: Readonly<Partial<Record<SecretKey, pulumi.Output<string>>>>;
-  /** Token for the GitHub provider; without it the provider reads GITHUB_TOKEN. */
-  readonly githubToken?: pulumi.Output<string>;
+  /** The GitHub provider every GitHub resource uses (the entrypoint also asks it for the revision). */
+  readonly provider: github.Provider;
+  /** The revision this update ships, resolved from GitHub. */
+  readonly revision: Revision;
+  /** Staging's image of this commit, when production promotes instead of building. */
+  readonly promote: string | undefined;
+  /** `pulumi preview`: nothing is pushed. */
+  readonly dryRun: boolean;
 }
 
 /** The whole pipeline one stack owns. */
 export class DeliveryPipeline extends pulumi.ComponentResource {
   public readonly environmentName: pulumi.Output<string>;
   public readonly environmentUrl: string | undefined;
+  public readonly imageRef: pulumi.Output<string>;
+  public readonly deploymentId: pulumi.Output<string>;
+  public readonly deploymentUrl: pulumi.Output<string>;
 
   constructor(name: string, args: DeliveryPipelineArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("delivery:index:DeliveryPipeline", name, {}, opts);
     const spec = args.spec;
 
-    const provider = new github.Provider(
-      `${name}-github`,
-      {
-        owner: spec.repository.owner,
-        ...(args.githubToken === undefined ? {} : { token: args.githubToken }),
-        // GitHub rejects concurrent writes to one repository (409s on contents, secondary rate limits):
-        // one request at a time, with a pause between writes.
-        parallelRequests: false,
-        writeDelayMs: 1000,
-        maxRetries: 3,
-        retryableErrors: [500, 502, 503, 504],
-      },
-      { parent: this },
-    );
-    const childOpts = { parent: this, providers: [provider] };
+    const childOpts = { parent: this, providers: [args.provider] };
 
-    const withValue = (ref: SecretRef): { ref: SecretRef; value: pulumi.Output<string> } => {
-      const value = args.secrets[ref.configKey];
-      if (value === undefined) throw new Error(`secret ${ref.configKey} was not read by the entrypoint`);
-      return { ref, value };
+    const secret = (key: SecretKey): pulumi.Output<string> => {
+      const value = args.secrets[key];
+      if (value === undefined) throw new Error(`secret ${key} was not read by the entrypoint`);
+      return value;
     };
+    const withValue = (ref: SecretRef): { ref: SecretRef; value: pulumi.Output<string> } => ({ ref, value: secret(ref.configKey) });
 
     const declareEnvironment = (env: PipelineSpec["environment"]): DeploymentEnvironment =>
       new DeploymentEnvironment(
@@ -89,6 +87,28 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
       childOpts,
     );
 
-    this.registerOutputs({ environmentName: this.environmentName, environmentUrl: this.environmentUrl });
+    const ship = spec.ship;
+    const image = new AppImage(
+      `${name}-app`,
+      { image: ship.image, revision: args.revision, registryToken: secret("dockerhubToken"), promote: args.promote, dryRun: args.dryRun },
+      { parent: this },
+    );
+    this.imageRef = image.imageRef;
+    const deploy = new RailwayDeploy(
+      `${name}-railway`,
+      {
+        deploy: ship.deploy,
+        imageRef: image.imageRef,
+        railwayToken: secret("railwayToken"),
+        variables: Object.fromEntries(ship.deploy.variables.map((v) => [v.name, secret(v.configKey)])),
+        registryUsername: ship.image.username,
+        registryToken: secret("dockerhubToken"),
+      },
+      { parent: this },
+    );
+    this.deploymentId = deploy.deploymentId;
+    this.deploymentUrl = deploy.url;
+
+    this.registerOutputs({ imageRef: this.imageRef, deploymentId: this.deploymentId, environmentName: this.environmentName, environmentUrl: this.environmentUrl });
   }
 }

@@ -1,31 +1,54 @@
-// The Pulumi entrypoint: read config once, validate it, build the spec, declare one pipeline.
+// The Pulumi entrypoint: read config once, validate it, build the spec, ask GitHub what ships, declare one pipeline.
+import * as pulumi from "@pulumi/pulumi";
 import { MissingSecretsError, missingSecretCommands, validateStackConfig } from "../src/config";
-import { buildPipelineSpec } from "../src/pipeline";
+import { buildPipelineSpec, promotion, type StagingShipment } from "../src/pipeline";
 import { offlinePlanEnvVar } from "../src/plan/mode";
 import { DeliveryPipeline } from "./deliveryPipeline";
+import { githubProvider } from "./githubProvider";
+import { resolveRevision } from "./revision";
 import { readSecrets } from "./secrets";
 import { readStackConfig } from "./stackConfig";
 
-const validation = validateStackConfig(readStackConfig());
-const { config, missingSecrets } = validation;
-// Only the offline plan may go on without secrets; `pulumi up` and `preview` stop before creating anything.
-const offlinePlan = process.env[offlinePlanEnvVar] === "1";
-if (missingSecrets.length > 0 && !offlinePlan) {
-  throw new MissingSecretsError(config.stack, missingSecretCommands(validation));
+/** What production needs of staging's outputs; undefined when staging has not shipped. */
+async function stagingShipment(reference: string): Promise<StagingShipment> {
+  const staging = new pulumi.StackReference(reference);
+  const [revision, imageRef] = await Promise.all([staging.getOutputDetails("revision"), staging.getOutputDetails("imageRef")]);
+  return { revision: revision.value, imageRef: imageRef.value };
 }
-const spec = buildPipelineSpec(config);
-const secrets = readSecrets(
-  [...spec.secrets.map((s) => s.configKey), ...config.secretsPresent.filter((k) => k === "githubToken")],
-  missingSecrets,
-);
 
-const pipeline = new DeliveryPipeline("delivery", {
-  spec,
-  secrets,
-  ...(secrets.githubToken === undefined ? {} : { githubToken: secrets.githubToken }),
-});
+export = async (): Promise<Record<string, unknown>> => {
+  const validation = validateStackConfig(readStackConfig());
+  const { config, missingSecrets } = validation;
+  // Only the offline plan may go on without secrets; `pulumi up` and `preview` stop before creating anything.
+  if (missingSecrets.length > 0 && process.env[offlinePlanEnvVar] !== "1") {
+    throw new MissingSecretsError(config.stack, missingSecretCommands(validation));
+  }
+  const spec = buildPipelineSpec(config);
+  const secrets = readSecrets(spec.secretsRead, missingSecrets);
 
-export const environmentName = pipeline.environmentName;
-export const environmentUrl = pipeline.environmentUrl;
-export const repository = spec.repository.fullName;
-export const governsRepository = spec.governsRepository;
+  const provider = githubProvider("delivery-github", spec.repository.owner, secrets.githubToken);
+  const revision = await resolveRevision(spec.ship.revisionSource, spec.repository.owner, spec.repository.name, provider);
+  const decision = spec.ship.promoteFrom === undefined ? { kind: "build" as const } : promotion(revision, await stagingShipment(spec.ship.promoteFrom));
+
+  const pipeline = new DeliveryPipeline("delivery", {
+    spec,
+    secrets,
+    provider,
+    revision,
+    promote: decision.kind === "promote" ? decision.imageRef : undefined,
+    dryRun: pulumi.runtime.isDryRun(),
+  });
+
+  return {
+    environmentName: pipeline.environmentName,
+    environmentUrl: pipeline.environmentUrl,
+    repository: spec.repository.fullName,
+    governsRepository: spec.governsRepository,
+    revision: revision.sha ?? "unresolved",
+    version: revision.version ?? "",
+    imageRef: pipeline.imageRef,
+    imageBuilt: decision.kind === "build",
+    railwayDeploymentId: pipeline.deploymentId,
+    railwayUrl: pipeline.deploymentUrl,
+  };
+};

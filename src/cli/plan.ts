@@ -9,7 +9,7 @@ import { ConfigError, missingSecretCommands, projectName, toRawStackConfig, vali
 import { buildPipelineSpec, planNotes } from "../pipeline";
 import { formatPlan } from "../plan/format";
 import { runProgram } from "../plan/harness";
-import { planInvokeMock } from "../plan/invokes";
+import { planInvokeMock, planResourceMock } from "../plan/invokes";
 import { readStackSettings } from "../plan/stackFiles";
 
 const usage = "usage: npm run plan -- --stack <staging|production> [--out <dir>] [--stacks-dir <dir>]";
@@ -81,6 +81,7 @@ async function main(): Promise<number> {
     settings,
     allowMissingSecrets: true,
     invoke: planInvokeMock,
+    resource: planResourceMock,
     load: () => import("../../infra/index.js"),
   });
 

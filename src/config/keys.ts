@@ -31,7 +31,8 @@ const branchName = /^(?!\/|.*\/$|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*\.$)[A-Za-z0-9.
 // Docker Hub: namespace 4-30 lowercase alphanumerics, repository lowercase with . _ - separators.
 const dockerhubNamespace = /^[a-z0-9]{4,30}$/;
 const dockerhubRepository = /^[a-z0-9]{4,30}\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-const platform = /^linux\/(amd64|arm64|arm\/v7|arm\/v6|386|ppc64le|s390x|riscv64)$/;
+// The Linux platforms BuildKit (and @pulumi/docker-build's Platform type) knows.
+const platform = /^linux\/(amd64|arm64|arm|386|ppc64le|s390x|riscv64)$/;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const domain = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const pythonVersion = /^3\.(?:[0-9]|1[0-9])$/;
@@ -162,7 +163,7 @@ export const configKeys = {
   platforms: {
     kind: "array",
     schema: z.array(z.string().regex(platform)).min(1).refine(unique, "duplicates"),
-    allowed: "a non-empty list of linux/<arch> platforms (amd64, arm64, arm/v7, arm/v6, 386, ppc64le, s390x, riscv64), no duplicates",
+    allowed: "a non-empty list of linux/<arch> platforms (amd64, arm64, arm, 386, ppc64le, s390x, riscv64), no duplicates",
     example: "[\"linux/amd64\",\"linux/arm64\"]",
     description: "The platforms the image is built for.",
     required: false,
@@ -261,6 +262,22 @@ export const configKeys = {
     allowed: "a relative folder path without ..",
     example: "delivery-pipeline",
     description: "The folder holding this program: in the app repository, or where programRepository is checked out.",
+    required: false,
+  },
+  railwayTokenKind: {
+    kind: "string",
+    schema: z.enum(["account", "project"]),
+    allowed: "account (an account or workspace token, sent as a Bearer token) or project (a project token)",
+    example: "account",
+    description: "What kind of token railwayToken is; Railway does not document whether a project token may call every mutation a deploy needs.",
+    required: false,
+  },
+  stagingStackReference: {
+    kind: "string",
+    schema: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/),
+    allowed: "a fully qualified stack name, organization/project/stack (organization is literally \"organization\" on a self-managed backend)",
+    example: "organization/delivery-pipeline/staging",
+    description: "Where production reads the image staging built, to deploy the same digest instead of rebuilding.",
     required: false,
   },
   secretMaxAgeDays: {

@@ -32,6 +32,8 @@ export const defaults: Defaults = {
   secretMaxAgeDays: 90,
   programRef: "main",
   programPath: "delivery-pipeline",
+  railwayTokenKind: "account",
+  stagingStackReference: "organization/delivery-pipeline/staging",
 };
 
 type RequiredKeys = { [K in ConfigKey]: (typeof configKeys)[K]["required"] extends true ? K : never }[ConfigKey];

@@ -1,3 +1,4 @@
 export * from "./checks";
 export * from "./spec";
 export * from "./notes";
+export * from "./ship";

@@ -11,11 +11,14 @@ import {
   type StackConfig,
   type StackName,
   requiredSecrets,
+  secretDefinitions,
+  secretKeys,
 } from "../config";
 import { pipelineDiagram, type DiagramEnvironment } from "../workflows/diagram";
 import { generatedFiles, ownedWorkflows, type GeneratedFile } from "../workflows/files";
 import { allowedActionPatterns } from "../workflows/pins";
 import { requiredCheckNames } from "./checks";
+import { buildShipSpec, type ShipSpec } from "./ship";
 
 export interface RepositoryRef {
   readonly owner: string;
@@ -95,6 +98,10 @@ export interface PipelineSpec {
   readonly files: readonly GeneratedFile[];
   /** A Mermaid flowchart of this stack's workflows, environments and deploy target. */
   readonly diagram: string;
+  /** The revision, image and deploy this stack ships. */
+  readonly ship: ShipSpec;
+  /** Every secret config key this stack reads: what it publishes, and what the program itself uses. */
+  readonly secretsRead: readonly SecretKey[];
 }
 
 export function previewEnvironmentName(stack: string): string {
@@ -213,5 +220,9 @@ export function buildPipelineSpec(config: StackConfig): PipelineSpec {
       environments: [deployEnvironment, previewEnvironment].map(diagramEnvironment),
       deployTarget: `Railway: ${config.railwayDomain}`,
     }),
+    ship: buildShipSpec(config),
+    secretsRead: secretKeys.filter(
+      (key) => secrets.some((s) => s.configKey === key) || (needed.has(key) && secretDefinitions.some((d) => d.key === key && d.usedByProgram)),
+    ),
   };
 }

@@ -19,6 +19,8 @@ export interface ProgramRun {
 }
 
 export type InvokeMock = (token: string, inputs: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
+/** The state a mocked resource reports; `undefined` keeps the default (its inputs). */
+export type ResourceMock = (type: string, name: string, inputs: Readonly<Record<string, unknown>>) => Record<string, unknown> | undefined;
 
 export interface RunOptions {
   readonly project: string;
@@ -30,6 +32,8 @@ export interface RunOptions {
   readonly allowMissingSecrets: boolean;
   /** Answers for data sources; unanswered invokes return their inputs. */
   readonly invoke?: InvokeMock;
+  /** Outputs of resources a provider would compute (an image digest, a stack reference's outputs). */
+  readonly resource?: ResourceMock;
 }
 
 interface WireRequest {
@@ -38,6 +42,7 @@ interface WireRequest {
   getParent(): string;
   getCustom(): boolean;
   getDependenciesList(): string[];
+  getRetainondelete(): boolean | undefined;
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (err: unknown, response: unknown) => void;
@@ -58,7 +63,10 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
   await pulumi.runtime.setMocks(
     {
-      newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs as Record<string, unknown> }),
+      newResource: (args) => {
+        const inputs = args.inputs as Record<string, unknown>;
+        return { id: `${args.name}-id`, state: options.resource?.(args.type, args.name, inputs) ?? inputs };
+      },
       call: (args) => {
         const inputs = args.inputs as Record<string, unknown>;
         invokes.push({ token: args.token, inputs });
@@ -82,6 +90,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
       custom: req.getCustom(),
       parent: req.getParent(),
       dependencies: req.getDependenciesList(),
+      retainOnDelete: req.getRetainondelete() === true,
       inputs: redactWire(wire, "", secretPaths) as Record<string, unknown>,
       plainInputs: unwrapWire(wire) as Record<string, unknown>,
       secretPaths,
@@ -89,7 +98,10 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     return register(req, callback);
   };
 
-  const exports = await options.load();
+  const module = await options.load();
+  // An entrypoint may export its outputs, or (`export =`) an async function returning them, as Pulumi allows.
+  const main = module["default"];
+  const exports = typeof main === "function" ? ((await (main as () => Promise<unknown>)()) as Record<string, unknown>) : module;
   const outputs: Record<string, unknown> = {};
   const secretOutputs: string[] = [];
   for (const [name, value] of Object.entries(exports)) {

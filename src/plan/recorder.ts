@@ -17,6 +17,8 @@ export interface RecordedResource {
   readonly parent: string;
   /** URNs this resource waits for (explicit `dependsOn` and input dependencies). */
   readonly dependencies: readonly string[];
+  /** `retainOnDelete`: deleting the resource leaves the real object alone. */
+  readonly retainOnDelete: boolean;
   /** Inputs with every secret replaced by `[secret]`: safe to print or write. */
   readonly inputs: Readonly<Record<string, unknown>>;
   /** Inputs with secrets unwrapped, as the mock provider receives them. Never print these. */

@@ -54,6 +54,9 @@ describe("validateStackConfig", () => {
     ["dockerhubRepository", "acme/app:latest"],
     ["platforms", '["linux/amd64","windows/amd64"]'],
     ["platforms", '["linux/arm64","linux/arm64"]'],
+    ["platforms", '["linux/arm/v7"]'],
+    ["railwayTokenKind", "personal"],
+    ["stagingStackReference", "staging"],
     ["railwayProjectId", "not-a-uuid"],
     ["railwayDomain", "https://app.up.railway.app"],
     ["healthCheckPath", "health"],
@@ -78,7 +81,7 @@ describe("validateStackConfig", () => {
     ["appRevision", ""],
     ["preDeployCommand", "./scripts/backup-db.sh --verbose"],
     ["stateBackendUrl", "https://api.pulumi.com"],
-    ["platforms", '["linux/arm/v7"]'],
+    ["platforms", '["linux/386"]'],
     ["reviewerTeams", '["release_managers"]'],
   ])("accepts %s = %j", (key, value) => {
     expect(problemsOf(with_({ [key]: value }))).toEqual([]);

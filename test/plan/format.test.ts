@@ -8,6 +8,7 @@ const resource = (over: Partial<RecordedResource>): RecordedResource => ({
   custom: true,
   parent: "",
   dependencies: [],
+  retainOnDelete: false,
   inputs: {},
   plainInputs: {},
   secretPaths: [],

@@ -1,0 +1,68 @@
+import * as command from "@pulumi/command";
+import * as pulumi from "@pulumi/pulumi";
+import type { DeploySpec } from "../src/pipeline";
+import { variablesHash } from "../src/railway/variablesHash";
+
+export interface RailwayDeployArgs {
+  readonly deploy: DeploySpec;
+  /** `docker.io/<repo>@sha256:...`: the only thing Railway is told to run. */
+  readonly imageRef: pulumi.Output<string>;
+  readonly railwayToken: pulumi.Output<string>;
+  /** Service variables by name, each a Pulumi secret. */
+  readonly variables: Readonly<Record<string, pulumi.Output<string>>>;
+  readonly registryUsername: string;
+  readonly registryToken: pulumi.Output<string>;
+}
+
+/** The command `pulumi up` runs; every input it needs is in its environment. */
+export const deployCommand = "npx --no-install tsx src/railway/deployCli.ts";
+
+/**
+ * Deploys the image to the Railway service, proves it healthy, and rolls back
+ * on failure (src/railway/). Runs again only when the digest or a variable
+ * changes; deleting it leaves the Railway service running.
+ */
+export class RailwayDeploy extends pulumi.ComponentResource {
+  public readonly deploymentId: pulumi.Output<string>;
+  public readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: RailwayDeployArgs, opts: pulumi.ComponentResourceOptions = {}) {
+    super("delivery:railway:RailwayDeploy", name, {}, opts);
+    const d = args.deploy;
+    const variables = pulumi.all(args.variables);
+    const deploy = new command.local.Command(
+      `${name}-deploy`,
+      {
+        // Runs in the project folder, where Pulumi runs the program. No `dir`: an absolute path
+        // differs between machines, and any input change reruns the deploy.
+        create: deployCommand,
+        environment: {
+          RAILWAY_TOKEN: args.railwayToken,
+          RAILWAY_TOKEN_KIND: d.tokenKind,
+          RAILWAY_PROJECT_ID: d.projectId,
+          RAILWAY_ENVIRONMENT_ID: d.environmentId,
+          RAILWAY_SERVICE_ID: d.serviceId,
+          DEPLOY_IMAGE: args.imageRef,
+          HEALTHCHECK_PATH: d.healthcheckPath,
+          HEALTHCHECK_TIMEOUT_SECONDS: String(d.healthcheckTimeoutSeconds),
+          HEALTH_URL: d.healthUrl,
+          SERVICE_VARIABLES: pulumi.secret(variables.apply((v) => JSON.stringify(v))),
+          REGISTRY_USERNAME: args.registryUsername,
+          REGISTRY_PASSWORD: args.registryToken,
+          ...(d.preDeployCommand === undefined ? {} : { PRE_DEPLOY_COMMAND: d.preDeployCommand }),
+        },
+        // Progress and errors (redacted by the client) are logged; stdout is the JSON result, kept out of the logs.
+        logging: command.types.enums.local.Logging.Stderr,
+        // Computed from secrets, the hash stays a secret.
+        triggers: [args.imageRef, pulumi.secret(variables.apply(variablesHash))],
+        // No `delete`: removing this resource must not take the service down.
+      },
+      { parent: this },
+    );
+    // Empty until the command has run (and in mock runs, where nothing runs).
+    const result = deploy.stdout.apply((out: string | undefined) => (out === undefined || out === "" ? {} : (JSON.parse(out) as { deploymentId?: string; url?: string })));
+    this.deploymentId = result.apply((r) => r.deploymentId ?? "");
+    this.url = result.apply((r) => r.url ?? "");
+    this.registerOutputs({ deploymentId: this.deploymentId, url: this.url });
+  }
+}

@@ -1,0 +1,77 @@
+// Staging ships its default branch's head: the image built from that commit, deployed to Railway by digest.
+// Proves the declared build and deploy; it does not build an image or reach Railway (see test/railway/).
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ProgramRun } from "../../src/plan/harness";
+import { planInvokeMock } from "../../src/plan/invokes";
+import { evaluate, named } from "../helpers/program";
+import { allSentinels, stackWithSecrets } from "../helpers/stacks";
+
+const sha = "0123456789abcdef0123456789abcdef01234567";
+const digest = `sha256:${"c".repeat(64)}`;
+let run: ProgramRun;
+beforeAll(async () => {
+  run = await evaluate("staging", stackWithSecrets("staging"), false, {
+    invoke: (token, inputs) => (token === "github:index/getBranch:getBranch" ? { ...inputs, sha } : planInvokeMock(token, inputs)),
+    resource: (type, _name, inputs) => (type === "docker-build:index:Image" ? { ...inputs, digest } : undefined),
+  });
+});
+
+describe("staging ships the default branch head", () => {
+  it("asks GitHub for the head of main through the explicit provider", () => {
+    expect(run.invokes.find((i) => i.token === "github:index/getBranch:getBranch")?.inputs).toEqual({ repository: "learning-voice-agent", branch: "main" });
+  });
+
+  it("builds that commit for every platform, tags it sha-<short>, labels it, caches in the registry, and keeps it on delete", () => {
+    const image = named(run, "delivery-app-image");
+    expect(image.inputs).toMatchObject({
+      context: { location: `https://github.com/acme/learning-voice-agent.git#${sha}` },
+      platforms: ["linux/amd64", "linux/arm64"],
+      tags: ["docker.io/acme/learning-voice-agent:sha-0123456"],
+      labels: {
+        "org.opencontainers.image.source": "https://github.com/acme/learning-voice-agent",
+        "org.opencontainers.image.revision": sha,
+        "org.opencontainers.image.version": "0123456",
+      },
+      registries: [{ address: "docker.io", username: "acmebot", password: "[secret]" }],
+      push: true,
+      buildOnPreview: true,
+      cacheFrom: [{ registry: { ref: "docker.io/acme/learning-voice-agent:buildcache" } }],
+      cacheTo: [{ registry: { ref: "docker.io/acme/learning-voice-agent:buildcache", mode: "max" } }],
+    });
+    expect(image.secretPaths).toEqual(["registries[0].password"]);
+    expect(image.retainOnDelete).toBe(true);
+  });
+
+  it("deploys the digest, with every secret only in the environment, as a Pulumi secret", () => {
+    const deploy = named(run, "delivery-railway-deploy");
+    expect(deploy.inputs["create"]).toBe("npx --no-install tsx src/railway/deployCli.ts");
+    expect(deploy.inputs["delete"]).toBeUndefined();
+    expect(deploy.inputs["logging"]).toBe("stderr");
+    expect(deploy.inputs["environment"]).toMatchObject({
+      DEPLOY_IMAGE: `docker.io/acme/learning-voice-agent@${digest}`,
+      RAILWAY_PROJECT_ID: "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b",
+      RAILWAY_ENVIRONMENT_ID: "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d",
+      RAILWAY_SERVICE_ID: "9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c6b",
+      HEALTH_URL: "https://learning-voice-agent-staging.up.railway.app/health",
+      REGISTRY_USERNAME: "acmebot",
+    });
+    expect([...deploy.secretPaths].sort()).toEqual(["environment.RAILWAY_TOKEN", "environment.REGISTRY_PASSWORD", "environment.SERVICE_VARIABLES", "triggers[1]"]);
+    const environment = deploy.plainInputs["environment"] as Record<string, unknown>;
+    expect(JSON.parse(String(environment["SERVICE_VARIABLES"]))).toEqual({
+      ANTHROPIC_API_KEY: "sentinel-anthropicApiKey-7f3a9c",
+      OPENAI_API_KEY: "sentinel-openaiApiKey-7f3a9c",
+    });
+    const commandLine = JSON.stringify([deploy.plainInputs["create"], deploy.plainInputs["update"], deploy.plainInputs["delete"]]);
+    for (const value of allSentinels) expect(commandLine).not.toContain(value);
+  });
+
+  it("redeploys on a new digest or changed variables: those are the triggers", () => {
+    const deploy = named(run, "delivery-railway-deploy");
+    expect(deploy.inputs["triggers"]).toEqual([`docker.io/acme/learning-voice-agent@${digest}`, "[secret]"]);
+    expect(String((deploy.plainInputs["triggers"] as unknown[])[1])).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it("exports the revision and the image by digest", () => {
+    expect(run.outputs).toMatchObject({ revision: sha, version: "", imageRef: `docker.io/acme/learning-voice-agent@${digest}`, imageBuilt: true });
+  });
+});
