@@ -12,6 +12,8 @@ export interface AppImageArgs {
    * release version instead of building again.
    */
   readonly promote: string | undefined;
+  /** Token BuildKit clones a private app repository with (its `GIT_AUTH_TOKEN` build secret). */
+  readonly gitToken: pulumi.Output<string> | undefined;
   /** `pulumi preview`: build without pushing (docker-build skips preview builds when `push` is set, its issue #252). */
   readonly dryRun: boolean;
 }
@@ -46,6 +48,7 @@ export class AppImage extends pulumi.ComponentResource {
           tags: imageTags(image, revision),
           labels: ociLabels(image, revision),
           registries: [registry],
+          ...(args.gitToken === undefined ? {} : { secrets: { GIT_AUTH_TOKEN: args.gitToken } }),
           push: !args.dryRun,
           buildOnPreview: true,
           cacheFrom: [{ registry: { ref: image.cacheRef } }],

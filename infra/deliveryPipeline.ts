@@ -20,6 +20,8 @@ export interface DeliveryPipelineArgs {
   readonly promote: string | undefined;
   /** `pulumi preview`: nothing is pushed. */
   readonly dryRun: boolean;
+  /** Token for cloning a private app repository in the image build. */
+  readonly gitToken: pulumi.Output<string> | undefined;
 }
 
 /** The whole pipeline one stack owns. */
@@ -90,7 +92,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
     const ship = spec.ship;
     const image = new AppImage(
       `${name}-app`,
-      { image: ship.image, revision: args.revision, registryToken: secret("dockerhubToken"), promote: args.promote, dryRun: args.dryRun },
+      { image: ship.image, revision: args.revision, registryToken: secret("dockerhubToken"), promote: args.promote, dryRun: args.dryRun, gitToken: args.gitToken },
       { parent: this },
     );
     this.imageRef = image.imageRef;

@@ -37,6 +37,11 @@ export = async (): Promise<Record<string, unknown>> => {
     revision,
     promote: decision.kind === "promote" ? decision.imageRef : undefined,
     dryRun: pulumi.runtime.isDryRun(),
+    // The build clones the app repository; a private one needs the same token the GitHub provider uses.
+    gitToken:
+      spec.repository.visibility === "public"
+        ? undefined
+        : (secrets.githubToken ?? (process.env["GITHUB_TOKEN"] === undefined ? undefined : pulumi.secret(process.env["GITHUB_TOKEN"]))),
   });
 
   return {

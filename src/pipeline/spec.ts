@@ -26,6 +26,7 @@ export interface RepositoryRef {
   readonly fullName: string;
   readonly defaultBranch: string;
   readonly developBranch: string;
+  readonly visibility: "public" | "private" | "internal";
 }
 
 export type DeploymentPolicy =
@@ -198,7 +199,7 @@ export function buildPipelineSpec(config: StackConfig): PipelineSpec {
 
   return {
     stack: config.stack,
-    repository: { owner, name, fullName: config.repository, defaultBranch: config.defaultBranch, developBranch: config.developBranch },
+    repository: { owner, name, fullName: config.repository, defaultBranch: config.defaultBranch, developBranch: config.developBranch, visibility: config.repositoryVisibility },
     governsRepository: governs,
     environment: deployEnvironment,
     previewEnvironment,

@@ -38,7 +38,8 @@ describe("staging ships the default branch head", () => {
       cacheFrom: [{ registry: { ref: "docker.io/acme/learning-voice-agent:buildcache" } }],
       cacheTo: [{ registry: { ref: "docker.io/acme/learning-voice-agent:buildcache", mode: "max" } }],
     });
-    expect(image.secretPaths).toEqual(["registries[0].password"]);
+    // The repository is private: BuildKit clones it with the GitHub token, a build secret.
+    expect([...image.secretPaths].sort()).toEqual(["registries[0].password", "secrets.GIT_AUTH_TOKEN"]);
     expect(image.retainOnDelete).toBe(true);
   });
 
