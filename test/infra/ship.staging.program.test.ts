@@ -39,7 +39,7 @@ describe("staging ships the default branch head", () => {
       cacheTo: [{ registry: { ref: "docker.io/acme/learning-voice-agent:buildcache", mode: "max" } }],
     });
     // The repository is private: BuildKit clones it with the GitHub token, a build secret.
-    expect([...image.secretPaths].sort()).toEqual(["registries[0].password", "secrets.GIT_AUTH_TOKEN"]);
+    expect([...image.secretPaths].sort()).toEqual(["registries[0].password", "secrets"]);
     expect(image.retainOnDelete).toBe(true);
   });
 
