@@ -18,5 +18,19 @@ export function planNotes(spec: PipelineSpec): string[] {
         "Each reviewer needs read access to the repository.",
     );
   }
+  const source = spec.ship.revisionSource;
+  const ships =
+    source.kind === "branch-head"
+      ? `the head of ${source.branch}`
+      : source.kind === "latest-release"
+        ? "the latest published release"
+        : `the pinned ${source.kind === "pinned-sha" ? source.sha : source.tag}`;
+  notes.push(
+    `\`pulumi up\` ships ${ships}. Without GitHub this plan cannot resolve a commit it is not given, and the image digest ` +
+      `(sha256:000…) stands in for the one the build produces. Pin a revision with: pulumi config set appRevision <sha|tag> --stack ${spec.stack}`,
+  );
+  if (spec.ship.promoteFrom !== undefined) {
+    notes.push(`Production reuses the image staging built for the same commit (read from ${spec.ship.promoteFrom}); it builds only when staging never built that commit.`);
+  }
   return notes;
 }

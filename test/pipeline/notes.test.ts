@@ -7,10 +7,18 @@ const spec = (stack: string) => buildPipelineSpec(validateStackConfig(rawConfig(
 
 describe("planNotes", () => {
   it("warns that only the delivery App can commit to the protected branch", () => {
-    expect(planNotes(spec("staging"))).toEqual([expect.stringContaining("run `pulumi up` as the delivery GitHub App")]);
+    expect(planNotes(spec("staging"))[0]).toContain("run `pulumi up` as the delivery GitHub App");
   });
   it("explains stand-in reviewer ids when the stack has reviewers", () => {
-    expect(planNotes(spec("production"))).toHaveLength(2);
-    expect(planNotes({ ...spec("production"), files: [] })).toEqual([expect.stringContaining("ids in this plan are stand-ins")]);
+    expect(planNotes(spec("production"))[1]).toContain("ids in this plan are stand-ins");
+    expect(planNotes(spec("staging")).join("\n")).not.toContain("ids in this plan are stand-ins");
+  });
+  it("says what `pulumi up` ships, and that production promotes staging's build", () => {
+    expect(planNotes(spec("staging"))).toContainEqual(expect.stringContaining("ships the head of main"));
+    expect(planNotes(spec("production"))).toContainEqual(expect.stringContaining("ships the latest published release"));
+    expect(planNotes(spec("production"))).toContainEqual(expect.stringContaining("reuses the image staging built"));
+    expect(planNotes(spec("staging"))).not.toContainEqual(expect.stringContaining("reuses the image"));
+    const pinned = { ...spec("staging"), ship: { ...spec("staging").ship, revisionSource: { kind: "pinned-tag" as const, tag: "v1.0.0" } } };
+    expect(planNotes(pinned)).toContainEqual(expect.stringContaining("ships the pinned v1.0.0"));
   });
 });
