@@ -33,7 +33,8 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
   public readonly deploymentUrl: pulumi.Output<string>;
 
   constructor(name: string, args: DeliveryPipelineArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    super("delivery:index:DeliveryPipeline", name, {}, opts);
+    // Rotation dates are the component's own properties: the policy pack's secret-age check reads them here.
+    super("delivery:index:DeliveryPipeline", name, { secretRotatedAt: args.spec.secretAge.rotatedAt, secretMaxAgeDays: args.spec.secretAge.maxAgeDays }, opts);
     const spec = args.spec;
 
     const childOpts = { parent: this, providers: [args.provider] };

@@ -4,9 +4,10 @@
  * command. `Pulumi.yaml` declares the same keys (a test keeps them in step).
  */
 import { z } from "zod";
+import { secretKeys } from "./catalog";
 
 /** How a raw Pulumi config string is decoded before the schema sees it. */
-export type KeyKind = "string" | "integer" | "boolean" | "array";
+export type KeyKind = "string" | "integer" | "boolean" | "array" | "object";
 
 export interface KeyDefinition {
   readonly kind: KeyKind;
@@ -278,6 +279,16 @@ export const configKeys = {
     allowed: "a fully qualified stack name, organization/project/stack (organization is literally \"organization\" on a self-managed backend)",
     example: "organization/delivery-pipeline/staging",
     description: "Where production reads the image staging built, to deploy the same digest instead of rebuilding.",
+    required: false,
+  },
+  secretRotatedAt: {
+    kind: "object",
+    schema: z
+      .record(z.string(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/))
+      .refine((v) => Object.keys(v).every((k) => (secretKeys as readonly string[]).includes(k)), "secret keys only"),
+    allowed: "a map from secret config key to the date it was last rotated (YYYY-MM-DD); `npm run rotate` keeps it",
+    example: "{\"railwayToken\":\"2026-11-25\"}",
+    description: "When each secret was last rotated; the policy pack reports secrets older than secretMaxAgeDays.",
     required: false,
   },
   secretMaxAgeDays: {

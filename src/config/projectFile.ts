@@ -5,13 +5,14 @@
  *
  * Secrets are not declared there: the CLI would refuse a stack with a missing
  * secret before the program could list every missing one with its command,
- * and some secrets are required only for one kind of state backend.
+ * and some secrets are required only for one kind of state backend. Nor is
+ * `secretRotatedAt`: Pulumi.yaml has no object type; `npm run rotate` writes it.
  */
 import { configKeys, configKeyNames, type KeyKind } from "./keys";
 import { defaults } from "./validate";
 
 export interface ConfigDeclaration {
-  readonly type: KeyKind;
+  readonly type: Exclude<KeyKind, "object">;
   readonly description: string;
   readonly items?: { readonly type: "string" };
   readonly default?: string | number | boolean | readonly string[];
@@ -21,6 +22,7 @@ export function projectConfigDeclarations(): Record<string, ConfigDeclaration> {
   const declarations: Record<string, ConfigDeclaration> = {};
   for (const key of configKeyNames) {
     const definition = configKeys[key];
+    if (definition.kind === "object") continue;
     const fallback = (defaults as Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>)[key];
     declarations[key] = {
       type: definition.kind,

@@ -33,6 +33,7 @@ export const defaults: Defaults = {
   programRef: "main",
   programPath: "delivery-pipeline",
   railwayTokenKind: "account",
+  secretRotatedAt: {},
   stagingStackReference: "organization/delivery-pipeline/staging",
 };
 
@@ -66,7 +67,7 @@ export interface ValidationResult {
 const quote = (value: string): string => (/^[A-Za-z0-9_./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`);
 
 function fixCommand(key: string, definition: KeyDefinition, stack: string): string {
-  if (definition.kind === "array") {
+  if (definition.kind === "array" || definition.kind === "object") {
     return `set it in stacks/Pulumi.${stack}.yaml, e.g. ${projectName}:${key}: ${definition.example}`;
   }
   return `pulumi config set ${key} ${quote(definition.example)} --stack ${stack}`;
@@ -80,10 +81,12 @@ function decode(raw: string, definition: KeyDefinition): { ok: true; value: unkn
       return raw === "true" || raw === "false" ? { ok: true, value: raw === "true" } : { ok: false };
     case "integer":
       return /^-?[0-9]+$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false };
-    case "array": {
+    case "array":
+    case "object": {
       try {
         const parsed: unknown = JSON.parse(raw);
-        return Array.isArray(parsed) ? { ok: true, value: parsed } : { ok: false };
+        const fits = definition.kind === "array" ? Array.isArray(parsed) : typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
+        return fits ? { ok: true, value: parsed } : { ok: false };
       } catch {
         return { ok: false };
       }

@@ -101,6 +101,8 @@ export interface PipelineSpec {
   readonly diagram: string;
   /** The revision, image and deploy this stack ships. */
   readonly ship: ShipSpec;
+  /** When each secret was last rotated, and the age the policy pack reports beyond. */
+  readonly secretAge: { readonly rotatedAt: Readonly<Record<string, string>>; readonly maxAgeDays: number };
   /** Every secret config key this stack reads: what it publishes, and what the program itself uses. */
   readonly secretsRead: readonly SecretKey[];
 }
@@ -222,6 +224,7 @@ export function buildPipelineSpec(config: StackConfig): PipelineSpec {
       deployTarget: `Railway: ${config.railwayDomain}`,
     }),
     ship: buildShipSpec(config),
+    secretAge: { rotatedAt: config.secretRotatedAt, maxAgeDays: config.secretMaxAgeDays },
     secretsRead: secretKeys.filter(
       (key) => secrets.some((s) => s.configKey === key) || (needed.has(key) && secretDefinitions.some((d) => d.key === key && d.usedByProgram)),
     ),

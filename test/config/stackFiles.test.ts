@@ -22,7 +22,8 @@ describe("Pulumi.yaml", () => {
 
   it("declares every setting with the type, description and default the program uses", () => {
     expect(project.config).toEqual(projectConfigDeclarations());
-    expect(Object.keys(project.config ?? {}).sort()).toEqual(Object.keys(configKeys).sort());
+    // Every key but the object-valued one Pulumi.yaml cannot type.
+    expect(Object.keys(project.config ?? {}).sort()).toEqual(Object.keys(configKeys).filter((k) => k !== "secretRotatedAt").sort());
   });
 });
 

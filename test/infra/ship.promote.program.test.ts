@@ -1,6 +1,7 @@
 // Production ships the latest release; staging already built that commit, so production promotes staging's digest.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ProgramRun } from "../../src/plan/harness";
+import { packViolations } from "../helpers/policies";
 import { evaluate, named } from "../helpers/program";
 import { releaseInvokes, releaseSha, releaseTag, stagingImage, stagingShipped } from "../helpers/production";
 import { stackWithSecrets } from "../helpers/stacks";
@@ -26,5 +27,9 @@ describe("production promotes staging's build of the same commit", () => {
   it("deploys exactly staging's bytes", () => {
     expect((named(run, "delivery-railway-deploy").inputs["environment"] as Record<string, unknown>)["DEPLOY_IMAGE"]).toBe(stagingImage);
     expect(run.outputs).toMatchObject({ revision: releaseSha, version: releaseTag, imageRef: stagingImage, imageBuilt: false });
+  });
+
+  it("passes every mandatory policy of the pack", () => {
+    expect(packViolations(run, { deliveryAppId: 1234567 })).toEqual([]);
   });
 });

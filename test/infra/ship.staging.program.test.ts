@@ -3,6 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ProgramRun } from "../../src/plan/harness";
 import { planInvokeMock } from "../../src/plan/invokes";
+import { packViolations } from "../helpers/policies";
 import { evaluate, named } from "../helpers/program";
 import { allSentinels, stackWithSecrets } from "../helpers/stacks";
 
@@ -74,5 +75,9 @@ describe("staging ships the default branch head", () => {
 
   it("exports the revision and the image by digest", () => {
     expect(run.outputs).toMatchObject({ revision: sha, version: "", imageRef: `docker.io/acme/learning-voice-agent@${digest}`, imageBuilt: true });
+  });
+
+  it("passes every mandatory policy of the pack", () => {
+    expect(packViolations(run, { deliveryAppId: 1234567 })).toEqual([]);
   });
 });

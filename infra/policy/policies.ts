@@ -1,0 +1,87 @@
+/**
+ * The policies of the pack, assembled from the pure checks in src/policies/.
+ * Tests import this list; only index.ts constructs the pack (which starts a server).
+ */
+import type { PolicyConfigSchema, ReportViolation, ResourceValidation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import {
+  deployCommandViolations,
+  imageViolations,
+  productionDeploymentPolicyViolations,
+  productionEnvironmentViolations,
+  rulesetViolations,
+  secretAgeViolations,
+  workflowFileViolations,
+  type Props,
+} from "../../src/policies/checks";
+
+/** What the pack can be told with `--policy-pack-config` (all optional). */
+export interface PackConfig {
+  readonly deliveryAppId?: number;
+  readonly platforms?: readonly string[];
+  readonly reviewersAllowed?: boolean;
+}
+
+const report = (violations: readonly string[], reportViolation: ReportViolation): void => {
+  for (const v of violations) reportViolation(v);
+};
+
+/** A policy for one resource type, from a pure check. */
+function forType(type: string, check: (props: Props, config: PackConfig) => string[]): ResourceValidation {
+  return (args, reportViolation) => {
+    if (args.type === type) report(check(args.props as Props, args.getConfig<PackConfig & object>()), reportViolation);
+  };
+}
+
+const schema = (properties: PolicyConfigSchema["properties"]): PolicyConfigSchema => ({ properties });
+
+export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
+  {
+    name: "workflow-files-hardened",
+    description: "Generated workflows pin every action to a full SHA, keep permissions least-privilege and contain no credential.",
+    enforcementLevel: "mandatory",
+    validateResource: forType("github:index/repositoryFile:RepositoryFile", (props) => workflowFileViolations(props)),
+  },
+  {
+    name: "production-environment-gated",
+    description: "Production requires reviewers (where the plan allows), no self-review, no admin bypass, and deploys only from release tags.",
+    enforcementLevel: "mandatory",
+    configSchema: schema({ reviewersAllowed: { type: "boolean", default: true } }),
+    validateResource: [
+      forType("github:index/repositoryEnvironment:RepositoryEnvironment", (props, config) => productionEnvironmentViolations(props, { reviewersAllowed: config.reviewersAllowed ?? true })),
+      forType("github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy", (props) => productionDeploymentPolicyViolations(props)),
+    ],
+  },
+  {
+    name: "branch-rulesets-protective",
+    description: "Branch rulesets require a reviewed pull request and the status checks, forbid force pushes and deletion, and let only the delivery App bypass.",
+    enforcementLevel: "mandatory",
+    configSchema: schema({ deliveryAppId: { type: "integer" } }),
+    validateResource: forType("github:index/repositoryRuleset:RepositoryRuleset", (props, config) => rulesetViolations(props, { deliveryAppId: config.deliveryAppId })),
+  },
+  {
+    name: "deploy-command-secrets-contained",
+    description: "Deploy commands take secrets only through environment, cannot echo them into logs, and deploy by digest.",
+    enforcementLevel: "mandatory",
+    validateResource: forType("command:local:Command", (props) => deployCommandViolations(props)),
+  },
+  {
+    name: "image-every-platform",
+    description: "Every configured platform is built.",
+    enforcementLevel: "mandatory",
+    configSchema: schema({ platforms: { type: "array", items: { type: "string" }, default: ["linux/amd64", "linux/arm64"] } }),
+    validateResource: forType("docker-build:index:Image", (props, config) => imageViolations(props, config.platforms ?? ["linux/amd64", "linux/arm64"])),
+  },
+  {
+    name: "secret-age",
+    description: "Reports secrets whose recorded rotation is older than secretMaxAgeDays.",
+    enforcementLevel: "advisory",
+    validateStack: (args, reportViolation) => {
+      for (const resource of args.resources) {
+        if (resource.type !== "delivery:index:DeliveryPipeline") continue;
+        const rotatedAt = (resource.props["secretRotatedAt"] ?? {}) as Record<string, string>;
+        const maxAgeDays = Number(resource.props["secretMaxAgeDays"] ?? 90);
+        report(secretAgeViolations(rotatedAt, maxAgeDays, new Date()), reportViolation);
+      }
+    },
+  },
+];

@@ -1,0 +1,139 @@
+/**
+ * The guardrails, as pure functions of a resource's properties: each returns
+ * the violations it finds, in words that say what to change. The policy pack
+ * (infra/policy/) only wires them to resource types.
+ */
+import { parse } from "yaml";
+
+export type Props = Readonly<Record<string, unknown>>;
+
+const record = (value: unknown): Readonly<Record<string, unknown>> =>
+  typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+const list = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);
+/** A property as text; anything but a string (absent, or unknown during preview) is "". */
+const text = (value: unknown): string => (typeof value === "string" ? value : "");
+
+/** Shapes of well-known credentials: any of them in a committed file is a leak. */
+export const credentialPatterns: readonly { readonly name: string; readonly pattern: RegExp }[] = [
+  { name: "GitHub token", pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{30,}/ },
+  { name: "Anthropic API key", pattern: /\bsk-ant-[A-Za-z0-9_-]{20,}/ },
+  { name: "OpenAI API key", pattern: /\bsk-(?:proj-)?[A-Za-z0-9_-]{20,}/ },
+  { name: "AWS access key id", pattern: /\bAKIA[0-9A-Z]{16}\b/ },
+  { name: "private key", pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
+  { name: "Slack webhook", pattern: /hooks\.slack\.com\/services\/[A-Za-z0-9/]+/ },
+  { name: "Docker Hub token", pattern: /\bdckr_pat_[A-Za-z0-9_-]{20,}/ },
+];
+
+const fullSha = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/;
+
+/** Workflow files: actions pinned to full SHAs, read-only defaults, no credential in the content. */
+export function workflowFileViolations(props: Props): string[] {
+  const file = text(props["file"]);
+  if (!/^\.github\/workflows\/[^/]+\.ya?ml$/.test(file)) return [];
+  const content = text(props["content"]);
+  const violations = credentialPatterns.filter((c) => c.pattern.test(content)).map((c) => `${file} contains what looks like a ${c.name}: secrets belong in GitHub secrets, referenced as \${{ secrets.NAME }}`);
+  let workflow: Readonly<Record<string, unknown>>;
+  try {
+    workflow = record(parse(content));
+  } catch {
+    return [...violations, `${file} is not valid YAML`];
+  }
+  const permissions = workflow["permissions"];
+  if (permissions === undefined) violations.push(`${file} has no top-level permissions: set permissions: {} (or read) and grant per job`);
+  else if (permissions === "write-all" || Object.values(record(permissions)).includes("write")) violations.push(`${file} grants write permissions to every job: keep top-level permissions read-only`);
+  for (const [id, job] of Object.entries(record(workflow["jobs"]))) {
+    const j = record(job);
+    if (j["permissions"] === undefined) violations.push(`${file} job ${id} has no permissions: grant the least it needs`);
+    if (j["permissions"] === "write-all") violations.push(`${file} job ${id} has write-all permissions`);
+    const uses = [j["uses"], ...list(j["steps"]).map((s) => record(s)["uses"])].filter((u): u is string => typeof u === "string");
+    for (const u of uses) {
+      if (!u.startsWith("./") && !fullSha.test(u)) violations.push(`${file} job ${id} uses ${u}: pin actions to a full commit SHA`);
+    }
+  }
+  return violations;
+}
+
+export interface EnvironmentRules {
+  /** Whether the repository's plan allows required reviewers (public, or Enterprise). */
+  readonly reviewersAllowed: boolean;
+}
+
+/** The production environment: reviewed, no self-review, no admin bypass, custom (tag) deployment policy. */
+export function productionEnvironmentViolations(props: Props, rules: EnvironmentRules): string[] {
+  if (props["environment"] !== "production") return [];
+  const violations: string[] = [];
+  const reviewers = list(props["reviewers"]).flatMap((r) => [...list(record(r)["users"]), ...list(record(r)["teams"])]);
+  if (rules.reviewersAllowed && reviewers.length === 0) violations.push("production has no required reviewers: set reviewerUsers or reviewerTeams");
+  if (props["canAdminsBypass"] !== false) violations.push("production lets admins bypass its protection rules: canAdminsBypass must be false");
+  if (props["preventSelfReview"] !== true) violations.push("production lets the person who triggered a deployment approve it: preventSelfReview must be true");
+  if (record(props["deploymentBranchPolicy"])["customBranchPolicies"] !== true) violations.push("production accepts deployments from any branch: use a custom deployment policy (release tags)");
+  return violations;
+}
+
+/** Production's deployment policy admits release tags only. */
+export function productionDeploymentPolicyViolations(props: Props): string[] {
+  if (props["environment"] !== "production") return [];
+  if (props["branchPattern"] !== undefined || typeof props["tagPattern"] !== "string") {
+    return ["production may be deployed from a branch: its deployment policy must name release tags (tagPattern), not branches"];
+  }
+  return [];
+}
+
+export interface RulesetRules {
+  /** The GitHub App allowed to bypass; undefined: any single Integration is accepted. */
+  readonly deliveryAppId: number | undefined;
+}
+
+/** Branch rulesets: pull request with an approval, required checks, no force push, no deletion, one bypass. */
+export function rulesetViolations(props: Props, rules: RulesetRules): string[] {
+  if (props["target"] !== "branch") return [];
+  const name = text(props["name"]) || "ruleset";
+  const r = record(props["rules"]);
+  const violations: string[] = [];
+  const approvals = Number(record(r["pullRequest"])["requiredApprovingReviewCount"] ?? 0);
+  if (approvals < 1) violations.push(`${name}: require a pull request with at least one approving review`);
+  if (list(record(r["requiredStatusChecks"])["requiredChecks"]).length === 0) violations.push(`${name}: require the generated status checks`);
+  if (r["nonFastForward"] !== true) violations.push(`${name}: forbid force pushes (nonFastForward: true)`);
+  if (r["deletion"] !== true) violations.push(`${name}: forbid deleting the branch (deletion: true)`);
+  const bypass = list(props["bypassActors"]).map(record);
+  const foreign = bypass.filter((b) => b["actorType"] !== "Integration" || (rules.deliveryAppId !== undefined && b["actorId"] !== rules.deliveryAppId));
+  if (foreign.length > 0 || bypass.length > 1) violations.push(`${name}: only the delivery App may bypass the rules; found ${JSON.stringify(bypass)}`);
+  return violations;
+}
+
+/** Names of environment variables that carry credentials. */
+const secretName = /TOKEN|PASSWORD|SECRET|KEY|VARIABLES|PASSPHRASE/;
+
+/** Deploy commands: secrets only in `environment`, logging that cannot echo stdout, never a mutable image. */
+export function deployCommandViolations(props: Props): string[] {
+  const violations: string[] = [];
+  const environment = record(props["environment"]);
+  const commands = ["create", "update", "delete"].map((k) => text(props[k])).join("\n");
+  for (const [key, value] of Object.entries(environment)) {
+    if (secretName.test(key) && typeof value === "string" && value.length >= 4 && commands.includes(value)) {
+      violations.push(`the value of ${key} appears in the command line: pass it only through environment`);
+    }
+  }
+  if (/(?:^|\s)[A-Z_]*(?:TOKEN|PASSWORD|SECRET|KEY)=\S/.test(commands)) violations.push("the command line assigns a credential: pass it only through environment");
+  const logging = props["logging"];
+  if (logging !== "stderr" && logging !== "none") violations.push(`logging is ${JSON.stringify(logging ?? "stdoutAndStderr")}: use stderr or none, so the command's output is not echoed into Pulumi's logs`);
+  const image = environment["DEPLOY_IMAGE"];
+  if (typeof image === "string" && !/@sha256:[0-9a-f]{64}$/.test(image)) violations.push(`deploys ${image}: deploy by digest (@sha256:...), never by a mutable tag`);
+  return violations;
+}
+
+/** Images: every configured platform built, pushed by digest-addressable build. */
+export function imageViolations(props: Props, platforms: readonly string[]): string[] {
+  const built = list(props["platforms"]).map(String);
+  const missing = platforms.filter((p) => !built.includes(p));
+  return missing.length === 0 ? [] : [`the image is not built for ${missing.join(", ")}: build every configured platform`];
+}
+
+/** Advisory: secrets whose last recorded rotation is older than the maximum age. */
+export function secretAgeViolations(rotatedAt: Readonly<Record<string, string>>, maxAgeDays: number, now: Date): string[] {
+  const day = 24 * 60 * 60 * 1000;
+  return Object.entries(rotatedAt)
+    .map(([key, date]) => ({ key, date, age: Math.floor((now.getTime() - Date.parse(`${date}T00:00:00Z`)) / day) }))
+    .filter((s) => Number.isFinite(s.age) && s.age > maxAgeDays)
+    .map((s) => `${s.key} was last rotated ${s.date} (${s.age} days ago, more than ${maxAgeDays}): npm run rotate -- --stack <stack> ${s.key}`);
+}

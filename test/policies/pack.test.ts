@@ -1,0 +1,46 @@
+// The pack's policy list, as the CLI would run it: levels, and each wired to its resource type.
+import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import { describe, expect, it } from "vitest";
+import { policies } from "../../infra/policy/policies";
+
+function resourceViolations(name: string, type: string, props: Record<string, unknown>, config: object = {}): string[] {
+  const policy = policies.find((p) => p.name === name) as ResourceValidationPolicy;
+  const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+  const found: string[] = [];
+  const args = { type, props, urn: "urn", name: "r", getConfig: () => config } as unknown as ResourceValidationArgs;
+  for (const validate of validations) void validate?.(args, (message: string) => found.push(message));
+  return found;
+}
+
+describe("policy pack", () => {
+  it("has these policies at these enforcement levels", () => {
+    expect(policies.map((p) => [p.name, p.enforcementLevel])).toEqual([
+      ["workflow-files-hardened", "mandatory"],
+      ["production-environment-gated", "mandatory"],
+      ["branch-rulesets-protective", "mandatory"],
+      ["deploy-command-secrets-contained", "mandatory"],
+      ["image-every-platform", "mandatory"],
+      ["secret-age", "advisory"],
+    ]);
+  });
+
+  it("applies each resource policy to its type only", () => {
+    const badCommand = { create: "x", logging: "stdout" };
+    expect(resourceViolations("deploy-command-secrets-contained", "command:local:Command", badCommand)).toHaveLength(1);
+    expect(resourceViolations("deploy-command-secrets-contained", "github:index/repositoryFile:RepositoryFile", badCommand)).toEqual([]);
+    expect(resourceViolations("image-every-platform", "docker-build:index:Image", { platforms: ["linux/amd64"] }, { platforms: ["linux/amd64", "linux/s390x"] })).toHaveLength(1);
+    expect(resourceViolations("production-environment-gated", "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy", { environment: "production", branchPattern: "main" })).toHaveLength(1);
+    expect(resourceViolations("production-environment-gated", "github:index/repositoryEnvironment:RepositoryEnvironment", { environment: "production", reviewers: [] }, { reviewersAllowed: false })).toHaveLength(3);
+    expect(resourceViolations("branch-rulesets-protective", "github:index/repositoryRuleset:RepositoryRuleset", { target: "branch", rules: {} }, { deliveryAppId: 1 })).toHaveLength(4);
+    expect(resourceViolations("workflow-files-hardened", "github:index/repositoryFile:RepositoryFile", { file: ".github/workflows/a.yml", content: "jobs: {}" })).toHaveLength(1);
+  });
+
+  it("reports old secrets from the pipeline component's rotation dates", () => {
+    const policy = policies.find((p) => p.name === "secret-age") as StackValidationPolicy;
+    const found: string[] = [];
+    const pipeline = { type: "delivery:index:DeliveryPipeline", props: { secretRotatedAt: { railwayToken: "2000-01-01", openaiApiKey: new Date().toISOString().slice(0, 10) }, secretMaxAgeDays: 90 } } as unknown as PolicyResource;
+    void policy.validateStack({ resources: [pipeline], getConfig: () => ({}) } as unknown as StackValidationArgs, (m: string) => found.push(m));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^railwayToken was last rotated 2000-01-01/);
+  });
+});
