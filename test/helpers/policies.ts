@@ -1,5 +1,5 @@
 /** Runs every resource policy of the pack over a program run's resources, as `pulumi preview --policy-pack` would. */
-import type { ResourceValidationArgs, ResourceValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationArgs } from "@pulumi/policy";
 import { policies } from "../../infra/policy/policies";
 import type { ProgramRun } from "../../src/plan/harness";
 
