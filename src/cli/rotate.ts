@@ -1,0 +1,95 @@
+/**
+ * `npm run rotate -- --stack <stack> <key>`: rotate one secret. The new value
+ * is read from standard input (hidden when it is a terminal), never from the
+ * arguments; `pulumi config set --secret` receives it on its standard input;
+ * the rotation date is recorded in the stack's config (secretRotatedAt); then
+ * `pulumi preview --diff` shows what the rotation changes. Apply with `pulumi up`.
+ */
+import { spawn } from "node:child_process";
+import { isSecretKey, secretKeys } from "../config";
+
+const usage = "usage: npm run rotate -- --stack <staging|production> <secretKey>   (the new value is read from standard input)";
+
+export interface RotateArgs {
+  readonly stack: string;
+  readonly key: string;
+}
+
+export function parseRotateArgs(argv: readonly string[]): RotateArgs {
+  let stack: string | undefined;
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? "";
+    if (arg === "--stack" || arg === "-s") stack = argv[++i];
+    else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
+    else rest.push(arg);
+  }
+  if (stack === undefined || stack === "") throw new Error(`--stack is required\n${usage}`);
+  // Anything beyond the key could be the value typed on the command line, where shell history keeps it.
+  if (rest.length !== 1) throw new Error(`expected exactly one secret key${rest.length > 1 ? "; the value is read from standard input, never from the arguments" : ""}\n${usage}`);
+  const key = rest[0] ?? "";
+  if (!isSecretKey(key)) throw new Error(`${key} is not a secret of this program; secrets: ${secretKeys.join(", ")}\n${usage}`);
+  return { stack, key };
+}
+
+/** Reads the value: hidden typing on a terminal, else all of standard input; one trailing newline dropped. */
+async function readValue(stdin: NodeJS.ReadStream, prompt: (s: string) => void): Promise<string> {
+  if (stdin.isTTY) {
+    prompt("New value (hidden): ");
+    stdin.setRawMode(true);
+    let value = "";
+    for await (const chunk of stdin) {
+      const text = (chunk as Buffer).toString();
+      if (text === "\u0003") throw new Error("cancelled");
+      if (text.includes("\r") || text.includes("\n")) {
+        value += text.split(/[\r\n]/)[0] ?? "";
+        break;
+      }
+      value = text === "\u007f" ? value.slice(0, -1) : value + text;
+    }
+    stdin.setRawMode(false);
+    prompt("\n");
+    return value;
+  }
+  const chunks: Buffer[] = [];
+  for await (const chunk of stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString().replace(/\r?\n$/, "");
+}
+
+function pulumi(args: readonly string[], input?: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("pulumi", args, { stdio: [input === undefined ? "inherit" : "pipe", "inherit", "inherit"] });
+    child.on("error", (error) => {
+      reject(new Error(`could not run pulumi (${error.message}): install the Pulumi CLI, https://www.pulumi.com/docs/install/`));
+    });
+    child.on("close", (code) => {
+      resolve(code ?? 1);
+    });
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+export async function main(argv: readonly string[], today: Date = new Date()): Promise<number> {
+  const { stack, key } = parseRotateArgs(argv);
+  const value = await readValue(process.stdin, (s) => process.stderr.write(s));
+  if (value === "") throw new Error(`no value given for ${key}: nothing was changed`);
+  if ((await pulumi(["config", "set", "--secret", key, "--stack", stack], value)) !== 0) throw new Error(`pulumi config set --secret ${key} failed: nothing else was changed`);
+  const date = today.toISOString().slice(0, 10);
+  if ((await pulumi(["config", "set", "--path", `secretRotatedAt.${key}`, date, "--stack", stack])) !== 0) throw new Error(`the new ${key} is set, but recording its rotation date failed`);
+  process.stderr.write(`${key} rotated on ${date} in stack ${stack}. What it changes:\n`);
+  const preview = await pulumi(["preview", "--diff", "--stack", stack]);
+  process.stderr.write(`Apply it with: pulumi up --stack ${stack}\n`);
+  return preview;
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );
+}

@@ -1,0 +1,87 @@
+// `npm run rotate` against a stand-in `pulumi` that records its arguments and standard input.
+import { spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parseRotateArgs } from "../../src/cli/rotate";
+import { projectDir } from "../helpers/stacks";
+
+function standInPulumi(): { bin: string; log: string } {
+  const bin = mkdtempSync(join(tmpdir(), "pulumi-bin-"));
+  const log = join(bin, "calls.jsonl");
+  const script = `#!${process.execPath}
+const fs = require("node:fs");
+let input = "";
+try { input = process.stdin.isTTY ? "" : fs.readFileSync(0, "utf8"); } catch { input = ""; }
+fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args: process.argv.slice(2), stdin: input }) + "\\n");
+process.exit(process.env.PULUMI_STAND_IN_FAIL === process.argv[2] + " " + process.argv[3] ? 1 : 0);
+`;
+  writeFileSync(join(bin, "pulumi"), script);
+  chmodSync(join(bin, "pulumi"), 0o755);
+  return { bin, log };
+}
+
+function rotate(args: string[], input: string, env: Record<string, string> = {}) {
+  const pulumi = standInPulumi();
+  const result = spawnSync("npm", ["run", "--silent", "rotate", "--", ...args], {
+    cwd: projectDir,
+    input,
+    encoding: "utf8",
+    env: { ...process.env, PATH: `${pulumi.bin}:${process.env["PATH"] ?? ""}`, ...env },
+  });
+  let calls: { args: string[]; stdin: string }[] = [];
+  try {
+    calls = readFileSync(pulumi.log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { args: string[]; stdin: string });
+  } catch {
+    calls = [];
+  }
+  return { status: result.status, stderr: result.stderr, calls };
+}
+
+const newValue = "sentinel-rotated-token-42x";
+
+describe("npm run rotate", () => {
+  it("sets the secret from standard input, records the date, and previews the diff", () => {
+    const r = rotate(["--stack", "staging", "railwayToken"], `${newValue}\n`);
+    expect(r.status).toBe(0);
+    const today = new Date().toISOString().slice(0, 10);
+    expect(r.calls).toEqual([
+      { args: ["config", "set", "--secret", "railwayToken", "--stack", "staging"], stdin: newValue },
+      { args: ["config", "set", "--path", "secretRotatedAt.railwayToken", today, "--stack", "staging"], stdin: expect.any(String) as string },
+      { args: ["preview", "--diff", "--stack", "staging"], stdin: expect.any(String) as string },
+    ]);
+    for (const call of r.calls) expect(call.args.join(" ")).not.toContain(newValue);
+    expect(r.stderr).not.toContain(newValue);
+    expect(r.stderr).toContain("Apply it with: pulumi up --stack staging");
+  });
+
+  it("refuses a value given as an argument, before calling pulumi", () => {
+    const r = rotate(["--stack", "staging", "railwayToken", newValue], "");
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("never from the arguments");
+    expect(r.calls).toEqual([]);
+  });
+
+  it("refuses an unknown key and an empty value", () => {
+    expect(rotate(["--stack", "staging", "railwayTokn"], "x").stderr).toContain("railwayTokn is not a secret of this program");
+    const empty = rotate(["--stack", "staging", "openaiApiKey"], "");
+    expect(empty.status).toBe(2);
+    expect(empty.stderr).toContain("no value given for openaiApiKey: nothing was changed");
+    expect(empty.calls).toEqual([]);
+  });
+
+  it("stops when pulumi config set fails", () => {
+    const r = rotate(["--stack", "production", "openaiApiKey"], "v", { PULUMI_STAND_IN_FAIL: "config set" });
+    expect(r.status).toBe(2);
+    expect(r.calls).toHaveLength(1);
+    expect(r.stderr).toContain("pulumi config set --secret openaiApiKey failed: nothing else was changed");
+  });
+});
+
+describe("parseRotateArgs", () => {
+  it("requires a stack", () => {
+    expect(() => parseRotateArgs(["railwayToken"])).toThrow("--stack is required");
+    expect(parseRotateArgs(["--stack=production", "dockerhubToken"])).toEqual({ stack: "production", key: "dockerhubToken" });
+  });
+});

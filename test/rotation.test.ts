@@ -1,0 +1,36 @@
+// Rotating one secret touches exactly the resources that consume it, and nothing else.
+import { describe, expect, it } from "vitest";
+import { projectName } from "../src/config";
+import type { EvaluationSummary } from "../src/cli/evaluate";
+import { evaluateInChild } from "./helpers/evaluateChild";
+import { stackWithSecrets } from "./helpers/stacks";
+
+function changed(before: EvaluationSummary, after: EvaluationSummary): string[] {
+  const previous = new Map(before.resources.map((r) => [`${r.type} ${r.name}`, r]));
+  expect(after.resources.map((r) => `${r.type} ${r.name}`).sort()).toEqual([...previous.keys()].sort());
+  return after.resources
+    .filter((r) => {
+      const p = previous.get(`${r.type} ${r.name}`);
+      return p?.plainHash !== r.plainHash || JSON.stringify(p.inputs) !== JSON.stringify(r.inputs);
+    })
+    .map((r) => r.name)
+    .sort();
+}
+
+function rotated(stack: string, key: string) {
+  const settings = stackWithSecrets(stack);
+  return { ...settings, config: { ...settings.config, [`${projectName}:${key}`]: `rotated-${key}-value` } };
+}
+
+describe("secret rotation", () => {
+  it.each([
+    ["staging", "railwayToken", ["delivery-railway-deploy", "delivery-staging-secret-railway-token"]],
+    ["staging", "anthropicApiKey", ["delivery-railway-deploy", "delivery-staging-secret-anthropic-api-key"]],
+    ["staging", "dockerhubToken", ["delivery-app-image", "delivery-railway-deploy", "delivery-repository-secret-dockerhub-token"]],
+    ["staging", "pulumiConfigPassphrase", ["delivery-staging-preview-secret-pulumi-config-passphrase", "delivery-staging-secret-pulumi-config-passphrase"]],
+    ["production", "openaiApiKey", ["delivery-production-secret-openai-api-key", "delivery-railway-deploy"]],
+  ])("%s %s changes exactly its consumers", async (stack, key, expected) => {
+    const [before, after] = await Promise.all([evaluateInChild(stack, stackWithSecrets(stack)), evaluateInChild(stack, rotated(stack, key))]);
+    expect(changed(before, after)).toEqual(expected);
+  }, 60_000);
+});
