@@ -1,0 +1,17 @@
+// Every secret set to a sentinel; the staging program run under mocks and its plan printout leak none of them.
+import { beforeAll, describe, expect, it } from "vitest";
+import type { ProgramRun } from "../src/plan/harness";
+import { assertNoLeaks, consumedBy } from "./helpers/leaks";
+import { evaluate } from "./helpers/program";
+import { stackWithSecrets } from "./helpers/stacks";
+
+let run: ProgramRun;
+beforeAll(async () => {
+  run = await evaluate("staging", stackWithSecrets("staging"));
+});
+
+describe("no secret leaks from staging", () => {
+  it("every sentinel stays inside Pulumi secrets: not in inputs, files, commands, outputs or the plan", () => {
+    expect(assertNoLeaks(run)).toEqual([...consumedBy.staging]);
+  });
+});
