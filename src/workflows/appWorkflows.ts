@@ -23,6 +23,8 @@ export interface AppWorkflowSettings {
   readonly slack: boolean;
   readonly stateBackend: "pulumi-cloud" | "s3";
   readonly program: ProgramSource;
+  /** Image platforms; QEMU emulates those the runner (amd64) is not. */
+  readonly platforms: readonly string[];
 }
 
 const runner = "ubuntu-latest";
@@ -169,6 +171,15 @@ function programSetup(s: AppWorkflowSettings, access: "deploy" | "read"): StepsJ
   ];
 }
 
+/** QEMU for the platforms the amd64 runner cannot run natively, then Buildx for the multi-platform build. */
+function buildxSteps(s: AppWorkflowSettings): StepsJob["steps"] {
+  const emulated = s.platforms.filter((p) => p !== "linux/amd64").map((p) => p.replace(/^linux\//, ""));
+  return [
+    ...(emulated.length === 0 ? [] : [{ name: `Set up QEMU (${emulated.join(", ")} builds)`, action: "docker/setup-qemu-action" as const, with: { platforms: emulated.join(",") } }]),
+    { name: "Set up Docker Buildx", action: "docker/setup-buildx-action" },
+  ];
+}
+
 function notify(s: AppWorkflowSettings, what: string, when: "always()" | "failure()" = "always()"): StepsJob["steps"] {
   if (!s.slack) return [];
   return [
@@ -197,8 +208,7 @@ function deployJob(s: AppWorkflowSettings, stack: "staging" | "production", need
     concurrency: { group: `pulumi-${stack}`, cancelInProgress: false },
     steps: [
       ...programSetup(s, "deploy"),
-      { name: "Set up QEMU (arm64 builds)", action: "docker/setup-qemu-action", with: { platforms: "arm64" } },
-      { name: "Set up Docker Buildx", action: "docker/setup-buildx-action" },
+      ...buildxSteps(s),
       {
         name: `pulumi up --stack ${stack}`,
         action: "pulumi/actions",
@@ -288,6 +298,8 @@ export function previewJob(s: AppWorkflowSettings, mode: "pull-request" | "drift
     environment: { name: "${{ matrix.stack }}-preview" },
     steps: [
       ...programSetup(s, "read"),
+      // Previews build the image too (without pushing), so a broken Dockerfile fails the preview, not the deploy.
+      ...buildxSteps(s),
       {
         name: pr ? "pulumi preview" : "pulumi preview --refresh --expect-no-changes",
         action: "pulumi/actions",

@@ -29,6 +29,7 @@ export function workflowSettings(config: StackConfig): AppWorkflowSettings {
     slack: config.secretsPresent.includes("slackWebhookUrl"),
     stateBackend: config.stateBackendUrl.startsWith("s3://") ? "s3" : "pulumi-cloud",
     program: { repository: config.programRepository, ref: config.programRef, path: config.programPath },
+    platforms: config.platforms,
   };
 }
 

@@ -199,6 +199,13 @@ describe("infra-preview.yml and drift.yml", () => {
     expect(stepOf(preview, "preview", "pulumi/actions")?.["with"]).toMatchObject({ command: "preview", "comment-on-pr": true, "edit-pr-comment": true, diff: true });
   });
 
+  it("builds the image in previews too, with QEMU for arm64 and Buildx", () => {
+    const steps = (((preview["jobs"] as Yaml)["preview"] as Yaml)["steps"] as Yaml[]).map((s) => String(s["uses"]).split("@")[0]);
+    expect(steps.indexOf("docker/setup-qemu-action")).toBeLessThan(steps.indexOf("pulumi/actions"));
+    expect(steps).toContain("docker/setup-buildx-action");
+    expect(stepOf(preview, "preview", "docker/setup-qemu-action")?.["with"]).toEqual({ platforms: "arm64" });
+  });
+
   it("mints a read-only App token for previews", () => {
     const token = stepOf(preview, "preview", "actions/create-github-app-token")?.["with"] as Yaml;
     const grants = Object.entries(token).filter(([k]) => k.startsWith("permission-"));
