@@ -1,9 +1,9 @@
 /**
  * The only place an action reference comes from: a copy of the verified pin
  * table (tag, full commit SHA, declared inputs) so a fresh clone needs nothing
- * outside the project. Refresh by copying a newer verified table over pins.json.
+ * outside the project. Refresh by copying a newer verified table over action-pins.json.
  */
-import table from "./pins.json";
+import table from "./action-pins.json";
 
 export interface ActionInput {
   readonly required: boolean;
