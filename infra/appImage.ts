@@ -50,7 +50,7 @@ export class AppImage extends pulumi.ComponentResource {
           registries: [registry],
           ...(args.gitToken === undefined ? {} : { secrets: { GIT_AUTH_TOKEN: args.gitToken } }),
           push: !args.dryRun,
-          buildOnPreview: true,
+          buildOnPreview: image.buildOnPreview,
           cacheFrom: [{ registry: { ref: image.cacheRef } }],
           // mode max keeps intermediate layers; one export holds every platform's layers in the image manifest.
           cacheTo: [{ registry: { ref: image.cacheRef, mode: dockerbuild.CacheMode.Max, imageManifest: true, ociMediaTypes: true } }],

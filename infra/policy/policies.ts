@@ -3,6 +3,7 @@
  * Tests import this list; only index.ts constructs the pack (which starts a server).
  */
 import type { PolicyConfigSchema, ReportViolation, ResourceValidation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import { knownValues } from "./knownValues";
 import {
   deployCommandViolations,
   imageViolations,
@@ -25,10 +26,20 @@ const report = (violations: readonly string[], reportViolation: ReportViolation)
   for (const v of violations) reportViolation(v);
 };
 
-/** A policy for one resource type, from a pure check. */
-function forType(type: string, check: (props: Props, config: PackConfig) => string[]): ResourceValidation {
+type Check = (props: Props, config: PackConfig) => string[];
+
+/**
+ * One policy for the resource types it names, each with a pure check. Other
+ * types are "not applicable", so the engine's summary lists the policy as
+ * passed only for resources it really checked. Values unknown during preview
+ * are handed to the check as `unknownValue`: reading them through the SDK's
+ * proxy would throw and skip the whole policy ("can't run policy during preview").
+ */
+function forTypes(checks: Readonly<Record<string, Check>>): ResourceValidation {
   return (args, reportViolation) => {
-    if (args.type === type) report(check(args.props as Props, args.getConfig<PackConfig & object>()), reportViolation);
+    const check = checks[args.type];
+    if (check === undefined) args.notApplicable(`applies to ${Object.keys(checks).join(", ")} only`);
+    else report(check(knownValues(args.props) as Props, args.getConfig<PackConfig & object>()), reportViolation);
   };
 }
 
@@ -39,37 +50,37 @@ export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
     name: "workflow-files-hardened",
     description: "Generated workflows pin every action to a full SHA, keep permissions least-privilege and contain no credential.",
     enforcementLevel: "mandatory",
-    validateResource: forType("github:index/repositoryFile:RepositoryFile", (props) => workflowFileViolations(props)),
+    validateResource: forTypes({ "github:index/repositoryFile:RepositoryFile": (props) => workflowFileViolations(props) }),
   },
   {
     name: "production-environment-gated",
     description: "Production requires reviewers (where the plan allows), no self-review, no admin bypass, and deploys only from release tags.",
     enforcementLevel: "mandatory",
     configSchema: schema({ reviewersAllowed: { type: "boolean", default: true } }),
-    validateResource: [
-      forType("github:index/repositoryEnvironment:RepositoryEnvironment", (props, config) => productionEnvironmentViolations(props, { reviewersAllowed: config.reviewersAllowed ?? true })),
-      forType("github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy", (props) => productionDeploymentPolicyViolations(props)),
-    ],
+    validateResource: forTypes({
+      "github:index/repositoryEnvironment:RepositoryEnvironment": (props, config) => productionEnvironmentViolations(props, { reviewersAllowed: config.reviewersAllowed ?? true }),
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": (props) => productionDeploymentPolicyViolations(props),
+    }),
   },
   {
     name: "branch-rulesets-protective",
     description: "Branch rulesets require a reviewed pull request and the status checks, forbid force pushes and deletion, and let only the delivery App bypass.",
     enforcementLevel: "mandatory",
     configSchema: schema({ deliveryAppId: { type: "integer" } }),
-    validateResource: forType("github:index/repositoryRuleset:RepositoryRuleset", (props, config) => rulesetViolations(props, { deliveryAppId: config.deliveryAppId })),
+    validateResource: forTypes({ "github:index/repositoryRuleset:RepositoryRuleset": (props, config) => rulesetViolations(props, { deliveryAppId: config.deliveryAppId }) }),
   },
   {
     name: "deploy-command-secrets-contained",
     description: "Deploy commands take secrets only through environment, cannot echo them into logs, and deploy by digest.",
     enforcementLevel: "mandatory",
-    validateResource: forType("command:local:Command", (props) => deployCommandViolations(props)),
+    validateResource: forTypes({ "command:local:Command": (props) => deployCommandViolations(props) }),
   },
   {
     name: "image-every-platform",
     description: "Every configured platform is built.",
     enforcementLevel: "mandatory",
     configSchema: schema({ platforms: { type: "array", items: { type: "string" }, default: ["linux/amd64", "linux/arm64"] } }),
-    validateResource: forType("docker-build:index:Image", (props, config) => imageViolations(props, config.platforms ?? ["linux/amd64", "linux/arm64"])),
+    validateResource: forTypes({ "docker-build:index:Image": (props, config) => imageViolations(props, config.platforms ?? ["linux/amd64", "linux/arm64"]) }),
   },
   {
     name: "secret-age",

@@ -169,6 +169,14 @@ export const configKeys = {
     description: "The platforms the image is built for.",
     required: false,
   },
+  buildImageOnPreview: {
+    kind: "boolean",
+    schema: z.boolean(),
+    allowed: "true or false",
+    example: "false",
+    description: "Whether `pulumi preview` builds the image (without pushing) to prove it builds; set false on a machine without a Docker daemon, where the build would fail the preview.",
+    required: false,
+  },
   railwayProjectId: {
     kind: "string",
     schema: z.string().regex(uuid),

@@ -1,22 +1,29 @@
 /**
- * The `config:` block of Pulumi.yaml, derived from the key table so the CLI's
- * own checks (types, required keys, defaults) agree with the program's. A test
- * fails when the committed Pulumi.yaml drifts from this.
+ * The `config:` block of Pulumi.yaml, derived from the key table so the file
+ * documents every setting the program reads. A test fails when the committed
+ * Pulumi.yaml drifts from this.
  *
- * Secrets are not declared there: the CLI would refuse a stack with a missing
- * secret before the program could list every missing one with its command,
- * and some secrets are required only for one kind of state backend. Nor is
- * `secretRotatedAt`: Pulumi.yaml has no object type; `npm run rotate` writes it.
+ * No key declares a `type`: the CLI checks declared types before the program
+ * runs, stops at the first wrong one and prints its own terse message, so a
+ * user would never see the program's report of every problem with its fix.
+ * The type is in the description instead. Every key has a `default` (required
+ * keys ""), because the CLI also refuses, with its own message, a declared key
+ * without one that the stack does not set; the program reports a required key
+ * left "" as not set, together with everything else.
+ *
+ * Secrets are not declared: some are required only for one kind of state
+ * backend, and the program lists every missing one with its command. Nor is
+ * `secretRotatedAt`, which `npm run rotate` keeps.
  */
-import { configKeys, configKeyNames, type KeyKind } from "./keys";
+import { configKeys, configKeyNames } from "./keys";
 import { defaults } from "./validate";
 
 export interface ConfigDeclaration {
-  readonly type: Exclude<KeyKind, "object">;
   readonly description: string;
-  readonly items?: { readonly type: "string" };
-  readonly default?: string | number | boolean | readonly string[];
+  readonly default: string | number | boolean | readonly string[];
 }
+
+const kindWords = { string: "string", integer: "integer", boolean: "boolean", array: "list of strings" } as const;
 
 export function projectConfigDeclarations(): Record<string, ConfigDeclaration> {
   const declarations: Record<string, ConfigDeclaration> = {};
@@ -25,11 +32,8 @@ export function projectConfigDeclarations(): Record<string, ConfigDeclaration> {
     if (definition.kind === "object") continue;
     const fallback = (defaults as Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>)[key];
     declarations[key] = {
-      type: definition.kind,
-      description: definition.description,
-      ...(definition.kind === "array" ? { items: { type: "string" } } : {}),
-      // A declared key without a default is required by the CLI; "" is this program's "not set".
-      ...(definition.required ? {} : { default: fallback ?? "" }),
+      description: `(${kindWords[definition.kind]}${definition.required ? ", required" : ""}) ${definition.description} Allowed: ${definition.allowed}.`,
+      default: fallback ?? "",
     };
   }
   return declarations;

@@ -27,6 +27,7 @@ export const defaults: Defaults = {
   pythonVersions: ["3.11", "3.12"],
   coverageMinimum: 80,
   platforms: ["linux/amd64", "linux/arm64"],
+  buildImageOnPreview: true,
   healthCheckPath: "/health",
   healthCheckTimeoutSeconds: 300,
   secretMaxAgeDays: 90,
@@ -166,8 +167,8 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
       continue;
     }
     const definition: KeyDefinition = configKeys[key];
-    // Pulumi.yaml declares optional keys without a natural default as "": not set.
-    if (rawValue === "" && !definition.required && definition.kind === "string" && !(key in defaults)) continue;
+    // Pulumi.yaml declares required keys, and optional ones without a natural default, as "": not set.
+    if (rawValue === "" && (definition.required || (definition.kind === "string" && !(key in defaults)))) continue;
     const decoded = decode(rawValue, definition);
     const parsed = decoded.ok ? definition.schema.safeParse(decoded.value) : undefined;
     if (parsed === undefined || !parsed.success) {
@@ -193,7 +194,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   }
   for (const key of configKeyNames) {
     const definition: KeyDefinition = configKeys[key];
-    if (definition.required && !(key in raw.values)) {
+    if (definition.required && (raw.values[key] ?? "") === "") {
       problems.push({ key, value: undefined, allowed: definition.allowed, fix: fixCommand(key, definition, stack), message: "is required but not set" });
     }
   }

@@ -28,6 +28,8 @@ export interface ImageSpec {
   readonly registry: "docker.io";
   readonly username: string;
   readonly platforms: readonly string[];
+  /** Whether a preview builds the image (a Docker daemon is then needed). */
+  readonly buildOnPreview: boolean;
   /** Registry cache shared by every build of this repository. */
   readonly cacheRef: string;
   /** The app repository's clone URL, the BuildKit git context. */
@@ -79,6 +81,7 @@ export function buildShipSpec(config: StackConfig): ShipSpec {
       registry: "docker.io",
       username: config.dockerhubUsername,
       platforms: config.platforms,
+      buildOnPreview: config.buildImageOnPreview,
       cacheRef: `${repository}:buildcache`,
       gitUrl: `https://github.com/${config.repository}.git`,
       sourceUrl: `https://github.com/${config.repository}`,

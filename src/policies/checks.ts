@@ -7,6 +7,13 @@ import { parse } from "yaml";
 
 export type Props = Readonly<Record<string, unknown>>;
 
+/**
+ * Stands for a value the engine cannot know during preview (an image digest,
+ * an id of a resource not created yet). Checks judge what is known and leave
+ * this alone: it is never a violation by itself.
+ */
+export const unknownValue: unique symbol = Symbol("unknown during preview");
+
 const record = (value: unknown): Readonly<Record<string, unknown>> =>
   typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 const list = (value: unknown): readonly unknown[] => (Array.isArray(value) ? value : []);

@@ -20,9 +20,9 @@ describe("Pulumi.yaml", () => {
     expect(project).toMatchObject({ name: projectName, main: "infra/index.ts", stackConfigDir: "stacks", runtime: { name: "nodejs" } });
   });
 
-  it("declares every setting with the type, description and default the program uses", () => {
+  it("declares every setting, untyped (the program checks types and reports every problem), with its description and default", () => {
     expect(project.config).toEqual(projectConfigDeclarations());
-    // Every key but the object-valued one Pulumi.yaml cannot type.
+    // Every key but the object-valued one `npm run rotate` keeps.
     expect(Object.keys(project.config ?? {}).sort()).toEqual(Object.keys(configKeys).filter((k) => k !== "secretRotatedAt").sort());
   });
 });

@@ -29,6 +29,20 @@ describe("validateStackConfig", () => {
     expect(config.appRevision).toBeUndefined();
   });
 
+  it("reports a required key left at Pulumi.yaml's \"\" as not set, with everything else wrong", () => {
+    const problems = problemsOf(with_({ repository: "", coverageMinimum: "eighty", governsRepository: "" }));
+    expect(problems.map((p) => [p.key, p.message ?? ""])).toEqual([
+      ["coverageMinimum", ""],
+      ["governsRepository", "is required but not set"],
+      ["repository", "is required but not set"],
+    ]);
+  });
+
+  it("accepts booleans and numbers in the quoted form the CLI writes them", () => {
+    const { config } = validateStackConfig(with_({ governsRepository: "true", coverageMinimum: "85", buildImageOnPreview: "false" }));
+    expect(config).toMatchObject({ governsRepository: true, coverageMinimum: 85, buildImageOnPreview: false });
+  });
+
   it.each([
     ["repository", "acme/bad repo"],
     ["repository", "-acme/app"],
