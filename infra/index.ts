@@ -1,6 +1,6 @@
 // The Pulumi entrypoint: read config once, validate it, build the spec, ask GitHub what ships, declare one pipeline.
 import * as pulumi from "@pulumi/pulumi";
-import { MissingSecretsError, missingSecretCommands, validateStackConfig } from "../src/config";
+import { ConfigError, MissingSecretsError, missingSecretCommands, validateStackConfig, type ValidationResult } from "../src/config";
 import { buildPipelineSpec, promotion, type StagingShipment } from "../src/pipeline";
 import { offlinePlanEnvVar } from "../src/plan/mode";
 import { DeliveryPipeline } from "./deliveryPipeline";
@@ -16,13 +16,40 @@ async function stagingShipment(reference: string): Promise<StagingShipment> {
   return { revision: revision.value, imageRef: imageRef.value };
 }
 
-export = async (): Promise<Record<string, unknown>> => {
-  const validation = validateStackConfig(readStackConfig());
-  const { config, missingSecrets } = validation;
-  // Only the offline plan may go on without secrets; `pulumi up` and `preview` stop before creating anything.
-  if (missingSecrets.length > 0 && process.env[offlinePlanEnvVar] !== "1") {
-    throw new MissingSecretsError(config.stack, missingSecretCommands(validation));
+/**
+ * A mistake of the user's, reported by the CLI as its message alone. The SDK
+ * still formats the stack of every uncaught error with util.inspect, which
+ * under ts-node's source maps took 20-40 s here for a RunError whose stack is
+ * never shown; an error without a stack is reported at once.
+ */
+function userError(cause: ConfigError | MissingSecretsError): pulumi.RunError {
+  const error = new pulumi.RunError(cause.message, { cause });
+  delete error.stack;
+  return error;
+}
+
+/**
+ * Validates the stack's config, or stops the program before it declares
+ * anything. A RunError is how a Pulumi program reports a user's mistake: the
+ * CLI prints its message alone, without a stack trace around the report.
+ */
+function validatedConfig(): ValidationResult {
+  try {
+    const validation = validateStackConfig(readStackConfig());
+    // Only the offline plan may go on without secrets; `pulumi up` and `preview` stop before creating anything.
+    if (validation.missingSecrets.length > 0 && process.env[offlinePlanEnvVar] !== "1") {
+      throw new MissingSecretsError(validation.config.stack, missingSecretCommands(validation));
+    }
+    return validation;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof MissingSecretsError) throw userError(error);
+    throw error;
   }
+}
+
+export = async (): Promise<Record<string, unknown>> => {
+  const validation = validatedConfig();
+  const { config, missingSecrets } = validation;
   const spec = buildPipelineSpec(config);
   const secrets = readSecrets(spec.secretsRead, missingSecrets);
 

@@ -28,6 +28,11 @@ const report = (violations: readonly string[], reportViolation: ReportViolation)
 
 type Check = (props: Props, config: PackConfig) => string[];
 
+/** A resource policy that also says which resource types it checks (the engine suite reads this). */
+export interface TypedResourcePolicy extends ResourceValidationPolicy {
+  readonly checkedTypes: readonly string[];
+}
+
 /**
  * One policy for the resource types it names, each with a pure check. Other
  * types are "not applicable", so the engine's summary lists the policy as
@@ -35,53 +40,55 @@ type Check = (props: Props, config: PackConfig) => string[];
  * are handed to the check as `unknownValue`: reading them through the SDK's
  * proxy would throw and skip the whole policy ("can't run policy during preview").
  */
-function forTypes(checks: Readonly<Record<string, Check>>): ResourceValidation {
-  return (args, reportViolation) => {
+function resourcePolicy(policy: Omit<ResourceValidationPolicy, "validateResource"> & { readonly checks: Readonly<Record<string, Check>> }): TypedResourcePolicy {
+  const { checks, ...rest } = policy;
+  const validateResource: ResourceValidation = (args, reportViolation) => {
     const check = checks[args.type];
     if (check === undefined) args.notApplicable(`applies to ${Object.keys(checks).join(", ")} only`);
     else report(check(knownValues(args.props) as Props, args.getConfig<PackConfig & object>()), reportViolation);
   };
+  return { ...rest, validateResource, checkedTypes: Object.keys(checks) };
 }
 
 const schema = (properties: PolicyConfigSchema["properties"]): PolicyConfigSchema => ({ properties });
 
-export const policies: (ResourceValidationPolicy | StackValidationPolicy)[] = [
-  {
+export const policies: (TypedResourcePolicy | StackValidationPolicy)[] = [
+  resourcePolicy({
     name: "workflow-files-hardened",
     description: "Generated workflows pin every action to a full SHA, keep permissions least-privilege and contain no credential.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes({ "github:index/repositoryFile:RepositoryFile": (props) => workflowFileViolations(props) }),
-  },
-  {
+    checks: { "github:index/repositoryFile:RepositoryFile": (props) => workflowFileViolations(props) },
+  }),
+  resourcePolicy({
     name: "production-environment-gated",
     description: "Production requires reviewers (where the plan allows), no self-review, no admin bypass, and deploys only from release tags.",
     enforcementLevel: "mandatory",
     configSchema: schema({ reviewersAllowed: { type: "boolean", default: true } }),
-    validateResource: forTypes({
+    checks: {
       "github:index/repositoryEnvironment:RepositoryEnvironment": (props, config) => productionEnvironmentViolations(props, { reviewersAllowed: config.reviewersAllowed ?? true }),
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": (props) => productionDeploymentPolicyViolations(props),
-    }),
-  },
-  {
+    },
+  }),
+  resourcePolicy({
     name: "branch-rulesets-protective",
     description: "Branch rulesets require a reviewed pull request and the status checks, forbid force pushes and deletion, and let only the delivery App bypass.",
     enforcementLevel: "mandatory",
     configSchema: schema({ deliveryAppId: { type: "integer" } }),
-    validateResource: forTypes({ "github:index/repositoryRuleset:RepositoryRuleset": (props, config) => rulesetViolations(props, { deliveryAppId: config.deliveryAppId }) }),
-  },
-  {
+    checks: { "github:index/repositoryRuleset:RepositoryRuleset": (props, config) => rulesetViolations(props, { deliveryAppId: config.deliveryAppId }) },
+  }),
+  resourcePolicy({
     name: "deploy-command-secrets-contained",
     description: "Deploy commands take secrets only through environment, cannot echo them into logs, and deploy by digest.",
     enforcementLevel: "mandatory",
-    validateResource: forTypes({ "command:local:Command": (props) => deployCommandViolations(props) }),
-  },
-  {
+    checks: { "command:local:Command": (props) => deployCommandViolations(props) },
+  }),
+  resourcePolicy({
     name: "image-every-platform",
     description: "Every configured platform is built.",
     enforcementLevel: "mandatory",
     configSchema: schema({ platforms: { type: "array", items: { type: "string" }, default: ["linux/amd64", "linux/arm64"] } }),
-    validateResource: forTypes({ "docker-build:index:Image": (props, config) => imageViolations(props, config.platforms ?? ["linux/amd64", "linux/arm64"]) }),
-  },
+    checks: { "docker-build:index:Image": (props, config) => imageViolations(props, config.platforms ?? ["linux/amd64", "linux/arm64"]) },
+  }),
   {
     name: "secret-age",
     description: "Reports secrets whose recorded rotation is older than secretMaxAgeDays.",

@@ -13,8 +13,12 @@ describe("program with invalid config", () => {
       reposiotryPlan: "team",
     });
     const error: unknown = await evaluate("staging", settings).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(ConfigError);
-    const problems = (error as ConfigError).problems.map((p) => p.key).sort();
+    // Reported as Pulumi reports a user's mistake: a RunError, whose message the CLI prints alone.
+    expect(pulumi.RunError.isInstance(error)).toBe(true);
+    expect((error as Error).stack).toBeUndefined();
+    expect((error as Error).cause).toBeInstanceOf(ConfigError);
+    expect((error as Error).message).toBe(((error as Error).cause as ConfigError).message);
+    const problems = ((error as Error).cause as ConfigError).problems.map((p) => p.key).sort();
     expect(problems).toEqual(["platforms", "reposiotryPlan", "repository"]);
     // The only registration allowed is none at all: the error comes before the first resource.
     const monitor = pulumi.runtime.getMonitor() as unknown as { resources: Map<string, unknown> };

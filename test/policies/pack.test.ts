@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { unknownCheckingProxy } from "../helpers/policySdk";
 // What the engine sends for a value not known until the update (the wire sentinel).
 import { unknownValue as unknownStringValue } from "@pulumi/pulumi/runtime/rpc";
-import { policies } from "../../infra/policy/policies";
+import { policies, type TypedResourcePolicy } from "../../infra/policy/policies";
 
 class NotApplicable extends Error {}
 
@@ -50,7 +50,7 @@ describe("policy pack", () => {
   });
 
   it("is not applicable to other types, so the engine counts a pass only where a policy really checked", () => {
-    for (const policy of policies.filter((p): p is ResourceValidationPolicy => "validateResource" in p)) {
+    for (const policy of policies.filter((p): p is TypedResourcePolicy => "validateResource" in p)) {
       expect(resourceViolations(policy.name, "random:index/randomId:RandomId", {}), policy.name).toBe("not applicable");
     }
   });

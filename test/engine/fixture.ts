@@ -1,0 +1,30 @@
+/**
+ * What the GitHub stand-in knows, taken from the stack files the suite runs
+ * (owner, repository, branches, reviewers): the suite works for whatever
+ * stacks a user commits, not only the example's.
+ */
+import { validateStackConfig } from "../../src/config";
+import { rawConfig, stackWithSecrets } from "../helpers/stacks";
+import type { GitHubFixture } from "./githubApi";
+
+export const headSha = "3f786850e387550fdab836ed7e6dc881de23001b";
+export const releaseSha = "89e6c98d92887913cadf06b2adb97f26cde4849b";
+export const releaseTag = "v1.4.2";
+
+export function fixtureFromStacks(stacks: readonly string[] = ["staging", "production"]): GitHubFixture {
+  const configs = stacks.map((stack) => validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config);
+  const first = configs[0];
+  if (first === undefined) throw new Error("no stack to take the fixture from");
+  const [owner = "", repository = ""] = first.repository.split("/");
+  return {
+    owner,
+    repository,
+    branches: Object.fromEntries(configs.flatMap((c) => [[c.defaultBranch, headSha], [c.developBranch, headSha]])),
+    releases: [
+      { tag: "v1.5.0-rc.1", sha: headSha, prerelease: true },
+      { tag: releaseTag, sha: releaseSha },
+    ],
+    users: [...new Set(configs.flatMap((c) => c.reviewerUsers))],
+    teams: [...new Set(configs.flatMap((c) => c.reviewerTeams))],
+  };
+}
