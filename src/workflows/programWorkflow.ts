@@ -1,7 +1,7 @@
 /**
  * This repository's own CI, rendered by the same model: tests and the offline
- * plan on every pull request and push, then `pulumi preview` of both stacks
- * with a PR comment. Committed as .github/workflows/ci.yml; a test fails when
+ * plan on every pull request and push, the real-engine suite, then `pulumi
+ * preview` of both stacks with a PR comment. Committed as .github/workflows/ci.yml; a test fails when
  * the committed file differs from this.
  */
 import type { StackConfig } from "../config";
@@ -13,6 +13,8 @@ import { checkout, run } from "./steps";
 
 export const programCiPath = ".github/workflows/ci.yml";
 export const programCiRegenerate = "npm run render-ci";
+/** The CLI the engine suite runs in CI: the engine version the suite is verified against here. */
+export const engineCliVersion = "3.248.0";
 
 export function programCiWorkflow(governing: StackConfig): Workflow {
   // Here the program is the repository itself.
@@ -36,6 +38,22 @@ export function programCiWorkflow(governing: StackConfig): Workflow {
           run("Install from the lock file", "npm ci"),
           run("Type check, lint and test", "npm test"),
           run("Offline plan of both stacks", "npm run plan -- --stack staging\nnpm run plan -- --stack production"),
+        ],
+      },
+      engine: {
+        name: "npm run test:engine (the real Pulumi engine)",
+        runsOn: "ubuntu-latest",
+        timeoutMinutes: 20,
+        needs: ["test"],
+        permissions: { contents: "read" },
+        steps: [
+          checkout(),
+          { name: "Set up Node.js", action: "actions/setup-node", with: { "node-version": "20", cache: "npm" } },
+          run("Install from the lock file", "npm ci"),
+          // Without a command the action only installs the CLI; the suite brings its own
+          // backend, passphrase and loopback GitHub API, and needs no secret.
+          { name: "Install the Pulumi CLI", action: "pulumi/actions", with: { "pulumi-version": engineCliVersion } },
+          run("Preview both stacks, the policy pack and rotation on the engine", "npm run test:engine"),
         ],
       },
       preview: {

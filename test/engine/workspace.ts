@@ -3,11 +3,12 @@
  * policy pack and a copy of the stack files in a temporary folder (the
  * committed ones are never touched), node_modules linked, a file backend and
  * PULUMI_HOME of its own, the passphrase secrets provider, and no route to
- * GitHub but the loopback stand-in.
+ * GitHub but the loopback stand-in. Plugins come from the caller's Pulumi
+ * install (offline, set PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true).
  */
 import { spawn } from "node:child_process";
-import { accessSync, chmodSync, constants, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { accessSync, chmodSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 
 export const projectDir = resolve(__dirname, "..", "..");
@@ -44,6 +45,11 @@ export class EngineWorkspace {
     symlinkSync(join(projectDir, "node_modules"), join(this.dir, "node_modules"), "dir");
     mkdirSync(join(root, "state"));
     mkdirSync(join(root, "home"));
+    // A home of its own (no credentials or stacks of the caller's), but the caller's plugin
+    // cache: a normal Pulumi install keeps the provider plugins there (on this machine's
+    // engine build they are on PATH instead).
+    const callerPlugins = join(process.env["PULUMI_HOME"] ?? join(homedir(), ".pulumi"), "plugins");
+    if (existsSync(callerPlugins)) symlinkSync(callerPlugins, join(root, "home", "plugins"), "dir");
 
     // A `pulumi` first on PATH that records its arguments, then runs the real one:
     // how the suite proves a secret never travels in a command line.
@@ -67,7 +73,6 @@ export class EngineWorkspace {
       PULUMI_BACKEND_URL: `file://${join(root, "state")}`,
       PULUMI_CONFIG_PASSPHRASE: passphrase,
       PULUMI_SKIP_UPDATE_CHECK: "true",
-      PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
       PULUMI_SKIP_CONFIRMATIONS: "true",
       PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
       GITHUB_BASE_URL: githubBaseUrl,

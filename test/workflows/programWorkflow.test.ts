@@ -1,0 +1,29 @@
+// This repository's own CI runs the real-engine suite with a normal Pulumi install.
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import { validateStackConfig } from "../../src/config";
+import { engineCliVersion, renderProgramCi } from "../../src/workflows/programWorkflow";
+import { rawConfig, stackWithSecrets } from "../helpers/stacks";
+
+interface Job {
+  readonly needs?: readonly string[];
+  readonly permissions?: Record<string, string>;
+  readonly steps: readonly { readonly uses?: string; readonly run?: string; readonly with?: Record<string, unknown> }[];
+}
+
+describe("ci.yml engine job", () => {
+  const governing = validateStackConfig(rawConfig(stackWithSecrets("staging"), "staging")).config;
+  const jobs = (parse(renderProgramCi(governing)) as { jobs: Record<string, Job> }).jobs;
+
+  it("installs the Pulumi CLI with pulumi/actions, then runs npm run test:engine, read-only and after the tests", () => {
+    const engine = jobs["engine"];
+    expect(engine?.needs).toEqual(["test"]);
+    expect(engine?.permissions).toEqual({ contents: "read" });
+    const steps = engine?.steps ?? [];
+    const install = steps.findIndex((s) => s.uses?.startsWith("pulumi/actions@") === true);
+    const suite = steps.findIndex((s) => s.run === "npm run test:engine");
+    expect(install).toBeGreaterThan(-1);
+    expect(steps[install]?.with).toEqual({ "pulumi-version": engineCliVersion });
+    expect(suite).toBeGreaterThan(install);
+  });
+});
