@@ -34,6 +34,8 @@ const dockerhubNamespace = /^[a-z0-9]{4,30}$/;
 const dockerhubRepository = /^[a-z0-9]{4,30}\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 // The Linux platforms BuildKit (and @pulumi/docker-build's Platform type) knows.
 const platform = /^linux\/(amd64|arm64|arm|386|ppc64le|s390x|riscv64)$/;
+const registryHost = /^(?=.{1,253}(?::|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::[0-9]{1,5})?$/;
+const digestReference = /^[a-z0-9.-]+(?::[0-9]{1,5})?\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+@sha256:[0-9a-f]{64}$/;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const domain = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const pythonVersion = /^3\.(?:[0-9]|1[0-9])$/;
@@ -167,6 +169,46 @@ export const configKeys = {
     allowed: "a non-empty list of linux/<arch> platforms (amd64, arm64, arm, 386, ppc64le, s390x, riscv64), no duplicates",
     example: "[\"linux/amd64\",\"linux/arm64\"]",
     description: "The platforms the image is built for.",
+    required: false,
+  },
+  registry: {
+    kind: "string",
+    schema: z.string().regex(registryHost),
+    allowed: "a registry host name, lowercase, with an optional :port (docker.io for Docker Hub)",
+    example: "docker.io",
+    description: "The registry the image is pushed to, verified in and deployed from; tags, cache, login and Railway's image all name it.",
+    required: false,
+  },
+  dockerfile: {
+    kind: "string",
+    schema: z.string().regex(/^(?!\/)(?!.*\.\.)[A-Za-z0-9._/-]{1,200}$/),
+    allowed: "a path relative to the app repository's root, without ..",
+    example: "Dockerfile.optimized",
+    description: "The Dockerfile the image is built from, relative to the app repository's root.",
+    required: false,
+  },
+  allowPrerelease: {
+    kind: "boolean",
+    schema: z.boolean(),
+    allowed: "true or false",
+    example: "false",
+    description: "Whether production may ship a GitHub pre-release; otherwise a pre-release tag is refused.",
+    required: false,
+  },
+  buildUnverifiedRelease: {
+    kind: "boolean",
+    schema: z.boolean(),
+    allowed: "true or false",
+    example: "false",
+    description: "Whether production builds a release whose commit staging never verified, instead of refusing it.",
+    required: false,
+  },
+  deployImage: {
+    kind: "string",
+    schema: z.string().regex(digestReference),
+    allowed: "an image by digest, <registry>/<namespace>/<name>@sha256:<64 hex digits>",
+    example: "docker.io/acme/learning-voice-agent@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+    description: "Deploy exactly this image instead of building or promoting one: an image built elsewhere, or a rollback to an exact digest.",
     required: false,
   },
   buildImageOnPreview: {

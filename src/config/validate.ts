@@ -17,7 +17,7 @@ export type StackName = (typeof stackNames)[number];
 type Values = { -readonly [K in ConfigKey]: z.infer<(typeof configKeys)[K]["schema"]> };
 type Defaults = { [K in ConfigKey as (typeof configKeys)[K]["required"] extends true ? never : K]?: Values[K] };
 
-/** The defaults of optional keys; `appRevision`, `preDeployCommand` and `programRepository` have none. */
+/** The defaults of optional keys; `appRevision`, `preDeployCommand`, `programRepository` and `deployImage` have none. */
 export const defaults: Defaults = {
   defaultBranch: "main",
   developBranch: "develop",
@@ -28,6 +28,10 @@ export const defaults: Defaults = {
   coverageMinimum: 80,
   platforms: ["linux/amd64", "linux/arm64"],
   buildImageOnPreview: true,
+  registry: "docker.io",
+  dockerfile: "Dockerfile",
+  allowPrerelease: false,
+  buildUnverifiedRelease: false,
   healthCheckPath: "/health",
   healthCheckTimeoutSeconds: 300,
   secretMaxAgeDays: 90,
@@ -39,11 +43,12 @@ export const defaults: Defaults = {
 };
 
 type RequiredKeys = { [K in ConfigKey]: (typeof configKeys)[K]["required"] extends true ? K : never }[ConfigKey];
-type WithDefault = Exclude<keyof Defaults, "appRevision" | "preDeployCommand" | "programRepository">;
+type Unset = "appRevision" | "preDeployCommand" | "programRepository" | "deployImage";
+type WithDefault = Exclude<keyof Defaults, Unset>;
 
 /** One stack's validated settings. */
 export type StackConfig = Readonly<
-  Pick<Values, RequiredKeys | WithDefault> & Partial<Pick<Values, "appRevision" | "preDeployCommand" | "programRepository">>
+  Pick<Values, RequiredKeys | WithDefault> & Partial<Pick<Values, Unset>>
 > & {
   readonly stack: StackName;
   /** Secret config keys that are set (their values stay in Pulumi). */
