@@ -107,9 +107,13 @@ export function generatedHeader(regenerate: string): string {
   ].join("\n");
 }
 
-/** Serializes any generated YAML document with the header. */
+/**
+ * Serializes any generated YAML document with the header. A value the model
+ * shares between two places is written out twice, never as an anchor and
+ * alias: Dependabot rejects anchors, and a reader should not have to resolve them.
+ */
 export function renderYaml(value: Record<string, unknown>, regenerate: string): string {
-  const doc = new Document(value);
+  const doc = new Document(value, { aliasDuplicateObjects: false });
   doc.commentBefore = generatedHeader(regenerate)
     .split("\n")
     .map((line) => ` ${line}`)

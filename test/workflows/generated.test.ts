@@ -1,10 +1,11 @@
 // Every generated file, as GitHub and actionlint read it, plus the hardening rules on each.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { isAlias, isNode, parse, parseDocument, visit } from "yaml";
 import { describe, expect, it } from "vitest";
 import { secretKeys, validateStackConfig } from "../../src/config";
 import { buildPipelineSpec, requiredCheckNames } from "../../src/pipeline";
+import { dependabotCooldownDays } from "../../src/workflows/appWorkflows";
 import type { GeneratedFile } from "../../src/workflows/files";
 import { pins } from "../../src/workflows/pins";
 import { checkActionInputs, WorkflowModelError } from "../../src/workflows/render";
@@ -119,6 +120,26 @@ describe("test.yml", () => {
     const names = ((job["strategy"] as Yaml)["matrix"] as Yaml)["python-version"] as string[];
     const lint = ((doc(".github/workflows/lint.yml")["jobs"] as Yaml)["lint"] as Yaml)["name"] as string;
     expect([...names.map((v) => `${String(job["name"])} (${v})`), lint]).toEqual(requiredCheckNames(["3.11", "3.12"]));
+  });
+});
+
+describe("dependabot.yml", () => {
+  it("waits out a cooldown of at least 7 days on every update entry", () => {
+    const updates = doc(".github/dependabot.yml")["updates"] as Yaml[];
+    expect(updates.map((u) => String(u["package-ecosystem"]))).toEqual(["pip", "docker", "github-actions"]);
+    expect(dependabotCooldownDays).toBeGreaterThanOrEqual(7);
+    for (const update of updates) expect(update["cooldown"], String(update["package-ecosystem"])).toEqual({ "default-days": dependabotCooldownDays });
+  });
+});
+
+describe("no anchors or aliases in any generated file (Dependabot rejects them)", () => {
+  it.each([...all, ...minimal, programCi].map((f) => [f.path, f] as const))("%s", (_, file) => {
+    const found: string[] = [];
+    visit(parseDocument(file.content), (_key, node) => {
+      if (isAlias(node)) found.push(`alias *${node.source}`);
+      else if (isNode(node) && node.anchor !== undefined) found.push(`anchor &${node.anchor}`);
+    });
+    expect(found).toEqual([]);
   });
 });
 
