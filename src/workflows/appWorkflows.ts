@@ -165,7 +165,13 @@ function programSetup(s: AppWorkflowSettings, access: "deploy" | "read"): StepsJ
     {
       name: "Set up Node.js",
       action: "actions/setup-node",
-      with: { "node-version": "20", cache: "npm", "cache-dependency-path": `${s.program.path}/package-lock.json` },
+      // A deploy restores no cache: an entry another workflow on the branch saved could feed `pulumi up` poisoned
+      // modules. Omitting `cache` is not enough: since v5, setup-node caches npm by itself when package.json's
+      // `packageManager` names it, unless `package-manager-cache: false`.
+      with:
+        access === "deploy"
+          ? { "node-version": "20", "package-manager-cache": false }
+          : { "node-version": "20", cache: "npm", "cache-dependency-path": `${s.program.path}/package-lock.json` },
     },
     { name: "Install the delivery program", run: "npm ci", workingDirectory: s.program.path },
   ];

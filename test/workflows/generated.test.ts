@@ -176,6 +176,16 @@ describe("deploy workflows", () => {
     expect(check["env"]).toEqual({ VERSION: "${{ inputs.version || github.event.release.tag_name }}", REF_NAME: "${{ github.ref_name }}" });
   });
 
+  it.each([
+    [".github/workflows/deploy-staging.yml", all],
+    [".github/workflows/deploy-production.yml", all],
+    [".github/workflows/deploy-staging.yml", minimal],
+  ] as const)("%s restores no package-manager cache (cache poisoning)", (path, files) => {
+    const steps = ((doc(path, files)["jobs"] as Yaml)["deploy"] as Yaml)["steps"] as Yaml[];
+    const node = steps.find((s) => String(s["uses"]).startsWith("actions/setup-node"))?.["with"] as Yaml;
+    expect(node).toEqual({ "node-version": "20", "package-manager-cache": false });
+  });
+
   it("checks out the program's own repository at a pinned ref with the App token when configured", () => {
     const deploy = ((doc(".github/workflows/deploy-staging.yml", minimal)["jobs"] as Yaml)["deploy"] as Yaml)["steps"] as Yaml[];
     expect(deploy.find((s) => String(s["uses"]).startsWith("actions/checkout"))?.["with"]).toEqual({
