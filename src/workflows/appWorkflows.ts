@@ -4,7 +4,7 @@
  * each stack its own deploy workflow.
  */
 import { jobIds } from "../pipeline/checks";
-import type { Job, StepsJob, Workflow } from "./model";
+import type { CallJob, Job, StepsJob, Workflow, WorkflowCallSecret } from "./model";
 import { checkout, pipInstall, run, setupPython } from "./steps";
 
 export interface ProgramSource {
@@ -57,15 +57,49 @@ const readOnlyAppPermissions = {
 } as const;
 
 /**
+ * The secrets test.yml takes when a deploy workflow calls it. Declared whether
+ * or not Codecov is on: deploy-production.yml belongs to the production stack,
+ * which does not know the governing stack's settings, and GitHub rejects a call
+ * that passes a secret the called workflow does not declare. An unset secret
+ * arrives empty.
+ */
+const testWorkflowSecrets: Readonly<Record<string, WorkflowCallSecret>> = {
+  CODECOV_TOKEN: { description: "Codecov upload token; unused when the upload is off.", required: false },
+};
+
+/** A job calling a check workflow, passing it each secret it declares by name: never `secrets: inherit`. */
+function callCheck(name: string, path: string, secrets: Readonly<Record<string, WorkflowCallSecret>>, needs?: readonly string[]): CallJob {
+  const names = Object.keys(secrets);
+  return {
+    name,
+    ...(needs === undefined ? {} : { needs }),
+    uses: `./${path}`,
+    ...(names.length === 0 ? {} : { secrets: Object.fromEntries(names.map((n) => [n, `\${{ secrets.${n} }}`])) }),
+    permissions: read,
+  };
+}
+
+/**
  * Test and lint are the required checks: one job each, run on the same events,
  * callable by the deploy workflows, superseded runs cancelled (they change nothing).
  */
-function checkWorkflow(s: AppWorkflowSettings, path: string, name: string, jobId: string, job: StepsJob): Workflow {
+function checkWorkflow(
+  s: AppWorkflowSettings,
+  path: string,
+  name: string,
+  jobId: string,
+  job: StepsJob,
+  secrets: Readonly<Record<string, WorkflowCallSecret>> = {},
+): Workflow {
   const branches = [s.defaultBranch, s.developBranch];
   return {
     path,
     name,
-    on: { push: { branches: [...branches, "feature/**"] }, pullRequest: { branches }, workflowCall: true },
+    on: {
+      push: { branches: [...branches, "feature/**"] },
+      pullRequest: { branches },
+      workflowCall: Object.keys(secrets).length === 0 ? {} : { secrets },
+    },
     permissions: {},
     concurrency: { group: `${name}-\${{ github.workflow }}-\${{ github.ref }}`, cancelInProgress: true },
     jobs: { [jobId]: job },
@@ -106,7 +140,7 @@ export function testWorkflow(s: AppWorkflowSettings): Workflow {
       },
     ],
   };
-  return checkWorkflow(s, workflowPaths.test, "test", jobIds.test, pytest);
+  return checkWorkflow(s, workflowPaths.test, "test", jobIds.test, pytest, testWorkflowSecrets);
 }
 
 export function lintWorkflow(s: AppWorkflowSettings): Workflow {
@@ -228,7 +262,7 @@ function deployJob(s: AppWorkflowSettings, stack: "staging" | "production", need
 
 export function deployStagingWorkflow(s: AppWorkflowSettings, url: string): Workflow {
   const jobs: Record<string, Job> = {
-    test: { name: "test", uses: `./${workflowPaths.test}`, secrets: "inherit", permissions: read },
+    test: callCheck("test", workflowPaths.test, testWorkflowSecrets),
     deploy: deployJob(s, "staging", ["test"], url),
   };
   return {
@@ -270,8 +304,8 @@ export function deployProductionWorkflow(s: AppWorkflowSettings, url: string): W
           ),
         ],
       },
-      test: { name: "test", needs: ["version"], uses: `./${workflowPaths.test}`, secrets: "inherit", permissions: read },
-      audit: { name: "audit", needs: ["version"], uses: `./${workflowPaths.lint}`, permissions: read },
+      test: callCheck("test", workflowPaths.test, testWorkflowSecrets, ["version"]),
+      audit: callCheck("audit", workflowPaths.lint, {}, ["version"]),
       deploy: deployJob(s, "production", ["version", "test", "audit"], url),
     },
   };

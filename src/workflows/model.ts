@@ -29,10 +29,17 @@ export interface WorkflowDispatchInput {
   readonly type: "string" | "boolean" | "choice";
 }
 
+/** A secret a reusable workflow takes from the workflows that call it. */
+export interface WorkflowCallSecret {
+  readonly description: string;
+  readonly required: boolean;
+}
+
 export interface Triggers {
   readonly push?: { readonly branches?: readonly string[]; readonly paths?: readonly string[] };
   readonly pullRequest?: { readonly branches?: readonly string[]; readonly paths?: readonly string[] };
-  readonly workflowCall?: true;
+  /** Callable by other workflows; it sees only the secrets declared here, each passed by name by the caller. */
+  readonly workflowCall?: { readonly secrets?: Readonly<Record<string, WorkflowCallSecret>> };
   readonly workflowDispatch?: { readonly inputs?: Readonly<Record<string, WorkflowDispatchInput>> };
   readonly release?: { readonly types: readonly ("published" | "released")[] };
   readonly schedule?: readonly { readonly cron: string }[];
@@ -85,7 +92,11 @@ export interface StepsJob extends JobBase {
 /** A job that calls a reusable workflow of the same repository; its jobs carry their own timeouts. */
 export interface CallJob extends JobBase {
   readonly uses: string;
-  readonly secrets?: "inherit";
+  /**
+   * Secret name to value (`${{ secrets.NAME }}`), for each secret the called workflow declares.
+   * There is no `inherit`: the called workflow gets exactly the secrets listed, not all of the caller's.
+   */
+  readonly secrets?: Readonly<Record<string, string>>;
 }
 export type Job = StepsJob | CallJob;
 

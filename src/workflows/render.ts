@@ -42,7 +42,13 @@ function renderTriggers(on: Triggers): Record<string, unknown> {
   if (on.release) out["release"] = { types: [...on.release.types] };
   if (on.schedule) out["schedule"] = on.schedule.map((s) => ({ cron: s.cron }));
   if (on.workflowDispatch) out["workflow_dispatch"] = on.workflowDispatch.inputs ? { inputs: on.workflowDispatch.inputs } : null;
-  if (on.workflowCall) out["workflow_call"] = null;
+  if (on.workflowCall) {
+    const secrets = on.workflowCall.secrets;
+    out["workflow_call"] =
+      secrets === undefined
+        ? null
+        : { secrets: Object.fromEntries(Object.entries(secrets).map(([name, s]) => [name, { description: s.description, required: s.required }])) };
+  }
   return out;
 }
 
@@ -69,7 +75,7 @@ function renderJob(job: Job, where: string): Record<string, unknown> {
   out["permissions"] = renderPermissions(job.permissions);
   if (isCallJob(job)) {
     out["uses"] = job.uses;
-    if (job.secrets !== undefined) out["secrets"] = job.secrets;
+    if (job.secrets !== undefined) out["secrets"] = { ...job.secrets };
     return out;
   }
   out["runs-on"] = job.runsOn;

@@ -8,7 +8,7 @@ import { buildPipelineSpec, requiredCheckNames } from "../../src/pipeline";
 import { dependabotCooldownDays } from "../../src/workflows/appWorkflows";
 import type { GeneratedFile } from "../../src/workflows/files";
 import { pins } from "../../src/workflows/pins";
-import { checkActionInputs, WorkflowModelError } from "../../src/workflows/render";
+import { checkActionInputs, toGithubObject, WorkflowModelError } from "../../src/workflows/render";
 import { programCiPath, renderProgramCi } from "../../src/workflows/programWorkflow";
 import { projectDir, rawConfig, stackWithSecrets } from "../helpers/stacks";
 import { actionlintFindings, workflowParserErrors } from "../helpers/validators";
@@ -74,6 +74,13 @@ describe("hardening, on every workflow", () => {
       }
       if (job["uses"] !== undefined) {
         expect(job["uses"], id).toMatch(/^\.\/\.github\/workflows\/[a-z-]+\.yml$/);
+        // Never `secrets: inherit`: exactly the secrets the called workflow declares, each by its own name.
+        const called = doc(String(job["uses"]).slice(2), [...all, ...minimal]);
+        const declared = Object.keys((((called["on"] as Yaml)["workflow_call"] as Yaml | null)?.["secrets"] ?? {}) as Yaml);
+        const passed = (job["secrets"] ?? {}) as Yaml;
+        expect(typeof passed, id).toBe("object");
+        expect(Object.keys(passed), id).toEqual(declared);
+        for (const name of declared) expect(passed[name], `${id} ${name}`).toBe(`\${{ secrets.${name} }}`);
         continue;
       }
       expect(job["timeout-minutes"], id).toBeGreaterThan(0);
@@ -99,7 +106,14 @@ describe("hardening, on every workflow", () => {
 describe("test.yml", () => {
   const wf = doc(".github/workflows/test.yml");
   it("runs on pushes, pull requests and when called", () => {
-    expect(wf["on"]).toEqual({ push: { branches: ["main", "develop", "feature/**"] }, pull_request: { branches: ["main", "develop"] }, workflow_call: null });
+    expect(wf["on"]).toEqual({
+      push: { branches: ["main", "develop", "feature/**"] },
+      pull_request: { branches: ["main", "develop"] },
+      workflow_call: { secrets: { CODECOV_TOKEN: { description: "Codecov upload token; unused when the upload is off.", required: false } } },
+    });
+  });
+  it("declares the same secrets when called whether or not Codecov is on (the production stack cannot tell)", () => {
+    expect(doc(".github/workflows/test.yml", minimal)["on"]).toEqual(wf["on"]);
   });
   it("tests every Python version against Redis with a coverage minimum, uploading reports", () => {
     const job = (wf["jobs"] as Yaml)["pytest"] as Yaml;
@@ -157,7 +171,7 @@ describe("deploy workflows", () => {
     const wf = doc(".github/workflows/deploy-staging.yml");
     expect(wf["on"]).toEqual({ push: { branches: ["main"] }, workflow_dispatch: null });
     const jobs = wf["jobs"] as Yaml;
-    expect(jobs["test"]).toMatchObject({ uses: "./.github/workflows/test.yml", secrets: "inherit" });
+    expect(jobs["test"]).toMatchObject({ uses: "./.github/workflows/test.yml", secrets: { CODECOV_TOKEN: "${{ secrets.CODECOV_TOKEN }}" } });
     const deploy = jobs["deploy"] as Yaml;
     expect(deploy).toMatchObject({ needs: ["test"], environment: { name: "staging", url: "https://learning-voice-agent-staging.up.railway.app" }, concurrency: { group: "pulumi-staging", "cancel-in-progress": false } });
     const steps = deploy["steps"] as Yaml[];
@@ -262,6 +276,28 @@ describe("the model refuses inputs an action does not declare", () => {
     expect(() => { checkActionInputs({ name: "x", action: "actions/cache", with: { paths: "a" } }, "w"); }).toThrow(WorkflowModelError);
     expect(() => { checkActionInputs({ name: "x", action: "actions/cache", with: { paths: "a" } }, "w"); }).toThrow(/undeclared inputs paths and lacks required inputs key, path/);
     expect(() => { checkActionInputs({ name: "x", action: "actions/cache", with: { key: "k", path: "p" } }, "w"); }).not.toThrow();
+  });
+});
+
+describe("the model passes secrets to a called workflow by name only", () => {
+  it("renders the secrets a workflow takes when called, and those a call job passes", () => {
+    const called = toGithubObject({
+      path: ".github/workflows/t.yml",
+      name: "t",
+      on: { workflowCall: { secrets: { TOKEN: { description: "d", required: true } } } },
+      permissions: {},
+      jobs: {},
+    });
+    expect(called["on"]).toEqual({ workflow_call: { secrets: { TOKEN: { description: "d", required: true } } } });
+    expect(toGithubObject({ path: "p", name: "n", on: { workflowCall: {} }, permissions: {}, jobs: {} })["on"]).toEqual({ workflow_call: null });
+    const caller = toGithubObject({
+      path: ".github/workflows/c.yml",
+      name: "c",
+      on: { push: {} },
+      permissions: {},
+      jobs: { t: { name: "t", uses: "./.github/workflows/t.yml", secrets: { TOKEN: "${{ secrets.TOKEN }}" }, permissions: {} } },
+    });
+    expect((caller["jobs"] as Yaml)["t"]).toEqual({ name: "t", permissions: {}, uses: "./.github/workflows/t.yml", secrets: { TOKEN: "${{ secrets.TOKEN }}" } });
   });
 });
 
