@@ -104,6 +104,14 @@ export function toGithubObject(workflow: Workflow): Record<string, unknown> {
   return out;
 }
 
+/**
+ * After a call to a workflow of the same repository. zizmor's self-repository
+ * audit (severity low) asks for GitHub's newer `$/path` form instead of
+ * `./path`; actionlint, which every generated workflow must pass, rejects that
+ * form. The finding is silenced where it arises, with the reason beside it.
+ */
+export const selfRepositoryIgnore = " zizmor: ignore[self-repository] -- actionlint rejects the $/ form; ./ is GitHub's documented same-repository call";
+
 /** The header every generated file starts with. */
 export function generatedHeader(regenerate: string): string {
   return [
@@ -124,7 +132,7 @@ export function renderYaml(value: Record<string, unknown>, regenerate: string): 
     .split("\n")
     .map((line) => ` ${line}`)
     .join("\n");
-  // After each pinned `uses:`, the tag the SHA was verified for.
+  // After each pinned `uses:`, the tag the SHA was verified for; after each same-repository call, why it keeps `./`.
   visit(doc, {
     Pair(_, pair) {
       if (isPair(pair) && isScalar(pair.key) && pair.key.value === "uses" && isScalar(pair.value)) {
@@ -132,6 +140,7 @@ export function renderYaml(value: Record<string, unknown>, regenerate: string): 
         const action = uses.split("@")[0] ?? "";
         const pin = pins[action];
         if (pin !== undefined && uses.endsWith(pin.sha)) pair.value.comment = ` ${pin.version}`;
+        else if (uses.startsWith("./")) pair.value.comment = selfRepositoryIgnore;
       }
     },
   });
