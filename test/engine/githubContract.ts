@@ -271,9 +271,10 @@ export class GitHubContract {
 
   /**
    * What is wrong with an answer. A documented status is checked against its
-   * schema; an undocumented error status (GitHub's descriptions list only some
-   * of the 403/404/409/422s an endpoint gives) against GitHub's error shapes;
-   * an undocumented success status is a violation.
+   * schema; an error status it leaves out or lists without a body (GitHub's
+   * descriptions list only some of the 403/404/409/422s an endpoint gives)
+   * against GitHub's error shapes; a 304 answers a conditional read; any other
+   * undocumented status is a violation.
    */
   checkResponse(match: OperationMatch, status: number, body: string): string[] {
     const method = match.id.slice(0, match.id.indexOf(" "));
@@ -287,15 +288,20 @@ export class GitHubContract {
         return { ok: false };
       }
     };
-    if (documented === undefined) {
-      if (status < 400) return [`status ${String(status)} is not documented for ${match.id}`];
+    const schema = documented === undefined ? undefined : objectAtOrUndefined(documented, ["content", "application/json", "schema"]);
+    if (schema === undefined && status >= 400) {
+      // An error status the description leaves out, or lists without a body: GitHub's error shapes.
       const parsed = parse();
       if (!parsed.ok) return [`error body is not JSON`];
       const shape = status === 422 ? "validation-error" : "basic-error";
       const validate = this.validator(`error ${shape}`, ["components", "schemas", shape]);
       return !validate(parsed.value) ? [`error body: ${formatErrors(validate.errors)}`] : [];
     }
-    const schema = objectAtOrUndefined(documented, ["content", "application/json", "schema"]);
+    if (documented === undefined) {
+      // GitHub answers any conditional GET (If-None-Match) 304, documented per operation or not.
+      if (status === 304 && method === "GET") return body === "" ? [] : ["a 304 has no body"];
+      return [`status ${String(status)} is not documented for ${match.id}`];
+    }
     if (schema === undefined) return body.trim() === "" ? [] : [`status ${String(status)} of ${match.id} has no body, the stand-in sent one`];
     const parsed = parse();
     if (!parsed.ok) return [`response body is not JSON`];

@@ -90,9 +90,10 @@ describe("responses", () => {
     expect(contract.checkResponse(getEnvironment, 200, JSON.stringify({ id: 1 }))[0]).toMatch(/must have required property 'node_id'/);
   });
 
-  it("takes an undocumented error status in GitHub's error shape, and no undocumented success", () => {
+  it("takes an undocumented error status in GitHub's error shape, a 304 to a conditional read, and no undocumented success", () => {
     expect(contract.checkResponse(getEnvironment, 404, JSON.stringify({ message: "Not Found", documentation_url: "https://docs.github.com/rest" }))).toEqual([]);
     expect(contract.checkResponse(getEnvironment, 404, JSON.stringify({ message: 42 }))[0]).toMatch(/message must be string/);
+    expect(contract.checkResponse(getEnvironment, 304, "")).toEqual([]);
     expect(contract.checkResponse(deleteEnvironment, 204, "")).toEqual([]);
     expect(contract.checkResponse(deleteEnvironment, 200, "{}")).toEqual(["status 200 is not documented for DELETE /repos/{owner}/{repo}/environments/{environment_name}"]);
     expect(contract.checkResponse(deleteEnvironment, 204, "{}")[0]).toMatch(/has no body/);

@@ -1,0 +1,49 @@
+/**
+ * A few lines of HTTP client for the GitHub stand-in's own tests: requests
+ * shaped as the provider's go-github client sends them (paths under /api/v3/,
+ * JSON bodies as go-github marshals them).
+ */
+import { GitHubStateStandIn, type GitHubStateFixture } from "../engine/githubState";
+
+export interface Reply {
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Headers;
+}
+
+export const fixture: GitHubStateFixture = {
+  owner: "acme",
+  repository: "learning-voice-agent",
+  branches: { main: "3f786850e387550fdab836ed7e6dc881de23001b", develop: "3f786850e387550fdab836ed7e6dc881de23001b" },
+  releases: [
+    { tag: "v1.5.0-rc.1", sha: "3f786850e387550fdab836ed7e6dc881de23001b", prerelease: true },
+    { tag: "v1.4.2", sha: "89e6c98d92887913cadf06b2adb97f26cde4849b" },
+  ],
+  users: ["octocat", "hubot"],
+  teams: ["release-managers"],
+  visibility: "private",
+  plan: "enterprise",
+  contentWriteMs: 40,
+};
+
+export async function startStandIn(overrides: Partial<GitHubStateFixture> = {}): Promise<GitHubStateStandIn> {
+  return new GitHubStateStandIn({ ...fixture, ...overrides }).start();
+}
+
+/** One request to the stand-in, as go-github sends it. */
+export async function call(standIn: GitHubStateStandIn, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+  const response = await fetch(`${standIn.baseUrl}api/v3${path}`, {
+    method,
+    headers: { accept: "application/vnd.github.v3+json", authorization: "Bearer test-token", ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
+    redirect: "manual",
+  });
+  const text = await response.text();
+  return { status: response.status, body: text === "" ? undefined : (JSON.parse(text) as unknown), headers: response.headers };
+}
+
+export function field(value: unknown, ...path: (string | number)[]): unknown {
+  let node = value;
+  for (const key of path) node = typeof node === "object" && node !== null ? (node as Record<string | number, unknown>)[key] : undefined;
+  return node;
+}

@@ -1,0 +1,99 @@
+// What the read-only stand-in served (provider configure, github_user,
+// github_team, getBranch, getRef, getRelease) the stateful one serves too, in
+// the shapes GitHub's description documents: it can replace it.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { stateFixtureFromStacks } from "../engine/githubStateFixture";
+import { GitHubStateStandIn, idOf } from "../engine/githubState";
+import { call, field, fixture, startStandIn } from "./client";
+
+let github: GitHubStateStandIn;
+const repo = `/repos/${fixture.owner}/${fixture.repository}`;
+
+beforeAll(async () => {
+  github = await startStandIn();
+});
+
+afterAll(async () => {
+  await github.stop();
+});
+
+describe("the reads a preview makes", () => {
+  it("answers the organization, its plan, teams and users, with the old stand-in's ids", async () => {
+    const org = await call(github, "GET", "/orgs/acme");
+    expect(org.status).toBe(200);
+    expect(field(org.body, "id")).toBe(idOf("acme"));
+    expect(field(org.body, "plan", "name")).toBe("enterprise");
+    expect(field((await call(github, "GET", "/orgs/acme/teams/release-managers")).body, "id")).toBe(idOf("team:release-managers"));
+    expect(field((await call(github, "GET", "/users/octocat")).body, "id")).toBe(idOf("user:octocat"));
+    expect((await call(github, "GET", "/users/octocat/gpg_keys")).body).toEqual([]);
+    expect((await call(github, "GET", "/users/octocat/keys")).body).toEqual([]);
+  });
+
+  it("answers 404 for who does not exist", async () => {
+    expect((await call(github, "GET", "/orgs/other")).status).toBe(404);
+    expect((await call(github, "GET", "/orgs/acme/teams/nobody")).status).toBe(404);
+    expect((await call(github, "GET", "/users/nobody")).status).toBe(404);
+    expect((await call(github, "GET", "/repos/acme/other")).status).toBe(404);
+  });
+
+  it("answers the repository (id, default branch, visibility) and its refs and latest release", async () => {
+    const r = await call(github, "GET", repo);
+    expect(field(r.body, "id")).toBe(github.repositoryId);
+    expect(field(r.body, "default_branch")).toBe("main");
+    expect(field(r.body, "private")).toBe(true);
+    expect(field((await call(github, "GET", `${repo}/git/ref/heads/main`)).body, "object", "sha")).toBe(fixture.branches["main"]);
+    expect(field((await call(github, "GET", `${repo}/git/ref/tags/v1.4.2`)).body, "object", "sha")).toBe("89e6c98d92887913cadf06b2adb97f26cde4849b");
+    expect((await call(github, "GET", `${repo}/git/ref/heads/nope`)).status).toBe(404);
+    // "latest" skips the pre-release listed first.
+    expect(field((await call(github, "GET", `${repo}/releases/latest`)).body, "tag_name")).toBe("v1.4.2");
+    expect(field((await call(github, "GET", `${repo}/branches/develop`)).body, "commit", "sha")).toBe(fixture.branches["develop"]);
+  });
+
+  it("is case-insensitive in owner and repository names, as GitHub is", async () => {
+    expect((await call(github, "GET", "/repos/ACME/Learning-Voice-Agent")).status).toBe(200);
+  });
+
+  it("answers a conditional read 304 when nothing changed, as GitHub does (the provider sends If-None-Match for rulesets)", async () => {
+    const first = await call(github, "GET", "/orgs/acme");
+    const etag = first.headers.get("etag") ?? "";
+    expect(etag).toMatch(/^W\/"/);
+    expect((await call(github, "GET", "/orgs/acme", undefined, { "if-none-match": etag })).status).toBe(304);
+  });
+
+  it("records every call with its documented operation and the token it carried", () => {
+    expect(github.calls.length).toBeGreaterThan(10);
+    expect(github.calls.every((c) => c.authorization === "Bearer test-token")).toBe(true);
+    expect(github.calls.find((c) => c.path === "/api/v3/orgs/acme")?.operation).toBe("GET /orgs/{org}");
+  });
+
+  it("gave only answers GitHub's description allows, and was asked nothing it does not model", () => {
+    expect(github.violations).toEqual([]);
+    expect(github.unexpected).toEqual([]);
+  });
+});
+
+describe("a personal account as owner", () => {
+  it("has no organization: GET /orgs answers 404 and GET /users the owner, as the provider's configure expects", async () => {
+    const personal = await startStandIn({ ownerType: "User", plan: "pro" });
+    try {
+      expect((await call(personal, "GET", "/orgs/acme")).status).toBe(404);
+      expect(field((await call(personal, "GET", "/users/acme")).body, "type")).toBe("User");
+      expect((await call(personal, "GET", "/orgs/acme/teams/release-managers")).status).toBe(404);
+      expect(personal.violations).toEqual([]);
+    } finally {
+      await personal.stop();
+    }
+  });
+});
+
+describe("the fixture from the committed stacks", () => {
+  it("takes owner, repository, branches, reviewers, visibility and plan from the stack files", () => {
+    const f = stateFixtureFromStacks();
+    expect(`${f.owner}/${f.repository}`).toBe("acme/learning-voice-agent");
+    expect(Object.keys(f.branches)).toEqual(expect.arrayContaining(["main", "develop"]));
+    expect(f.visibility).toBe("private");
+    expect(f.plan).toBe("enterprise");
+    expect(f.users).toContain("octocat");
+    expect(f.teams).toContain("release-managers");
+  });
+});

@@ -1,0 +1,116 @@
+// Branch rulesets and Actions permissions, in the bodies the provider sends
+// (go-github RepositoryRuleset, ActionsPermissionsRepository, ActionsAllowed).
+import { afterEach, describe, expect, it } from "vitest";
+import type { GitHubStateStandIn } from "../engine/githubState";
+import { call, field, fixture, startStandIn } from "./client";
+
+const repo = `/repos/${fixture.owner}/${fixture.repository}`;
+
+/** The ruleset the governing stack declares for main, as go-github marshals it. */
+const mainRuleset = {
+  name: "main",
+  target: "branch",
+  source_type: "Repository",
+  source: fixture.repository,
+  enforcement: "active",
+  bypass_actors: [{ actor_id: 1234567, actor_type: "Integration", bypass_mode: "always" }],
+  conditions: { ref_name: { include: ["refs/heads/main"], exclude: [] } },
+  rules: [
+    { type: "deletion" },
+    { type: "non_fast_forward" },
+    {
+      type: "pull_request",
+      parameters: { dismiss_stale_reviews_on_push: true, require_code_owner_review: false, require_last_push_approval: true, required_approving_review_count: 1, required_review_thread_resolution: true },
+    },
+    { type: "required_status_checks", parameters: { do_not_enforce_on_create: false, required_status_checks: [{ context: "lint" }, { context: "pytest (3.12)" }], strict_required_status_checks_policy: true } },
+  ],
+};
+
+let github: GitHubStateStandIn | undefined;
+async function standIn(overrides: Parameters<typeof startStandIn>[0] = {}): Promise<GitHubStateStandIn> {
+  github = await startStandIn(overrides);
+  return github;
+}
+
+afterEach(async () => {
+  expect(github?.violations).toEqual([]);
+  expect(github?.unexpected).toEqual([]);
+  await github?.stop();
+  github = undefined;
+});
+
+describe("rulesets", () => {
+  it("creates (201) with GitHub's defaults filled in, reads with an ETag and 304, updates (200), deletes (204)", async () => {
+    const gh = await standIn();
+    const created = await call(gh, "POST", `${repo}/rulesets`, mainRuleset);
+    expect(created.status).toBe(201);
+    const id = field(created.body, "id") as number;
+    expect(created.body).toMatchObject({ name: "main", source_type: "Repository", source: `${fixture.owner}/${fixture.repository}`, enforcement: "active" });
+    const pullRequest = (field(created.body, "rules") as { type: string }[]).find((r) => r.type === "pull_request");
+    // The provider leaves allowed_merge_methods out when unset (it is Computed); GitHub answers all three.
+    expect(field(pullRequest, "parameters", "allowed_merge_methods")).toEqual(["merge", "squash", "rebase"]);
+
+    const path = `${repo}/rulesets/${String(id)}?includes_parents=false`;
+    const read = await call(gh, "GET", path);
+    expect(read.status).toBe(200);
+    expect(field(read.body, "bypass_actors")).toEqual(mainRuleset.bypass_actors);
+    expect(field(read.body, "conditions")).toEqual(mainRuleset.conditions);
+    const etag = read.headers.get("etag") ?? "";
+    expect((await call(gh, "GET", path, undefined, { "if-none-match": etag })).status).toBe(304);
+
+    const updated = await call(gh, "PUT", `${repo}/rulesets/${String(id)}`, { ...mainRuleset, enforcement: "evaluate" });
+    expect(updated.status).toBe(200);
+    expect(field(updated.body, "enforcement")).toBe("evaluate");
+    // Changed, so the old ETag no longer matches.
+    expect((await call(gh, "GET", path, undefined, { "if-none-match": etag })).status).toBe(200);
+
+    expect((await call(gh, "DELETE", `${repo}/rulesets/${String(id)}`)).status).toBe(204);
+    expect((await call(gh, "GET", path)).status).toBe(404);
+    expect(gh.leftovers()).toEqual([]);
+  });
+
+  it("refuses a second ruleset of the same name and a ref pattern outside refs/heads/", async () => {
+    const gh = await standIn();
+    await call(gh, "POST", `${repo}/rulesets`, mainRuleset);
+    expect((await call(gh, "POST", `${repo}/rulesets`, mainRuleset)).status).toBe(422);
+    const badRef = { ...mainRuleset, name: "develop", conditions: { ref_name: { include: ["develop"], exclude: [] } } };
+    expect((await call(gh, "POST", `${repo}/rulesets`, badRef)).status).toBe(422);
+    expect(gh.snapshot().rulesets.map((r) => r.name)).toEqual(["main"]);
+  });
+
+  it("are not available on a private repository on GitHub Free (403)", async () => {
+    const gh = await standIn({ plan: "free" });
+    expect((await call(gh, "POST", `${repo}/rulesets`, mainRuleset)).status).toBe(403);
+  });
+});
+
+describe("Actions permissions", () => {
+  it("starts as a new repository's (all actions allowed), then takes the program's hardening", async () => {
+    const gh = await standIn();
+    expect((await call(gh, "GET", `${repo}/actions/permissions`)).body).toMatchObject({ enabled: true, allowed_actions: "all", sha_pinning_required: false });
+    expect((await call(gh, "PUT", `${repo}/actions/permissions`, { enabled: true, allowed_actions: "selected", sha_pinning_required: true })).status).toBe(204);
+    const allowed = { github_owned_allowed: true, verified_allowed: false, patterns_allowed: ["docker/*", "astral-sh/setup-uv@*"] };
+    expect((await call(gh, "PUT", `${repo}/actions/permissions/selected-actions`, allowed)).status).toBe(204);
+    expect((await call(gh, "GET", `${repo}/actions/permissions`)).body).toMatchObject({ enabled: true, allowed_actions: "selected", sha_pinning_required: true });
+    expect((await call(gh, "GET", `${repo}/actions/permissions/selected-actions`)).body).toEqual(allowed);
+  });
+
+  it("changes only what a PUT names: the provider's delete leaves SHA pinning and the allow-list behind", async () => {
+    const gh = await standIn();
+    await call(gh, "PUT", `${repo}/actions/permissions`, { enabled: true, allowed_actions: "selected", sha_pinning_required: true });
+    await call(gh, "PUT", `${repo}/actions/permissions/selected-actions`, { github_owned_allowed: true, verified_allowed: false, patterns_allowed: ["docker/*"] });
+    // resourceGithubActionsRepositoryPermissionsDelete: {allowed_actions: all, enabled: true}, nothing else.
+    await call(gh, "PUT", `${repo}/actions/permissions`, { allowed_actions: "all", enabled: true });
+    expect(gh.snapshot().actionsPermissions).toMatchObject({ allowedActions: "all", shaPinningRequired: true, selectedActions: { patternsAllowed: ["docker/*"] } });
+    expect(gh.leftovers()).toEqual([
+      "actions permissions: sha_pinning_required true (was false)",
+      'actions permissions: selected actions {"github_owned_allowed":true,"verified_allowed":false,"patterns_allowed":["docker/*"]} (was github-owned only)',
+    ]);
+  });
+
+  it("refuses the selected-actions list unless allowed_actions is selected (409)", async () => {
+    const gh = await standIn();
+    expect((await call(gh, "GET", `${repo}/actions/permissions/selected-actions`)).status).toBe(409);
+    expect((await call(gh, "PUT", `${repo}/actions/permissions/selected-actions`, { github_owned_allowed: true })).status).toBe(409);
+  });
+});
