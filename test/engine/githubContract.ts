@@ -98,14 +98,24 @@ export const descriptionGaps: readonly DescriptionGap[] = [
   },
 ];
 
-/** `nullable` as Ajv needs it: with a type, and null in any enum (OpenAPI 3.0 writes `nullable` without either). */
-function normaliseNullable(node: unknown): void {
+/**
+ * The description's schemas as Ajv reads them:
+ * - `nullable` with a type, and null in any enum (OpenAPI 3.0 writes `nullable` without either);
+ * - `oneOf` read as `anyOf`: GitHub's alternatives often overlap (the contents API's 409 is
+ *   oneOf basic-error and repository-rule-violation-error, which every error body matches both
+ *   of), so "exactly one" would refuse every answer; "at least one" is what the description means.
+ */
+function normaliseSchemas(node: unknown): void {
   if (Array.isArray(node)) {
-    for (const item of node) normaliseNullable(item);
+    for (const item of node) normaliseSchemas(item);
     return;
   }
   if (!isObject(node)) return;
-  for (const value of Object.values(node)) normaliseNullable(value);
+  for (const value of Object.values(node)) normaliseSchemas(value);
+  if (Array.isArray(node["oneOf"]) && node["anyOf"] === undefined) {
+    node["anyOf"] = node["oneOf"];
+    Reflect.deleteProperty(node, "oneOf");
+  }
   if (node["nullable"] !== true) return;
   const enumValues = node["enum"];
   if (Array.isArray(enumValues) && !enumValues.includes(null)) enumValues.push(null);
@@ -191,7 +201,7 @@ export class GitHubContract {
     const dir = join(dirname(createRequire(__filename).resolve("@octokit/openapi/package.json")), "generated");
     const doc = JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")) as OpenApiDocument;
     for (const gap of descriptionGaps) gap.apply(doc);
-    normaliseNullable(doc);
+    normaliseSchemas(doc);
     const contract = new GitHubContract(name, doc);
     contracts.set(name, contract);
     return contract;
