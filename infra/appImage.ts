@@ -1,64 +1,98 @@
 import * as dockerbuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
-import { digestRef, gitContext, imageTags, ociLabels, type ImageSpec, type Revision } from "../src/pipeline";
+import {
+  commitTag,
+  digestRef,
+  gitContext,
+  ociLabels,
+  platformCacheRef,
+  platformSlug,
+  platformTag,
+  versionTag,
+  type ImageSpec,
+  type Revision,
+} from "../src/pipeline";
 
 export interface AppImageArgs {
   readonly image: ImageSpec;
   readonly revision: Revision;
-  /** The Docker Hub access token, a Pulumi secret. */
+  /** The registry access token, a Pulumi secret. */
   readonly registryToken: pulumi.Output<string>;
   /**
-   * Staging's image of this very commit (`repo@sha256:...`): tag it with the
-   * release version instead of building again.
+   * An image by digest to ship instead of building one: the digest staging
+   * verified for this commit, or the one `deployImage` names.
    */
-  readonly promote: string | undefined;
+  readonly existing: string | undefined;
+  /** Whether what ships is a release: the image then gets the version tag. */
+  readonly release: boolean;
   /** Token BuildKit clones a private app repository with (its `GIT_AUTH_TOKEN` build secret). */
   readonly gitToken: pulumi.Output<string> | undefined;
-  /** `pulumi preview`: build without pushing (docker-build skips preview builds when `push` is set, its issue #252). */
-  readonly dryRun: boolean;
+}
+
+/** The registry login every image resource uses. */
+export function registryLogin(image: ImageSpec, token: pulumi.Output<string>): dockerbuild.types.input.RegistryArgs {
+  return { address: image.registry, username: image.username, password: token };
 }
 
 /**
- * The app's multi-platform image on Docker Hub, built once per commit from the
- * app repository (BuildKit git context), or promoted from staging's build.
+ * The app's multi-platform image: one cached build per platform from the app
+ * repository (BuildKit git context), joined by an index tagged with the
+ * commit; or an existing digest, given the release's version tag.
+ *
+ * Every input is the same in a preview and an update of the same stack (push
+ * is always on: the provider never exports during a preview), so an unchanged
+ * stack previews with no changes and the drift check can pass.
  */
 export class AppImage extends pulumi.ComponentResource {
-  /** `docker.io/<repo>@sha256:<digest>`: what Railway deploys. */
+  /** `<registry>/<repo>@sha256:<digest>`: what Railway deploys. */
   public readonly imageRef: pulumi.Output<string>;
 
   constructor(name: string, args: AppImageArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("delivery:docker:AppImage", name, {}, opts);
     const { image, revision } = args;
-    const registry = { address: image.registry, username: image.username, password: args.registryToken };
-    // Docker Hub does not delete tags through the registry API: deleting the resource must leave the image alone.
+    const registry = registryLogin(image, args.registryToken);
+    // The registry does not delete tags through its API (Docker Hub): deleting the resource must leave the image alone.
     const childOpts = { parent: this, retainOnDelete: true };
 
-    if (args.promote !== undefined) {
-      const promoted = args.promote;
-      if (revision.version !== undefined) {
-        new dockerbuild.Index(`${name}-version-tag`, { sources: [promoted], tag: `${image.repository}:${revision.version}`, push: !args.dryRun, registry }, childOpts);
-      }
-      this.imageRef = pulumi.output(promoted);
+    let shipped: pulumi.Output<string>;
+    if (args.existing !== undefined) {
+      shipped = pulumi.output(args.existing);
     } else {
-      const built = new dockerbuild.Image(
-        `${name}-image`,
-        {
-          context: { location: gitContext(image, revision) },
-          platforms: image.platforms.map((p) => p as dockerbuild.Platform),
-          tags: imageTags(image, revision),
-          labels: ociLabels(image, revision),
-          registries: [registry],
-          ...(args.gitToken === undefined ? {} : { secrets: { GIT_AUTH_TOKEN: args.gitToken } }),
-          push: !args.dryRun,
-          buildOnPreview: image.buildOnPreview,
-          cacheFrom: [{ registry: { ref: image.cacheRef } }],
-          // mode max keeps intermediate layers; one export holds every platform's layers in the image manifest.
-          cacheTo: [{ registry: { ref: image.cacheRef, mode: dockerbuild.CacheMode.Max, imageManifest: true, ociMediaTypes: true } }],
-        },
-        childOpts,
+      const builds = image.platforms.map(
+        (platform) =>
+          new dockerbuild.Image(
+            `${name}-image-${platformSlug(platform)}`,
+            {
+              context: { location: gitContext(image, revision) },
+              dockerfile: { location: image.dockerfile },
+              platforms: [platform as dockerbuild.Platform],
+              tags: [platformTag(image, revision, platform)],
+              labels: ociLabels(image, revision),
+              registries: [registry],
+              ...(args.gitToken === undefined
+                ? {}
+                : {
+                    secrets: { GIT_AUTH_TOKEN: args.gitToken },
+                    // A workflow's App token is new on every run; a new token alone is not a change.
+                    ignoreSecretsInDiffCalculation: ["GIT_AUTH_TOKEN"],
+                  }),
+              push: true,
+              buildOnPreview: image.buildOnPreview,
+              cacheFrom: [{ registry: { ref: platformCacheRef(image, platform) } }],
+              cacheTo: [{ registry: { ref: platformCacheRef(image, platform), mode: dockerbuild.CacheMode.Max, imageManifest: true, ociMediaTypes: true } }],
+            },
+            childOpts,
+          ),
       );
-      this.imageRef = built.digest.apply((digest) => digestRef(image.repository, digest));
+      const index = new dockerbuild.Index(`${name}-index`, { sources: builds.map((b) => b.ref), tag: commitTag(image, revision), push: true, registry }, childOpts);
+      shipped = index.ref.apply((ref) => digestRef(image.repository, ref.slice(ref.indexOf("@") + 1)));
     }
+
+    const version = versionTag(image, revision, args.release);
+    if (version !== undefined) {
+      new dockerbuild.Index(`${name}-version-tag`, { sources: [shipped], tag: version, push: true, registry }, childOpts);
+    }
+    this.imageRef = shipped;
     this.registerOutputs({ imageRef: this.imageRef });
   }
 }

@@ -1,12 +1,14 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import type { SecretKey } from "../src/config";
-import type { PipelineSpec, Revision, SecretRef } from "../src/pipeline";
-import { AppImage } from "./appImage";
+import * as dockerbuild from "@pulumi/docker-build";
+import { shipsRelease, unresolved, verifiedTag, type PipelineSpec, type SecretRef } from "../src/pipeline";
+import { AppImage, registryLogin } from "./appImage";
 import { DeploymentEnvironment } from "./deploymentEnvironment";
 import { GeneratedFiles } from "./generatedFiles";
 import { RailwayDeploy } from "./railwayDeploy";
 import { RepositoryGovernance } from "./repositoryGovernance";
+import type { Shipment } from "./shipment";
 
 export interface DeliveryPipelineArgs {
   readonly spec: PipelineSpec;
@@ -14,12 +16,8 @@ export interface DeliveryPipelineArgs {
   readonly secrets: Readonly<Partial<Record<SecretKey, pulumi.Output<string>>>>;
   /** The GitHub provider every GitHub resource uses (the entrypoint also asks it for the revision). */
   readonly provider: github.Provider;
-  /** The revision this update ships, resolved from GitHub. */
-  readonly revision: Revision;
-  /** Staging's image of this commit, when production promotes instead of building. */
-  readonly promote: string | undefined;
-  /** `pulumi preview`: nothing is pushed. */
-  readonly dryRun: boolean;
+  /** What this update ships: the revision, and the image when it is not built here. */
+  readonly shipment: Shipment;
   /** Token for cloning a private app repository in the image build. */
   readonly gitToken: pulumi.Output<string> | undefined;
 }
@@ -93,7 +91,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
     const ship = spec.ship;
     const image = new AppImage(
       `${name}-app`,
-      { image: ship.image, revision: args.revision, registryToken: secret("dockerhubToken"), promote: args.promote, dryRun: args.dryRun, gitToken: args.gitToken },
+      { image: ship.image, revision: args.shipment.revision, registryToken: secret("dockerhubToken"), existing: args.shipment.existingImage, release: shipsRelease(ship.revisionSource), gitToken: args.gitToken },
       { parent: this },
     );
     this.imageRef = image.imageRef;
@@ -110,6 +108,16 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
       { parent: this },
     );
     this.deploymentId = deploy.deploymentId;
+
+    // Staging vouches for what passed its health check: production deploys only digests tagged so.
+    if (ship.imageSource.kind === "build" && ship.imageSource.markVerified) {
+      new dockerbuild.Index(
+        `${name}-verified-tag`,
+        { sources: [image.imageRef], tag: verifiedTag(ship.image, args.shipment.revision.sha ?? unresolved), push: true, registry: registryLogin(ship.image, secret("dockerhubToken")) },
+        // Only after the deploy (and its health check) succeeded; the registry keeps the tag when the stack goes.
+        { parent: this, dependsOn: [deploy], retainOnDelete: true },
+      );
+    }
     this.deploymentUrl = deploy.url;
 
     this.registerOutputs({ imageRef: this.imageRef, deploymentId: this.deploymentId, environmentName: this.environmentName, environmentUrl: this.environmentUrl });

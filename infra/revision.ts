@@ -1,11 +1,13 @@
 import * as github from "@pulumi/github";
 import type * as pulumi from "@pulumi/pulumi";
-import type { Revision, RevisionSource } from "../src/pipeline";
+import type { ReleaseRule, Revision, RevisionSource } from "../src/pipeline";
+import { userError } from "./userError";
 
 /**
- * Asks GitHub which commit ships: the branch head, the latest release, or the
- * pinned revision. Awaited before any resource is declared, because whether
- * production builds or promotes depends on the answer.
+ * Asks GitHub which commit ships: the branch head, the latest release, a
+ * handed-over or pinned commit, or a tag (for production: a published
+ * release, a pre-release only when allowed). Awaited before any resource is
+ * declared, because what is built or promoted depends on the answer.
  * Fields are widened to `undefined`: without GitHub (the offline plan) they are absent.
  */
 export async function resolveRevision(source: RevisionSource, owner: string, repository: string, provider: pulumi.ProviderResource): Promise<Revision> {
@@ -20,6 +22,7 @@ export async function resolveRevision(source: RevisionSource, owner: string, rep
       return { sha: branch.sha, version: undefined, gitRef: branch.sha };
     }
     case "latest-release": {
+      // GitHub's "latest" is the newest release that is neither a draft nor a pre-release.
       const release: { releaseTag?: string } = await github.getRelease({ owner, repository, retrieveBy: "latest" }, opts);
       const tag = release.releaseTag;
       return { sha: tag === undefined ? undefined : await tagSha(tag), version: tag, gitRef: tag };
@@ -27,6 +30,26 @@ export async function resolveRevision(source: RevisionSource, owner: string, rep
     case "pinned-sha":
       return { sha: source.sha, version: undefined, gitRef: source.sha };
     case "pinned-tag":
+      if (source.release !== undefined) await requireRelease(source.tag, source.release, owner, repository, opts);
       return { sha: await tagSha(source.tag), version: source.tag, gitRef: source.tag };
+  }
+}
+
+/** Production ships published releases only, and a pre-release only when `allowPrerelease` says so. */
+async function requireRelease(tag: string, rule: ReleaseRule, owner: string, repository: string, opts: pulumi.InvokeOptions): Promise<void> {
+  let release: { prerelease?: boolean; draft?: boolean };
+  try {
+    release = await github.getRelease({ owner, repository, retrieveBy: "tag", releaseTag: tag }, opts);
+  } catch (error) {
+    if (error instanceof Error && /\b404\b|not found/i.test(error.message)) {
+      throw userError(`${tag} is not a published release of ${owner}/${repository}: production ships releases only. Publish it as a release, or deploy a tag that is one.`, error);
+    }
+    throw error;
+  }
+  if (release.prerelease === true && !rule.allowPrerelease) {
+    throw userError(
+      `${tag} is a pre-release of ${owner}/${repository}: production does not ship pre-releases. ` +
+        "Publish it as a full release, or allow pre-releases: pulumi config set allowPrerelease true --stack production",
+    );
   }
 }

@@ -82,13 +82,16 @@ export const policies: (TypedResourcePolicy | StackValidationPolicy)[] = [
     enforcementLevel: "mandatory",
     checks: { "command:local:Command": (props) => deployCommandViolations(props) },
   }),
-  resourcePolicy({
+  {
     name: "image-every-platform",
-    description: "Every configured platform is built.",
+    description: "Every configured platform is built (one build per platform, so judged across the stack's builds).",
     enforcementLevel: "mandatory",
     configSchema: schema({ platforms: { type: "array", items: { type: "string" }, default: ["linux/amd64", "linux/arm64"] } }),
-    checks: { "docker-build:index:Image": (props, config) => imageViolations(props, config.platforms ?? ["linux/amd64", "linux/arm64"]) },
-  }),
+    validateStack: (args, reportViolation) => {
+      const builds = args.resources.filter((r) => r.type === "docker-build:index:Image").map((r) => knownValues(r.props) as Props);
+      report(imageViolations(builds, args.getConfig<PackConfig & object>().platforms ?? ["linux/amd64", "linux/arm64"]), reportViolation);
+    },
+  },
   {
     name: "secret-age",
     description: "Reports secrets whose recorded rotation is older than secretMaxAgeDays.",

@@ -21,7 +21,7 @@ export interface EvaluationSummary {
 async function main(): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const { stack, settings } = JSON.parse(Buffer.concat(chunks).toString()) as { stack: string; settings: StackSettings };
+  const { stack, settings, preview } = JSON.parse(Buffer.concat(chunks).toString()) as { stack: string; settings: StackSettings; preview?: boolean };
   const started = performance.now();
   const run = await runProgram({
     project: projectName,
@@ -30,6 +30,7 @@ async function main(): Promise<void> {
     allowMissingSecrets: false,
     invoke: planInvokeMock,
     resource: planResourceMock,
+    preview: preview ?? false,
     load: () => import("../../infra/index.js"),
   });
   const summary: EvaluationSummary = {

@@ -323,14 +323,6 @@ export const configKeys = {
     description: "What kind of token railwayToken is; Railway does not document whether a project token may call every mutation a deploy needs.",
     required: false,
   },
-  stagingStackReference: {
-    kind: "string",
-    schema: z.string().regex(/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/),
-    allowed: "a fully qualified stack name, organization/project/stack (organization is literally \"organization\" on a self-managed backend)",
-    example: "organization/delivery-pipeline/staging",
-    description: "Where production reads the image staging built, to deploy the same digest instead of rebuilding.",
-    required: false,
-  },
   secretRotatedAt: {
     kind: "object",
     schema: z

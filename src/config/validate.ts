@@ -39,7 +39,6 @@ export const defaults: Defaults = {
   programPath: "delivery-pipeline",
   railwayTokenKind: "account",
   secretRotatedAt: {},
-  stagingStackReference: "organization/delivery-pipeline/staging",
 };
 
 type RequiredKeys = { [K in ConfigKey]: (typeof configKeys)[K]["required"] extends true ? K : never }[ConfigKey];

@@ -29,8 +29,14 @@ export function planNotes(spec: PipelineSpec): string[] {
     `\`pulumi up\` ships ${ships}. Without GitHub this plan cannot resolve a commit it is not given, and the image digest ` +
       `(sha256:000…) stands in for the one the build produces. Pin a revision with: pulumi config set appRevision <sha|tag> --stack ${spec.stack}`,
   );
-  if (spec.ship.promoteFrom !== undefined) {
-    notes.push(`Production reuses the image staging built for the same commit (read from ${spec.ship.promoteFrom}); it builds only when staging never built that commit.`);
+  const image = spec.ship.imageSource;
+  if (image.kind === "promote-verified") {
+    notes.push(
+      `Production deploys the digest staging verified for the same commit (the registry tag verified-sha-<commit>), looked up at \`pulumi up\`; ` +
+        (image.buildWhenUnverified ? "a release staging never verified is built here." : "a release staging never verified is refused (buildUnverifiedRelease)."),
+    );
+  } else if (image.kind === "given") {
+    notes.push(`Nothing is built: the stack deploys ${image.imageRef} (deployImage).`);
   }
   return notes;
 }

@@ -4,14 +4,26 @@
  * promotes staging's image instead of building. Pure; `infra/` resolves the
  * revision from GitHub and turns the rest into resources.
  */
-import type { SecretKey, StackConfig } from "../config";
+import { ConfigError, configKeys, type SecretKey, type StackConfig } from "../config";
+
+/**
+ * The environment variable through which a deploy workflow hands the program
+ * the exact revision it ran for: the pushed commit (staging), the release or
+ * dispatched tag (production).
+ */
+export const handedOverRevisionVariable = "DELIVERY_APP_REVISION";
+
+/** Production ships releases only: a tag must be a published release; a pre-release only when allowed. */
+export interface ReleaseRule {
+  readonly allowPrerelease: boolean;
+}
 
 /** Where the revision to ship comes from. */
 export type RevisionSource =
   | { readonly kind: "branch-head"; readonly branch: string }
   | { readonly kind: "latest-release" }
   | { readonly kind: "pinned-sha"; readonly sha: string }
-  | { readonly kind: "pinned-tag"; readonly tag: string };
+  | { readonly kind: "pinned-tag"; readonly tag: string; readonly release: ReleaseRule | undefined };
 
 /** A resolved revision; `sha` is undefined only where GitHub cannot be asked (the offline plan). */
 export interface Revision {
@@ -23,15 +35,16 @@ export interface Revision {
 }
 
 export interface ImageSpec {
-  /** `docker.io/<namespace>/<name>`, without tag. */
+  /** `<registry>/<namespace>/<name>`, without tag. */
   readonly repository: string;
-  readonly registry: "docker.io";
+  /** The registry host (`docker.io` for Docker Hub). */
+  readonly registry: string;
   readonly username: string;
   readonly platforms: readonly string[];
+  /** The Dockerfile, relative to the app repository's root. */
+  readonly dockerfile: string;
   /** Whether a preview builds the image (a Docker daemon is then needed). */
   readonly buildOnPreview: boolean;
-  /** Registry cache shared by every build of this repository. */
-  readonly cacheRef: string;
   /** The app repository's clone URL, the BuildKit git context. */
   readonly gitUrl: string;
   readonly sourceUrl: string;
@@ -50,12 +63,23 @@ export interface DeploySpec {
   readonly variables: readonly { readonly name: string; readonly configKey: SecretKey }[];
 }
 
+/**
+ * How the image that ships is obtained. Staging builds and, once its deploy
+ * is healthy, marks the digest verified in the registry; production deploys
+ * the digest staging verified for the same commit (looked up in the registry,
+ * never in staging's state), and builds only when told to.
+ */
+export type ImageSource =
+  | { readonly kind: "build"; readonly markVerified: boolean }
+  | { readonly kind: "promote-verified"; readonly buildWhenUnverified: boolean }
+  /** `deployImage`: an image by digest, built elsewhere or an exact rollback. */
+  | { readonly kind: "given"; readonly imageRef: string };
+
 export interface ShipSpec {
   readonly revisionSource: RevisionSource;
   readonly image: ImageSpec;
+  readonly imageSource: ImageSource;
   readonly deploy: DeploySpec;
-  /** Production reads staging's outputs to deploy the digest staging built. */
-  readonly promoteFrom: string | undefined;
 }
 
 /** The app's API keys, set as Railway service variables. */
@@ -66,23 +90,64 @@ export const serviceVariables = [
 
 export const unresolved = "unresolved";
 
-export function revisionSource(config: StackConfig): RevisionSource {
+/**
+ * What ships: the revision the workflow handed over, else the pinned
+ * `appRevision`, else the branch head (staging) or the latest release
+ * (production). A pin that contradicts the handed-over revision is refused:
+ * the stack would silently ship something else than the workflow ran for.
+ */
+export function revisionSource(config: StackConfig, handedOver?: string): RevisionSource {
+  const stack = config.stack;
   const pinned = config.appRevision;
-  if (pinned !== undefined) return /^[0-9a-f]{40}$/.test(pinned) ? { kind: "pinned-sha", sha: pinned } : { kind: "pinned-tag", tag: pinned };
-  return config.stack === "production" ? { kind: "latest-release" } : { kind: "branch-head", branch: config.defaultBranch };
+  if (handedOver !== undefined && !configKeys.appRevision.schema.safeParse(handedOver).success) {
+    throw new ConfigError(stack, [
+      {
+        key: handedOverRevisionVariable,
+        value: handedOver,
+        allowed: configKeys.appRevision.allowed,
+        fix: `hand over the commit SHA (staging) or the release tag (production) the workflow ran for, e.g. ${handedOverRevisionVariable}=\${{ github.sha }}`,
+        message: "is not a revision",
+      },
+    ]);
+  }
+  if (handedOver !== undefined && pinned !== undefined && handedOver !== pinned) {
+    throw new ConfigError(stack, [
+      {
+        key: "appRevision",
+        value: pinned,
+        allowed: `not set, or the revision the workflow hands over (${handedOver})`,
+        fix: `pulumi config rm appRevision --stack ${stack}`,
+        message: "pins another revision than the one the workflow ran for",
+      },
+    ]);
+  }
+  const chosen = handedOver ?? pinned;
+  const production = stack === "production";
+  if (chosen !== undefined) {
+    return /^[0-9a-f]{40}$/.test(chosen)
+      ? { kind: "pinned-sha", sha: chosen }
+      : { kind: "pinned-tag", tag: chosen, release: production ? { allowPrerelease: config.allowPrerelease } : undefined };
+  }
+  return production ? { kind: "latest-release" } : { kind: "branch-head", branch: config.defaultBranch };
 }
 
-export function buildShipSpec(config: StackConfig): ShipSpec {
-  const repository = `docker.io/${config.dockerhubRepository}`;
+export function imageSource(config: StackConfig): ImageSource {
+  if (config.deployImage !== undefined) return { kind: "given", imageRef: config.deployImage };
+  return config.stack === "production" ? { kind: "promote-verified", buildWhenUnverified: config.buildUnverifiedRelease } : { kind: "build", markVerified: true };
+}
+
+export function buildShipSpec(config: StackConfig, handedOverRevision?: string): ShipSpec {
+  const repository = `${config.registry}/${config.dockerhubRepository}`;
   return {
-    revisionSource: revisionSource(config),
+    revisionSource: revisionSource(config, handedOverRevision),
+    imageSource: imageSource(config),
     image: {
       repository,
-      registry: "docker.io",
+      registry: config.registry,
       username: config.dockerhubUsername,
       platforms: config.platforms,
+      dockerfile: config.dockerfile,
       buildOnPreview: config.buildImageOnPreview,
-      cacheRef: `${repository}:buildcache`,
       gitUrl: `https://github.com/${config.repository}.git`,
       sourceUrl: `https://github.com/${config.repository}`,
     },
@@ -97,7 +162,6 @@ export function buildShipSpec(config: StackConfig): ShipSpec {
       preDeployCommand: config.preDeployCommand,
       variables: serviceVariables,
     },
-    promoteFrom: config.stack === "production" ? config.stagingStackReference : undefined,
   };
 }
 
@@ -105,9 +169,43 @@ export function shortSha(sha: string | undefined): string {
   return sha === undefined ? unresolved : sha.slice(0, 7);
 }
 
-/** `sha-<short>` always; the version too for a release. */
-export function imageTags(image: ImageSpec, revision: Revision): string[] {
-  return [`${image.repository}:sha-${shortSha(revision.sha)}`, ...(revision.version === undefined ? [] : [`${image.repository}:${revision.version}`])];
+/** The tag of the multi-platform image of a commit. */
+export function commitTag(image: ImageSpec, revision: Revision): string {
+  return `${image.repository}:sha-${shortSha(revision.sha)}`;
+}
+
+/** Whether what ships is a release (its image then carries the version tag too). Decided by the spec, not by GitHub's answer. */
+export function shipsRelease(source: RevisionSource): boolean {
+  return source.kind === "latest-release" || source.kind === "pinned-tag";
+}
+
+/** The release's version tag; "unresolved" stands in where GitHub cannot be asked (the offline plan). */
+export function versionTag(image: ImageSpec, revision: Revision, release: boolean): string | undefined {
+  return release ? `${image.repository}:${revision.version ?? unresolved}` : undefined;
+}
+
+/** `linux/arm64` -> `arm64`; `linux/arm/v7` -> `arm-v7`: the part of a tag that names the platform. */
+export function platformSlug(platform: string): string {
+  return platform.replace(/^linux\//, "").replace(/\//g, "-");
+}
+
+/** One platform's image of a commit, before the index joins them. */
+export function platformTag(image: ImageSpec, revision: Revision, platform: string): string {
+  return `${commitTag(image, revision)}-${platformSlug(platform)}`;
+}
+
+/** Each platform's own registry cache: the provider warns that multi-platform builds cache unreliably. */
+export function platformCacheRef(image: ImageSpec, platform: string): string {
+  return `${image.repository}:buildcache-${platformSlug(platform)}`;
+}
+
+/**
+ * The tag staging puts on a digest once its deploy passed the health check;
+ * production looks this tag up for the commit a release points at. The full
+ * SHA: a short one could name two commits.
+ */
+export function verifiedTag(image: ImageSpec, sha: string): string {
+  return `${image.repository}:verified-sha-${sha}`;
 }
 
 export function ociLabels(image: ImageSpec, revision: Revision): Record<string, string> {
@@ -127,18 +225,56 @@ export function digestRef(repository: string, digest: string): string {
   return `${repository}@${digest}`;
 }
 
-/** What staging exported about its last shipment (its stack outputs). */
-export interface StagingShipment {
-  readonly revision: unknown;
-  readonly imageRef: unknown;
+/**
+ * How the docker provider's registry look-ups must name an image: Docker Hub
+ * images without the `docker.io/` prefix (the provider then asks
+ * registry-1.docker.io, Docker Hub's API host), others with their host.
+ */
+export function registryLookupName(image: ImageSpec, tag: string): string {
+  const hubPrefix = "docker.io/";
+  return tag.startsWith(hubPrefix) ? tag.slice(hubPrefix.length) : tag;
 }
 
+/** The address the docker provider's credentials are filed under. */
+export function registryAuthAddress(image: ImageSpec): string {
+  return image.registry === "docker.io" ? "registry-1.docker.io" : image.registry;
+}
+
+/** What the registry says about the verified tag of a commit (undefined: no such tag). */
+export interface VerifiedImage {
+  readonly digest: string;
+  /** `os/architecture` of every manifest in the index. */
+  readonly platforms: readonly string[];
+}
+
+export type PromotionDecision =
+  | { readonly kind: "promote"; readonly imageRef: string }
+  | { readonly kind: "build" }
+  | { readonly kind: "refuse"; readonly reason: string };
+
 /**
- * Build once, promote the same bytes: production deploys staging's digest
- * when staging shipped exactly this commit; otherwise it builds.
+ * Build once, promote the same bytes: production deploys the digest staging
+ * verified for this very commit, when it holds every configured platform.
  */
-export function promotion(revision: Revision, staging: StagingShipment | undefined): { readonly kind: "build" } | { readonly kind: "promote"; readonly imageRef: string } {
-  if (revision.sha === undefined || staging === undefined) return { kind: "build" };
-  if (staging.revision !== revision.sha || typeof staging.imageRef !== "string" || !/@sha256:[0-9a-f]{64}$/.test(staging.imageRef)) return { kind: "build" };
-  return { kind: "promote", imageRef: staging.imageRef };
+export function promotion(image: ImageSpec, revision: Revision, verified: VerifiedImage | undefined, buildWhenUnverified: boolean): PromotionDecision {
+  const sha = revision.sha ?? unresolved;
+  const tag = verifiedTag(image, sha);
+  if (verified === undefined) {
+    return buildWhenUnverified
+      ? { kind: "build" }
+      : {
+          kind: "refuse",
+          reason:
+            `staging never verified commit ${sha} (${revision.version ?? "this revision"}): ${tag} is not in the registry. ` +
+            "Deploy that commit to staging first (its deploy workflow marks it verified after the health check), " +
+            "or let production build it: pulumi config set buildUnverifiedRelease true --stack production",
+        };
+  }
+  // The registry's index names os/architecture; a variant (linux/arm/v7) is not part of it.
+  const osArch = (platform: string): string => platform.split("/").slice(0, 2).join("/");
+  const missing = image.platforms.filter((p) => !verified.platforms.includes(osArch(p)));
+  if (missing.length > 0) {
+    return { kind: "refuse", reason: `${tag} lacks ${missing.join(", ")} (it holds ${verified.platforms.join(", ") || "no platform"}): build every platform in staging first` };
+  }
+  return { kind: "promote", imageRef: digestRef(image.repository, verified.digest) };
 }

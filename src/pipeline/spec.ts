@@ -140,7 +140,8 @@ function diagramEnvironment(env: EnvironmentSpec): DiagramEnvironment {
   };
 }
 
-export function buildPipelineSpec(config: StackConfig): PipelineSpec {
+/** `handedOverRevision`: what the deploy workflow ran for (see `handedOverRevisionVariable`). */
+export function buildPipelineSpec(config: StackConfig, handedOverRevision?: string): PipelineSpec {
   const { owner, name } = splitRepository(config.repository);
   const governs = config.governsRepository;
   const production = config.stack === "production";
@@ -223,7 +224,7 @@ export function buildPipelineSpec(config: StackConfig): PipelineSpec {
       environments: [deployEnvironment, previewEnvironment].map(diagramEnvironment),
       deployTarget: `Railway: ${config.railwayDomain}`,
     }),
-    ship: buildShipSpec(config),
+    ship: buildShipSpec(config, handedOverRevision),
     secretAge: { rotatedAt: config.secretRotatedAt, maxAgeDays: config.secretMaxAgeDays },
     secretsRead: secretKeys.filter(
       (key) => secrets.some((s) => s.configKey === key) || (needed.has(key) && secretDefinitions.some((d) => d.key === key && d.usedByProgram)),

@@ -34,6 +34,8 @@ export interface RunOptions {
   readonly invoke?: InvokeMock;
   /** Outputs of resources a provider would compute (an image digest, a stack reference's outputs). */
   readonly resource?: ResourceMock;
+  /** Run as `pulumi preview` would (Pulumi's dry run); default: as `pulumi up`. */
+  readonly preview?: boolean;
 }
 
 interface WireRequest {
@@ -50,8 +52,17 @@ interface PatchableMonitor {
   registerResource(req: WireRequest, callback: Callback): Promise<void>;
 }
 
-function settle<T>(output: pulumi.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((v) => { resolve(v); return v; }));
+/** Shown for an output the engine cannot know before the update (a preview's digests and ids). */
+export const unknownOutput = "[unknown until update]";
+
+/**
+ * An output's value. `apply` never runs for a value unknown during a preview,
+ * so this asks the Output for its value with unknowns included (the method
+ * the SDK's own `apply` uses; not in its declared type).
+ */
+async function settle(output: pulumi.Output<unknown>): Promise<unknown> {
+  const value = await (output as unknown as { promise(withUnknowns: boolean): Promise<unknown> }).promise(true);
+  return pulumi.isUnknown(value) ? unknownOutput : value;
 }
 
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
@@ -75,7 +86,7 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     },
     options.project,
     options.stack,
-    false,
+    options.preview ?? false,
   );
 
   // Record each registration as it arrives on the wire, before the mock unwraps its secrets.

@@ -11,7 +11,18 @@ export function standInId(name: string): number {
   return 900_000_000 + hash;
 }
 
+/** A digest that is visibly not real: the plan builds nothing and reaches no registry. */
+export const standInDigest = `sha256:${"0".repeat(64)}`;
+
+/** Every platform a stack may configure: offline, staging's verified image is assumed to hold them all. */
+const anyPlatform = ["amd64", "arm64", "arm", "386", "ppc64le", "s390x", "riscv64"];
+
 export const planInvokeMock: InvokeMock = (token, inputs) => {
+  // Offline there is no registry: the plan shows production promoting a stand-in verified digest.
+  if (token === "docker:index/getRegistryImage:getRegistryImage") return { ...inputs, id: standInDigest, sha256Digest: standInDigest };
+  if (token === "docker:index/getRegistryImageManifests:getRegistryImageManifests") {
+    return { ...inputs, id: standInDigest, manifests: anyPlatform.map((architecture) => ({ architecture, os: "linux", mediaType: "application/vnd.oci.image.manifest.v1+json", sha256Digest: standInDigest })) };
+  }
   if (token === "github:index/getUser:getUser") {
     const login = String(inputs["username"]);
     return { ...inputs, id: String(standInId(`user:${login}`)), login };
@@ -23,12 +34,9 @@ export const planInvokeMock: InvokeMock = (token, inputs) => {
   return undefined;
 };
 
-/** A digest that is visibly not real: the plan builds nothing. */
-export const standInDigest = `sha256:${"0".repeat(64)}`;
 
 export const planResourceMock: ResourceMock = (type, _name, inputs) => {
-  // Offline there is no staging stack to read: production plans a build of its own.
-  if (type === "pulumi:pulumi:StackReference") return { ...inputs, outputs: {}, secretOutputNames: [] };
   if (type === "docker-build:index:Image") return { ...inputs, digest: standInDigest, ref: `${String((inputs["tags"] as string[] | undefined)?.[0])}@${standInDigest}` };
+  if (type === "docker-build:index:Index") return { ...inputs, ref: `${String(inputs["tag"])}@${standInDigest}` };
   return undefined;
 };

@@ -70,7 +70,6 @@ describe("validateStackConfig", () => {
     ["platforms", '["linux/arm64","linux/arm64"]'],
     ["platforms", '["linux/arm/v7"]'],
     ["railwayTokenKind", "personal"],
-    ["stagingStackReference", "staging"],
     ["railwayProjectId", "not-a-uuid"],
     ["railwayDomain", "https://app.up.railway.app"],
     ["healthCheckPath", "health"],

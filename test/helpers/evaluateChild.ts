@@ -5,7 +5,8 @@ import type { EvaluationSummary } from "../../src/cli/evaluate";
 import type { StackSettings } from "../../src/plan/stackFiles";
 import { projectDir } from "./stacks";
 
-export function evaluateInChild(stack: string, settings: StackSettings): Promise<EvaluationSummary> {
+/** `preview`: evaluate as `pulumi preview` does (Pulumi's dry run); default as `pulumi up`. */
+export function evaluateInChild(stack: string, settings: StackSettings, preview = false): Promise<EvaluationSummary> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(projectDir, "node_modules", "tsx", "dist", "cli.mjs"), join(projectDir, "src", "cli", "evaluate.ts")], { cwd: projectDir });
     let out = "";
@@ -16,6 +17,6 @@ export function evaluateInChild(stack: string, settings: StackSettings): Promise
       if (code === 0) resolve(JSON.parse(out) as EvaluationSummary);
       else reject(new Error(`evaluation failed (${String(code)}): ${err}`));
     });
-    child.stdin.end(JSON.stringify({ stack, settings }));
+    child.stdin.end(JSON.stringify({ stack, settings, preview }));
   });
 }

@@ -18,12 +18,14 @@ describe("production program", () => {
     const types = new Set(run.resources.filter((r) => r.custom).map((r) => r.type));
     expect([...types].sort()).toEqual([
       "command:local:Command",
-      "docker-build:index:Image",
+      // Nothing is built: the version tag on the digest staging verified (the registry is read through its own provider).
+      "docker-build:index:Index",
       "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret",
       "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable",
       "github:index/repositoryEnvironment:RepositoryEnvironment",
       "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
       "github:index/repositoryFile:RepositoryFile",
+      "pulumi:providers:docker",
       "pulumi:providers:github",
     ]);
     const secretNames = run.resources

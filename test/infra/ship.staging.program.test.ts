@@ -2,7 +2,7 @@
 // Proves the declared build and deploy; it does not build an image or reach Railway (see test/railway/).
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ProgramRun } from "../../src/plan/harness";
-import { planInvokeMock } from "../../src/plan/invokes";
+import { planInvokeMock, planResourceMock } from "../../src/plan/invokes";
 import { packViolations } from "../helpers/policies";
 import { evaluate, named } from "../helpers/program";
 import { allSentinels, stackWithSecrets } from "../helpers/stacks";
@@ -13,7 +13,13 @@ let run: ProgramRun;
 beforeAll(async () => {
   run = await evaluate("staging", stackWithSecrets("staging"), false, {
     invoke: (token, inputs) => (token === "github:index/getBranch:getBranch" ? { ...inputs, sha } : planInvokeMock(token, inputs)),
-    resource: (type, _name, inputs) => (type === "docker-build:index:Image" ? { ...inputs, digest } : undefined),
+    // Each platform's build gets its own digest; the index joining them has the one that ships.
+    resource: (type, name, inputs) =>
+      type === "docker-build:index:Image"
+        ? { ...inputs, digest: `sha256:${"a".repeat(64)}`, ref: `${String((inputs["tags"] as string[])[0])}@sha256:${"a".repeat(64)}` }
+        : type === "docker-build:index:Index"
+          ? { ...inputs, ref: `${String(inputs["tag"])}@${digest}` }
+          : planResourceMock(type, name, inputs),
   });
 });
 
@@ -22,26 +28,45 @@ describe("staging ships the default branch head", () => {
     expect(run.invokes.find((i) => i.token === "github:index/getBranch:getBranch")?.inputs).toEqual({ repository: "learning-voice-agent", branch: "main" });
   });
 
-  it("builds that commit for every platform, tags it sha-<short>, labels it, caches in the registry, and keeps it on delete", () => {
-    const image = named(run, "delivery-app-image");
-    expect(image.inputs).toMatchObject({
-      context: { location: `https://github.com/acme/learning-voice-agent.git#${sha}` },
-      platforms: ["linux/amd64", "linux/arm64"],
-      tags: ["docker.io/acme/learning-voice-agent:sha-0123456"],
-      labels: {
-        "org.opencontainers.image.source": "https://github.com/acme/learning-voice-agent",
-        "org.opencontainers.image.revision": sha,
-        "org.opencontainers.image.version": "0123456",
-      },
-      registries: [{ address: "docker.io", username: "acmebot", password: "[secret]" }],
+  it("builds that commit once per platform, each with its own cache, joins them in an index tagged sha-<short>, and keeps them on delete", () => {
+    for (const arch of ["amd64", "arm64"]) {
+      const image = named(run, `delivery-app-image-${arch}`);
+      expect(image.inputs).toMatchObject({
+        context: { location: `https://github.com/acme/learning-voice-agent.git#${sha}` },
+        dockerfile: { location: "Dockerfile" },
+        platforms: [`linux/${arch}`],
+        tags: [`docker.io/acme/learning-voice-agent:sha-0123456-${arch}`],
+        labels: {
+          "org.opencontainers.image.source": "https://github.com/acme/learning-voice-agent",
+          "org.opencontainers.image.revision": sha,
+          "org.opencontainers.image.version": "0123456",
+        },
+        registries: [{ address: "docker.io", username: "acmebot", password: "[secret]" }],
+        push: true,
+        buildOnPreview: true,
+        cacheFrom: [{ registry: { ref: `docker.io/acme/learning-voice-agent:buildcache-${arch}` } }],
+        cacheTo: [{ registry: { ref: `docker.io/acme/learning-voice-agent:buildcache-${arch}`, mode: "max" } }],
+        // A workflow's App token is new on every run: it must not make the image differ.
+        ignoreSecretsInDiffCalculation: ["GIT_AUTH_TOKEN"],
+      });
+      // The repository is private: BuildKit clones it with the GitHub token, a build secret.
+      expect([...image.secretPaths].sort()).toEqual(["registries[0].password", "secrets"]);
+      expect(image.retainOnDelete).toBe(true);
+    }
+    const index = named(run, "delivery-app-index");
+    expect(index.inputs).toMatchObject({
+      sources: [`docker.io/acme/learning-voice-agent:sha-0123456-amd64@sha256:${"a".repeat(64)}`, `docker.io/acme/learning-voice-agent:sha-0123456-arm64@sha256:${"a".repeat(64)}`],
+      tag: "docker.io/acme/learning-voice-agent:sha-0123456",
       push: true,
-      buildOnPreview: true,
-      cacheFrom: [{ registry: { ref: "docker.io/acme/learning-voice-agent:buildcache" } }],
-      cacheTo: [{ registry: { ref: "docker.io/acme/learning-voice-agent:buildcache", mode: "max" } }],
     });
-    // The repository is private: BuildKit clones it with the GitHub token, a build secret.
-    expect([...image.secretPaths].sort()).toEqual(["registries[0].password", "secrets"]);
-    expect(image.retainOnDelete).toBe(true);
+    expect(index.retainOnDelete).toBe(true);
+  });
+
+  it("marks the digest verified in the registry only after the deploy (and its health check) succeeded", () => {
+    const verified = named(run, "delivery-verified-tag");
+    expect(verified.inputs).toMatchObject({ sources: [`docker.io/acme/learning-voice-agent@${digest}`], tag: `docker.io/acme/learning-voice-agent:verified-sha-${sha}`, push: true });
+    expect(verified.dependencies.some((urn) => urn.endsWith("command:local:Command::delivery-railway-deploy"))).toBe(true);
+    expect(verified.retainOnDelete).toBe(true);
   });
 
   it("deploys the digest, with every secret only in the environment, as a Pulumi secret", () => {

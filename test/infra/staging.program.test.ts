@@ -17,7 +17,11 @@ describe("staging program", () => {
     expect(declared).toEqual(
       [
         "pulumi:providers:github delivery-github",
-        "docker-build:index:Image delivery-app-image",
+        // One build per platform, the index joining them, and the verified tag after a healthy deploy.
+        "docker-build:index:Image delivery-app-image-amd64",
+        "docker-build:index:Image delivery-app-image-arm64",
+        "docker-build:index:Index delivery-app-index",
+        "docker-build:index:Index delivery-verified-tag",
         "command:local:Command delivery-railway-deploy",
         "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-environment",
         "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy delivery-staging-deployment-policy",

@@ -42,7 +42,6 @@ describe("policy pack", () => {
     const badCommand = { create: "x", logging: "stdout" };
     expect(resourceViolations("deploy-command-secrets-contained", "command:local:Command", badCommand)).toHaveLength(1);
     expect(resourceViolations("deploy-command-secrets-contained", "github:index/repositoryFile:RepositoryFile", badCommand)).toBe("not applicable");
-    expect(resourceViolations("image-every-platform", "docker-build:index:Image", { platforms: ["linux/amd64"] }, { platforms: ["linux/amd64", "linux/s390x"] })).toHaveLength(1);
     expect(resourceViolations("production-environment-gated", "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy", { environment: "production", branchPattern: "main" })).toHaveLength(1);
     expect(resourceViolations("production-environment-gated", "github:index/repositoryEnvironment:RepositoryEnvironment", { environment: "production", reviewers: [] }, { reviewersAllowed: false })).toHaveLength(3);
     expect(resourceViolations("branch-rulesets-protective", "github:index/repositoryRuleset:RepositoryRuleset", { target: "branch", rules: {} }, { deliveryAppId: 1 })).toHaveLength(4);
@@ -66,6 +65,19 @@ describe("policy pack", () => {
     ]);
     const unknownContent = { file: ".github/workflows/a.yml", content: unknownStringValue };
     expect(resourceViolations("workflow-files-hardened", "github:index/repositoryFile:RepositoryFile", unknownContent)).toEqual([expect.stringMatching(/no top-level permissions/)]);
+  });
+
+  it("judges the image platforms across the stack's per-platform builds", () => {
+    const policy = policies.find((p) => p.name === "image-every-platform") as StackValidationPolicy;
+    const violations = (resources: object[]): string[] => {
+      const found: string[] = [];
+      void policy.validateStack({ resources, getConfig: () => ({ platforms: ["linux/amd64", "linux/s390x"] }) } as unknown as StackValidationArgs, (m: string) => found.push(m));
+      return found;
+    };
+    const build = (platform: string) => ({ type: "docker-build:index:Image", props: unknownCheckingProxy({ platforms: [platform] }) });
+    expect(violations([build("linux/amd64"), build("linux/s390x")])).toEqual([]);
+    expect(violations([build("linux/amd64")])).toEqual(["the image is not built for linux/s390x: build every configured platform"]);
+    expect(violations([])).toEqual([]);
   });
 
   it("reports old secrets from the pipeline component's rotation dates", () => {

@@ -1,0 +1,38 @@
+import type * as github from "@pulumi/github";
+import type * as pulumi from "@pulumi/pulumi";
+import { promotion, type PipelineSpec, type Revision } from "../src/pipeline";
+import { findVerifiedImage, registryProvider } from "./registry";
+import { resolveRevision } from "./revision";
+import { userError } from "./userError";
+
+/** What this update ships: the revision, and the image by digest when it is not built here. */
+export interface Shipment {
+  readonly revision: Revision;
+  /** A digest to deploy instead of building: staging's verified image, or `deployImage`. */
+  readonly existingImage: string | undefined;
+}
+
+/**
+ * Resolve what ships, before any resource is declared: the revision (from
+ * the workflow, a pin, or GitHub), then where its image comes from. Production
+ * looks up the digest staging verified for that commit in the registry; it
+ * never reads staging's state. Refusals are the user's to fix, so they stop
+ * the run with a message of their own.
+ */
+export async function resolveShipment(spec: PipelineSpec, provider: github.Provider, registryToken: pulumi.Output<string>): Promise<Shipment> {
+  const { revisionSource, imageSource, image } = spec.ship;
+  const revision = await resolveRevision(revisionSource, spec.repository.owner, spec.repository.name, provider);
+  switch (imageSource.kind) {
+    case "build":
+      return { revision, existingImage: undefined };
+    case "given":
+      return { revision, existingImage: imageSource.imageRef };
+    case "promote-verified": {
+      const registry = registryProvider("delivery-registry", image, registryToken);
+      const verified = await findVerifiedImage(image, revision.sha ?? "unresolved", registry);
+      const decision = promotion(image, revision, verified, imageSource.buildWhenUnverified);
+      if (decision.kind === "refuse") throw userError(`Stack "${spec.stack}" will not ship ${revision.version ?? revision.sha ?? "this revision"}: ${decision.reason}`);
+      return { revision, existingImage: decision.kind === "promote" ? decision.imageRef : undefined };
+    }
+  }
+}
