@@ -1,6 +1,7 @@
 import * as command from "@pulumi/command";
 import * as pulumi from "@pulumi/pulumi";
 import type { DeploySpec } from "../src/pipeline";
+import { tokenVariable } from "../src/railway/client";
 import { variablesHash } from "../src/railway/variablesHash";
 
 export interface RailwayDeployArgs {
@@ -37,8 +38,8 @@ export class RailwayDeploy extends pulumi.ComponentResource {
         // differs between machines, and any input change reruns the deploy.
         create: deployCommand,
         environment: {
-          RAILWAY_TOKEN: args.railwayToken,
-          RAILWAY_TOKEN_KIND: d.tokenKind,
+          // The name Railway's own tools read for this kind of token: RAILWAY_API_TOKEN (account or workspace), RAILWAY_TOKEN (project).
+          [tokenVariable[d.tokenKind]]: args.railwayToken,
           RAILWAY_PROJECT_ID: d.projectId,
           RAILWAY_ENVIRONMENT_ID: d.environmentId,
           RAILWAY_SERVICE_ID: d.serviceId,
@@ -49,6 +50,7 @@ export class RailwayDeploy extends pulumi.ComponentResource {
           SERVICE_VARIABLES: pulumi.secret(variables.apply((v) => JSON.stringify(v))),
           REGISTRY_USERNAME: args.registryUsername,
           REGISTRY_PASSWORD: args.registryToken,
+          // Railway's own pre-deploy command (runs in Railway, in the service's network); unset clears it there.
           ...(d.preDeployCommand === undefined ? {} : { PRE_DEPLOY_COMMAND: d.preDeployCommand }),
         },
         // Progress and errors (redacted by the client) are logged; stdout is the JSON result, kept out of the logs.

@@ -1,19 +1,27 @@
 /**
- * A small typed client for Railway's public GraphQL API: retries what is
- * worth retrying (429 honouring Retry-After, 5xx, network errors, timeouts)
- * a bounded number of times with backoff, and fails at once on 401/403.
+ * A small typed client for Railway's public GraphQL API. Railway answers
+ * refusals, auth failures included, as HTTP 200 with an `errors` array (its
+ * CLI detects them by message); the client turns those into errors that say
+ * which token was refused and what to do. It retries what is safe to retry
+ * (429 honouring Retry-After always; timeouts, network errors and 5xx only for
+ * documents that can be sent twice) a bounded number of times with backoff.
  */
-import { documents, type DocumentName } from "./documents";
+import { documents, retrySafe, type DocumentName } from "./documents";
 
 export const railwayEndpoint = "https://backboard.railway.com/graphql/v2";
 
+/**
+ * `account` tokens (account or workspace) go in `Authorization: Bearer` and
+ * are what Railway's tools read from `RAILWAY_API_TOKEN`; `project` tokens go
+ * in `Project-Access-Token` and are what they read from `RAILWAY_TOKEN`.
+ */
+export type TokenKind = "account" | "project";
+
+export const tokenVariable: Readonly<Record<TokenKind, string>> = { account: "RAILWAY_API_TOKEN", project: "RAILWAY_TOKEN" };
+
 export interface ClientOptions {
   readonly token: string;
-  /**
-   * `account` tokens (account or workspace) go in `Authorization: Bearer`,
-   * `project` tokens in `Project-Access-Token`.
-   */
-  readonly tokenKind: "account" | "project";
+  readonly tokenKind: TokenKind;
   readonly endpoint?: string;
   /** Attempts per request, the first included. */
   readonly maxAttempts?: number;
@@ -28,9 +36,16 @@ export interface ClientOptions {
 export class RailwayError extends Error {
   override readonly name: string = "RailwayError";
 }
-/** The token was refused: wrong token, or a token without the needed scope. */
+/** The token was refused: wrong token, wrong kind, or a token without access to this project or environment. */
 export class RailwayAuthError extends RailwayError {
   override readonly name = "RailwayAuthError";
+}
+/**
+ * A request that must not be sent twice got no answer (timeout, network error,
+ * 5xx): Railway may or may not have acted on it. The caller looks before acting again.
+ */
+export class RailwayOutcomeUnknownError extends RailwayError {
+  override readonly name = "RailwayOutcomeUnknownError";
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -43,7 +58,47 @@ export function retryAfterMs(header: string | null, fallback: number): number {
   return Math.min(Math.max(Number.isFinite(ms) ? ms : fallback, 0), 60_000);
 }
 
+const fixToken = "pulumi config set --secret railwayToken --stack <stack>";
+
+/**
+ * What to tell a user whose token Railway refused, by the message Railway sent
+ * (the messages Railway's CLI matches in src/client.rs), or undefined when the
+ * error is not about the token.
+ */
+export function authGuidance(message: string, kind: TokenKind, operation: string): string | undefined {
+  const text = message.toLowerCase();
+  const sent = kind === "account" ? "an account or workspace token (RAILWAY_API_TOKEN, sent as Authorization: Bearer)" : "a project token (RAILWAY_TOKEN, sent as Project-Access-Token)";
+  if (text.includes("project token not found")) {
+    return kind === "project"
+      ? `Railway does not know the project token (RAILWAY_TOKEN) it was sent for ${operation}: it was deleted, mistyped, or is an account or workspace token. ` +
+          `Create a project token for this environment, or use an account or workspace token with railwayTokenKind account; then ${fixToken}`
+      : `Railway answered ${operation} with "Project Token not found" to ${sent}: this looks like a project token. ` +
+          `Set pulumi config set railwayTokenKind project --stack <stack>, or use an account or workspace token; then ${fixToken}`;
+  }
+  if (text.includes("not authorized")) {
+    return kind === "project"
+      ? `Railway refused ${operation} for ${sent}: a project token only reaches the one environment it was created for, and Railway does not document ` +
+          `whether it may call every mutation a deploy needs. Use a project token of this stack's railwayEnvironmentId, or an account or workspace ` +
+          `token with access to the project (railwayTokenKind account); then ${fixToken}`
+      : `Railway refused ${operation} for ${sent}: the token is wrong or expired, or its account or workspace has no access to this project. ` +
+          `Use a token with access to the project; then ${fixToken}`;
+  }
+  if (message === "Two Factor Authentication Required") {
+    return `Railway refused ${operation}: the workspace requires two-factor authentication of the token's account (https://railway.com/account/security).`;
+  }
+  return undefined;
+}
+
+/** Errors a request could not even send: nothing reached Railway, so sending again is safe. */
+const notSentCodes = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN"]);
+
+function causeCode(error: unknown): string | undefined {
+  const cause = error instanceof Error ? (error as Error & { cause?: { code?: unknown } }).cause : undefined;
+  return typeof cause?.code === "string" ? cause.code : undefined;
+}
+
 export class RailwayClient {
+  readonly tokenKind: TokenKind;
   private readonly endpoint: string;
   private readonly maxAttempts: number;
   private readonly timeoutMs: number;
@@ -52,6 +107,7 @@ export class RailwayClient {
   private readonly log: (line: string) => void;
 
   constructor(private readonly options: ClientOptions) {
+    this.tokenKind = options.tokenKind;
     this.endpoint = options.endpoint ?? railwayEndpoint;
     this.maxAttempts = options.maxAttempts ?? 5;
     this.timeoutMs = options.timeoutMs ?? 30_000;
@@ -71,6 +127,7 @@ export class RailwayClient {
 
   async request<T>(name: DocumentName, variables: Readonly<Record<string, unknown>>): Promise<T> {
     const body = JSON.stringify({ query: documents[name], variables, operationName: operationName(name) });
+    const safe = retrySafe[name];
     let lastProblem = "";
     for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
       const backoff = this.backoffMs * 2 ** (attempt - 1);
@@ -79,29 +136,41 @@ export class RailwayClient {
         response = await fetch(this.endpoint, { method: "POST", headers: this.headers(), body, signal: AbortSignal.timeout(this.timeoutMs) });
       } catch (error) {
         lastProblem = error instanceof Error && error.name === "TimeoutError" ? `timed out after ${this.timeoutMs} ms` : `network error (${error instanceof Error ? error.message : String(error)})`;
+        const code = causeCode(error);
+        if (!safe && (code === undefined || !notSentCodes.has(code))) {
+          throw new RailwayOutcomeUnknownError(`Railway ${name}: ${lastProblem}; whether Railway acted on it is unknown`);
+        }
         this.log(`railway ${name}: ${lastProblem}; attempt ${attempt}/${this.maxAttempts}`);
         if (attempt < this.maxAttempts) await this.sleep(backoff);
         continue;
       }
       if (response.status === 401 || response.status === 403) {
+        await response.body?.cancel();
         throw new RailwayAuthError(
           `Railway refused the token (HTTP ${response.status}) for ${name}. Use an account or workspace token with access to this project ` +
-            "(a project token may not be allowed every mutation), then: pulumi config set --secret railwayToken --stack <stack>",
+            `(railwayTokenKind account), or a project token of this environment (railwayTokenKind project); then ${fixToken}`,
         );
       }
+      // A 429 is refused before it is processed (Railway sends Retry-After with it): always safe to send again.
       if (response.status === 429 || response.status >= 500) {
         lastProblem = `HTTP ${response.status}`;
+        await response.body?.cancel();
+        if (response.status >= 500 && !safe) {
+          throw new RailwayOutcomeUnknownError(`Railway ${name}: ${lastProblem}; whether Railway acted on it is unknown`);
+        }
         const wait = response.status === 429 ? retryAfterMs(response.headers.get("retry-after"), backoff) : backoff;
         this.log(`railway ${name}: ${lastProblem}; attempt ${attempt}/${this.maxAttempts}, retrying in ${wait} ms`);
-        await response.body?.cancel();
         if (attempt < this.maxAttempts) await this.sleep(wait);
         continue;
       }
-      const payload = (await response.json()) as { data?: T; errors?: { message: string }[] };
+      const payload = (await response.json()) as { data?: T | null; errors?: { message: string }[] };
       if (payload.errors !== undefined && payload.errors.length > 0) {
-        throw new RailwayError(`Railway rejected ${name}: ${payload.errors.map((e) => e.message).join("; ")}`);
+        const messages = payload.errors.map((e) => e.message);
+        const guidance = messages.map((m) => authGuidance(m, this.tokenKind, name)).find((g) => g !== undefined);
+        if (guidance !== undefined) throw new RailwayAuthError(`${guidance} (Railway said: ${messages.join("; ")})`);
+        throw new RailwayError(`Railway rejected ${name}: ${messages.join("; ")}`);
       }
-      if (!response.ok || payload.data === undefined) throw new RailwayError(`Railway answered ${name} with HTTP ${response.status} and no data`);
+      if (!response.ok || payload.data === undefined || payload.data === null) throw new RailwayError(`Railway answered ${name} with HTTP ${response.status} and no data`);
       return payload.data;
     }
     throw new RailwayError(`Railway ${name} failed after ${this.maxAttempts} attempts: ${lastProblem}`);

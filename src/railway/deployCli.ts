@@ -1,26 +1,26 @@
 /**
  * The deploy command `pulumi up` runs (through @pulumi/command). Everything
- * comes from the environment, secrets included, never from arguments. Prints
- * one JSON line on stdout ({deploymentId, url}); progress and errors go to
- * stderr, with every secret value redacted. Exit 1 on a failed deploy.
+ * comes from the environment, secrets included, never from arguments. The
+ * Railway token is read under the names Railway's own tools read:
+ * `RAILWAY_API_TOKEN` for an account or workspace token, `RAILWAY_TOKEN` for a
+ * project token. Prints one JSON line on stdout ({deploymentId, url}); progress
+ * and errors go to stderr, with every secret value redacted. Exit 1 on a
+ * failed deploy, 2 on bad settings.
  */
-import { spawn } from "node:child_process";
-import { RailwayClient, sleep } from "./client";
+import { RailwayClient, sleep, tokenVariable, type TokenKind } from "./client";
 import { deploy, type DeployOptions, type DeployTiming } from "./deploy";
 import { redactor } from "./redact";
 
 export interface DeployEnv {
   readonly options: DeployOptions;
   readonly token: string;
-  readonly tokenKind: "account" | "project";
+  readonly tokenKind: TokenKind;
   readonly endpoint: string | undefined;
   readonly timing: Omit<DeployTiming, "now" | "sleep">;
   readonly secrets: readonly string[];
-  readonly preDeployCommand: string | undefined;
 }
 
 const required = [
-  "RAILWAY_TOKEN",
   "RAILWAY_PROJECT_ID",
   "RAILWAY_ENVIRONMENT_ID",
   "RAILWAY_SERVICE_ID",
@@ -36,9 +36,17 @@ function number(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
   return Number.isFinite(value) && value >= 0 ? value : fallback;
 }
 
+const set = (env: NodeJS.ProcessEnv, key: string): string | undefined => ((env[key] ?? "") === "" ? undefined : env[key]);
+
 /** Reads the deploy's settings; lists every missing or malformed variable at once. */
 export function readDeployEnv(env: NodeJS.ProcessEnv): DeployEnv {
-  const problems = required.filter((k) => (env[k] ?? "") === "").map((k) => `${k} is not set`);
+  const problems: string[] = [];
+  const projectToken = set(env, tokenVariable.project);
+  const apiToken = set(env, tokenVariable.account);
+  // Railway's CLI sends RAILWAY_TOKEN as Project-Access-Token and RAILWAY_API_TOKEN as a Bearer token.
+  if (projectToken === undefined && apiToken === undefined) problems.push("neither RAILWAY_API_TOKEN (account or workspace token) nor RAILWAY_TOKEN (project token) is set");
+  if (projectToken !== undefined && apiToken !== undefined) problems.push("both RAILWAY_API_TOKEN and RAILWAY_TOKEN are set; set only the one of the token's kind");
+  problems.push(...required.filter((k) => set(env, k) === undefined).map((k) => `${k} is not set`));
   let variables: Record<string, string> = {};
   try {
     const parsed: unknown = JSON.parse(env["SERVICE_VARIABLES"] ?? "{}");
@@ -47,34 +55,38 @@ export function readDeployEnv(env: NodeJS.ProcessEnv): DeployEnv {
   } catch {
     problems.push("SERVICE_VARIABLES is not a JSON object of strings");
   }
-  const kind = env["RAILWAY_TOKEN_KIND"] ?? "account";
-  if (kind !== "account" && kind !== "project") problems.push(`RAILWAY_TOKEN_KIND is ${JSON.stringify(kind)}; allowed: account or project`);
+  const healthcheckTimeoutSeconds = Number(env["HEALTHCHECK_TIMEOUT_SECONDS"]);
+  if (set(env, "HEALTHCHECK_TIMEOUT_SECONDS") !== undefined && !(Number.isInteger(healthcheckTimeoutSeconds) && healthcheckTimeoutSeconds >= 1 && healthcheckTimeoutSeconds <= 3600)) {
+    problems.push("HEALTHCHECK_TIMEOUT_SECONDS is not a whole number of seconds from 1 to 3600");
+  }
+  const registryUsername = set(env, "REGISTRY_USERNAME");
+  const registryPassword = set(env, "REGISTRY_PASSWORD");
+  if ((registryUsername === undefined) !== (registryPassword === undefined)) problems.push("REGISTRY_USERNAME and REGISTRY_PASSWORD go together: set both (a private image) or neither");
   if (problems.length > 0) throw new Error(`deploy settings: ${problems.join("; ")}`);
+
   const get = (k: (typeof required)[number]): string => env[k] ?? "";
-  const registryPassword = env["REGISTRY_PASSWORD"];
-  const registryUsername = env["REGISTRY_USERNAME"];
-  const preDeployCommand = (env["PRE_DEPLOY_COMMAND"] ?? "") === "" ? undefined : env["PRE_DEPLOY_COMMAND"];
+  const token = projectToken ?? apiToken ?? "";
+  const preDeployCommand = set(env, "PRE_DEPLOY_COMMAND");
   return {
-    token: get("RAILWAY_TOKEN"),
-    tokenKind: kind === "project" ? "project" : "account",
-    endpoint: env["RAILWAY_API_URL"],
-    preDeployCommand,
-    secrets: [get("RAILWAY_TOKEN"), ...Object.values(variables), ...(registryPassword === undefined ? [] : [registryPassword])],
+    token,
+    tokenKind: projectToken === undefined ? "account" : "project",
+    endpoint: set(env, "RAILWAY_API_URL"),
+    secrets: [token, ...Object.values(variables), ...(registryPassword === undefined ? [] : [registryPassword])],
     options: {
       projectId: get("RAILWAY_PROJECT_ID"),
       environmentId: get("RAILWAY_ENVIRONMENT_ID"),
       serviceId: get("RAILWAY_SERVICE_ID"),
       image: get("DEPLOY_IMAGE"),
       healthcheckPath: get("HEALTHCHECK_PATH"),
-      healthcheckTimeoutSeconds: Number(get("HEALTHCHECK_TIMEOUT_SECONDS")),
+      healthcheckTimeoutSeconds,
       healthUrl: get("HEALTH_URL"),
       variables,
-      ...(registryUsername !== undefined && registryPassword !== undefined && registryPassword !== ""
-        ? { registryCredentials: { username: registryUsername, password: registryPassword } }
-        : {}),
+      ...(preDeployCommand === undefined ? {} : { preDeployCommand }),
+      ...(registryUsername !== undefined && registryPassword !== undefined ? { registryCredentials: { username: registryUsername, password: registryPassword } } : {}),
     },
     timing: {
-      deployTimeoutMs: number(env, "DEPLOY_TIMEOUT_SECONDS", 900) * 1000,
+      pullAllowanceMs: number(env, "DEPLOY_PULL_ALLOWANCE_SECONDS", 600) * 1000,
+      verdictGraceMs: number(env, "DEPLOY_VERDICT_GRACE_SECONDS", 120) * 1000,
       pollStartMs: number(env, "DEPLOY_POLL_START_MS", 2000),
       pollMaxMs: number(env, "DEPLOY_POLL_MAX_MS", 15_000),
       healthAttempts: number(env, "HEALTH_ATTEMPTS", 10),
@@ -82,25 +94,6 @@ export function readDeployEnv(env: NodeJS.ProcessEnv): DeployEnv {
       healthRequestTimeoutMs: number(env, "HEALTH_REQUEST_TIMEOUT_MS", 10_000),
     },
   };
-}
-
-/** Runs the team's pre-deploy command in a shell; it inherits this process's environment minus the deploy's secrets. */
-function runPreDeploy(command: string, log: (line: string) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const withheld = new Set(["RAILWAY_TOKEN", "SERVICE_VARIABLES", "REGISTRY_PASSWORD"]);
-    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !withheld.has(key)));
-    const child = spawn(command, { shell: true, env, stdio: ["ignore", "pipe", "pipe"] });
-    const forward = (chunk: Buffer): void => {
-      for (const line of chunk.toString().split("\n")) if (line !== "") log(`pre-deploy: ${line}`);
-    };
-    child.stdout.on("data", forward);
-    child.stderr.on("data", forward);
-    child.on("error", reject);
-    child.on("close", (code) => {
-      if (code === 0) resolve();
-      else reject(new Error(`exit code ${String(code)}`));
-    });
-  });
 }
 
 export async function main(env: NodeJS.ProcessEnv, out: (s: string) => void, err: (s: string) => void): Promise<number> {
@@ -116,11 +109,8 @@ export async function main(env: NodeJS.ProcessEnv, out: (s: string) => void, err
     err(`${redact(line)}\n`);
   };
   const client = new RailwayClient({ token: settings.token, tokenKind: settings.tokenKind, ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }), log });
-  const preDeployCommand = settings.preDeployCommand;
-  const options: DeployOptions =
-    preDeployCommand === undefined ? settings.options : { ...settings.options, preDeploy: () => runPreDeploy(preDeployCommand, log) };
   try {
-    const result = await deploy(client, options, { ...settings.timing, now: Date.now, sleep }, log);
+    const result = await deploy(client, settings.options, { ...settings.timing, now: Date.now, sleep }, log);
     out(`${JSON.stringify(result)}\n`);
     return 0;
   } catch (error) {

@@ -1,10 +1,12 @@
 /**
- * Every GraphQL document the deploy client sends to Railway. A test validates
- * each against Railway's published schema (test/fixtures/railway-schema.json).
+ * Every GraphQL document the deploy client sends to Railway, and what each
+ * deployment status means for one deploy. A test validates each document
+ * against Railway's published schema (test/fixtures/railway-schema.json).
+ * The evidence behind each choice is in docs/railway.md.
  */
 
 export const documents = {
-  /** The deployments of the service in the environment, newest first: finds what to roll back to. */
+  /** The deployments of the service in the environment, newest first: the rollback target and the ids that existed before this deploy. */
   recentDeployments: /* GraphQL */ `
     query RecentDeployments($input: DeploymentListInput!, $first: Int) {
       deployments(input: $input, first: $first) {
@@ -16,10 +18,22 @@ export const documents = {
     mutation UpsertVariables($input: VariableCollectionUpsertInput!) {
       variableCollectionUpsert(input: $input)
     }`,
-  /** Points the service at the image (by digest) with its health check and restart policy. */
+  /**
+   * Points the service at the image (by digest) with its health check, restart
+   * policy and pre-deploy command. Changes settings only: it starts no
+   * deployment (Railway's CLI follows it with `serviceInstanceDeployV2`).
+   */
   updateServiceInstance: /* GraphQL */ `
     mutation UpdateServiceInstance($serviceId: String!, $environmentId: String, $input: ServiceInstanceUpdateInput!) {
       serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input)
+    }`,
+  /** What the service instance runs: the image Railway stored, and the deployments serving now. */
+  serviceInstance: /* GraphQL */ `
+    query ServiceInstance($serviceId: String!, $environmentId: String!) {
+      serviceInstance(serviceId: $serviceId, environmentId: $environmentId) {
+        source { image }
+        activeDeployments { id status }
+      }
     }`,
   /** Starts the deploy; returns the new deployment's id. */
   deploy: /* GraphQL */ `
@@ -28,7 +42,7 @@ export const documents = {
     }`,
   deploymentStatus: /* GraphQL */ `
     query DeploymentStatus($id: String!) {
-      deployment(id: $id) { id status url staticUrl }
+      deployment(id: $id) { id status url staticUrl canRollback }
     }`,
   rollback: /* GraphQL */ `
     mutation Rollback($id: String!) {
@@ -38,20 +52,76 @@ export const documents = {
 
 export type DocumentName = keyof typeof documents;
 
-export type DeploymentStatus =
-  | "BUILDING"
-  | "CRASHED"
-  | "DEPLOYING"
-  | "FAILED"
-  | "INITIALIZING"
-  | "NEEDS_APPROVAL"
-  | "QUEUED"
-  | "REMOVED"
-  | "REMOVING"
-  | "SKIPPED"
-  | "SLEEPING"
-  | "SUCCESS"
-  | "WAITING";
+/**
+ * Documents the client may send again after a timeout, a network error or a
+ * 5xx, whose outcome it cannot know: queries, and mutations that set a value
+ * (sending them twice leaves the same state). Starting a deployment and
+ * rolling back each start a deployment, so a blind retry could start two.
+ */
+export const retrySafe: Readonly<Record<DocumentName, boolean>> = {
+  recentDeployments: true,
+  upsertVariables: true,
+  updateServiceInstance: true,
+  serviceInstance: true,
+  deploy: false,
+  deploymentStatus: true,
+  rollback: false,
+};
 
-/** Statuses a deployment does not leave by itself. */
-export const terminalStatuses: readonly DeploymentStatus[] = ["SUCCESS", "FAILED", "CRASHED", "REMOVED", "SKIPPED", "SLEEPING"];
+/** Railway's `DeploymentStatus` enum, every value of it (the schema's, checked by a test). */
+export const deploymentStatuses = [
+  "BUILDING",
+  "CRASHED",
+  "DEPLOYING",
+  "FAILED",
+  "INITIALIZING",
+  "NEEDS_APPROVAL",
+  "QUEUED",
+  "REMOVED",
+  "REMOVING",
+  "SKIPPED",
+  "SLEEPING",
+  "SUCCESS",
+  "WAITING",
+] as const;
+export type DeploymentStatus = (typeof deploymentStatuses)[number];
+
+/**
+ * What a status of the deployment this deploy started means for the deploy.
+ * Railway's own CLI takes only SUCCESS, FAILED and CRASHED as verdicts
+ * (`railway up`); the rest are modelled from Railway's docs.
+ */
+export type Verdict =
+  /** Still on its way: keep waiting (within the deadline). */
+  | "pending"
+  /** Railway made it active (health check passed); SLEEPING: active, and asleep for lack of traffic. */
+  | "active"
+  /** Build, pre-deploy command, image pull or health check failed: it never became active. */
+  | "failed"
+  /** It became active, then crashed. */
+  | "crashed"
+  /** Removed (or being removed) before a verdict: a newer deployment or a person replaced it. */
+  | "superseded"
+  /** Railway skipped it: nothing of it runs. */
+  | "skipped"
+  /** It waits for a person to approve it in Railway. */
+  | "approval";
+
+export const verdicts: Readonly<Record<DeploymentStatus, Verdict>> = {
+  INITIALIZING: "pending",
+  QUEUED: "pending",
+  BUILDING: "pending",
+  DEPLOYING: "pending",
+  SUCCESS: "active",
+  SLEEPING: "active",
+  FAILED: "failed",
+  CRASHED: "crashed",
+  REMOVING: "superseded",
+  REMOVED: "superseded",
+  SKIPPED: "skipped",
+  WAITING: "approval",
+  NEEDS_APPROVAL: "approval",
+};
+
+/** Statuses of an earlier deployment that is serving (or asleep, woken by the next request): a rollback target. */
+export const servingStatuses: readonly DeploymentStatus[] = ["SUCCESS", "SLEEPING"];

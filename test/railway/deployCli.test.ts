@@ -1,13 +1,17 @@
 // The deploy command exactly as @pulumi/command runs it: a child process, settings and secrets in its environment.
 import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { main, readDeployEnv } from "../../src/railway/deployCli";
 import { projectDir } from "../helpers/stacks";
-import { FakeRailway, type FakeRailwayOptions } from "./fakeRailway";
+import { FakeRailway, type FakeRailwayOptions, type HistoryDeployment } from "./fakeRailway";
 
-const secrets = { RAILWAY_TOKEN: "sentinel-cli-token-55aa", REGISTRY_PASSWORD: "sentinel-cli-registry-66bb" };
+const apiToken = "sentinel-cli-token-55aa";
+const pullToken = "sentinel-cli-pull-66bb";
 const variables = { ANTHROPIC_API_KEY: "sentinel-cli-anthropic-77cc" };
+const secretValues = [apiToken, pullToken, ...Object.values(variables)];
 let fake: FakeRailway | undefined;
 afterEach(async () => {
   await fake?.stop();
@@ -16,7 +20,7 @@ afterEach(async () => {
 
 function baseEnv(url: string): Record<string, string> {
   return {
-    ...secrets,
+    RAILWAY_API_TOKEN: apiToken,
     RAILWAY_API_URL: `${url}/graphql/v2`,
     RAILWAY_PROJECT_ID: "p-1",
     RAILWAY_ENVIRONMENT_ID: "e-1",
@@ -26,7 +30,6 @@ function baseEnv(url: string): Record<string, string> {
     HEALTHCHECK_TIMEOUT_SECONDS: "300",
     HEALTH_URL: `${url}/health`,
     SERVICE_VARIABLES: JSON.stringify(variables),
-    REGISTRY_USERNAME: "acmebot",
     DEPLOY_POLL_START_MS: "1",
     HEALTH_INTERVAL_MS: "1",
     HEALTH_ATTEMPTS: "2",
@@ -53,7 +56,9 @@ async function start(options: FakeRailwayOptions): Promise<FakeRailway> {
   return fake;
 }
 
-const history = [{ id: "deployment-good", status: "SUCCESS", canRollback: true }];
+const history: HistoryDeployment[] = [{ id: "deployment-good", status: "SUCCESS", canRollback: true }];
+const updateInput = (railway: FakeRailway): Record<string, unknown> =>
+  railway.requests.find((q) => q.operationName === "UpdateServiceInstance")?.variables["input"] as Record<string, unknown>;
 
 describe("deploy command", () => {
   it("prints the deployment as one JSON line, logs progress without a secret", async () => {
@@ -62,9 +67,7 @@ describe("deploy command", () => {
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ deploymentId: "deployment-new", url: "https://app.up.railway.app" });
     expect(r.stderr).toContain("variables: ANTHROPIC_API_KEY set (values not shown)");
-    for (const value of [...Object.values(secrets), ...Object.values(variables)]) expect(r.stdout + r.stderr).not.toContain(value);
-    const update = railway.requests.find((q) => q.operationName === "UpdateServiceInstance");
-    expect((update?.variables["input"] as Record<string, unknown>)["registryCredentials"]).toEqual({ username: "acmebot", password: secrets.REGISTRY_PASSWORD });
+    for (const value of secretValues) expect(r.stdout + r.stderr).not.toContain(value);
   });
 
   it("exits 1 with what failed and what was rolled back", async () => {
@@ -72,32 +75,96 @@ describe("deploy command", () => {
     const r = await deployCli(baseEnv(railway.url));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toContain("deploy failed: deployment deployment-new ended CRASHED; rolled back to deployment deployment-good.");
+    expect(r.stderr).toContain("deploy failed: deployment deployment-new became active, then CRASHED; rolled back to deployment deployment-good.");
   });
 
-  it("runs the pre-deploy command first, without the deploy's secrets, and stops when it fails", async () => {
-    const railway = await start({ history });
-    const r = await deployCli({ ...baseEnv(railway.url), PRE_DEPLOY_COMMAND: 'echo "backup with token=[$RAILWAY_TOKEN]"; exit 3' });
-    expect(r.code).toBe(1);
-    expect(r.stderr).toContain("pre-deploy: backup with token=[]");
-    expect(r.stderr).toContain("pre-deploy command failed, nothing was deployed: exit code 3");
-    expect(railway.requests).toEqual([]);
-  });
-
-  it("fails at once on 401, naming the token scope, never the token", async () => {
-    const railway = await start({ history, faults: { 0: { status: 401 } } });
+  // 1. Railway refuses with HTTP 200 and an `errors` array.
+  it("a refused token (HTTP 200, 'Not Authorized'): exit 1, says which token and what to do, never prints it", async () => {
+    const railway = await start({ history, tokens: { account: ["some-other-token"] } });
     const r = await deployCli(baseEnv(railway.url));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("Railway refused the token (HTTP 401)");
-    expect(r.stderr).not.toContain(secrets.RAILWAY_TOKEN);
+    expect(r.stderr).toContain("Railway refused recentDeployments for an account or workspace token (RAILWAY_API_TOKEN, sent as Authorization: Bearer)");
+    expect(r.stderr).toContain("pulumi config set --secret railwayToken");
+    expect(r.stderr).not.toContain(apiToken);
+  });
+
+  // 5. The token under the names Railway's own tools read.
+  it("RAILWAY_API_TOKEN (account or workspace token) goes as a Bearer token", async () => {
+    const railway = await start({ history, tokens: { account: [apiToken] } });
+    const r = await deployCli(baseEnv(railway.url));
+    expect(r.code).toBe(0);
+    expect(railway.requests.every((q) => q.authorization === `Bearer ${apiToken}` && q.projectToken === undefined)).toBe(true);
+  });
+
+  it("RAILWAY_TOKEN (project token) goes as Project-Access-Token, as Railway's CLI sends it", async () => {
+    const railway = await start({ history, tokens: { project: [apiToken] } });
+    const env: Record<string, string> = { ...baseEnv(railway.url), RAILWAY_TOKEN: apiToken };
+    delete env["RAILWAY_API_TOKEN"];
+    const r = await deployCli(env);
+    expect(r.code).toBe(0);
+    expect(railway.requests.every((q) => q.projectToken === apiToken && q.authorization === undefined)).toBe(true);
+  });
+
+  // 4. Credentials only for a private image, and only then.
+  it("a public image: no registry credentials reach Railway", async () => {
+    const railway = await start({ history, plan: "hobby" });
+    const r = await deployCli(baseEnv(railway.url));
+    expect(r.code).toBe(0);
+    expect(updateInput(railway)["registryCredentials"]).toBeUndefined();
+  });
+
+  it("a private image: the read-only pull token is sent, and a Hobby workspace's refusal names the Pro plan", async () => {
+    const privateImage = { repository: "docker.io/acme/app", username: "acmebot", password: pullToken };
+    const pro = await start({ history, plan: "pro", privateImage });
+    const ok = await deployCli({ ...baseEnv(pro.url), REGISTRY_USERNAME: "acmebot", REGISTRY_PASSWORD: pullToken });
+    expect(ok.code).toBe(0);
+    expect(updateInput(pro)["registryCredentials"]).toEqual({ username: "acmebot", password: pullToken });
+    await pro.stop();
+    const hobby = await start({ history, plan: "hobby", privateImage });
+    const refused = await deployCli({ ...baseEnv(hobby.url), REGISTRY_USERNAME: "acmebot", REGISTRY_PASSWORD: pullToken });
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain("Railway accepts private registry credentials on the Pro plan only");
+    expect(refused.stderr).not.toContain(pullToken);
+  });
+
+  // 9. Railway's own pre-deploy command, in the service's network: nothing runs on the runner.
+  it("hands the pre-deploy command to Railway and runs nothing on the runner", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "predeploy-"));
+    try {
+      const marker = join(dir, "ran-on-runner");
+      const railway = await start({ history });
+      const r = await deployCli({ ...baseEnv(railway.url), PRE_DEPLOY_COMMAND: `touch ${marker}` });
+      expect(r.code).toBe(0);
+      expect(existsSync(marker)).toBe(false);
+      expect(railway.instance.preDeployCommand).toEqual([`touch ${marker}`]);
+      expect(r.stderr).toContain("pre-deploy command in Railway: set (runs in Railway before the deployment starts)");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
 describe("readDeployEnv", () => {
+  const valid = baseEnv("http://127.0.0.1:1");
+
   it("lists every missing or malformed setting at once", () => {
-    expect(() => readDeployEnv({ SERVICE_VARIABLES: "[1]", RAILWAY_TOKEN_KIND: "personal" })).toThrow(
-      /RAILWAY_TOKEN is not set; .*HEALTH_URL is not set; SERVICE_VARIABLES is not a JSON object of strings; RAILWAY_TOKEN_KIND is "personal"/,
+    expect(() => readDeployEnv({ SERVICE_VARIABLES: "[1]", HEALTHCHECK_TIMEOUT_SECONDS: "7200" })).toThrow(
+      /neither RAILWAY_API_TOKEN \(account or workspace token\) nor RAILWAY_TOKEN \(project token\) is set; .*HEALTH_URL is not set; SERVICE_VARIABLES is not a JSON object of strings; HEALTHCHECK_TIMEOUT_SECONDS is not a whole number of seconds from 1 to 3600/,
     );
+  });
+
+  it("refuses both token names at once, and half a registry credential", () => {
+    expect(() => readDeployEnv({ ...valid, RAILWAY_TOKEN: "x" })).toThrow(/both RAILWAY_API_TOKEN and RAILWAY_TOKEN are set/);
+    expect(() => readDeployEnv({ ...valid, REGISTRY_PASSWORD: "x" })).toThrow(/REGISTRY_USERNAME and REGISTRY_PASSWORD go together/);
+  });
+
+  // 3. The deadline is derived from the health-check timeout, not fixed.
+  it("derives the deadline from the health-check timeout plus an allowance for the queue and the pull", () => {
+    const settings = readDeployEnv({ ...valid, HEALTHCHECK_TIMEOUT_SECONDS: "3600" });
+    expect(settings.options.healthcheckTimeoutSeconds).toBe(3600);
+    expect(settings.timing).toMatchObject({ pullAllowanceMs: 600_000, verdictGraceMs: 120_000 });
+    expect(readDeployEnv({ ...valid, DEPLOY_PULL_ALLOWANCE_SECONDS: "900" }).timing.pullAllowanceMs).toBe(900_000);
+    expect(settings).not.toHaveProperty("timing.deployTimeoutMs");
   });
 });
 
@@ -112,21 +179,20 @@ describe("deploy command main()", () => {
 
   it("deploys, and fails on bad settings with exit 2", async () => {
     const railway = await start({ history });
-    const ok = await inProcess({ ...baseEnv(railway.url), RAILWAY_TOKEN_KIND: "project", PRE_DEPLOY_COMMAND: "echo backing up" });
+    const ok = await inProcess({ ...baseEnv(railway.url), PRE_DEPLOY_COMMAND: "echo backing up" });
     expect(ok).toMatchObject({ code: 0 });
     expect(JSON.parse(ok.out)).toMatchObject({ deploymentId: "deployment-new" });
-    expect(ok.err).toContain("pre-deploy: backing up");
-    expect(railway.requests[0]?.projectToken).toBe(secrets.RAILWAY_TOKEN);
+    expect(railway.requests[0]?.authorization).toBe(`Bearer ${apiToken}`);
     const bad = await inProcess({});
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain("RAILWAY_TOKEN is not set");
+    expect(bad.err).toContain("neither RAILWAY_API_TOKEN");
   });
 
   it("exits 1 on a failed deploy with the secrets redacted", async () => {
     const railway = await start({ history, faults: { 0: { status: 403 } } });
-    const r = await inProcess({ ...baseEnv(railway.url), PRE_DEPLOY_COMMAND: "exit 0" });
+    const r = await inProcess(baseEnv(railway.url));
     expect(r.code).toBe(1);
     expect(r.err).toContain("HTTP 403");
-    expect(r.err).not.toContain(secrets.RAILWAY_TOKEN);
+    expect(r.err).not.toContain(apiToken);
   });
 });

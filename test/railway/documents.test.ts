@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildClientSchema, parse, validate, type IntrospectionQuery } from "graphql";
+import { buildClientSchema, parse, validate, type IntrospectionQuery, type GraphQLEnumType } from "graphql";
 import { describe, expect, it } from "vitest";
-import { documents } from "../../src/railway/documents";
+import { deploymentStatuses, documents, retrySafe, verdicts } from "../../src/railway/documents";
 
 const schema = buildClientSchema((JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "railway-schema.json"), "utf8")) as { data: IntrospectionQuery }).data);
 
@@ -14,5 +14,28 @@ describe("Railway GraphQL documents", () => {
   it("a typo in a field or argument is caught", () => {
     const typo = documents.deploy.replace("serviceInstanceDeployV2(serviceId", "serviceInstanceDeployV2(serviceID");
     expect(validate(schema, parse(typo)).length).toBeGreaterThan(0);
+  });
+
+  it("only queries and mutations that set a value may be sent twice", () => {
+    for (const [name, document] of Object.entries(documents)) {
+      if (document.trim().startsWith("query")) expect(retrySafe[name as keyof typeof documents], name).toBe(true);
+    }
+    expect(retrySafe.deploy).toBe(false);
+    expect(retrySafe.rollback).toBe(false);
+  });
+});
+
+describe("deployment statuses", () => {
+  it("are exactly Railway's DeploymentStatus enum, each with a meaning for the deploy", () => {
+    const values = (schema.getType("DeploymentStatus") as GraphQLEnumType).getValues().map((v) => v.name);
+    expect([...deploymentStatuses].sort()).toEqual([...values].sort());
+    expect(Object.keys(verdicts).sort()).toEqual([...values].sort());
+  });
+
+  it("take only SUCCESS/SLEEPING as active and FAILED/CRASHED as failures, like Railway's CLI; approval waits and removals are no failure to roll back", () => {
+    expect(Object.entries(verdicts).filter(([, v]) => v === "active").map(([s]) => s).sort()).toEqual(["SLEEPING", "SUCCESS"]);
+    expect(verdicts.FAILED).toBe("failed");
+    expect(verdicts.CRASHED).toBe("crashed");
+    expect([verdicts.WAITING, verdicts.NEEDS_APPROVAL, verdicts.REMOVED, verdicts.REMOVING, verdicts.SKIPPED]).toEqual(["approval", "approval", "superseded", "superseded", "skipped"]);
   });
 });

@@ -1,41 +1,109 @@
 /**
  * A local stand-in for Railway, reached over real HTTP: it executes each
  * request against Railway's published schema (so a document or variable that
- * does not fit the schema fails here as it would there), keeps a tiny state,
- * and injects the faults a test asks for. It stands in only because the real
- * Railway is out of reach; the client under test is the real one.
+ * does not fit the schema fails here as it would there), keeps the state a
+ * deploy touches (the service instance, its deployments, which one serves),
+ * and behaves as Railway's CLI source and docs say Railway does (evidence:
+ * docs/railway.md):
+ *
+ * - refusals, auth failures included, are HTTP 200 with an `errors` array
+ *   ("Not Authorized", "Project Token not found"), never 401/403;
+ * - `serviceInstanceUpdate` changes settings only; `serviceInstanceDeployV2`
+ *   starts one deployment of the image the instance holds;
+ *   `environmentPatchCommit` applies a patch and deploys in one call;
+ * - a deployment moves through Railway's statuses; one that passes its health
+ *   check becomes active and the one serving before is removed; a FAILED one
+ *   (pull, pre-deploy command, health check) never becomes active;
+ * - registry credentials are refused below the Pro plan, and a private image
+ *   pulled without its credentials fails;
+ * - a rollback starts a new deployment of the target.
+ *
+ * Faults a test asks for (5xx, 429, a hung answer, an answer lost after
+ * Railway acted) are injected around that behaviour. It stands in only
+ * because the real Railway is out of reach; the client under test is the real one.
  */
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { buildClientSchema, graphql, type GraphQLSchema, type IntrospectionQuery } from "graphql";
+import type { DeploymentStatus } from "../../src/railway/documents";
 
-export type Fault =
+export type Fault = (
   | { readonly status: number; readonly retryAfter?: string }
-  /** Hold the response longer than the client waits. */
-  | { readonly delayMs: number };
+  /** Hold the answer longer than the client waits. */
+  | { readonly delayMs: number }
+) & {
+  /** Railway acts on the request first, then the answer is lost (a 5xx or a hang after the work was done). */
+  readonly afterProcessing?: boolean;
+};
 
 export interface RecordedRequest {
   readonly operationName: string;
   readonly variables: Record<string, unknown>;
   readonly authorization: string | undefined;
   readonly projectToken: string | undefined;
-  /** The status the fake answered with. */
+  /** The status the fake answered with (0: no answer). */
   readonly status: number;
 }
 
+export interface HistoryDeployment {
+  readonly id: string;
+  readonly status: DeploymentStatus;
+  readonly canRollback: boolean;
+}
+
+export type Plan = "free" | "trial" | "hobby" | "pro";
+
 export interface FakeRailwayOptions {
-  /** Statuses the new deployment reports, one per poll; the last one repeats. */
-  readonly deploymentStatuses?: readonly string[];
+  /** The service's deployments before this deploy, newest first; the first SUCCESS or SLEEPING one serves. */
+  readonly history?: readonly HistoryDeployment[];
+  /** Statuses each deployment started here reports, one per poll; the last repeats. */
+  readonly deploymentStatuses?: readonly DeploymentStatus[];
+  /** Instead: statuses by time since the deployment started, read on `clock` (ms). */
+  readonly timeline?: readonly { readonly fromMs: number; readonly status: DeploymentStatus }[];
+  readonly clock?: () => number;
   /** HTTP status of the health URL. */
   readonly healthStatus?: number;
-  /** The earlier deployments of the service, newest first. */
-  readonly history?: readonly { id: string; status: string; canRollback: boolean }[];
   /** Faults for the n-th request (0-based) to the GraphQL endpoint. */
   readonly faults?: Readonly<Record<number, Fault>>;
+  /** Faults by operation name, for its first, second, ... call (a hole: no fault). */
+  readonly operationFaults?: Readonly<Record<string, readonly (Fault | undefined)[]>>;
   /** The rollback mutation answers with a GraphQL error. */
   readonly rollbackFails?: boolean;
+  /** The workspace's plan; registry credentials need Pro. Default: hobby. */
+  readonly plan?: Plan;
+  /** The image repository is private: pulling it without these credentials fails. */
+  readonly privateImage?: { readonly repository: string; readonly username: string; readonly password: string };
+  /** Root fields the (known) token may not call: Railway answers them "Not Authorized". */
+  readonly notAuthorizedFor?: readonly string[];
+  /** Tokens Railway knows, by kind; unset: every token is accepted. */
+  readonly tokens?: { readonly account?: readonly string[]; readonly project?: readonly string[] };
+  /** Railway keeps the image reference as this instead of what it was sent. */
+  readonly storesImageAs?: string;
+  /** The service's pre-deploy command exits non-zero. */
+  readonly preDeployFails?: boolean;
+  /** Earlier deployments whose image Railway no longer retains once a new deployment starts: canRollback turns false. */
+  readonly retentionExpires?: readonly string[];
+}
+
+interface Deployment {
+  readonly id: string;
+  readonly image: string | undefined;
+  readonly startedAt: number;
+  /** Started by this deploy (scripted statuses), else fixed. */
+  readonly script: readonly DeploymentStatus[] | undefined;
+  status: DeploymentStatus;
+  canRollback: boolean;
+  polls: number;
+}
+
+interface ServiceInstanceUpdateInput {
+  readonly source?: { readonly image?: string };
+  readonly healthcheckPath?: string;
+  readonly healthcheckTimeout?: number;
+  readonly preDeployCommand?: readonly string[] | null;
+  readonly registryCredentials?: { readonly username: string; readonly password: string };
 }
 
 let schema: GraphQLSchema | undefined;
@@ -44,17 +112,42 @@ function railwaySchema(): GraphQLSchema {
   return schema;
 }
 
+const becameActive: readonly DeploymentStatus[] = ["SUCCESS", "SLEEPING", "CRASHED"];
+const running: readonly DeploymentStatus[] = ["SUCCESS", "SLEEPING"];
+
 export class FakeRailway {
   readonly requests: RecordedRequest[] = [];
   readonly healthRequests: string[] = [];
-  readonly state = { variables: {} as Record<string, string>, image: undefined as string | undefined, rolledBackTo: undefined as string | undefined };
+  /** The service instance's settings, as Railway stores them. */
+  readonly instance = {
+    variables: {} as Record<string, string>,
+    image: undefined as string | undefined,
+    healthcheckPath: undefined as string | undefined,
+    healthcheckTimeout: undefined as number | undefined,
+    preDeployCommand: undefined as readonly string[] | null | undefined,
+    registryCredentials: undefined as { username: string; password: string } | undefined,
+  };
+  /** Newest first. */
+  readonly deployments: Deployment[];
+  /** Deployments started by a deploy or a patch commit (not rollbacks), in order. */
+  readonly started: string[] = [];
+  rolledBackTo: string | undefined;
+  private activeId: string | undefined;
   private server: Server | undefined;
-  private polls = 0;
 
-  constructor(private readonly options: FakeRailwayOptions = {}) {}
+  constructor(private readonly options: FakeRailwayOptions = {}) {
+    this.deployments = (options.history ?? []).map((d) => ({ ...d, image: undefined, startedAt: 0, script: undefined, polls: 0 }));
+    this.activeId = this.deployments.find((d) => running.includes(d.status))?.id;
+  }
 
   get url(): string {
     return `http://127.0.0.1:${String((this.server?.address() as AddressInfo).port)}`;
+  }
+
+  /** The deployments serving now (Railway's `activeDeployments`). */
+  get serving(): string[] {
+    const active = this.deployments.find((d) => d.id === this.activeId);
+    return active !== undefined && running.includes(active.status) ? [active.id] : [];
   }
 
   async start(): Promise<this> {
@@ -68,6 +161,10 @@ export class FakeRailway {
     await new Promise<void>((resolve) => this.server?.close(() => { resolve(); }));
   }
 
+  private now(): number {
+    return this.options.clock?.() ?? 0;
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === "GET" && req.url?.startsWith("/health") === true) {
       this.healthRequests.push(req.url);
@@ -77,7 +174,8 @@ export class FakeRailway {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = JSON.parse(Buffer.concat(chunks).toString()) as { query: string; variables: Record<string, unknown>; operationName: string };
-    const fault = this.options.faults?.[this.requests.length];
+    const calls = this.requests.filter((r) => r.operationName === body.operationName).length;
+    const fault = this.options.faults?.[this.requests.length] ?? this.options.operationFaults?.[body.operationName]?.[calls];
     const record = (status: number): void => {
       this.requests.push({
         operationName: body.operationName,
@@ -87,49 +185,157 @@ export class FakeRailway {
         status,
       });
     };
-    if (fault !== undefined && "delayMs" in fault) {
-      record(0);
-      await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
-      if (!res.destroyed) res.writeHead(504).end();
+    const answerFault = async (f: Fault): Promise<void> => {
+      if ("delayMs" in f) {
+        await new Promise((resolve) => setTimeout(resolve, f.delayMs));
+        if (!res.destroyed) res.writeHead(504).end();
+        return;
+      }
+      res.writeHead(f.status, f.retryAfter === undefined ? {} : { "retry-after": f.retryAfter }).end("fault");
+    };
+    if (fault !== undefined && fault.afterProcessing !== true) {
+      record("delayMs" in fault ? 0 : fault.status);
+      await answerFault(fault);
       return;
     }
+    const result = await graphql({ schema: railwaySchema(), source: body.query, variableValues: body.variables, rootValue: this.root(req) });
     if (fault !== undefined) {
-      record(fault.status);
-      res.writeHead(fault.status, fault.retryAfter === undefined ? {} : { "retry-after": fault.retryAfter }).end("fault");
+      record("delayMs" in fault ? 0 : fault.status);
+      await answerFault(fault);
       return;
     }
+    // Railway answers refusals of every kind, auth failures included, with HTTP 200 and an `errors` array.
     record(200);
-    const result = await graphql({ schema: railwaySchema(), source: body.query, variableValues: body.variables, rootValue: this.root() });
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(result));
   }
 
+  /** What Railway says to the token a request carries, or undefined when it is accepted. */
+  private authRefusal(req: IncomingMessage): string | undefined {
+    const tokens = this.options.tokens;
+    if (tokens === undefined) return undefined;
+    const project = req.headers["project-access-token"];
+    if (typeof project === "string") return (tokens.project ?? []).includes(project) ? undefined : "Project Token not found";
+    const bearer = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1];
+    return bearer !== undefined && (tokens.account ?? []).includes(bearer) ? undefined : "Not Authorized";
+  }
+
+  private find(id: string): Deployment {
+    const deployment = this.deployments.find((d) => d.id === id);
+    if (deployment === undefined) throw new Error("Deployment not found");
+    return deployment;
+  }
+
+  /** Makes `d` the serving deployment; the one serving before is removed. */
+  private activate(d: Deployment): void {
+    const before = this.deployments.find((x) => x.id === this.activeId);
+    if (before !== undefined && before !== d) before.status = "REMOVED";
+    this.activeId = d.id;
+  }
+
+  private startDeployment(): string {
+    const image = this.instance.image;
+    const privateImage = this.options.privateImage;
+    const credentials = this.instance.registryCredentials;
+    const pullDenied =
+      privateImage !== undefined &&
+      image?.startsWith(`${privateImage.repository}@`) === true &&
+      (credentials?.username !== privateImage.username || credentials.password !== privateImage.password);
+    const preDeployFails = this.options.preDeployFails === true && (this.instance.preDeployCommand ?? []).length > 0;
+    // Railway runs the pre-deploy command after the pull and before the deployment starts; either failing ends it FAILED.
+    const script: DeploymentStatus[] = pullDenied || preDeployFails ? ["INITIALIZING", "FAILED"] : [...(this.options.deploymentStatuses ?? ["BUILDING", "DEPLOYING", "SUCCESS"])];
+    const id = this.started.length === 0 ? "deployment-new" : `deployment-new-${String(this.started.length + 1)}`;
+    this.deployments.unshift({ id, image, startedAt: this.now(), script, status: script[0] ?? "INITIALIZING", canRollback: false, polls: 0 });
+    this.started.push(id);
+    for (const expired of this.options.retentionExpires ?? []) this.find(expired).canRollback = false;
+    return id;
+  }
+
+  /** One poll of a deployment this deploy started: its next status, and what that does to which one serves. */
+  private advance(d: Deployment): void {
+    if (d.script === undefined) return;
+    const timeline = this.options.timeline;
+    if (timeline !== undefined && !d.script.includes("FAILED")) {
+      const elapsed = this.now() - d.startedAt;
+      d.status = [...timeline].reverse().find((step) => elapsed >= step.fromMs)?.status ?? "INITIALIZING";
+    } else {
+      d.status = d.script[Math.min(d.polls, d.script.length - 1)] ?? d.status;
+    }
+    d.polls += 1;
+    if (becameActive.includes(d.status) && this.activeId !== d.id) this.activate(d);
+    // Superseded: someone else's newer deployment replaced this one and serves now.
+    if ((d.status === "REMOVED" || d.status === "REMOVING") && !this.deployments.some((x) => x.id === "deployment-by-someone-else")) {
+      const newer: Deployment = { id: "deployment-by-someone-else", image: undefined, startedAt: this.now(), script: undefined, status: "SUCCESS", canRollback: true, polls: 0 };
+      this.deployments.unshift(newer);
+      this.activate(newer);
+    }
+  }
+
   /** Resolvers: the schema's default resolver calls these with the field's arguments. */
-  private root(): Record<string, unknown> {
-    const statuses = this.options.deploymentStatuses ?? ["BUILDING", "DEPLOYING", "SUCCESS"];
-    return {
+  private root(req: IncomingMessage): Record<string, unknown> {
+    const refusal = this.authRefusal(req);
+    const guard =
+      (field: string, resolve: (args: never) => unknown) =>
+      (args: never): unknown => {
+        if (refusal !== undefined) throw new Error(refusal);
+        if ((this.options.notAuthorizedFor ?? []).includes(field)) throw new Error("Not Authorized");
+        return resolve(args);
+      };
+    const node = (d: Deployment): Record<string, unknown> => ({
+      id: d.id,
+      status: d.status,
+      canRollback: d.canRollback,
+      createdAt: "2026-11-01T00:00:00Z",
+      url: "app.up.railway.app",
+      staticUrl: "app.up.railway.app",
+    });
+    const resolvers: Record<string, (args: never) => unknown> = {
       deployments: () => ({
-        edges: (this.options.history ?? []).map((node) => ({ cursor: node.id, node: { ...node, createdAt: "2026-11-01T00:00:00Z" } })),
+        edges: this.deployments.map((d) => ({ cursor: d.id, node: node(d) })),
         pageInfo: { hasNextPage: false, hasPreviousPage: false },
       }),
-      variableCollectionUpsert: ({ input }: { input: { variables: Record<string, string> } }) => {
-        this.state.variables = { ...this.state.variables, ...input.variables };
-        return true;
-      },
-      serviceInstanceUpdate: ({ input }: { input: { source?: { image?: string } } }) => {
-        this.state.image = input.source?.image;
-        return true;
-      },
-      serviceInstanceDeployV2: () => "deployment-new",
       deployment: ({ id }: { id: string }) => {
-        const status = statuses[Math.min(this.polls, statuses.length - 1)];
-        this.polls += 1;
-        return { id, status, url: "app.up.railway.app", staticUrl: "app.up.railway.app" };
+        const d = this.find(id);
+        this.advance(d);
+        return node(d);
+      },
+      serviceInstance: () => ({
+        source: this.instance.image === undefined ? null : { image: this.instance.image },
+        activeDeployments: this.serving.map((id) => node(this.find(id))),
+      }),
+      variableCollectionUpsert: ({ input }: { input: { variables: Record<string, string>; skipDeploys?: boolean } }) => {
+        this.instance.variables = { ...this.instance.variables, ...input.variables };
+        if (input.skipDeploys !== true) this.startDeployment();
+        return true;
+      },
+      serviceInstanceUpdate: ({ input }: { input: ServiceInstanceUpdateInput }) => {
+        // The schema: "Private Docker registry credentials. Only available for Pro plan deployments." (This wording of the refusal is the stand-in's.)
+        if (input.registryCredentials !== undefined && (this.options.plan ?? "hobby") !== "pro") {
+          throw new Error("Private registry credentials are only available on the Pro plan");
+        }
+        if (input.source?.image !== undefined) this.instance.image = this.options.storesImageAs ?? input.source.image;
+        if (input.healthcheckPath !== undefined) this.instance.healthcheckPath = input.healthcheckPath;
+        if (input.healthcheckTimeout !== undefined) this.instance.healthcheckTimeout = input.healthcheckTimeout;
+        if (input.preDeployCommand !== undefined) this.instance.preDeployCommand = input.preDeployCommand;
+        if (input.registryCredentials !== undefined) this.instance.registryCredentials = input.registryCredentials;
+        // Settings only: no deployment starts here.
+        return true;
+      },
+      serviceInstanceDeployV2: () => this.startDeployment(),
+      environmentPatchCommit: ({ patch }: { patch: { services?: Record<string, { source?: { image?: string } }> } }) => {
+        for (const service of Object.values(patch.services ?? {})) if (service.source?.image !== undefined) this.instance.image = service.source.image;
+        // Applies and deploys in one call: a caller that then also calls serviceInstanceDeployV2 starts two.
+        this.startDeployment();
+        return "workflow-1";
       },
       deploymentRollback: ({ id }: { id: string }) => {
-        if (this.options.rollbackFails === true) throw new Error("Deployment cannot be rolled back");
-        this.state.rolledBackTo = id;
+        if (this.options.rollbackFails === true || !this.find(id).canRollback) throw new Error("Deployment cannot be rolled back");
+        const rollback: Deployment = { id: `rollback-of-${id}`, image: undefined, startedAt: this.now(), script: undefined, status: "SUCCESS", canRollback: true, polls: 0 };
+        this.deployments.unshift(rollback);
+        this.activate(rollback);
+        this.rolledBackTo = id;
         return true;
       },
     };
+    return Object.fromEntries(Object.entries(resolvers).map(([field, resolve]) => [field, guard(field, resolve)]));
   }
 }
