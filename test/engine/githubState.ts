@@ -16,6 +16,15 @@
  * A request nobody modelled is answered 501 and listed in `unexpected`; a
  * request GitHub's description does not allow, or an answer that breaks it, is
  * listed in `violations`.
+ *
+ *   const github = await new GitHubStateStandIn(stateFixtureFromStacks()).start();
+ *   // GITHUB_BASE_URL=github.baseUrl for the engine; then, after `pulumi up`:
+ *   expect(github.violations).toEqual([]);       // every request and answer on contract
+ *   expect(github.unexpected).toEqual([]);       // nothing asked that is not modelled
+ *   expect(github.decryptSecret("RAILWAY_TOKEN", "production")).toBe(sentinel("railwayToken"));
+ *   expect(github.file(".github/workflows/test.yml")).toBe(rendered);
+ *   // after `pulumi destroy`: what is left, one line per object
+ *   expect(github.leftovers()).toEqual([...]);
  */
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
