@@ -520,6 +520,10 @@ export class GitHubStateStandIn {
         return this.getRef(p["ref"] ?? "");
       case "GET /releases/latest":
         return this.latestRelease();
+      case "GET /releases/tags/{tag}":
+        return this.release({ tag: p["tag"] ?? "" });
+      case "GET /releases/{release_id}":
+        return this.release({ id: p["release_id"] ?? "" });
       case "GET /commits/{ref}":
         return this.getCommit(p["ref"] ?? "");
       case "GET /commits":
@@ -899,32 +903,38 @@ export class GitHubStateStandIn {
   /** data_source_github_release.go retrieve_by latest: the newest release that is neither a draft nor a pre-release. */
   private latestRelease(): Answer {
     const release = this.fixture.releases.find((r) => r.prerelease !== true);
-    if (release === undefined) return notFound;
+    return release === undefined ? notFound : { status: 200, body: this.releaseBody(release) };
+  }
+
+  /** data_source_github_release.go retrieve_by tag (the program checks a production tag is a published release) and by id. */
+  private release(by: { readonly tag?: string; readonly id?: string }): Answer {
+    const release = this.fixture.releases.find((r) => r.tag === by.tag || String(idOf(`release:${r.tag}`)) === by.id);
+    return release === undefined ? notFound : { status: 200, body: this.releaseBody(release) };
+  }
+
+  private releaseBody(release: GitHubFixture["releases"][number]): JsonObject {
     const id = idOf(`release:${release.tag}`);
     const r = `${this.api}/repos/${this.fixture.owner}/${this.fixture.repository}`;
     const html = `${this.origin}/${this.fixture.owner}/${this.fixture.repository}`;
     return {
-      status: 200,
-      body: {
-        id,
-        node_id: `RE_${String(id)}`,
-        tag_name: release.tag,
-        target_commitish: release.sha,
-        name: release.tag,
-        body: "",
-        draft: false,
-        prerelease: false,
-        created_at: "2026-11-01T10:00:00Z",
-        published_at: "2026-11-01T10:05:00Z",
-        author: this.simpleUser("release-bot"),
-        url: `${r}/releases/${String(id)}`,
-        html_url: `${html}/releases/tag/${release.tag}`,
-        assets_url: `${r}/releases/${String(id)}/assets`,
-        upload_url: `${this.origin}/api/uploads/repos/${this.fixture.owner}/${this.fixture.repository}/releases/${String(id)}/assets{?name,label}`,
-        tarball_url: `${r}/tarball/${release.tag}`,
-        zipball_url: `${r}/zipball/${release.tag}`,
-        assets: [],
-      },
+      id,
+      node_id: `RE_${String(id)}`,
+      tag_name: release.tag,
+      target_commitish: release.sha,
+      name: release.tag,
+      body: "",
+      draft: false,
+      prerelease: release.prerelease === true,
+      created_at: "2026-11-01T10:00:00Z",
+      published_at: "2026-11-01T10:05:00Z",
+      author: this.simpleUser("release-bot"),
+      url: `${r}/releases/${String(id)}`,
+      html_url: `${html}/releases/tag/${release.tag}`,
+      assets_url: `${r}/releases/${String(id)}/assets`,
+      upload_url: `${this.origin}/api/uploads/repos/${this.fixture.owner}/${this.fixture.repository}/releases/${String(id)}/assets{?name,label}`,
+      tarball_url: `${r}/tarball/${release.tag}`,
+      zipball_url: `${r}/zipball/${release.tag}`,
+      assets: [],
     };
   }
 

@@ -49,6 +49,14 @@ describe("the reads a preview makes", () => {
     expect(field((await call(github, "GET", `${repo}/branches/develop`)).body, "commit", "sha")).toBe(fixture.branches["develop"]);
   });
 
+  it("answers a release by tag (a pre-release says so) and by id, 404 for a tag that is no release", async () => {
+    const rc = await call(github, "GET", `${repo}/releases/tags/v1.5.0-rc.1`);
+    expect(rc.body).toMatchObject({ tag_name: "v1.5.0-rc.1", prerelease: true, draft: false });
+    const id = field((await call(github, "GET", `${repo}/releases/tags/v1.4.2`)).body, "id") as number;
+    expect(field((await call(github, "GET", `${repo}/releases/${String(id)}`)).body, "prerelease")).toBe(false);
+    expect((await call(github, "GET", `${repo}/releases/tags/v9.9.9`)).status).toBe(404);
+  });
+
   it("is case-insensitive in owner and repository names, as GitHub is", async () => {
     expect((await call(github, "GET", "/repos/ACME/Learning-Voice-Agent")).status).toBe(200);
   });
