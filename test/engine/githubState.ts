@@ -49,9 +49,17 @@ export interface GitHubStateFixture extends GitHubFixture {
   readonly files?: Readonly<Record<string, Readonly<Record<string, string>>>>;
   /** How long a contents write holds its branch (ms); a write that overlaps it gets GitHub's 409. Default 30. */
   readonly contentWriteMs?: number;
+  /**
+   * Who the token acts as, for the rulesets' bypass list: a GitHub App
+   * (Integration, by App id) or a user (admin: repository or organization
+   * admin). Default: a user who is no admin, whom an active ruleset stops.
+   */
+  readonly tokenActor?: TokenActor;
   /** GitHub's OpenAPI description to check against. Default ghes-3.19 (its server is /api/v3). */
   readonly description?: DescriptionName;
 }
+
+export type TokenActor = { readonly type: "Integration"; readonly id: number } | { readonly type: "User"; readonly admin?: boolean };
 
 export interface StandInCall extends RecordedCall {
   /** The documented operation the request matched, "PUT /repos/{owner}/{repo}/...". */
@@ -1134,10 +1142,52 @@ export class GitHubStateStandIn {
     };
   }
 
+  /**
+   * What GitHub enforces on a commit made through the contents API: every
+   * active ruleset whose ref condition covers the branch, unless the token's
+   * actor may bypass it ("always"). A pull_request rule, required status
+   * checks (a new commit has none) and an update rule stop a direct commit.
+   */
+  private ruleViolations(branch: string): Answer | undefined {
+    const ref = `refs/heads/${branch}`;
+    const messages: string[] = [];
+    for (const ruleset of this.rulesets.values()) {
+      const body = ruleset.body;
+      if (body["enforcement"] !== "active" || (body["target"] ?? "branch") !== "branch") continue;
+      const refName = isObject(body["conditions"]) && isObject(body["conditions"]["ref_name"]) ? body["conditions"]["ref_name"] : {};
+      const matches = (pattern: string): boolean =>
+        pattern === "~ALL" || (pattern === "~DEFAULT_BRANCH" && branch === this.defaultBranch) || refPattern(pattern).test(ref);
+      if (!asStrings(refName["include"]).some(matches) || asStrings(refName["exclude"]).some(matches)) continue;
+      if (this.mayBypass(body["bypass_actors"])) continue;
+      for (const rule of Array.isArray(body["rules"]) ? body["rules"] : []) {
+        if (!isObject(rule)) continue;
+        if (rule["type"] === "pull_request") messages.push("Changes must be made through a pull request.");
+        if (rule["type"] === "update") messages.push("Cannot update this protected ref.");
+        if (rule["type"] === "required_status_checks" && isObject(rule["parameters"])) {
+          const checks = Array.isArray(rule["parameters"]["required_status_checks"]) ? rule["parameters"]["required_status_checks"] : [];
+          for (const check of checks) if (isObject(check)) messages.push(`Required status check "${String(check["context"])}" is expected.`);
+        }
+      }
+    }
+    if (messages.length === 0) return undefined;
+    return error(409, `Repository rule violations found\n\n${[...new Set(messages)].join("\n\n")}\n\n`, `${docs}/repos/contents#create-or-update-file-contents`);
+  }
+
+  private mayBypass(actors: unknown): boolean {
+    const actor = this.fixture.tokenActor ?? { type: "User" };
+    return (Array.isArray(actors) ? actors : []).some((a: unknown) => {
+      if (!isObject(a) || a["bypass_mode"] !== "always") return false;
+      if (actor.type === "Integration") return a["actor_type"] === "Integration" && Number(a["actor_id"]) === actor.id;
+      return actor.admin === true && (a["actor_type"] === "OrganizationAdmin" || (a["actor_type"] === "RepositoryRole" && Number(a["actor_id"]) === 5));
+    });
+  }
+
   /** PUT contents: create (201) or update (200); sha required to replace, and must be the current blob's. */
   private async putContents(path: string, body: JsonObject): Promise<Answer> {
     const branch = typeof body["branch"] === "string" ? body["branch"] : this.defaultBranch;
     if (!this.heads.has(branch)) return error(404, `Branch ${branch} not found`);
+    const blocked = this.ruleViolations(branch);
+    if (blocked !== undefined) return blocked;
     const encoded = String(body["content"]);
     if (!/^[A-Za-z0-9+/\r\n]*={0,2}[\r\n]*$/.test(encoded)) return validationFailed("content is not valid Base64", "content");
     const content = Buffer.from(encoded, "base64");
@@ -1165,6 +1215,8 @@ export class GitHubStateStandIn {
   private async deleteContents(path: string, body: JsonObject): Promise<Answer> {
     const branch = typeof body["branch"] === "string" ? body["branch"] : this.defaultBranch;
     if (!this.heads.has(branch)) return error(404, `Branch ${branch} not found`);
+    const blocked = this.ruleViolations(branch);
+    if (blocked !== undefined) return blocked;
     const given = String(body["sha"]);
     const problem = (head: CommitState): Answer | undefined => {
       const current = head.tree.get(path);
@@ -1476,6 +1528,15 @@ export class GitHubStateStandIn {
     if (Array.isArray(body["patterns_allowed"])) s.patterns_allowed = asStrings(body["patterns_allowed"]);
     return { status: 204 };
   }
+}
+
+/** A ruleset ref pattern (fnmatch: `*` within a segment, `**` across) as a regular expression. */
+function refPattern(pattern: string): RegExp {
+  const source = pattern
+    .split("**")
+    .map((part) => part.split("*").map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*"))
+    .join(".*");
+  return new RegExp(`^${source}$`);
 }
 
 function asStrings(value: unknown): string[] {

@@ -2,7 +2,10 @@
  * The stateful GitHub stand-in's fixture for the stacks a suite runs: the
  * read-only fixture (./fixture.ts: owner, repository, branches, releases,
  * reviewers) plus what decides which GitHub features exist, the repository's
- * visibility and the owner's plan, as the stack files declare them.
+ * visibility and the owner's plan, as the stack files declare them, and the
+ * token acting as the delivery GitHub App (`deliveryAppId`), as `pulumi up`
+ * runs in the deploy workflows: the one actor the rulesets let commit the
+ * generated files to a protected branch.
  */
 import { validateStackConfig } from "../../src/config";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
@@ -18,5 +21,12 @@ export function stateFixtureFromStacks(stacks: readonly string[] = ["staging", "
       throw new Error("the stacks disagree on repositoryVisibility or githubPlan; they share one repository");
     }
   }
-  return { ...fixtureFromStacks(stacks), visibility: first.repositoryVisibility, plan: first.githubPlan, defaultBranch: first.defaultBranch, ...extras };
+  return {
+    ...fixtureFromStacks(stacks),
+    visibility: first.repositoryVisibility,
+    plan: first.githubPlan,
+    defaultBranch: first.defaultBranch,
+    tokenActor: { type: "Integration", id: first.deliveryAppId },
+    ...extras,
+  };
 }

@@ -127,4 +127,44 @@ describe("contents", () => {
     await call(gh, "DELETE", `${repo}/contents/${path}`, { message: "destroy", sha: field(now.body, "sha"), branch: "main" });
     expect(gh.leftovers()).toEqual([`file ${path} on main (deleted)`]);
   });
+
+  describe("rulesets on the branch", () => {
+    const ruleset = (enforcement: string, include = ["refs/heads/main"]) => ({
+      name: "main",
+      target: "branch",
+      enforcement,
+      bypass_actors: [{ actor_id: 1234567, actor_type: "Integration", bypass_mode: "always" }],
+      conditions: { ref_name: { include, exclude: [] } },
+      rules: [
+        { type: "pull_request", parameters: { dismiss_stale_reviews_on_push: true, require_code_owner_review: false, require_last_push_approval: true, required_approving_review_count: 1, required_review_thread_resolution: true } },
+        { type: "required_status_checks", parameters: { required_status_checks: [{ context: "lint" }], strict_required_status_checks_policy: true } },
+      ],
+    });
+    const write = { message: "m", content: b64("x"), branch: "main" };
+
+    it("stop a direct commit by an actor who may not bypass them (409, GitHub's rule-violation message)", async () => {
+      const gh = await standIn({ tokenActor: { type: "User" } });
+      await call(gh, "POST", `${repo}/rulesets`, ruleset("active"));
+      const refused = await call(gh, "PUT", `${repo}/contents/${path}`, write);
+      expect(refused.status).toBe(409);
+      expect(field(refused.body, "message")).toBe('Repository rule violations found\n\nChanges must be made through a pull request.\n\nRequired status check "lint" is expected.\n\n');
+      expect(gh.file(path)).toBeUndefined();
+      // Another branch is not covered.
+      expect((await call(gh, "PUT", `${repo}/contents/${path}`, { ...write, branch: "develop" })).status).toBe(201);
+    });
+
+    it("let the GitHub App in the bypass list commit (the deploy workflows' token)", async () => {
+      const gh = await standIn({ tokenActor: { type: "Integration", id: 1234567 } });
+      await call(gh, "POST", `${repo}/rulesets`, ruleset("active", ["~DEFAULT_BRANCH"]));
+      expect((await call(gh, "PUT", `${repo}/contents/${path}`, write)).status).toBe(201);
+    });
+
+    it("do not stop anything while evaluated or disabled, or where their patterns do not reach", async () => {
+      const gh = await standIn({ tokenActor: { type: "User" } });
+      await call(gh, "POST", `${repo}/rulesets`, ruleset("evaluate"));
+      expect((await call(gh, "PUT", `${repo}/contents/a.yml`, write)).status).toBe(201);
+      await call(gh, "POST", `${repo}/rulesets`, { ...ruleset("active", ["refs/heads/release/*"]), name: "release" });
+      expect((await call(gh, "PUT", `${repo}/contents/b.yml`, write)).status).toBe(201);
+    });
+  });
 });

@@ -95,7 +95,7 @@ describe("a personal account as owner", () => {
 });
 
 describe("the fixture from the committed stacks", () => {
-  it("takes owner, repository, branches, reviewers, visibility and plan from the stack files", () => {
+  it("takes owner, repository, branches, reviewers, visibility, plan and the delivery App from the stack files", () => {
     const f = stateFixtureFromStacks();
     expect(`${f.owner}/${f.repository}`).toBe("acme/learning-voice-agent");
     expect(Object.keys(f.branches)).toEqual(expect.arrayContaining(["main", "develop"]));
@@ -103,5 +103,6 @@ describe("the fixture from the committed stacks", () => {
     expect(f.plan).toBe("enterprise");
     expect(f.users).toContain("octocat");
     expect(f.teams).toContain("release-managers");
+    expect(f.tokenActor).toEqual({ type: "Integration", id: 1234567 });
   });
 });
