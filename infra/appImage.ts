@@ -64,7 +64,10 @@ export class AppImage extends pulumi.ComponentResource {
             `${name}-image-${platformSlug(platform)}`,
             {
               context: { location: gitContext(image, revision) },
-              dockerfile: { location: image.dockerfile },
+              // BuildKit reads `Dockerfile` from the git context by itself. docker-build checks a named
+              // Dockerfile on the local disk (its Check opens the path), so another name must also exist
+              // at that path where the program runs: the README says so.
+              ...(image.dockerfile === "Dockerfile" ? {} : { dockerfile: { location: image.dockerfile } }),
               platforms: [platform as dockerbuild.Platform],
               tags: [platformTag(image, revision, platform)],
               labels: ociLabels(image, revision),

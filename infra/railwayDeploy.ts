@@ -11,8 +11,11 @@ export interface RailwayDeployArgs {
   readonly railwayToken: pulumi.Output<string>;
   /** Service variables by name, each a Pulumi secret. */
   readonly variables: Readonly<Record<string, pulumi.Output<string>>>;
-  readonly registryUsername: string;
-  readonly registryToken: pulumi.Output<string>;
+  /**
+   * Read-only credentials Railway pulls a private image with; undefined for a
+   * public image (then none are sent: Railway accepts them on the Pro plan only).
+   */
+  readonly registryCredentials: { readonly username: string; readonly password: pulumi.Output<string> } | undefined;
 }
 
 /** The command `pulumi up` runs; every input it needs is in its environment. */
@@ -48,8 +51,7 @@ export class RailwayDeploy extends pulumi.ComponentResource {
           HEALTHCHECK_TIMEOUT_SECONDS: String(d.healthcheckTimeoutSeconds),
           HEALTH_URL: d.healthUrl,
           SERVICE_VARIABLES: pulumi.secret(variables.apply((v) => JSON.stringify(v))),
-          REGISTRY_USERNAME: args.registryUsername,
-          REGISTRY_PASSWORD: args.registryToken,
+          ...(args.registryCredentials === undefined ? {} : { REGISTRY_USERNAME: args.registryCredentials.username, REGISTRY_PASSWORD: args.registryCredentials.password }),
           // Railway's own pre-deploy command (runs in Railway, in the service's network); unset clears it there.
           ...(d.preDeployCommand === undefined ? {} : { PRE_DEPLOY_COMMAND: d.preDeployCommand }),
         },

@@ -7,7 +7,8 @@ import { stackWithSecrets } from "./helpers/stacks";
 
 let run: ProgramRun;
 beforeAll(async () => {
-  run = await evaluate("staging", stackWithSecrets("staging"));
+  // With a private image, so the read-only pull token Railway gets is checked too.
+  run = await evaluate("staging", stackWithSecrets("staging", undefined, { privateImageRepository: "true" }));
 });
 
 describe("no secret leaks from staging", () => {

@@ -16,6 +16,7 @@ export const secretKeys = [
   "awsSecretAccessKey",
   "deliveryAppPrivateKey",
   "dockerhubToken",
+  "dockerhubPullToken",
   "codecovToken",
   "slackWebhookUrl",
   "githubToken",
@@ -31,7 +32,9 @@ export type Requirement =
   /** only when the state backend is Pulumi Cloud (an https URL) */
   | "pulumi-cloud-backend"
   /** only when the state backend is an S3 bucket */
-  | "s3-backend";
+  | "s3-backend"
+  /** only when Railway pulls a private image (`privateImageRepository: true`) */
+  | "private-image";
 
 export interface SecretDefinition {
   readonly key: SecretKey;
@@ -43,7 +46,7 @@ export interface SecretDefinition {
 }
 
 export const secretDefinitions: readonly SecretDefinition[] = [
-  { key: "railwayToken", requirement: "always", usedByProgram: true, description: "Railway token for this stack's environment (account or workspace token; see README for scopes)." },
+  { key: "railwayToken", requirement: "always", usedByProgram: true, description: "Railway token for this stack's environment: an account or workspace token (railwayTokenKind account), or a project token (project); see README for scopes." },
   { key: "anthropicApiKey", requirement: "always", usedByProgram: true, description: "Anthropic API key of this environment's app." },
   { key: "openaiApiKey", requirement: "always", usedByProgram: true, description: "OpenAI API key of this environment's app." },
   { key: "pulumiConfigPassphrase", requirement: "always", usedByProgram: false, description: "The passphrase of this stack's secrets provider, for workflows that run pulumi." },
@@ -51,7 +54,13 @@ export const secretDefinitions: readonly SecretDefinition[] = [
   { key: "awsAccessKeyId", requirement: "s3-backend", usedByProgram: false, description: "Access key id of the S3 state bucket (only with an s3:// state backend)." },
   { key: "awsSecretAccessKey", requirement: "s3-backend", usedByProgram: false, description: "Secret access key of the S3 state bucket (only with an s3:// state backend)." },
   { key: "deliveryAppPrivateKey", requirement: "always", usedByProgram: false, description: "PEM private key of the delivery GitHub App (deliveryAppId)." },
-  { key: "dockerhubToken", requirement: "always", usedByProgram: true, description: "Docker Hub access token (Read & Write) of dockerhubUsername." },
+  { key: "dockerhubToken", requirement: "always", usedByProgram: true, description: "Docker Hub access token (Read & Write) of dockerhubUsername: the image build pushes with it; Railway never gets it." },
+  {
+    key: "dockerhubPullToken",
+    requirement: "private-image",
+    usedByProgram: true,
+    description: "Docker Hub access token (Read-only) of dockerhubUsername that Railway pulls a private image with (only with privateImageRepository: true; Railway's Pro plan).",
+  },
   { key: "codecovToken", requirement: "optional", usedByProgram: false, description: "Codecov upload token; without it the upload step is off." },
   { key: "slackWebhookUrl", requirement: "optional", usedByProgram: false, description: "Slack incoming webhook; without it notifications are off." },
   { key: "githubToken", requirement: "optional", usedByProgram: true, description: "Token the program's GitHub provider uses; without it the provider reads GITHUB_TOKEN from the environment." },
@@ -78,11 +87,26 @@ export interface GithubEntry {
    * request previews and drift checks run in: only what `pulumi preview` needs.
    */
   readonly preview?: true;
+  /** Published only by a stack whose Railway token is of this kind: one name per kind, the one Railway's CLI reads. */
+  readonly railwayTokenKind?: RailwayTokenKind;
 }
 
-export const githubEntries: readonly GithubEntry[] = [
+export type RailwayTokenKind = "account" | "project";
+
+/**
+ * The Railway token under the name Railway's tools read: `RAILWAY_API_TOKEN`
+ * for an account or workspace token (sent as a Bearer token), `RAILWAY_TOKEN`
+ * for a project token (sent as Project-Access-Token). Railway's CLI reads
+ * `RAILWAY_TOKEN` first and sends it as a project token, so an account token
+ * published there fails.
+ */
+const railwayTokenEntries: readonly GithubEntry[] = [
+  { name: "RAILWAY_API_TOKEN", kind: "secret", scope: "environment", source: { configKey: "railwayToken" }, consumers: ["environment jobs that call Railway (its CLI reads this name as an account or workspace token)"], replaces: ["RAILWAY_TOKEN"], railwayTokenKind: "account" },
+  { name: "RAILWAY_TOKEN", kind: "secret", scope: "environment", source: { configKey: "railwayToken" }, consumers: ["environment jobs that call Railway (its CLI reads this name as a project token)"], replaces: ["RAILWAY_TOKEN"], railwayTokenKind: "project" },
+];
+
+const catalogEntries: readonly GithubEntry[] = [
   // Environment scope: each stack publishes its own copy into its own environment.
-  { name: "RAILWAY_TOKEN", kind: "secret", scope: "environment", source: { configKey: "railwayToken" }, consumers: ["Railway deploy (pulumi up)", "environment jobs that call Railway"], replaces: ["RAILWAY_TOKEN"] },
   { name: "ANTHROPIC_API_KEY", kind: "secret", scope: "environment", source: { configKey: "anthropicApiKey" }, consumers: ["Railway service variable", "environment jobs"], replaces: ["ANTHROPIC_API_KEY", "ANTHROPIC_API_KEY_STAGING"] },
   { name: "OPENAI_API_KEY", kind: "secret", scope: "environment", source: { configKey: "openaiApiKey" }, consumers: ["Railway service variable", "environment jobs"], replaces: ["OPENAI_API_KEY", "OPENAI_API_KEY_STAGING"] },
   { name: "PULUMI_CONFIG_PASSPHRASE", kind: "secret", scope: "environment", source: { configKey: "pulumiConfigPassphrase" }, consumers: ["deploy workflow", "drift workflow", "infra preview"], replaces: [], preview: true },
@@ -104,6 +128,21 @@ export const githubEntries: readonly GithubEntry[] = [
   { name: "PULUMI_BACKEND_URL", kind: "variable", scope: "repository", source: { configKey: "stateBackendUrl" }, consumers: ["every workflow that runs pulumi"], replaces: [] },
   { name: "DELIVERY_APP_ID", kind: "variable", scope: "repository", source: { configKey: "deliveryAppId" }, consumers: ["deploy workflow (mints the GitHub token for pulumi up)"], replaces: [] },
 ];
+
+/** Every GitHub entry of a stack whose Railway token is of `kind`. */
+export function githubEntriesFor(kind: RailwayTokenKind): readonly GithubEntry[] {
+  return [...railwayTokenEntries.filter((e) => e.railwayTokenKind === kind), ...catalogEntries];
+}
+
+/** Every entry any stack may publish (the README documents each). */
+export const allGithubEntries: readonly GithubEntry[] = [...railwayTokenEntries, ...catalogEntries];
+
+/**
+ * The entries of a stack with the default token kind (account). A consumer that
+ * knows the stack's `railwayTokenKind` uses `githubEntriesFor` instead, so a
+ * project token is published as `RAILWAY_TOKEN`.
+ */
+export const githubEntries: readonly GithubEntry[] = githubEntriesFor("account");
 
 export function isSecretKey(key: string): key is SecretKey {
   return (secretKeys as readonly string[]).includes(key);

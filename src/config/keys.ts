@@ -163,6 +163,15 @@ export const configKeys = {
     description: "Where the app image is pushed.",
     required: true,
   },
+  privateImageRepository: {
+    kind: "boolean",
+    schema: z.boolean(),
+    allowed: "true or false; true needs the secret dockerhubPullToken and Railway's Pro plan",
+    example: "false",
+    description:
+      "Whether dockerhubRepository is private: Railway then pulls the image with dockerhubPullToken (registry credentials are a Railway Pro plan feature); a public repository sends no credentials.",
+    required: false,
+  },
   platforms: {
     kind: "array",
     schema: z.array(z.string().regex(platform)).min(1).refine(unique, "duplicates"),
@@ -264,7 +273,7 @@ export const configKeys = {
     schema: z.number().int().min(1).max(3600),
     allowed: "a whole number of seconds from 1 to 3600",
     example: "300",
-    description: "How long a new deployment may take to become healthy.",
+    description: "Railway's health-check timeout: how long a new deployment may take to answer its health check; the deploy waits that long (plus its pull allowance) for Railway's verdict.",
     required: false,
   },
   appRevision: {
@@ -280,7 +289,8 @@ export const configKeys = {
     schema: z.string().min(1).max(1000).refine((v) => !v.includes("\n"), "one line"),
     allowed: "one shell command line, at most 1000 characters",
     example: "./scripts/backup-db.sh",
-    description: "A command run before the deploy (e.g. a database backup); its failure stops the deploy.",
+    description:
+      "Railway's pre-deploy command (e.g. a database backup or migration): Railway runs it in the new image, in the service's private network with its variables, before each deployment starts; its failure fails the deployment. Unset clears it in Railway.",
     required: false,
   },
   stateBackendUrl: {
@@ -320,7 +330,8 @@ export const configKeys = {
     schema: z.enum(["account", "project"]),
     allowed: "account (an account or workspace token, sent as a Bearer token) or project (a project token)",
     example: "account",
-    description: "What kind of token railwayToken is; Railway does not document whether a project token may call every mutation a deploy needs.",
+    description:
+      "What kind of token railwayToken is, and so the name it is published and passed under (RAILWAY_API_TOKEN for account, RAILWAY_TOKEN for project, as Railway's CLI reads them); Railway does not document whether a project token may call every mutation a deploy needs.",
     required: false,
   },
   secretRotatedAt: {

@@ -28,6 +28,7 @@ export const defaults: Defaults = {
   coverageMinimum: 80,
   platforms: ["linux/amd64", "linux/arm64"],
   buildImageOnPreview: true,
+  privateImageRepository: false,
   registry: "docker.io",
   dockerfile: "Dockerfile",
   allowPrerelease: false,
@@ -103,8 +104,8 @@ function isConfigKey(key: string): key is ConfigKey {
   return (configKeyNames as readonly string[]).includes(key);
 }
 
-/** Which secrets a stack must set, given its backend. */
-export function requiredSecrets(stateBackendUrl: string | undefined): SecretKey[] {
+/** Which secrets a stack must set, given its backend (and whether Railway pulls a private image). */
+export function requiredSecrets(stateBackendUrl: string | undefined, options: { readonly privateImageRepository?: boolean } = {}): SecretKey[] {
   return secretDefinitions
     .filter((d) => {
       switch (d.requirement) {
@@ -116,6 +117,8 @@ export function requiredSecrets(stateBackendUrl: string | undefined): SecretKey[
           return stateBackendUrl?.startsWith("https://") === true;
         case "s3-backend":
           return stateBackendUrl?.startsWith("s3://") === true;
+        case "private-image":
+          return options.privateImageRepository === true;
       }
     })
     .map((d) => d.key);
@@ -209,7 +212,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   if (problems.length > 0) throw new ConfigError(stack, problems);
 
   const secretsPresent = raw.secretKeys.filter(isSecretKey);
-  const missingSecrets = requiredSecrets(merged.stateBackendUrl).filter((k) => !secretsPresent.includes(k));
+  const missingSecrets = requiredSecrets(merged.stateBackendUrl, { privateImageRepository: merged.privateImageRepository }).filter((k) => !secretsPresent.includes(k));
   return {
     config: { ...merged, stack: stack as StackName, secretsPresent },
     missingSecrets,

@@ -58,7 +58,10 @@ export interface DeploySpec {
   readonly healthcheckTimeoutSeconds: number;
   readonly healthUrl: string;
   readonly tokenKind: "account" | "project";
+  /** Railway's own pre-deploy command (it runs in Railway, in the service's network); undefined clears it. */
   readonly preDeployCommand: string | undefined;
+  /** The image repository is private: Railway pulls with the read-only `dockerhubPullToken` (a Pro plan feature). */
+  readonly privateImage: boolean;
   /** Railway service variables, each read from a secret config key. */
   readonly variables: readonly { readonly name: string; readonly configKey: SecretKey }[];
 }
@@ -160,6 +163,7 @@ export function buildShipSpec(config: StackConfig, handedOverRevision?: string):
       healthUrl: `https://${config.railwayDomain}${config.healthCheckPath}`,
       tokenKind: config.railwayTokenKind,
       preDeployCommand: config.preDeployCommand,
+      privateImage: config.privateImageRepository,
       variables: serviceVariables,
     },
   };

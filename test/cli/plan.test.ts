@@ -32,7 +32,7 @@ describe("npm run plan", () => {
     const out = planned["staging"]?.stdout ?? "";
     expect(out).toContain('Offline plan for stack "staging"');
     expect(out).toContain("+ github:RepositoryEnvironment  delivery-staging-environment");
-    expect(out).toContain("+ github:ActionsEnvironmentSecret  delivery-staging-secret-railway-token");
+    expect(out).toContain("+ github:ActionsEnvironmentSecret  delivery-staging-secret-railway-api-token");
     expect(out).toContain("+ github:ActionsVariable  delivery-repository-variable-dockerhub-username");
     expect(out).toContain("+ github:RepositoryRuleset  delivery-repository-protect-main");
     expect(out).toContain("value: [secret]");

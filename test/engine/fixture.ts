@@ -11,6 +11,11 @@ export const headSha = "3f786850e387550fdab836ed7e6dc881de23001b";
 export const releaseSha = "89e6c98d92887913cadf06b2adb97f26cde4849b";
 export const releaseTag = "v1.4.2";
 
+/** The settings the suite's stand-ins need from the stacks it runs. */
+export function stackConfigs(stacks: readonly string[] = ["staging", "production"]) {
+  return stacks.map((stack) => validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config);
+}
+
 export function fixtureFromStacks(stacks: readonly string[] = ["staging", "production"]): GitHubFixture {
   const configs = stacks.map((stack) => validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config);
   const first = configs[0];

@@ -9,8 +9,9 @@ import { projectName, type SecretKey } from "../../src/config";
 import { policies } from "../../infra/policy/policies";
 import { allSentinels, sentinel } from "../helpers/stacks";
 import { readEvents, type EngineEvent, wouldCreate } from "./events";
-import { fixtureFromStacks } from "./fixture";
+import { fixtureFromStacks, releaseSha, stackConfigs } from "./fixture";
 import { GitHubApiStandIn } from "./githubApi";
+import { DockerPingStandIn, RegistryStandIn } from "./registry";
 import { EngineWorkspace, type RunResult } from "./workspace";
 
 const stacks = ["staging", "production"] as const;
@@ -25,6 +26,8 @@ interface StackRun {
 }
 
 let github: GitHubApiStandIn;
+let registry: RegistryStandIn;
+let dockerPing: DockerPingStandIn;
 let ws: EngineWorkspace;
 const runs = {} as Record<Stack, StackRun>;
 
@@ -37,9 +40,11 @@ function listedSecrets(planOutput: string, stack: string): SecretKey[] {
 async function initStack(stack: Stack): Promise<StackRun> {
   const init = await ws.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]);
   expect(init.code, init.stderr).toBe(0);
-  // No Docker daemon here: the preview must not build the image.
-  const noBuild = await ws.pulumi(["config", "set", "buildImageOnPreview", "false", "--stack", stack]);
-  expect(noBuild.code, noBuild.stderr).toBe(0);
+  // No Docker daemon here: the preview must not build the image. The registry is the loopback stand-in.
+  for (const [key, value] of [["buildImageOnPreview", "false"], ["registry", registry.host]] as const) {
+    const set = await ws.pulumi(["config", "set", key, value, "--stack", stack]);
+    expect(set.code, set.stderr).toBe(0);
+  }
 
   const planDir = join(ws.dir, "plan-out", stack);
   const plan = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["src/cli/plan.ts", "--stack", stack, "--out", planDir]);
@@ -60,13 +65,24 @@ async function initStack(stack: Stack): Promise<StackRun> {
 
 beforeAll(async () => {
   github = await new GitHubApiStandIn(fixtureFromStacks()).start();
-  ws = EngineWorkspace.create(github.baseUrl);
+  // Staging verified the latest release's commit: production finds it in the registry.
+  const [staging] = stackConfigs();
+  if (staging === undefined) throw new Error("no staging stack");
+  registry = await new RegistryStandIn(
+    [{ repository: staging.dockerhubRepository, tag: `verified-sha-${releaseSha}`, platforms: staging.platforms }],
+    { username: staging.dockerhubUsername, password: sentinel("dockerhubToken") },
+  ).start();
+  // The docker plugin pings a daemon when configured, even for registry reads (pulumi-docker#1106).
+  dockerPing = await new DockerPingStandIn().start();
+  ws = EngineWorkspace.create(github.baseUrl, { SSL_CERT_FILE: registry.certFile, HOME: dockerPing.home });
   // One stack after the other: the engine and the language host use both cores.
   for (const stack of stacks) runs[stack] = await initStack(stack);
 }, 600_000);
 
 afterAll(async () => {
   await github.stop();
+  await registry.stop();
+  await dockerPing.stop();
   ws.remove();
 });
 
@@ -120,6 +136,18 @@ describe("the GitHub API the previews talked to", () => {
     expect(github.unexpected).toEqual([]);
     expect(github.calls.length).toBeGreaterThan(0);
     for (const call of github.calls) expect(call.authorization).toBe(`Bearer ${sentinel("githubToken")}`);
+  });
+});
+
+describe("production's promotion on the real engine", () => {
+  it("found staging's verified digest in the registry with the docker provider, for every platform, and no stack reference", () => {
+    const [staging] = stackConfigs();
+    const path = `/v2/${staging?.dockerhubRepository ?? ""}/manifests/verified-sha-${releaseSha}`;
+    expect(registry.calls.filter((c) => c.path === path && c.status === 200).map((c) => c.method)).toEqual(expect.arrayContaining(["HEAD", "GET"]));
+    const creates = wouldCreate(runs.production.events);
+    expect(creates.filter((r) => r.startsWith("docker-build:index:Image::"))).toEqual([]);
+    expect(creates).toContain("docker-build:index:Index::delivery-app-version-tag");
+    expect(creates.some((r) => r.startsWith("pulumi:pulumi:StackReference"))).toBe(false);
   });
 });
 

@@ -38,6 +38,7 @@ export class EngineWorkspace {
     private readonly root: string,
     githubBaseUrl: string,
     readonly passphrase: string,
+    extraEnv: Readonly<Record<string, string>>,
   ) {
     this.dir = join(root, "project");
     mkdirSync(this.dir);
@@ -64,7 +65,7 @@ export class EngineWorkspace {
     chmodSync(join(shimDir, "pulumi"), 0o755);
 
     // Nothing ambient may reach the program: no token, owner or config of the caller's.
-    const ambient = new Set(["GITHUB_TOKEN", "GITHUB_OWNER", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS", "PULUMI_TEST_MODE"]);
+    const ambient = new Set(["GITHUB_TOKEN", "GITHUB_OWNER", "DOCKER_HOST", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS", "PULUMI_TEST_MODE"]);
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !ambient.has(key)));
     this.env = {
       ...env,
@@ -76,15 +77,17 @@ export class EngineWorkspace {
       PULUMI_SKIP_CONFIRMATIONS: "true",
       PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "true",
       GITHUB_BASE_URL: githubBaseUrl,
+      ...extraEnv,
       NO_COLOR: "1",
       // Makes --event-log available: the engine's own record of a run, policy summaries included.
       PULUMI_DEBUG_COMMANDS: "true",
     };
   }
 
-  static create(githubBaseUrl: string): EngineWorkspace {
+  /** `extraEnv`: more of the environment every command gets (SSL_CERT_FILE for a stand-in registry). */
+  static create(githubBaseUrl: string, extraEnv: Readonly<Record<string, string>> = {}): EngineWorkspace {
     const root = mkdtempSync(join(tmpdir(), "delivery-engine-"));
-    return new EngineWorkspace(root, githubBaseUrl, `engine-suite-${String(process.pid)}`);
+    return new EngineWorkspace(root, githubBaseUrl, `engine-suite-${String(process.pid)}`, extraEnv);
   }
 
   stackFile(stack: string): string {

@@ -48,5 +48,6 @@ function pathValue(root: unknown, path: string): unknown {
 /** What each stack must consume; together they cover the whole catalog (checked in leak.catalog.test.ts). */
 export const consumedBy: Readonly<Record<"staging" | "production", readonly SecretKey[]>> = {
   staging: secretKeys,
-  production: secretKeys.filter((k) => k !== "codecovToken" && k !== "slackWebhookUrl"),
+  // The committed production stack pulls a public image: no pull token.
+  production: secretKeys.filter((k) => k !== "codecovToken" && k !== "slackWebhookUrl" && k !== "dockerhubPullToken"),
 };

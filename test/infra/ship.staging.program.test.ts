@@ -33,7 +33,6 @@ describe("staging ships the default branch head", () => {
       const image = named(run, `delivery-app-image-${arch}`);
       expect(image.inputs).toMatchObject({
         context: { location: `https://github.com/acme/learning-voice-agent.git#${sha}` },
-        dockerfile: { location: "Dockerfile" },
         platforms: [`linux/${arch}`],
         tags: [`docker.io/acme/learning-voice-agent:sha-0123456-${arch}`],
         labels: {
@@ -52,6 +51,8 @@ describe("staging ships the default branch head", () => {
       // The repository is private: BuildKit clones it with the GitHub token, a build secret.
       expect([...image.secretPaths].sort()).toEqual(["registries[0].password", "secrets"]);
       expect(image.retainOnDelete).toBe(true);
+      // The default Dockerfile is read from the git context itself: no local path to check.
+      expect(image.inputs["dockerfile"]).toBeUndefined();
     }
     const index = named(run, "delivery-app-index");
     expect(index.inputs).toMatchObject({

@@ -25,7 +25,7 @@ describe("staging program", () => {
         "command:local:Command delivery-railway-deploy",
         "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-environment",
         "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy delivery-staging-deployment-policy",
-        ...["railway-token", "anthropic-api-key", "openai-api-key", "pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "delivery-app-private-key"].map(
+        ...["railway-api-token", "anthropic-api-key", "openai-api-key", "pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "delivery-app-private-key"].map(
           (s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-secret-${s}`,
         ),
         ...["railway-project-id", "railway-environment-id", "railway-service-id", "railway-domain", "pulumi-stack"].map(
@@ -81,7 +81,7 @@ describe("staging program", () => {
       expect(secret.secretPaths, secret.name).toEqual(["value"]);
       expect(secret.inputs["value"]).toBe("[secret]");
     }
-    expect(named(run, "delivery-staging-secret-railway-token").plainInputs["value"]).toBe(sentinel("railwayToken"));
+    expect(named(run, "delivery-staging-secret-railway-api-token").plainInputs["value"]).toBe(sentinel("railwayToken"));
     expect(named(run, "delivery-repository-secret-dockerhub-token").plainInputs["value"]).toBe(sentinel("dockerhubToken"));
     const redacted = JSON.stringify(run.resources.map((r) => r.inputs)) + JSON.stringify(run.outputs);
     for (const value of allSentinels) expect(redacted).not.toContain(value);
@@ -179,7 +179,7 @@ describe("staging program", () => {
     });
     // The first commit waits for the environment's secrets and the rulesets (components expand to their children).
     const first = files[0]?.dependencies ?? [];
-    expect(first.some((d) => d.endsWith("::delivery-staging-secret-railway-token"))).toBe(true);
+    expect(first.some((d) => d.endsWith("::delivery-staging-secret-railway-api-token"))).toBe(true);
     expect(first.some((d) => d.endsWith("::delivery-repository-protect-main"))).toBe(true);
     expect(first.some((d) => d.endsWith("::delivery-staging-preview-secret-pulumi-config-passphrase"))).toBe(true);
   });

@@ -40,7 +40,7 @@ describe("buildPipelineSpec", () => {
   it("names secrets by config key, never by value", () => {
     const text = JSON.stringify([staging, production]);
     expect(text).not.toContain("sentinel-");
-    expect(staging.secrets.find((s) => s.githubName === "RAILWAY_TOKEN")).toEqual({ githubName: "RAILWAY_TOKEN", scope: "environment", environment: "staging", configKey: "railwayToken" });
+    expect(staging.secrets.find((s) => s.githubName === "RAILWAY_API_TOKEN")).toEqual({ githubName: "RAILWAY_API_TOKEN", scope: "environment", environment: "staging", configKey: "railwayToken" });
   });
 
   it("leaves optional secrets out when they are not set", () => {
