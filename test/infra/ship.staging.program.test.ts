@@ -81,9 +81,10 @@ describe("staging ships the default branch head", () => {
       RAILWAY_ENVIRONMENT_ID: "0a1b2c3d-4e5f-4a6b-8c7d-8e9f0a1b2c3d",
       RAILWAY_SERVICE_ID: "9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c6b",
       HEALTH_URL: "https://learning-voice-agent-staging.up.railway.app/health",
-      REGISTRY_USERNAME: "acmebot",
     });
-    expect([...deploy.secretPaths].sort()).toEqual(["environment.RAILWAY_TOKEN", "environment.REGISTRY_PASSWORD", "environment.SERVICE_VARIABLES", "triggers[1]"]);
+    // An account token under the name Railway's CLI reads for it; a public image: no registry credentials at all.
+    expect([...deploy.secretPaths].sort()).toEqual(["environment.RAILWAY_API_TOKEN", "environment.SERVICE_VARIABLES", "triggers[1]"]);
+    expect(Object.keys(deploy.inputs["environment"] as object)).not.toContain("REGISTRY_PASSWORD");
     const environment = deploy.plainInputs["environment"] as Record<string, unknown>;
     expect(JSON.parse(String(environment["SERVICE_VARIABLES"]))).toEqual({
       ANTHROPIC_API_KEY: "sentinel-anthropicApiKey-7f3a9c",
