@@ -25,7 +25,7 @@ describe("dockerhubPullToken", () => {
   });
 
   it("a private-image stack without it is reported with the command that sets it", () => {
-    const secrets = ["railwayToken", "anthropicApiKey", "openaiApiKey", "pulumiConfigPassphrase", "awsAccessKeyId", "awsSecretAccessKey", "deliveryAppPrivateKey", "dockerhubToken"] as const;
+    const secrets = ["railwayToken", "anthropicApiKey", "openaiApiKey", "pulumiConfigPassphrase", "awsAccessKeyId", "awsSecretAccessKey", "deliveryAppPrivateKey", "previewAppPrivateKey", "dockerhubToken"] as const;
     const result = validateStackConfig(rawConfig(stackWithSecrets("staging", secrets, { privateImageRepository: "true" }), "staging"));
     expect(result.missingSecrets).toEqual(["dockerhubPullToken"]);
     expect(validateStackConfig(rawConfig(stackWithSecrets("staging", secrets), "staging")).missingSecrets).toEqual([]);
