@@ -9,8 +9,9 @@ import { projectName, type SecretKey } from "../../src/config";
 import { policies } from "../../infra/policy/policies";
 import { allSentinels, sentinel } from "../helpers/stacks";
 import { readEvents, type EngineEvent, wouldCreate } from "./events";
-import { fixtureFromStacks, releaseSha, stackConfigs } from "./fixture";
-import { GitHubApiStandIn } from "./githubApi";
+import { releaseSha, stackConfigs } from "./fixture";
+import { GitHubStateStandIn } from "./githubState";
+import { stateFixtureFromStacks } from "./githubStateFixture";
 import { DockerPingStandIn, RegistryStandIn } from "./registry";
 import { EngineWorkspace, type RunResult } from "./workspace";
 
@@ -25,7 +26,7 @@ interface StackRun {
   readonly events: readonly EngineEvent[];
 }
 
-let github: GitHubApiStandIn;
+let github: GitHubStateStandIn;
 let registry: RegistryStandIn;
 let dockerPing: DockerPingStandIn;
 let ws: EngineWorkspace;
@@ -64,7 +65,7 @@ async function initStack(stack: Stack): Promise<StackRun> {
 }
 
 beforeAll(async () => {
-  github = await new GitHubApiStandIn(fixtureFromStacks()).start();
+  github = await new GitHubStateStandIn(stateFixtureFromStacks()).start();
   // Staging verified the latest release's commit: production finds it in the registry.
   const [staging] = stackConfigs();
   if (staging === undefined) throw new Error("no staging stack");
@@ -132,8 +133,9 @@ describe.each(stacks)("pulumi preview --stack %s on the real engine", (stack) =>
 });
 
 describe("the GitHub API the previews talked to", () => {
-  it("was asked only what the stand-in models, with the token set as a secret", () => {
+  it("was asked only what the stand-in models, as GitHub's OpenAPI description allows, with the token set as a secret", () => {
     expect(github.unexpected).toEqual([]);
+    expect(github.violations).toEqual([]);
     expect(github.calls.length).toBeGreaterThan(0);
     for (const call of github.calls) expect(call.authorization).toBe(`Bearer ${sentinel("githubToken")}`);
   });
