@@ -1,6 +1,6 @@
 // The Railway token is published under the name Railway's own CLI reads for its kind, and a private image needs its own read-only pull token.
 import { describe, expect, it } from "vitest";
-import { allGithubEntries, githubEntries, githubEntriesFor, requiredSecrets, secretDefinitions, validateStackConfig } from "../../src/config";
+import { allGithubEntries, githubEntries, githubEntriesFor, requiredSecrets, secretDefinitions, secretKeys, validateStackConfig } from "../../src/config";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
 const railwayNames = (kind: "account" | "project"): string[] => githubEntriesFor(kind).filter((e) => "configKey" in e.source && e.source.configKey === "railwayToken").map((e) => e.name);
@@ -25,7 +25,8 @@ describe("dockerhubPullToken", () => {
   });
 
   it("a private-image stack without it is reported with the command that sets it", () => {
-    const secrets = ["railwayToken", "anthropicApiKey", "openaiApiKey", "pulumiConfigPassphrase", "awsAccessKeyId", "awsSecretAccessKey", "deliveryAppPrivateKey", "previewAppPrivateKey", "dockerhubToken"] as const;
+    // Every other secret of the catalog set, so the pull token is the only one that can be missing.
+    const secrets = secretKeys.filter((k) => k !== "dockerhubPullToken");
     const result = validateStackConfig(rawConfig(stackWithSecrets("staging", secrets, { privateImageRepository: "true" }), "staging"));
     expect(result.missingSecrets).toEqual(["dockerhubPullToken"]);
     expect(validateStackConfig(rawConfig(stackWithSecrets("staging", secrets), "staging")).missingSecrets).toEqual([]);
