@@ -15,6 +15,7 @@ export const secretKeys = [
   "awsAccessKeyId",
   "awsSecretAccessKey",
   "deliveryAppPrivateKey",
+  "previewAppPrivateKey",
   "dockerhubToken",
   "dockerhubPullToken",
   "codecovToken",
@@ -54,6 +55,7 @@ export const secretDefinitions: readonly SecretDefinition[] = [
   { key: "awsAccessKeyId", requirement: "s3-backend", usedByProgram: false, description: "Access key id of the S3 state bucket (only with an s3:// state backend)." },
   { key: "awsSecretAccessKey", requirement: "s3-backend", usedByProgram: false, description: "Secret access key of the S3 state bucket (only with an s3:// state backend)." },
   { key: "deliveryAppPrivateKey", requirement: "always", usedByProgram: false, description: "PEM private key of the delivery GitHub App (deliveryAppId)." },
+  { key: "previewAppPrivateKey", requirement: "always", usedByProgram: false, description: "PEM private key of the read-only preview GitHub App (previewAppId)." },
   { key: "dockerhubToken", requirement: "always", usedByProgram: true, description: "Docker Hub access token (Read & Write) of dockerhubUsername: the image build pushes with it; Railway never gets it." },
   {
     key: "dockerhubPullToken",
@@ -113,7 +115,10 @@ const catalogEntries: readonly GithubEntry[] = [
   { name: "PULUMI_ACCESS_TOKEN", kind: "secret", scope: "environment", source: { configKey: "pulumiAccessToken" }, consumers: ["deploy workflow", "drift workflow", "infra preview"], replaces: [], preview: true },
   { name: "AWS_ACCESS_KEY_ID", kind: "secret", scope: "environment", source: { configKey: "awsAccessKeyId" }, consumers: ["pulumi login to the S3 state backend"], replaces: [], preview: true },
   { name: "AWS_SECRET_ACCESS_KEY", kind: "secret", scope: "environment", source: { configKey: "awsSecretAccessKey" }, consumers: ["pulumi login to the S3 state backend"], replaces: [], preview: true },
-  { name: "DELIVERY_APP_PRIVATE_KEY", kind: "secret", scope: "environment", source: { configKey: "deliveryAppPrivateKey" }, consumers: ["deploy workflow (mints the GitHub token for pulumi up)"], replaces: [], preview: true },
+  // The delivery App can write: its key only in the deploy environment, which admits the default branch or release tags.
+  { name: "DELIVERY_APP_PRIVATE_KEY", kind: "secret", scope: "environment", source: { configKey: "deliveryAppPrivateKey" }, consumers: ["deploy workflow (mints the GitHub token for pulumi up)"], replaces: [] },
+  // Previews and drift checks run as the read-only App; any branch may use the preview environment.
+  { name: "PREVIEW_APP_PRIVATE_KEY", kind: "secret", scope: "environment", source: { configKey: "previewAppPrivateKey" }, consumers: ["infra preview and drift workflows (mint a read-only GitHub token)"], replaces: [], preview: true },
   { name: "RAILWAY_PROJECT_ID", kind: "variable", scope: "environment", source: { configKey: "railwayProjectId" }, consumers: ["deploy workflow", "environment jobs"], replaces: ["RAILWAY_STAGING_PROJECT_ID", "RAILWAY_PRODUCTION_PROJECT_ID"] },
   { name: "RAILWAY_ENVIRONMENT_ID", kind: "variable", scope: "environment", source: { configKey: "railwayEnvironmentId" }, consumers: ["environment jobs"], replaces: [] },
   { name: "RAILWAY_SERVICE_ID", kind: "variable", scope: "environment", source: { configKey: "railwayServiceId" }, consumers: ["environment jobs"], replaces: [] },
@@ -127,6 +132,7 @@ const catalogEntries: readonly GithubEntry[] = [
   { name: "DOCKERHUB_REPOSITORY", kind: "variable", scope: "repository", source: { configKey: "dockerhubRepository" }, consumers: ["image build"], replaces: [] },
   { name: "PULUMI_BACKEND_URL", kind: "variable", scope: "repository", source: { configKey: "stateBackendUrl" }, consumers: ["every workflow that runs pulumi"], replaces: [] },
   { name: "DELIVERY_APP_ID", kind: "variable", scope: "repository", source: { configKey: "deliveryAppId" }, consumers: ["deploy workflow (mints the GitHub token for pulumi up)"], replaces: [] },
+  { name: "PREVIEW_APP_ID", kind: "variable", scope: "repository", source: { configKey: "previewAppId" }, consumers: ["infra preview and drift workflows (mint a read-only GitHub token)"], replaces: [] },
 ];
 
 /** Every GitHub entry of a stack whose Railway token is of `kind`. */

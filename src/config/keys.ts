@@ -131,6 +131,14 @@ export const configKeys = {
     description: "The GitHub App that deploy workflows authenticate as; the only actor allowed to bypass the rulesets.",
     required: true,
   },
+  previewAppId: {
+    kind: "integer",
+    schema: z.number().int().positive(),
+    allowed: "the numeric id of a second GitHub App, installed with read-only permissions, that previews and drift checks run as",
+    example: "7654321",
+    description: "The read-only GitHub App that pull request previews and drift checks authenticate as; its key never meets the delivery App's.",
+    required: true,
+  },
   pythonVersions: {
     kind: "array",
     schema: z.array(z.string().regex(pythonVersion)).min(1).refine(unique, "duplicates"),

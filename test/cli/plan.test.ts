@@ -47,8 +47,8 @@ describe("npm run plan", () => {
 
   it("lists every missing secret with the command that sets it", () => {
     const out = planned["production"]?.stdout ?? "";
-    expect(out).toContain("Secrets still to set (8)");
-    for (const key of ["railwayToken", "anthropicApiKey", "openaiApiKey", "pulumiConfigPassphrase", "awsAccessKeyId", "awsSecretAccessKey", "deliveryAppPrivateKey", "dockerhubToken"]) {
+    expect(out).toContain("Secrets still to set (9)");
+    for (const key of ["railwayToken", "anthropicApiKey", "openaiApiKey", "pulumiConfigPassphrase", "awsAccessKeyId", "awsSecretAccessKey", "deliveryAppPrivateKey", "previewAppPrivateKey", "dockerhubToken"]) {
       expect(out).toContain(`pulumi config set --secret ${key} --stack production`);
     }
   });

@@ -54,7 +54,7 @@ describe("stack files", () => {
   });
 
   it("agree on every repository-wide setting", () => {
-    const shared = ["repository", "repositoryVisibility", "githubPlan", "defaultBranch", "developBranch", "deliveryAppId", "pythonVersions", "dockerhubUsername", "dockerhubRepository", "railwayProjectId", "stateBackendUrl"];
+    const shared = ["repository", "repositoryVisibility", "githubPlan", "defaultBranch", "developBranch", "deliveryAppId", "previewAppId", "pythonVersions", "dockerhubUsername", "dockerhubRepository", "railwayProjectId", "stateBackendUrl"];
     const [first, ...rest] = stackNames.map((s) => readStackSettings(projectDir, s).config);
     for (const other of rest) {
       for (const key of shared) expect(other[`${projectName}:${key}`], key).toEqual(first?.[`${projectName}:${key}`]);

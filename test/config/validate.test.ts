@@ -173,7 +173,7 @@ describe("validateStackConfig", () => {
   describe("missing secrets", () => {
     it("are returned, in catalog order, not thrown", () => {
       const { missingSecrets } = validateStackConfig({ ...staging, secretKeys: [] });
-      expect(missingSecrets).toEqual(["railwayToken", "anthropicApiKey", "openaiApiKey", "pulumiConfigPassphrase", "awsAccessKeyId", "awsSecretAccessKey", "deliveryAppPrivateKey", "dockerhubToken"]);
+      expect(missingSecrets).toEqual(["railwayToken", "anthropicApiKey", "openaiApiKey", "pulumiConfigPassphrase", "awsAccessKeyId", "awsSecretAccessKey", "deliveryAppPrivateKey", "previewAppPrivateKey", "dockerhubToken"]);
     });
     it("depend on the state backend", () => {
       expect(requiredSecrets("https://api.pulumi.com")).toContain("pulumiAccessToken");
