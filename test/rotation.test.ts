@@ -26,8 +26,8 @@ describe("secret rotation", () => {
   it.each([
     ["staging", "railwayToken", ["delivery-railway-deploy", "delivery-staging-secret-railway-api-token"]],
     ["staging", "anthropicApiKey", ["delivery-railway-deploy", "delivery-staging-secret-anthropic-api-key"]],
-    // The push token never reaches Railway: rotating it does not redeploy.
-    ["staging", "dockerhubToken", ["delivery-app-image-amd64", "delivery-app-image-arm64", "delivery-app-index", "delivery-repository-secret-dockerhub-token", "delivery-verified-tag"]],
+    // The push token never reaches Railway: rotating it does not redeploy. Nor GitHub: no workflow reads it.
+    ["staging", "dockerhubToken", ["delivery-app-image-amd64", "delivery-app-image-arm64", "delivery-app-index", "delivery-verified-tag"]],
     ["staging", "pulumiConfigPassphrase", ["delivery-staging-preview-secret-pulumi-config-passphrase", "delivery-staging-secret-pulumi-config-passphrase"]],
     ["production", "openaiApiKey", ["delivery-production-secret-openai-api-key", "delivery-railway-deploy"]],
   ])("%s %s changes exactly its consumers", async (stack, key, expected) => {

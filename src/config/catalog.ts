@@ -125,7 +125,6 @@ const catalogEntries: readonly GithubEntry[] = [
   { name: "RAILWAY_DOMAIN", kind: "variable", scope: "environment", source: { configKey: "railwayDomain" }, consumers: ["deploy workflow (environment URL)", "smoke checks"], replaces: ["RAILWAY_STAGING_DOMAIN", "RAILWAY_PRODUCTION_DOMAIN"] },
   { name: "PULUMI_STACK", kind: "variable", scope: "environment", source: { derived: "stackName" }, consumers: ["deploy workflow", "drift workflow"], replaces: [], preview: true },
   // Repository scope: published only by the governing stack.
-  { name: "DOCKERHUB_TOKEN", kind: "secret", scope: "repository", source: { configKey: "dockerhubToken" }, consumers: ["image build (pulumi up)", "jobs that pull private images"], replaces: ["DOCKER_PASSWORD"] },
   { name: "CODECOV_TOKEN", kind: "secret", scope: "repository", source: { configKey: "codecovToken" }, consumers: ["test workflow (Codecov upload)"], replaces: ["CODECOV_TOKEN"] },
   { name: "SLACK_WEBHOOK_URL", kind: "secret", scope: "repository", source: { configKey: "slackWebhookUrl" }, consumers: ["deploy and drift notifications"], replaces: ["SLACK_WEBHOOK_URL"] },
   { name: "DOCKERHUB_USERNAME", kind: "variable", scope: "repository", source: { configKey: "dockerhubUsername" }, consumers: ["image build", "docker login steps"], replaces: ["DOCKER_USERNAME"] },
