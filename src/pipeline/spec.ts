@@ -4,7 +4,7 @@
  * never appear here; a secret is named by the config key it is read from.
  */
 import {
-  githubEntries,
+  githubEntriesFor,
   type GithubEntry,
   type Scope,
   type SecretKey,
@@ -149,7 +149,7 @@ export function buildPipelineSpec(config: StackConfig, handedOverRevision?: stri
 
   const secrets: SecretRef[] = [];
   const variables: VariableSpec[] = [];
-  for (const entry of githubEntries) {
+  for (const entry of githubEntriesFor(config.railwayTokenKind)) {
     if (!owns(entry.scope, governs)) continue;
     const targets =
       entry.scope === "repository" ? [undefined] : entry.preview === true ? [config.stack, previewEnvironmentName(config.stack)] : [config.stack];

@@ -64,4 +64,11 @@ describe("buildPipelineSpec", () => {
     const published = new Set([...staging.secrets.map((s) => s.githubName), ...staging.variables.map((v) => v.githubName)]);
     for (const entry of githubEntries) expect(published, entry.name).toContain(entry.name);
   });
+
+  it("publishes the Railway token under the name Railway's tools read for its kind", () => {
+    const project = buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets("staging", undefined, { railwayTokenKind: "project" }), "staging")).config);
+    const names = (spec: typeof staging) => spec.secrets.filter((s) => s.configKey === "railwayToken").map((s) => s.githubName);
+    expect(new Set(names(staging))).toEqual(new Set(["RAILWAY_API_TOKEN"]));
+    expect(new Set(names(project))).toEqual(new Set(["RAILWAY_TOKEN"]));
+  });
 });
