@@ -155,6 +155,14 @@ export const configKeys = {
     description: "pytest fails below this line coverage (percent).",
     required: false,
   },
+  pythonPackage: {
+    kind: "string",
+    schema: z.string().regex(/^(?:[A-Za-z_][A-Za-z0-9_]*\/){0,5}[A-Za-z_][A-Za-z0-9_]*$/),
+    allowed: "the folder of the app's Python package, relative to the repository root (e.g. app or src/voice_agent)",
+    example: "app",
+    description: "The app's Python package: test coverage is measured on it, and mypy, bandit and the docstring gate check it (not the tests).",
+    required: false,
+  },
   dockerhubUsername: {
     kind: "string",
     schema: z.string().regex(dockerhubNamespace),
@@ -233,7 +241,7 @@ export const configKeys = {
     schema: z.boolean(),
     allowed: "true or false",
     example: "false",
-    description: "Whether `pulumi preview` builds the image (without pushing) to prove it builds; set false on a machine without a Docker daemon, where the build would fail the preview.",
+    description: "Whether `pulumi preview` also builds the image (without pushing; needs a Docker daemon). Off by default: each pull request's own check builds the image instead.",
     required: false,
   },
   railwayProjectId: {
