@@ -1,5 +1,6 @@
 /** Which generated files a stack commits into the app repository, rendered. */
 import type { StackConfig } from "../config";
+import { buildShipSpec, imageSource, platformCacheRef } from "../pipeline/ship";
 import {
   dependabotConfig,
   deployProductionWorkflow,
@@ -20,16 +21,23 @@ export interface GeneratedFile {
 }
 
 export function workflowSettings(config: StackConfig): AppWorkflowSettings {
+  const image = buildShipSpec(config).image;
+  const source = imageSource(config);
   return {
+    repository: config.repository,
     defaultBranch: config.defaultBranch,
     developBranch: config.developBranch,
     pythonVersions: config.pythonVersions,
     coverageMinimum: config.coverageMinimum,
+    pythonPackage: config.pythonPackage,
     codecov: config.secretsPresent.includes("codecovToken"),
     slack: config.secretsPresent.includes("slackWebhookUrl"),
     stateBackend: config.stateBackendUrl.startsWith("s3://") ? "s3" : "pulumi-cloud",
     program: { repository: config.programRepository, ref: config.programRef, path: config.programPath },
-    platforms: config.platforms,
+    image: { dockerfile: image.dockerfile, platforms: image.platforms, cacheRefs: image.platforms.map((p) => platformCacheRef(image, p)) },
+    buildImageOnPreview: config.buildImageOnPreview,
+    deployBuilds: source.kind === "build" || (source.kind === "promote-verified" && source.buildWhenUnverified),
+    allowPrerelease: config.allowPrerelease,
   };
 }
 

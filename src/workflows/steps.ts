@@ -10,10 +10,16 @@ export function setupPython(version: string): ActionStep {
   return { name: `Set up Python ${version}`, action: "actions/setup-python", with: { "python-version": version, cache: "pip" } };
 }
 
+/** The app's requirements and dev requirements, each when the file exists, then the tools of the job. */
 export function pipInstall(packages: string): RunStep {
   return {
     name: "Install dependencies",
-    run: ["python -m pip install --upgrade pip", "if [ -f requirements.txt ]; then pip install -r requirements.txt; fi", `pip install ${packages}`].join("\n"),
+    run: [
+      "python -m pip install --upgrade pip",
+      "if [ -f requirements.txt ]; then pip install -r requirements.txt; fi",
+      "if [ -f requirements-dev.txt ]; then pip install -r requirements-dev.txt; fi",
+      `pip install ${packages}`,
+    ].join("\n"),
   };
 }
 

@@ -1,14 +1,16 @@
 // Every generated file, as GitHub and actionlint read it, plus the hardening rules on each.
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isAlias, isNode, parse, parseDocument, visit } from "yaml";
 import { describe, expect, it } from "vitest";
-import { secretKeys, validateStackConfig } from "../../src/config";
-import { buildPipelineSpec, requiredCheckNames } from "../../src/pipeline";
-import { dependabotCooldownDays } from "../../src/workflows/appWorkflows";
+import { githubEntries, secretKeys, validateStackConfig } from "../../src/config";
+import { buildPipelineSpec, handedOverRevisionVariable, requiredCheckNames } from "../../src/pipeline";
+import { appTokenPermissions, dependabotCooldownDays, policyPackPath, variablesPermissionInput } from "../../src/workflows/appWorkflows";
 import type { GeneratedFile } from "../../src/workflows/files";
-import { pins } from "../../src/workflows/pins";
-import { checkActionInputs, selfRepositoryIgnore, toGithubObject, WorkflowModelError } from "../../src/workflows/render";
+import { pins, type ActionName } from "../../src/workflows/pins";
+import { checkActionInputs, selfRepositoryIgnore, toGithubObject, undeclaredInputsRead, WorkflowModelError } from "../../src/workflows/render";
 import { programCiPath, renderProgramCi } from "../../src/workflows/programWorkflow";
 import { projectDir, rawConfig, stackWithSecrets } from "../helpers/stacks";
 import { actionlintFindings, workflowParserErrors } from "../helpers/validators";
@@ -26,6 +28,9 @@ const minimal = filesOf("staging", secretKeys.filter((k) => k !== "codecovToken"
   programRepository: "acme/delivery-pipeline",
   programRef: "v1.0.0",
 });
+// Settings that change what the deploy and preview jobs set up.
+const building = filesOf("staging", secretKeys, { buildImageOnPreview: "true", platforms: '["linux/amd64"]', dockerfile: "Dockerfile.optimized" });
+const productionBuilding = filesOf("production", secretKeys, { buildUnverifiedRelease: "true", allowPrerelease: "true" });
 // This repository's own CI, as committed.
 const programCi: GeneratedFile = { path: programCiPath, content: readFileSync(join(projectDir, programCiPath), "utf8") };
 const doc = (path: string, files = all): Yaml => parse(files.find((f) => f.path === path)?.content ?? "") as Yaml;
@@ -45,7 +50,7 @@ describe("ownership of generated files", () => {
   });
 });
 
-describe.each([...all, ...minimal, programCi].filter((f) => f.path.startsWith(".github/workflows/")).map((f, i) => [`${f.path} #${i}`, f] as const))(
+describe.each([...all, ...minimal, ...building, ...productionBuilding, programCi].filter((f) => f.path.startsWith(".github/workflows/")).map((f, i) => [`${f.path} #${i}`, f] as const))(
   "%s",
   (_, file) => {
     const files = file.content.includes("codecov") || file.content.includes("slack") ? all : [...minimal, ...all];
@@ -126,8 +131,46 @@ describe("test.yml", () => {
     expect(steps.find((s) => String(s["uses"]).startsWith("codecov/codecov-action"))?.["with"]).toMatchObject({ token: "${{ secrets.CODECOV_TOKEN }}" });
     expect(steps.find((s) => String(s["uses"]).startsWith("actions/upload-artifact"))?.["with"]).toMatchObject({ path: "coverage.xml\nhtmlcov/" });
   });
+  it("installs the app's requirements and dev requirements when present, measures the package, not the tests, and uploads JUnit results", () => {
+    const steps = ((wf["jobs"] as Yaml)["pytest"] as Yaml)["steps"] as Yaml[];
+    const install = String(steps.find((s) => s["name"] === "Install dependencies")?.["run"]);
+    expect(install).toContain("if [ -f requirements.txt ]; then pip install -r requirements.txt; fi");
+    expect(install).toContain("if [ -f requirements-dev.txt ]; then pip install -r requirements-dev.txt; fi");
+    const pytest = String(steps.find((s) => String(s["run"]).startsWith("pytest"))?.["run"]);
+    expect(pytest).toContain("--cov=app ");
+    expect(pytest).not.toContain("--cov=.");
+    expect(pytest).toContain("--junitxml=junit-${{ matrix.python-version }}.xml");
+    expect(steps.find((s) => s["name"] === "Upload JUnit results")).toMatchObject({ if: "always()", with: { path: "junit-${{ matrix.python-version }}.xml" } });
+    const other = filesOf("staging", secretKeys, { pythonPackage: "src/voice_agent" }).find((f) => f.path === ".github/workflows/test.yml")?.content;
+    expect(other).toContain("--cov=src/voice_agent ");
+  });
+  it("checks out the commit of the event, which is the commit a calling deploy hands its program", () => {
+    const steps = ((wf["jobs"] as Yaml)["pytest"] as Yaml)["steps"] as Yaml[];
+    expect(steps.find((s) => String(s["uses"]).startsWith("actions/checkout"))?.["with"]).toEqual({ "persist-credentials": false });
+  });
   it("leaves the Codecov step out when no token is configured", () => {
     expect(minimal.find((f) => f.path === ".github/workflows/test.yml")?.content).not.toContain("codecov");
+  });
+  it("builds the image of every pull request for the configured platforms, pushing nothing, logging in nowhere, writing no cache", () => {
+    const image = (wf["jobs"] as Yaml)["image"] as Yaml;
+    expect(image).toMatchObject({ if: "github.event_name == 'pull_request'", permissions: { contents: "read" } });
+    const steps = image["steps"] as Yaml[];
+    expect(steps.map((s) => String(s["uses"] ?? "run").split("@")[0])).toEqual(["actions/checkout", "docker/setup-qemu-action", "docker/setup-buildx-action", "run"]);
+    const build = steps[3] as Yaml;
+    expect(build["env"]).toEqual({
+      PLATFORMS: "linux/amd64,linux/arm64",
+      DOCKERFILE: "Dockerfile",
+      CACHE_REFS: "docker.io/acme/learning-voice-agent:buildcache-amd64 docker.io/acme/learning-voice-agent:buildcache-arm64",
+    });
+    expect(String(build["run"])).toContain('docker buildx build --platform "$PLATFORMS" --file "$DOCKERFILE" "${cache_from[@]}" .');
+    const command = String(build["run"]).split("\n").filter((line) => !line.startsWith("#")).join("\n");
+    expect(command).not.toMatch(/--push|--load|--output|--cache-to|docker login/);
+    expect(JSON.stringify(image)).not.toContain("secrets.");
+    // The dockerfile and platforms settings reach it; amd64 alone needs no QEMU.
+    const single = (parse(building.find((f) => f.path === ".github/workflows/test.yml")?.content ?? "") as Yaml)["jobs"] as Yaml;
+    const singleSteps = (single["image"] as Yaml)["steps"] as Yaml[];
+    expect(singleSteps.map((s) => String(s["uses"] ?? "run").split("@")[0])).toEqual(["actions/checkout", "docker/setup-buildx-action", "run"]);
+    expect(singleSteps[2]?.["env"]).toMatchObject({ PLATFORMS: "linux/amd64", DOCKERFILE: "Dockerfile.optimized" });
   });
   it("names its checks exactly as the rulesets require them", () => {
     const job = (wf["jobs"] as Yaml)["pytest"] as Yaml;
@@ -158,36 +201,93 @@ describe("no anchors or aliases in any generated file (Dependabot rejects them)"
 });
 
 describe("lint.yml", () => {
+  const steps = ((doc(".github/workflows/lint.yml")["jobs"] as Yaml)["lint"] as Yaml)["steps"] as Yaml[];
+  const runOf = (name: string): string => String(steps.find((s) => String(s["name"]).includes(name))?.["run"]);
   it("has one named step per gate", () => {
-    const steps = (((doc(".github/workflows/lint.yml")["jobs"] as Yaml)["lint"] as Yaml)["steps"] as Yaml[]).map((s) => String(s["name"]));
+    const names = steps.map((s) => String(s["name"]));
     for (const gate of ["black formatting (line length 100)", "isort", "flake8", "mypy", "pip-audit", "bandit", "complexity gate (max 10 per function)", "docstring coverage"]) {
-      expect(steps.some((s) => s.includes(gate)), gate).toBe(true);
+      expect(names.some((s) => s.includes(gate)), gate).toBe(true);
     }
+  });
+  it("passes a black-formatted app: flake8 at black's line length without E203 and W503, mypy and bandit on the package only", () => {
+    expect(runOf("flake8 style")).toBe("flake8 --max-line-length 100 --extend-ignore E203,W503 --extend-exclude .venv,venv,build,dist .");
+    expect(runOf("complexity gate")).toContain("--extend-ignore E203,W503");
+    expect(runOf("mypy")).toBe("mypy --ignore-missing-imports app");
+    expect(runOf("bandit")).toBe("bandit -r app -q");
+    expect(runOf("docstring coverage")).toBe("interrogate --fail-under 80 app");
   });
 });
 
 describe("deploy workflows", () => {
-  it("deploy-staging: on push to main, tests first, then pulumi up in the staging environment, never cancelled", () => {
+  const stepsOf = (path: string, files = all): Yaml[] => ((doc(path, files)["jobs"] as Yaml)["deploy"] as Yaml)["steps"] as Yaml[];
+  const stepOf = (path: string, action: string, files = all): Yaml | undefined => stepsOf(path, files).find((s) => String(s["uses"]).startsWith(action));
+  const actionsOf = (steps: Yaml[]): string[] => steps.map((s) => String(s["uses"] ?? "run").split("@")[0] ?? "");
+
+  it("deploy-staging: on push to main, test and lint first, then pulumi up in the staging environment, never cancelled", () => {
     const wf = doc(".github/workflows/deploy-staging.yml");
     expect(wf["on"]).toEqual({ push: { branches: ["main"] }, workflow_dispatch: null });
     const jobs = wf["jobs"] as Yaml;
     expect(jobs["test"]).toMatchObject({ uses: "./.github/workflows/test.yml", secrets: { CODECOV_TOKEN: "${{ secrets.CODECOV_TOKEN }}" } });
+    expect(jobs["lint"]).toMatchObject({ uses: "./.github/workflows/lint.yml" });
     const deploy = jobs["deploy"] as Yaml;
-    expect(deploy).toMatchObject({ needs: ["test"], environment: { name: "staging", url: "https://learning-voice-agent-staging.up.railway.app" }, concurrency: { group: "pulumi-staging", "cancel-in-progress": false } });
-    const steps = deploy["steps"] as Yaml[];
-    expect(steps.map((s) => String(s["uses"]).split("@")[0])).toEqual(expect.arrayContaining(["docker/setup-qemu-action", "docker/setup-buildx-action", "pulumi/actions", "slackapi/slack-github-action"]));
-    expect(steps.find((s) => String(s["uses"]).startsWith("pulumi/actions"))?.["with"]).toMatchObject({ command: "up", "stack-name": "staging" });
+    expect(deploy).toMatchObject({ needs: ["test", "lint"], environment: { name: "staging", url: "https://learning-voice-agent-staging.up.railway.app" }, concurrency: { group: "pulumi-staging", "cancel-in-progress": false } });
+    expect(actionsOf(deploy["steps"] as Yaml[])).toEqual(expect.arrayContaining(["docker/setup-qemu-action", "docker/setup-buildx-action", "pulumi/actions", "slackapi/slack-github-action"]));
+    expect(stepOf(".github/workflows/deploy-staging.yml", "pulumi/actions")?.["with"]).toMatchObject({ command: "up", "stack-name": "staging" });
   });
 
-  it("deploy-production: on release or dispatch with a validated version, tests and audit required, gated by the environment", () => {
+  it("deploy-staging hands the program the pushed commit its test and lint jobs checked, through env", () => {
+    const up = stepOf(".github/workflows/deploy-staging.yml", "pulumi/actions");
+    expect(handedOverRevisionVariable).toBe("DELIVERY_APP_REVISION");
+    expect((up?.["env"] as Yaml)[handedOverRevisionVariable]).toBe("${{ github.sha }}");
+    // The called workflows check out the event's commit (no ref): the same github.sha.
+    for (const path of [".github/workflows/test.yml", ".github/workflows/lint.yml"]) {
+      for (const job of Object.values(doc(path)["jobs"] as Record<string, Yaml>)) {
+        const checkout = (job["steps"] as Yaml[]).find((s) => String(s["uses"]).startsWith("actions/checkout"));
+        expect(checkout?.["with"], path).toEqual({ "persist-credentials": false });
+      }
+    }
+  });
+
+  it("deploy-production: on a full release or a dispatch naming a tag, tests and audit required, gated by the environment", () => {
     const wf = doc(".github/workflows/deploy-production.yml");
-    expect(wf["on"]).toMatchObject({ release: { types: ["published"] }, workflow_dispatch: { inputs: { version: { required: true, type: "string" } } } });
+    expect(wf["on"]).toMatchObject({ release: { types: ["released"] }, workflow_dispatch: { inputs: { version: { required: true, type: "string" } } } });
+    expect(String(((((wf["on"] as Yaml)["workflow_dispatch"] as Yaml)["inputs"] as Yaml)["version"] as Yaml)["description"])).toContain("Release tag");
     const jobs = wf["jobs"] as Yaml;
     expect((jobs["deploy"] as Yaml)["needs"]).toEqual(["version", "test", "audit"]);
     expect((jobs["deploy"] as Yaml)["environment"]).toMatchObject({ name: "production" });
     expect(jobs["audit"]).toMatchObject({ uses: "./.github/workflows/lint.yml" });
-    const check = ((jobs["version"] as Yaml)["steps"] as Yaml[])[0] as Yaml;
-    expect(check["env"]).toEqual({ VERSION: "${{ inputs.version || github.event.release.tag_name }}", REF_NAME: "${{ github.ref_name }}" });
+  });
+
+  it("deploy-production listens to published pre-releases only when allowPrerelease is true", () => {
+    expect(doc(".github/workflows/deploy-production.yml", productionBuilding)["on"]).toMatchObject({ release: { types: ["published"] } });
+  });
+
+  it("deploy-production hands the program the validated tag, which must be the ref the run is on (rolling back: dispatch on an older tag)", () => {
+    const version = (doc(".github/workflows/deploy-production.yml")["jobs"] as Yaml)["version"] as Yaml;
+    expect(version["outputs"]).toEqual({ tag: "${{ steps.tag.outputs.tag }}" });
+    const check = (version["steps"] as Yaml[])[0] as Yaml;
+    expect(check["id"]).toBe("tag");
+    expect(check["env"]).toEqual({ TAG: "${{ inputs.version || github.event.release.tag_name }}" });
+    const up = stepOf(".github/workflows/deploy-production.yml", "pulumi/actions");
+    expect((up?.["env"] as Yaml)[handedOverRevisionVariable]).toBe("${{ needs.version.outputs.tag }}");
+    // The program (in the app repository) is checked out at the run's commit: the tag's.
+    expect(stepOf(".github/workflows/deploy-production.yml", "actions/checkout")?.["with"]).toEqual({ "persist-credentials": false });
+  });
+
+  it("the release tag check passes a release tag on its own tag ref, and nothing else", () => {
+    const script = String(((((doc(".github/workflows/deploy-production.yml")["jobs"] as Yaml)["version"] as Yaml)["steps"] as Yaml[])[0] as Yaml)["run"]);
+    const outputFile = join(mkdtempSync(join(tmpdir(), "tag-check-")), "output");
+    const check = (tag: string, ref: string): { status: number | null; output: string } => {
+      writeFileSync(outputFile, "");
+      const result = spawnSync("bash", ["-e", "-c", script], { env: { PATH: process.env["PATH"] ?? "", TAG: tag, GITHUB_REF: ref, GITHUB_OUTPUT: outputFile }, encoding: "utf8" });
+      return { status: result.status, output: readFileSync(outputFile, "utf8") };
+    };
+    expect(check("v1.4.1", "refs/tags/v1.4.1")).toEqual({ status: 0, output: "tag=v1.4.1\n" });
+    expect(check("v2.0.0-rc.1", "refs/tags/v2.0.0-rc.1").status).toBe(0);
+    expect(check("v1.4.1", "refs/heads/main")).toEqual({ status: 1, output: "" });
+    expect(check("v1.4.1", "refs/heads/v1.4.1")).toEqual({ status: 1, output: "" });
+    expect(check("1.4.1", "refs/tags/1.4.1")).toEqual({ status: 1, output: "" });
+    expect(check("v1.4.1\nevil=1", "refs/tags/v1.4.1")).toEqual({ status: 1, output: "" });
   });
 
   it.each([
@@ -195,23 +295,61 @@ describe("deploy workflows", () => {
     [".github/workflows/deploy-production.yml", all],
     [".github/workflows/deploy-staging.yml", minimal],
   ] as const)("%s restores no package-manager cache (cache poisoning)", (path, files) => {
-    const steps = ((doc(path, files)["jobs"] as Yaml)["deploy"] as Yaml)["steps"] as Yaml[];
-    const node = steps.find((s) => String(s["uses"]).startsWith("actions/setup-node"))?.["with"] as Yaml;
-    expect(node).toEqual({ "node-version": "20", "package-manager-cache": false });
+    expect(stepOf(path, "actions/setup-node", files)?.["with"]).toEqual({ "node-version": "20", "package-manager-cache": false });
   });
 
-  it("checks out the program's own repository at a pinned ref with the App token when configured", () => {
-    const deploy = ((doc(".github/workflows/deploy-staging.yml", minimal)["jobs"] as Yaml)["deploy"] as Yaml)["steps"] as Yaml[];
-    expect(deploy.find((s) => String(s["uses"]).startsWith("actions/checkout"))?.["with"]).toEqual({
+  it.each([
+    [".github/workflows/deploy-staging.yml", all],
+    [".github/workflows/deploy-production.yml", all],
+    [".github/workflows/deploy-staging.yml", minimal],
+  ] as const)("%s mints the delivery App's token for the app repository, with exactly what pulumi up needs, after npm ci", (path, files) => {
+    const steps = stepsOf(path, files);
+    const app = steps.find((s) => s["id"] === "app-token") as Yaml;
+    expect(app["with"]).toEqual({
+      "app-id": "${{ vars.DELIVERY_APP_ID }}",
+      "private-key": "${{ secrets.DELIVERY_APP_PRIVATE_KEY }}",
+      owner: "acme",
+      repositories: "learning-voice-agent",
+      "permission-administration": "write",
+      "permission-contents": "write",
+      "permission-workflows": "write",
+      "permission-environments": "write",
+      "permission-secrets": "write",
+      "permission-actions-variables": "write",
+      "permission-members": "read",
+      "permission-actions": "read",
+    });
+    expect(steps.indexOf(app)).toBeGreaterThan(steps.findIndex((s) => s["run"] === "npm ci"));
+    expect(steps.indexOf(app)).toBe(steps.findIndex((s) => String(s["uses"]).startsWith("pulumi/actions")) - 1);
+  });
+
+  it("checks out the program's own repository at a pinned ref with a token that can only read it", () => {
+    const steps = stepsOf(".github/workflows/deploy-staging.yml", minimal);
+    expect(steps.find((s) => s["id"] === "program-token")?.["with"]).toEqual({
+      "app-id": "${{ vars.DELIVERY_APP_ID }}",
+      "private-key": "${{ secrets.DELIVERY_APP_PRIVATE_KEY }}",
+      owner: "acme",
+      repositories: "delivery-pipeline",
+      "permission-contents": "read",
+    });
+    expect(stepOf(".github/workflows/deploy-staging.yml", "actions/checkout", minimal)?.["with"]).toEqual({
       "persist-credentials": false,
       repository: "acme/delivery-pipeline",
       ref: "v1.0.0",
       path: "delivery-pipeline",
-      token: "${{ steps.app-token.outputs.token }}",
+      token: "${{ steps.program-token.outputs.token }}",
     });
-    const up = deploy.find((s) => String(s["uses"]).startsWith("pulumi/actions"));
+    const up = stepOf(".github/workflows/deploy-staging.yml", "pulumi/actions", minimal);
     expect(Object.keys(up?.["env"] as Yaml)).toContain("PULUMI_ACCESS_TOKEN");
-    expect(JSON.stringify(deploy)).not.toContain("slack");
+    expect((up?.["env"] as Yaml)["GITHUB_TOKEN"]).toBe("${{ steps.app-token.outputs.token }}");
+    expect(JSON.stringify(steps)).not.toContain("slack");
+  });
+
+  it("sets up QEMU and Buildx only where pulumi up may build the image", () => {
+    expect(actionsOf(stepsOf(".github/workflows/deploy-staging.yml"))).toContain("docker/setup-buildx-action");
+    // Production promotes staging's verified digest; it builds only with buildUnverifiedRelease.
+    expect(actionsOf(stepsOf(".github/workflows/deploy-production.yml"))).not.toContain("docker/setup-buildx-action");
+    expect(actionsOf(stepsOf(".github/workflows/deploy-production.yml", productionBuilding))).toEqual(expect.arrayContaining(["docker/setup-qemu-action", "docker/setup-buildx-action"]));
   });
 });
 
@@ -229,13 +367,26 @@ describe("this repository's CI (.github/workflows/ci.yml)", () => {
     expect(jobs["preview"]).toMatchObject({ needs: ["test"], strategy: { matrix: { stack: ["staging", "production"] } } });
     expect(String((jobs["preview"] as Yaml)["if"])).toContain("head.repo.full_name == github.repository");
   });
+
+  it("previews the app repository as the read-only preview App, with a token minted for that repository by name", () => {
+    const steps = (((parse(programCi.content) as Yaml)["jobs"] as Yaml)["preview"] as Yaml)["steps"] as Yaml[];
+    expect(steps.find((s) => s["id"] === "app-token")?.["with"]).toEqual({
+      "app-id": "${{ vars.PREVIEW_APP_ID }}",
+      "private-key": "${{ secrets.PREVIEW_APP_PRIVATE_KEY }}",
+      owner: "acme",
+      repositories: "learning-voice-agent",
+      ...appTokenPermissions.preview,
+    });
+    expect(steps.find((s) => String(s["uses"]).startsWith("pulumi/actions"))?.["with"]).toMatchObject({ "work-dir": ".", policyPacks: policyPackPath });
+  });
 });
 
 describe("infra-preview.yml and drift.yml", () => {
   const preview = doc(".github/workflows/infra-preview.yml");
   const drift = doc(".github/workflows/drift.yml");
-  const stepOf = (wf: Yaml, job: string, action: string): Yaml | undefined =>
-    (((wf["jobs"] as Yaml)[job] as Yaml)["steps"] as Yaml[]).find((s) => String(s["uses"]).startsWith(action));
+  const stepsOf = (wf: Yaml, job: string): Yaml[] => ((wf["jobs"] as Yaml)[job] as Yaml)["steps"] as Yaml[];
+  const stepOf = (wf: Yaml, job: string, action: string): Yaml | undefined => stepsOf(wf, job).find((s) => String(s["uses"]).startsWith(action));
+  const actionsOf = (wf: Yaml, job: string): string[] => stepsOf(wf, job).map((s) => String(s["uses"]).split("@")[0] ?? "");
 
   it("previews both stacks on pull requests that touch the program, commenting once and editing it", () => {
     expect(preview["on"]).toEqual({ pull_request: { branches: ["main"], paths: ["delivery-pipeline/**"] } });
@@ -244,18 +395,50 @@ describe("infra-preview.yml and drift.yml", () => {
     expect(stepOf(preview, "preview", "pulumi/actions")?.["with"]).toMatchObject({ command: "preview", "comment-on-pr": true, "edit-pr-comment": true, diff: true });
   });
 
-  it("builds the image in previews too, with QEMU for arm64 and Buildx", () => {
-    const steps = (((preview["jobs"] as Yaml)["preview"] as Yaml)["steps"] as Yaml[]).map((s) => String(s["uses"]).split("@")[0]);
-    expect(steps.indexOf("docker/setup-qemu-action")).toBeLessThan(steps.indexOf("pulumi/actions"));
-    expect(steps).toContain("docker/setup-buildx-action");
-    expect(stepOf(preview, "preview", "docker/setup-qemu-action")?.["with"]).toEqual({ platforms: "arm64" });
+  it("builds nothing in previews by default: no QEMU, no Buildx (the pull request's image check builds)", () => {
+    for (const [wf, job] of [[preview, "preview"], [drift, "drift"]] as const) {
+      expect(actionsOf(wf, job)).not.toContain("docker/setup-qemu-action");
+      expect(actionsOf(wf, job)).not.toContain("docker/setup-buildx-action");
+    }
   });
 
-  it("mints a read-only App token for previews", () => {
-    const token = stepOf(preview, "preview", "actions/create-github-app-token")?.["with"] as Yaml;
-    const grants = Object.entries(token).filter(([k]) => k.startsWith("permission-"));
-    expect(grants.length).toBeGreaterThan(0);
-    for (const [, level] of grants) expect(level).toBe("read");
+  it("sets up Buildx in previews when buildImageOnPreview is true", () => {
+    const built = doc(".github/workflows/infra-preview.yml", building);
+    const actions = actionsOf(built, "preview");
+    expect(actions.indexOf("docker/setup-buildx-action")).toBeLessThan(actions.indexOf("pulumi/actions"));
+    // amd64 only: nothing to emulate.
+    expect(actions).not.toContain("docker/setup-qemu-action");
+  });
+
+  it.each([
+    ["infra-preview", preview, "preview"],
+    ["drift", drift, "drift"],
+    ["drift, program in its own repository", doc(".github/workflows/drift.yml", minimal), "drift"],
+  ] as const)("%s runs as the read-only preview App, for the app repository named from config", (_, wf, job) => {
+    const token = stepsOf(wf, job).find((s) => s["id"] === "app-token")?.["with"] as Yaml;
+    expect(token).toEqual({
+      "app-id": "${{ vars.PREVIEW_APP_ID }}",
+      "private-key": "${{ secrets.PREVIEW_APP_PRIVATE_KEY }}",
+      owner: "acme",
+      repositories: "learning-voice-agent",
+      ...appTokenPermissions.preview,
+    });
+    for (const [key, level] of Object.entries(token).filter(([k]) => k.startsWith("permission-"))) expect(level, key).toBe("read");
+    // Refreshing repository variables needs the Variables permission.
+    expect(token[variablesPermissionInput]).toBe("read");
+    expect(JSON.stringify(wf)).not.toContain("DELIVERY_APP");
+    expect(JSON.stringify(wf)).not.toContain("github.event.repository");
+  });
+
+  it("checks the program's own repository out with a read-only token of the preview App", () => {
+    const steps = stepsOf(doc(".github/workflows/drift.yml", minimal), "drift");
+    expect(steps.find((s) => s["id"] === "program-token")?.["with"]).toEqual({
+      "app-id": "${{ vars.PREVIEW_APP_ID }}",
+      "private-key": "${{ secrets.PREVIEW_APP_PRIVATE_KEY }}",
+      owner: "acme",
+      repositories: "delivery-pipeline",
+      "permission-contents": "read",
+    });
   });
 
   it("checks drift daily and on demand with a refresh, failing on any change", () => {
@@ -271,18 +454,67 @@ describe("infra-preview.yml and drift.yml", () => {
   });
 });
 
+describe("the policy pack runs in every preview and deploy", () => {
+  it.each([...all, ...minimal, ...productionBuilding, programCi].filter((f) => f.path.startsWith(".github/workflows/")).map((f, i) => [`${f.path} #${i}`, f] as const))("%s", (_, file) => {
+    for (const job of Object.values((parse(file.content) as Yaml)["jobs"] as Record<string, Yaml>)) {
+      for (const step of (job["steps"] ?? []) as Yaml[]) {
+        const inputs = step["with"] as Yaml | undefined;
+        // pulumi/actions with a command runs pulumi; without one it only installs the CLI (ci.yml's engine job).
+        if (String(step["uses"]).startsWith("pulumi/actions") && inputs?.["command"] !== undefined) expect(inputs["policyPacks"]).toBe(policyPackPath);
+      }
+    }
+  });
+  it("names the pack relative to the program folder, where pulumi runs", () => {
+    expect(existsSync(join(projectDir, policyPackPath, "PulumiPolicy.yaml"))).toBe(true);
+  });
+});
+
+describe("every secret and variable a workflow reads is one the stacks publish", () => {
+  const published = new Set(githubEntries.map((e) => `${e.kind === "secret" ? "secrets" : "vars"}.${e.name}`));
+  it.each([...all, ...minimal, ...building, ...productionBuilding].map((f, i) => [`${f.path} #${i}`, f] as const))("%s", (_, file) => {
+    const read = [...file.content.matchAll(/\b(secrets|vars)\.([A-Z0-9_]+)/g)].map((m) => `${m[1]}.${m[2]}`);
+    for (const name of read) expect(published, name).toContain(name);
+  });
+  it("publishes no Docker Hub token: no workflow reads one (the program pushes with its own config)", () => {
+    expect(githubEntries.map((e) => e.name)).not.toContain("DOCKERHUB_TOKEN");
+    expect([...all, ...minimal].map((f) => f.content).join("\n")).not.toContain("DOCKERHUB_TOKEN");
+  });
+  it("keeps the delivery App's key out of the preview environments, and gives them the read-only App's", () => {
+    const entry = (name: string) => githubEntries.find((e) => e.name === name);
+    expect(entry("DELIVERY_APP_PRIVATE_KEY")).toMatchObject({ scope: "environment" });
+    expect(entry("DELIVERY_APP_PRIVATE_KEY")?.preview).toBeUndefined();
+    expect(entry("PREVIEW_APP_PRIVATE_KEY")).toMatchObject({ scope: "environment", preview: true, source: { configKey: "previewAppPrivateKey" } });
+    expect(entry("PREVIEW_APP_ID")).toMatchObject({ kind: "variable", scope: "repository", source: { configKey: "previewAppId" } });
+  });
+});
+
 describe("the model refuses inputs an action does not declare", () => {
   it("unknown and missing required inputs", () => {
     expect(() => { checkActionInputs({ name: "x", action: "actions/cache", with: { paths: "a" } }, "w"); }).toThrow(WorkflowModelError);
     expect(() => { checkActionInputs({ name: "x", action: "actions/cache", with: { paths: "a" } }, "w"); }).toThrow(/undeclared inputs paths and lacks required inputs key, path/);
     expect(() => { checkActionInputs({ name: "x", action: "actions/cache", with: { key: "k", path: "p" } }, "w"); }).not.toThrow();
   });
+
+  it("accepts exactly one undeclared input, on exactly one action: create-github-app-token's permission-actions-variables", () => {
+    expect(undeclaredInputsRead).toEqual({ "actions/create-github-app-token": [variablesPermissionInput] });
+    const token = (extra: Record<string, string>) => ({ name: "t", action: "actions/create-github-app-token" as const, with: { "app-id": "1", "private-key": "k", ...extra } });
+    expect(() => { checkActionInputs(token({ [variablesPermissionInput]: "read" }), "w"); }).not.toThrow();
+    expect(() => { checkActionInputs(token({ "permission-variables": "read" }), "w"); }).toThrow(/undeclared inputs permission-variables/);
+    expect(() => { checkActionInputs({ name: "x", action: "actions/cache", with: { key: "k", path: "p", [variablesPermissionInput]: "read" } }, "w"); }).toThrow(WorkflowModelError);
+  });
+
+  it("lists only inputs the pinned version really lacks (drop the exception once a pin declares it)", () => {
+    for (const [action, inputs] of Object.entries(undeclaredInputsRead)) {
+      for (const input of inputs) expect(Object.keys(pins[action as ActionName]?.inputs ?? {}), `${action} ${input}`).not.toContain(input);
+    }
+  });
 });
 
 describe("same-repository calls keep ./ (zizmor's self-repository finding is silenced with its reason)", () => {
   it("every ./ call line carries the ignore comment", () => {
     const calls = all.flatMap((f) => f.content.split("\n").filter((line) => /^\s+uses: \.\//.test(line)));
-    expect(calls.length).toBe(3);
+    // deploy-staging calls test and lint; deploy-production calls test and lint (its audit).
+    expect(calls.length).toBe(4);
     for (const line of calls) {
       expect(line).toMatch(/^\s+uses: \.\/\.github\/workflows\/[a-z-]+\.yml #/);
       expect(line.endsWith(`#${selfRepositoryIgnore}`), line).toBe(true);
