@@ -25,7 +25,7 @@ describe("staging program", () => {
         "command:local:Command delivery-railway-deploy",
         "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-environment",
         "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy delivery-staging-deployment-policy",
-        ...["railway-api-token", "anthropic-api-key", "openai-api-key", "pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "delivery-app-private-key"].map(
+        ...["railway-api-token", "anthropic-api-key", "openai-api-key", "pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "delivery-app-private-key", "preview-app-private-key"].map(
           (s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-secret-${s}`,
         ),
         ...["railway-project-id", "railway-environment-id", "railway-service-id", "railway-domain", "pulumi-stack"].map(
@@ -33,7 +33,7 @@ describe("staging program", () => {
         ),
         // The preview environment: only what `pulumi preview` needs, no deployment policy.
         "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-preview-environment",
-        ...["pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "delivery-app-private-key"].map(
+        ...["pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "preview-app-private-key"].map(
           (s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-preview-secret-${s}`,
         ),
         "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-preview-variable-pulumi-stack",
@@ -41,8 +41,8 @@ describe("staging program", () => {
         "github:index/repositoryRuleset:RepositoryRuleset delivery-repository-protect-develop",
         "github:index/actionsRepositoryPermissions:ActionsRepositoryPermissions delivery-repository-actions-permissions",
         // codecovToken and slackWebhookUrl are set here, so their optional secrets are published.
-        ...["dockerhub-token", "codecov-token", "slack-webhook-url"].map((s) => `github:index/actionsSecret:ActionsSecret delivery-repository-secret-${s}`),
-        ...["dockerhub-username", "dockerhub-repository", "pulumi-backend-url", "delivery-app-id"].map(
+        ...["codecov-token", "slack-webhook-url"].map((s) => `github:index/actionsSecret:ActionsSecret delivery-repository-secret-${s}`),
+        ...["dockerhub-username", "dockerhub-repository", "pulumi-backend-url", "delivery-app-id", "preview-app-id"].map(
           (s) => `github:index/actionsVariable:ActionsVariable delivery-repository-variable-${s}`,
         ),
         ...["workflows-test-yml", "workflows-lint-yml", "dependabot-yml", "workflows-infra-preview-yml", "workflows-drift-yml", "workflows-deploy-staging-yml"].map(
@@ -82,7 +82,7 @@ describe("staging program", () => {
       expect(secret.inputs["value"]).toBe("[secret]");
     }
     expect(named(run, "delivery-staging-secret-railway-api-token").plainInputs["value"]).toBe(sentinel("railwayToken"));
-    expect(named(run, "delivery-repository-secret-dockerhub-token").plainInputs["value"]).toBe(sentinel("dockerhubToken"));
+    expect(named(run, "delivery-staging-preview-secret-preview-app-private-key").plainInputs["value"]).toBe(sentinel("previewAppPrivateKey"));
     const redacted = JSON.stringify(run.resources.map((r) => r.inputs)) + JSON.stringify(run.outputs);
     for (const value of allSentinels) expect(redacted).not.toContain(value);
   });
@@ -112,6 +112,7 @@ describe("staging program", () => {
       DOCKERHUB_REPOSITORY: "acme/learning-voice-agent",
       PULUMI_BACKEND_URL: "s3://acme-pulumi-state",
       DELIVERY_APP_ID: "1234567",
+      PREVIEW_APP_ID: "7654321",
     });
   });
 
