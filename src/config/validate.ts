@@ -63,7 +63,20 @@ export interface RawStackConfig {
   readonly values: Readonly<Record<string, string>>;
   /** Keys (without prefix) whose values Pulumi holds as secrets. */
   readonly secretKeys: readonly string[];
+  /**
+   * Keys in a namespace that is neither this project's nor a provider's the
+   * program uses (`delivery-pipline:waitTimerMinutes`): fully qualified, with
+   * the value (`undefined` for a secret, whose value is never read).
+   */
+  readonly foreignKeys?: readonly { readonly key: string; readonly value: string | undefined }[];
 }
+
+/**
+ * Config namespaces a stack file may hold besides this project's: the
+ * providers the program uses (`@pulumi/github`, `@pulumi/docker`,
+ * `@pulumi/docker-build`, `@pulumi/command`) and Pulumi's own (`pulumi:tags`).
+ */
+export const providerNamespaces = ["github", "docker", "docker-build", "command", "pulumi"] as const;
 
 export interface ValidationResult {
   readonly config: StackConfig;
@@ -185,6 +198,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
     }
     values[key] = parsed.data;
   }
+  for (const { key, value } of raw.foreignKeys ?? []) problems.push(foreignKeyProblem(key, value, stack));
   for (const key of raw.secretKeys) {
     if (isSecretKey(key)) continue;
     const suggestion = closest(key, secretDefinitions.map((d) => d.key));
@@ -217,6 +231,36 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   return {
     config: { ...merged, stack: stack as StackName, secretsPresent },
     missingSecrets,
+  };
+}
+
+/** A key in a namespace the program does not read: a typo of the project's name, or of a provider's. */
+function foreignKeyProblem(fullKey: string, value: string | undefined, stack: string): Problem {
+  const colon = fullKey.indexOf(":");
+  const namespace = fullKey.slice(0, colon);
+  const key = fullKey.slice(colon + 1);
+  const namespaces = [projectName, ...providerNamespaces];
+  const nearNamespace = closest(namespace, namespaces);
+  const nearKey = nearNamespace === projectName ? closest(key, [...configKeyNames, ...secretDefinitions.map((d) => d.key)]) : key;
+  const suggestion = nearNamespace === undefined || nearKey === undefined ? undefined : `${nearNamespace}:${nearKey}`;
+  const remove = `pulumi config rm ${fullKey} --stack ${stack}`;
+  let fix = remove;
+  if (nearNamespace === projectName && nearKey !== undefined) {
+    const definition = isConfigKey(nearKey) ? (configKeys[nearKey] as KeyDefinition) : undefined;
+    if (isSecretKey(nearKey)) fix = `${remove} && ${setSecretCommand(nearKey, stack)}`;
+    else if (definition !== undefined && (definition.kind === "array" || definition.kind === "object")) fix = `rename it to ${projectName}:${nearKey} in stacks/Pulumi.${stack}.yaml`;
+    else if (value !== undefined) fix = `${remove} && pulumi config set ${nearKey} ${quote(value)} --stack ${stack}`;
+  } else if (suggestion !== undefined) {
+    fix = `rename it to ${suggestion} in stacks/Pulumi.${stack}.yaml`;
+  }
+  return {
+    key: fullKey,
+    value: value ?? "(secret)",
+    allowed:
+      `keys of this program (${projectName}:<key>, listed in Pulumi.yaml) or of the providers it uses (${providerNamespaces.map((n) => `${n}:`).join(", ")})` +
+      (suggestion === undefined ? "" : `; did you mean ${suggestion}?`),
+    fix,
+    message: `is in the namespace "${namespace}", which nothing reads: the setting is ignored`,
   };
 }
 
@@ -302,12 +346,17 @@ export function toRawStackConfig(
   const prefix = `${projectName}:`;
   const values: Record<string, string> = {};
   const secretKeys: string[] = [];
+  const foreignKeys: { key: string; value: string | undefined }[] = [];
   for (const [fullKey, value] of Object.entries(allConfig)) {
-    // Other namespaces configure providers; this program's explicit provider ignores them.
-    if (!fullKey.startsWith(prefix)) continue;
+    if (!fullKey.startsWith(prefix)) {
+      // Providers' namespaces are theirs to check (the program's explicit GitHub provider ignores github:*); any other is a typo.
+      const namespace = fullKey.slice(0, fullKey.indexOf(":"));
+      if (!(providerNamespaces as readonly string[]).includes(namespace)) foreignKeys.push({ key: fullKey, value: isSecret(fullKey) ? undefined : value });
+      continue;
+    }
     const key = fullKey.slice(prefix.length);
     if (isSecret(fullKey)) secretKeys.push(key);
     else values[key] = value;
   }
-  return { stack, values, secretKeys };
+  return { stack, values, secretKeys, ...(foreignKeys.length > 0 ? { foreignKeys } : {}) };
 }
