@@ -1,4 +1,5 @@
 /** The one error type for invalid configuration: every problem at once. */
+import { hiddenValue, mustHide } from "./exposure";
 
 export interface Problem {
   /** The config key (without the project prefix), or `stack`. */
@@ -14,7 +15,9 @@ export interface Problem {
 }
 
 export function formatProblem(p: Problem): string {
-  const shown = p.value === undefined ? "" : ` = ${JSON.stringify(p.value)}`;
+  // Validation hides these already; a problem built elsewhere must not print one either.
+  const value = p.value !== undefined && mustHide(p.key, p.value) ? hiddenValue : p.value;
+  const shown = value === undefined ? "" : ` = ${JSON.stringify(value)}`;
   return `  - ${p.key}${shown} ${p.message ?? "is not allowed"}.\n      allowed: ${p.allowed}\n      fix:     ${p.fix}`;
 }
 

@@ -9,6 +9,7 @@ import { configKeys, configKeyNames, type ConfigKey, type KeyDefinition } from "
 import { isSecretKey, secretDefinitions, type SecretKey } from "./catalog";
 import { ConfigError, type Problem } from "./errors";
 import { closest } from "./closest";
+import { credentialKind, exposureWarning, hiddenValue, mustHide } from "./exposure";
 
 export const projectName = "delivery-pipeline";
 export const stackNames = ["staging", "production"] as const;
@@ -169,27 +170,36 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
     if (isSecretKey(key)) {
       problems.push({
         key,
-        value: "(hidden)",
+        value: hiddenValue,
         allowed: "a secret value, stored encrypted",
-        fix: `pulumi config rm ${key} --stack ${stack} && ${setSecretCommand(key, stack)}`,
-        message: "is a secret but is stored in plain text",
+        fix: `pulumi config rm ${key} --stack ${stack}; rotate it, then ${setSecretCommand(key, stack)}`,
+        message: `is a secret but is stored in plain text: it ${exposureWarning(key, rawValue)}`,
       });
       continue;
     }
     if (!isConfigKey(key)) {
       const suggestion = closest(key, [...configKeyNames, ...secretDefinitions.map((d) => d.key)]);
+      const exposed = mustHide(key, rawValue);
       problems.push({
         key,
-        value: rawValue,
+        value: exposed ? hiddenValue : rawValue,
         allowed: suggestion === undefined ? "only the keys listed in Pulumi.yaml" : `only the keys listed in Pulumi.yaml (did you mean ${suggestion}?)`,
-        fix: `pulumi config rm ${key} --stack ${stack}`,
-        message: "is not a setting of this program",
+        fix:
+          suggestion !== undefined && isSecretKey(suggestion)
+            ? `pulumi config rm ${key} --stack ${stack}; rotate it, then ${setSecretCommand(suggestion, stack)}`
+            : `pulumi config rm ${key} --stack ${stack}`,
+        message: exposed ? `is not a setting of this program, and it ${exposureWarning(key, rawValue)}` : "is not a setting of this program",
       });
       continue;
     }
     const definition: KeyDefinition = configKeys[key];
     // Pulumi.yaml declares required keys, and optional ones without a natural default, as "": not set.
     if (rawValue === "" && (definition.required || (definition.kind === "string" && !(key in defaults)))) continue;
+    const kind = credentialKind(rawValue);
+    if (kind !== undefined) {
+      problems.push({ key, value: hiddenValue, allowed: definition.allowed, fix: fixCommand(key, definition, stack), message: `is not a secret setting, yet it ${exposureWarning(key, rawValue)}` });
+      continue;
+    }
     const decoded = decode(rawValue, definition);
     const parsed = decoded.ok ? definition.schema.safeParse(decoded.value) : undefined;
     if (parsed === undefined || !parsed.success) {
@@ -244,10 +254,12 @@ function foreignKeyProblem(fullKey: string, value: string | undefined, stack: st
   const nearKey = nearNamespace === projectName ? closest(key, [...configKeyNames, ...secretDefinitions.map((d) => d.key)]) : key;
   const suggestion = nearNamespace === undefined || nearKey === undefined ? undefined : `${nearNamespace}:${nearKey}`;
   const remove = `pulumi config rm ${fullKey} --stack ${stack}`;
+  const exposed = value !== undefined && mustHide(fullKey, value);
   let fix = remove;
   if (nearNamespace === projectName && nearKey !== undefined) {
     const definition = isConfigKey(nearKey) ? (configKeys[nearKey] as KeyDefinition) : undefined;
-    if (isSecretKey(nearKey)) fix = `${remove} && ${setSecretCommand(nearKey, stack)}`;
+    if (isSecretKey(nearKey)) fix = exposed ? `${remove}; rotate it, then ${setSecretCommand(nearKey, stack)}` : `${remove} && ${setSecretCommand(nearKey, stack)}`;
+    else if (exposed) fix = `${remove}; rotate it, then set ${nearKey} to the new value`;
     else if (definition !== undefined && (definition.kind === "array" || definition.kind === "object")) fix = `rename it to ${projectName}:${nearKey} in stacks/Pulumi.${stack}.yaml`;
     else if (value !== undefined) fix = `${remove} && pulumi config set ${nearKey} ${quote(value)} --stack ${stack}`;
   } else if (suggestion !== undefined) {
@@ -255,12 +267,12 @@ function foreignKeyProblem(fullKey: string, value: string | undefined, stack: st
   }
   return {
     key: fullKey,
-    value: value ?? "(secret)",
+    value: value === undefined ? "(secret)" : exposed ? hiddenValue : value,
     allowed:
       `keys of this program (${projectName}:<key>, listed in Pulumi.yaml) or of the providers it uses (${providerNamespaces.map((n) => `${n}:`).join(", ")})` +
       (suggestion === undefined ? "" : `; did you mean ${suggestion}?`),
     fix,
-    message: `is in the namespace "${namespace}", which nothing reads: the setting is ignored`,
+    message: `is in the namespace "${namespace}", which nothing reads: the setting is ignored` + (exposed ? `; and it ${exposureWarning(fullKey, value)}` : ""),
   };
 }
 

@@ -1,4 +1,5 @@
 /** Renders a recorded program run as the offline plan a person reads. Pure: data in, text out. */
+import { credentialKind } from "../config/exposure";
 import type { RecordedResource } from "./recorder";
 import type { ProgramRun } from "./harness";
 
@@ -12,8 +13,10 @@ function shortType(type: string): string {
 }
 
 function formatValue(value: unknown): string {
-  if (typeof value === "string") return value;
-  return JSON.stringify(value);
+  const text = typeof value === "string" ? value : JSON.stringify(value);
+  // A credential in a plain input would reach CI logs with this plan: name what it looks like, never the value.
+  const kind = credentialKind(text);
+  return kind === undefined ? text : `(hidden: looks like a ${kind}; it is exposed and must be rotated)`;
 }
 
 function formatInputs(resource: RecordedResource): string[] {
