@@ -10,7 +10,7 @@ import { buildPipelineSpec, planNotes } from "../pipeline";
 import { formatPlan } from "../plan/format";
 import { runProgram } from "../plan/harness";
 import { planInvokeMock, planResourceMock } from "../plan/invokes";
-import { readStackSettings } from "../plan/stackFiles";
+import { readSiblingConfig, readStackSettings, useStacksDirForSiblings } from "../plan/stackFiles";
 
 const usage = "usage: npm run plan -- --stack <staging|production> [--out <dir>] [--stacks-dir <dir>]";
 
@@ -58,7 +58,10 @@ async function main(): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;
   }
-  const raw = toRawStackConfig(args.stack, settings.config, (key) => settings.secretKeys.includes(key));
+  const sibling = readSiblingConfig(projectDir, args.stack, args.stacksDir);
+  const raw = { ...toRawStackConfig(args.stack, settings.config, (key) => settings.secretKeys.includes(key)), ...(sibling === undefined ? {} : { sibling }) };
+  // The program checks the same sibling: the one in the folder this plan reads.
+  useStacksDirForSiblings(args.stacksDir);
   let missing: string[];
   let diagram: string;
   let notes: string[];

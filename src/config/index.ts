@@ -2,3 +2,4 @@ export * from "./keys";
 export * from "./catalog";
 export * from "./errors";
 export * from "./validate";
+export * from "./crossStack";

@@ -9,6 +9,7 @@ import { configKeys, configKeyNames, type ConfigKey, type KeyDefinition } from "
 import { isSecretKey, secretDefinitions, type SecretKey } from "./catalog";
 import { ConfigError, type Problem } from "./errors";
 import { closest } from "./closest";
+import { crossStackProblems } from "./crossStack";
 import { credentialKind, exposureWarning, hiddenValue, mustHide } from "./exposure";
 
 export const projectName = "delivery-pipeline";
@@ -70,6 +71,8 @@ export interface RawStackConfig {
    * the value (`undefined` for a secret, whose value is never read).
    */
   readonly foreignKeys?: readonly { readonly key: string; readonly value: string | undefined }[];
+  /** The other stack's settings, when its stack file can be read: the cross-stack rules need them. */
+  readonly sibling?: RawStackConfig;
 }
 
 /**
@@ -87,11 +90,18 @@ export interface ValidationResult {
 
 const quote = (value: string): string => (/^[A-Za-z0-9_./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`);
 
+/** Examples that differ by stack: the generic one would be wrong for production (staging governs; production has its own domain). */
+const productionExamples: Readonly<Record<string, string>> = {
+  governsRepository: "false",
+  railwayDomain: "voice-agent.up.railway.app",
+};
+
 function fixCommand(key: string, definition: KeyDefinition, stack: string): string {
   if (definition.kind === "array" || definition.kind === "object") {
     return `set it in stacks/Pulumi.${stack}.yaml, e.g. ${projectName}:${key}: ${definition.example}`;
   }
-  return `pulumi config set ${key} ${quote(definition.example)} --stack ${stack}`;
+  const example = (stack === "production" ? productionExamples[key] : undefined) ?? definition.example;
+  return `pulumi config set ${key} ${quote(example)} --stack ${stack}`;
 }
 
 function decode(raw: string, definition: KeyDefinition): { ok: true; value: unknown } | { ok: false } {
@@ -233,6 +243,15 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
 
   const merged = { ...defaults, ...values } as Values;
   problems.push(...crossFieldProblems(merged, stack, values));
+  if (raw.sibling !== undefined && knownStack) {
+    problems.push(
+      ...crossStackProblems(stack as StackName, {
+        ...("governsRepository" in values ? { governsRepository: merged.governsRepository } : {}),
+        ...("railwayEnvironmentId" in values ? { railwayEnvironmentId: merged.railwayEnvironmentId } : {}),
+        ...("railwayDomain" in values ? { railwayDomain: merged.railwayDomain } : {}),
+      }, raw.sibling),
+    );
+  }
 
   if (problems.length > 0) throw new ConfigError(stack, problems);
 

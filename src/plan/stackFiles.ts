@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { siblingStack, toRawStackConfig, type RawStackConfig } from "../config";
 
 export interface StackSettings {
   /** Fully qualified key (`project:key`) to value, as in `PULUMI_CONFIG`. */
@@ -62,4 +63,32 @@ export function readStackSettings(projectDir: string, stack: string, stacksDir?:
     }
   }
   return { config, secretKeys };
+}
+
+let siblingsDir: string | undefined;
+
+/**
+ * Where the program reads the other stack's file from, when not the project's
+ * stackConfigDir: the offline plan of a folder of variant stack files sets it
+ * in-process (no environment variable a shell could leave behind).
+ */
+export function useStacksDirForSiblings(dir: string | undefined): void {
+  siblingsDir = dir;
+}
+
+/**
+ * The other stack's settings, for the cross-stack rules; `undefined` when this
+ * is not one of the two stacks or the other's file is absent or unreadable
+ * (its own run reports that).
+ */
+export function readSiblingConfig(projectDir: string, stack: string, stacksDir: string | undefined = siblingsDir): RawStackConfig | undefined {
+  if (stack !== "staging" && stack !== "production") return undefined;
+  const other = siblingStack(stack);
+  try {
+    if (!existsSync(stackFilePath(projectDir, other, stacksDir))) return undefined;
+    const settings = readStackSettings(projectDir, other, stacksDir);
+    return toRawStackConfig(other, settings.config, (key) => settings.secretKeys.includes(key));
+  } catch {
+    return undefined;
+  }
 }

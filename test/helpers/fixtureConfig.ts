@@ -4,6 +4,8 @@
  * stacks/ cannot break them.
  */
 import { projectName, requiredSecrets, toRawStackConfig, type RawStackConfig } from "../../src/config";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import type { StackSettings } from "../../src/plan/stackFiles";
 
 const shared = {
@@ -48,4 +50,17 @@ export function fixtureSettings(stack: "staging" | "production", overrides: Reco
 export function fixtureRaw(stack: "staging" | "production", overrides: Record<string, string> = {}, extra: Record<string, string> = {}): RawStackConfig {
   const settings = fixtureSettings(stack, overrides, extra);
   return toRawStackConfig(stack, settings.config, (k) => settings.secretKeys.includes(k));
+}
+
+/** Writes stacks/Pulumi.<stack>.yaml as a user would (values in YAML, no secrets) into `dir`. */
+export function writeFixtureStackFile(dir: string, stack: "staging" | "production", overrides: Record<string, string> = {}): void {
+  const lines = [`# fixture stack ${stack}`, "config:"];
+  for (const [key, value] of Object.entries({ ...fixtureValues[stack], ...overrides })) lines.push(`  ${projectName}:${key}: ${JSON.stringify(value)}`);
+  writeFileSync(join(dir, `Pulumi.${stack}.yaml`), lines.join("\n") + "\n");
+}
+
+/** The fixture's other stack, as validation receives it. */
+export function withSibling(raw: RawStackConfig, siblingOverrides: Record<string, string> = {}): RawStackConfig {
+  const other = raw.stack === "staging" ? "production" : "staging";
+  return { ...raw, sibling: fixtureRaw(other, siblingOverrides) };
 }

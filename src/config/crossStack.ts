@@ -1,0 +1,67 @@
+/**
+ * Rules across the two stacks, checked when this stack can see the other's
+ * settings (its committed stack file): exactly one governs the repository, and
+ * production never deploys into staging's Railway environment or domain. Each
+ * fix names the stack that should change: staging governs, production moves.
+ */
+import type { Problem } from "./errors";
+import type { RawStackConfig } from "./validate";
+
+export type StackPair = "staging" | "production";
+
+export function siblingStack(stack: StackPair): StackPair {
+  return stack === "staging" ? "production" : "staging";
+}
+
+/** What of this stack's validated settings the cross-stack rules read; absent when the key failed its own check. */
+export interface OwnSettings {
+  readonly governsRepository?: boolean;
+  readonly railwayEnvironmentId?: string;
+  readonly railwayDomain?: string;
+}
+
+const file = (stack: StackPair): string => `stacks/Pulumi.${stack}.yaml`;
+
+export function crossStackProblems(stack: StackPair, own: OwnSettings, sibling: RawStackConfig): Problem[] {
+  const other = siblingStack(stack);
+  const problems: Problem[] = [];
+  const otherGoverns = sibling.values["governsRepository"];
+  if (own.governsRepository !== undefined && (otherGoverns === "true" || otherGoverns === "false")) {
+    const both = own.governsRepository && otherGoverns === "true";
+    const neither = !own.governsRepository && otherGoverns === "false";
+    // The shipped convention: staging governs. The fix goes to whichever stack breaks it.
+    if (both) {
+      problems.push({
+        key: "governsRepository",
+        value: "true",
+        allowed:
+          `true in exactly one stack; ${other} (${file(other)}) sets true as well, so both would manage the same rulesets, ` +
+          "repository secrets and shared workflow files, and destroying either stack would delete them",
+        fix: `pulumi config set governsRepository false --stack production` + (stack === "staging" ? " (staging keeps governing the repository)" : ""),
+      });
+    } else if (neither) {
+      problems.push({
+        key: "governsRepository",
+        value: "false",
+        allowed:
+          `true in exactly one stack; ${other} (${file(other)}) sets false as well, so no stack writes test.yml, ` +
+          "which deploy-staging.yml calls, nor the rulesets",
+        fix: `pulumi config set governsRepository true --stack staging` + (stack === "production" ? " (production stays false)" : ""),
+      });
+    }
+  }
+  const sameAs = (key: "railwayEnvironmentId" | "railwayDomain", ownValue: string | undefined, where: string): void => {
+    const otherValue = sibling.values[key];
+    if (ownValue === undefined || otherValue === undefined || otherValue === "") return;
+    if (ownValue.trim().toLowerCase() !== otherValue.trim().toLowerCase()) return;
+    problems.push({
+      key,
+      value: ownValue,
+      allowed: `a ${key === "railwayDomain" ? "domain" : "Railway environment"} of its own: ${other} (${file(other)}) uses the same, so one deploy would replace the other's`,
+      fix: `pulumi config set ${key} <the production environment's ${where}> --stack production`,
+    });
+  };
+  sameAs("railwayEnvironmentId", own.railwayEnvironmentId, "id, from Railway's environment switcher");
+  sameAs("railwayDomain", own.railwayDomain, "public domain, from the service's Settings > Networking");
+  return problems;
+}

@@ -1,0 +1,36 @@
+// The offline plan reads the other stack's file in the same folder and refuses a broken pair, naming the fix for this stack.
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { writeFixtureStackFile } from "../helpers/fixtureConfig";
+import { projectDir } from "../helpers/stacks";
+
+function plan(...args: string[]) {
+  const result = spawnSync("npm", ["run", "--silent", "plan", "--", ...args], { cwd: projectDir, encoding: "utf8" });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe("npm run plan across stacks", () => {
+  it("refuses production governing when staging does too, and writes nothing", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stacks-both-"));
+    writeFixtureStackFile(dir, "staging");
+    writeFixtureStackFile(dir, "production", { governsRepository: "true" });
+    const outDir = join(dir, "out");
+    const result = plan("--stack", "production", "--stacks-dir", dir, "--out", outDir);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('governsRepository = "true" is not allowed');
+    expect(result.stderr).toContain("fix:     pulumi config set governsRepository false --stack production");
+    expect(existsSync(outDir)).toBe(false);
+  }, 60_000);
+
+  it("plans the same pair's staging when production is fixed", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stacks-ok-"));
+    writeFixtureStackFile(dir, "staging");
+    writeFixtureStackFile(dir, "production");
+    const result = plan("--stack", "staging", "--stacks-dir", dir, "--out", join(dir, "out"));
+    expect(result.stderr).toBe("");
+    expect(result.status).toBe(0);
+  }, 60_000);
+});
