@@ -5,6 +5,7 @@
  */
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
 import { ConfigError, missingSecretCommands, projectName, toRawStackConfig, validateStackConfig } from "../config";
 import { buildPipelineSpec, planNotes } from "../pipeline";
 import { formatPlan } from "../plan/format";
@@ -22,19 +23,24 @@ export interface PlanArgs {
 }
 
 export function parsePlanArgs(argv: readonly string[], projectDir: string): PlanArgs {
-  let stack: string | undefined;
-  let out: string | undefined;
-  let stacksDir: string | undefined;
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    if (arg === "--stack" || arg === "-s") stack = argv[++i];
-    else if (arg?.startsWith("--stack=")) stack = arg.slice("--stack=".length);
-    else if (arg === "--out") out = argv[++i];
-    else if (arg?.startsWith("--out=")) out = arg.slice("--out=".length);
-    else if (arg === "--stacks-dir") stacksDir = argv[++i];
-    else throw new Error(`unknown argument ${JSON.stringify(arg)}\n${usage}`);
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      options: { stack: { type: "string", short: "s" }, out: { type: "string" }, "stacks-dir": { type: "string" } },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    // parseArgs names the flag: unknown, missing its value, or followed by another flag where the value belongs.
+    throw new Error(`${(error as Error).message}\n${usage}`);
   }
-  if (stack === undefined || stack === "") throw new Error(`--stack is required\n${usage}`);
+  const { stack, out } = parsed.values;
+  const stacksDir = parsed.values["stacks-dir"];
+  for (const [flag, value] of [["--stack", stack], ["--out", out], ["--stacks-dir", stacksDir]] as const) {
+    if (value !== undefined && value.trim() === "") throw new Error(`${flag} needs a value, got an empty one\n${usage}`);
+  }
+  if (stack === undefined) throw new Error(`--stack is required\n${usage}`);
   return {
     stack,
     outDir: resolve(projectDir, out ?? join("plan-out", stack)),

@@ -7,6 +7,7 @@
  */
 import { spawn } from "node:child_process";
 import { isSecretKey, secretKeys } from "../config";
+import { closest } from "../config/closest";
 
 const usage = "usage: npm run rotate -- --stack <staging|production> <secretKey>   (the new value is read from standard input)";
 
@@ -28,7 +29,11 @@ export function parseRotateArgs(argv: readonly string[]): RotateArgs {
   // Anything beyond the key could be the value typed on the command line, where shell history keeps it.
   if (rest.length !== 1) throw new Error(`expected exactly one secret key${rest.length > 1 ? "; the value is read from standard input, never from the arguments" : ""}\n${usage}`);
   const key = rest[0] ?? "";
-  if (!isSecretKey(key)) throw new Error(`${key} is not a secret of this program; secrets: ${secretKeys.join(", ")}\n${usage}`);
+  if (!isSecretKey(key)) {
+    // What stands where the key belongs may be the value itself: name the key it resembles, never echo it.
+    const near = closest(key, secretKeys);
+    throw new Error(`the argument is not a secret key of this program (not shown: it may be a value)${near === undefined ? "" : `; did you mean ${near}?`}; secrets: ${secretKeys.join(", ")}\n${usage}`);
+  }
   return { stack, key };
 }
 
@@ -72,7 +77,7 @@ function pulumi(args: readonly string[], input?: string): Promise<number> {
 export async function main(argv: readonly string[], today: Date = new Date()): Promise<number> {
   const { stack, key } = parseRotateArgs(argv);
   const value = await readValue(process.stdin, (s) => process.stderr.write(s));
-  if (value === "") throw new Error(`no value given for ${key}: nothing was changed`);
+  if (value.trim() === "") throw new Error(`${value === "" ? "no value" : "a value of only blanks"} given for ${key}: nothing was changed`);
   if ((await pulumi(["config", "set", "--secret", key, "--stack", stack], value)) !== 0) throw new Error(`pulumi config set --secret ${key} failed: nothing else was changed`);
   const date = today.toISOString().slice(0, 10);
   if ((await pulumi(["config", "set", "--path", `secretRotatedAt.${key}`, date, "--stack", stack])) !== 0) throw new Error(`the new ${key} is set, but recording its rotation date failed`);

@@ -213,6 +213,18 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
     const decoded = decode(rawValue, definition);
     const parsed = decoded.ok ? definition.schema.safeParse(decoded.value) : undefined;
     if (parsed === undefined || !parsed.success) {
+      const numbers = decoded.ok && Array.isArray(decoded.value) ? decoded.value.filter((item): item is number => typeof item === "number") : [];
+      if (numbers.length > 0) {
+        // YAML reads an unquoted 3.10 as the number 3.1: the version the user wrote is already lost.
+        problems.push({
+          key,
+          value: rawValue,
+          allowed: `${definition.allowed}; every item quoted, since YAML reads unquoted 3.10 as the number 3.1`,
+          fix: `quote each item in stacks/Pulumi.${stack}.yaml, e.g. ${projectName}:${key}: [${numbers.map((n) => `"${String(n)}"`).join(", ")}] (write "3.10" where you meant 3.10)`,
+          message: `holds unquoted number${numbers.length === 1 ? "" : "s"} (${numbers.join(", ")})`,
+        });
+        continue;
+      }
       problems.push({ key, value: rawValue, allowed: definition.allowed, fix: fixCommand(key, definition, stack) });
       continue;
     }
@@ -234,9 +246,20 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
       message: isConfigKey(key) ? "is stored as a secret but is plain configuration" : "is not a secret of this program",
     });
   }
-  for (const key of configKeyNames) {
-    const definition: KeyDefinition = configKeys[key];
-    if (definition.required && (raw.values[key] ?? "") === "") {
+  const requiredKeys = configKeyNames.filter((key) => configKeys[key].required);
+  const unset = requiredKeys.filter((key) => (raw.values[key] ?? "") === "");
+  if (unset.length === requiredKeys.length && knownStack) {
+    // Nothing of this program is set: one line for the cause, not one per key.
+    problems.push({
+      key: "config",
+      value: undefined,
+      allowed: `a config: section with this program's settings, ${projectName}:<key>: <value>, the required ones being ${requiredKeys.join(", ")}`,
+      fix: `write the config: section in stacks/Pulumi.${stack}.yaml (the README's "Real use" shows one), or pulumi config set <key> <value> --stack ${stack} for each required key`,
+      message: `section of stacks/Pulumi.${stack}.yaml is missing or sets none of the required settings`,
+    });
+  } else {
+    for (const key of unset) {
+      const definition: KeyDefinition = configKeys[key];
       problems.push({ key, value: undefined, allowed: definition.allowed, fix: fixCommand(key, definition, stack), message: "is required but not set" });
     }
   }

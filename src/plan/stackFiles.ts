@@ -30,8 +30,18 @@ function isSecure(value: unknown): boolean {
   return typeof value === "object" && value !== null && !Array.isArray(value) && "secure" in value;
 }
 
+/** Parses a YAML file, naming it in the error (the parser's own message says only the line). */
+function parseYamlFile(file: string): unknown {
+  try {
+    return parse(readFileSync(file, "utf8"));
+  } catch (error) {
+    if (error instanceof Error && error.name.startsWith("YAML")) throw new Error(`${file} is not valid YAML: ${error.message}`);
+    throw error;
+  }
+}
+
 export function readProjectFile(projectDir: string): ProjectFile {
-  return parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as ProjectFile;
+  return parseYamlFile(join(projectDir, "Pulumi.yaml")) as ProjectFile;
 }
 
 /** `stacksDir` overrides the project's `stackConfigDir` (to plan a variant without touching stacks/). */
@@ -46,7 +56,9 @@ export function readStackSettings(projectDir: string, stack: string, stacksDir?:
   if (!existsSync(file)) {
     throw new Error(`No stack file for stack "${stack}" at ${file}. Stacks in this project: see the stacks/ folder (or: pulumi stack init ${stack}).`);
   }
-  const stackFile = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  const parsed = parseYamlFile(file) ?? {};
+  if (typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`${file} must be a YAML mapping with a config: section, found ${Array.isArray(parsed) ? "a list" : `a ${typeof parsed}`}`);
+  const stackFile = parsed as { config?: Record<string, unknown> };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
   for (const [key, declaration] of Object.entries(project.config ?? {})) {

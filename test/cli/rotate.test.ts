@@ -64,11 +64,25 @@ describe("npm run rotate", () => {
   });
 
   it("refuses an unknown key and an empty value", () => {
-    expect(rotate(["--stack", "staging", "railwayTokn"], "x").stderr).toContain("railwayTokn is not a secret of this program");
+    const unknown = rotate(["--stack", "staging", "railwayTokn"], "x");
+    expect(unknown.stderr).toContain("not a secret key of this program (not shown: it may be a value); did you mean railwayToken?");
+    expect(unknown.stderr).not.toContain("railwayTokn");
     const empty = rotate(["--stack", "staging", "openaiApiKey"], "");
     expect(empty.status).toBe(2);
     expect(empty.stderr).toContain("no value given for openaiApiKey: nothing was changed");
     expect(empty.calls).toEqual([]);
+    const blank = rotate(["--stack", "staging", "openaiApiKey"], "  \t \n");
+    expect(blank.status).toBe(2);
+    expect(blank.stderr).toContain("a value of only blanks given for openaiApiKey: nothing was changed");
+    expect(blank.calls).toEqual([]);
+  });
+
+  it("never echoes a value typed where the key belongs", () => {
+    const typed = "sk-proj-Zq8XwV3mN7pL2kT9rY4bH6cJ1dF5gS0aE";
+    const r = rotate(["--stack", "staging", typed], "");
+    expect(r.status).toBe(2);
+    expect(r.stderr).not.toContain(typed);
+    expect(r.calls).toEqual([]);
   });
 
   it("stops when pulumi config set fails", () => {
