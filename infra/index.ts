@@ -1,7 +1,7 @@
 // The Pulumi entrypoint: load config and build the spec, the GitHub provider, resolve what ships, declare one pipeline, outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, MissingSecretsError, missingSecretCommands, validateStackConfig, type ValidationResult } from "../src/config";
-import { buildPipelineSpec, handedOverRevisionVariable, type PipelineSpec } from "../src/pipeline";
+import { approvalGateWarning, buildPipelineSpec, handedOverRevisionVariable, type PipelineSpec } from "../src/pipeline";
 import { offlinePlanEnvVar } from "../src/plan/mode";
 import { DeliveryPipeline } from "./deliveryPipeline";
 import { githubProvider } from "./githubProvider";
@@ -33,6 +33,9 @@ function validatedSpec(): { readonly validation: ValidationResult; readonly spec
 
 export = async (): Promise<Record<string, unknown>> => {
   const { validation, spec } = validatedSpec();
+  // Shown by `pulumi preview` and `up` (and so in CI logs): a warning, not a refusal, since GitHub offers no gate on this plan.
+  const gate = approvalGateWarning(spec);
+  if (gate !== undefined) void pulumi.log.warn(gate);
   const secrets = readSecrets(spec.secretsRead, validation.missingSecrets);
   const registryToken = secrets.dockerhubToken;
   if (registryToken === undefined) throw new Error("the spec reads no registry token");

@@ -1,8 +1,27 @@
 /** What a person should know before `pulumi up` that no validation can decide for them. */
 import type { PipelineSpec } from "./spec";
 
+/**
+ * Production with neither reviewers nor a wait timer: on a private repository
+ * below GitHub Enterprise, GitHub offers neither, so validation allows it;
+ * anyone who can publish a release then deploys to production unasked.
+ */
+export function approvalGateWarning(spec: PipelineSpec): string | undefined {
+  const env = spec.environment;
+  if (spec.stack !== "production" || env.reviewerUsers.length + env.reviewerTeams.length > 0 || env.waitTimerMinutes > 0) return undefined;
+  return (
+    `Production has no approval gate: the ${spec.repository.visibility} repository ${spec.repository.fullName} is below GitHub Enterprise, ` +
+    "where GitHub offers no required reviewers or wait timer, so anyone who can publish a release deploys to production at once. " +
+    "To get one: upgrade the owner to GitHub Enterprise (then pulumi config set githubPlan enterprise --stack production and set " +
+    "reviewerUsers or reviewerTeams in stacks/Pulumi.production.yaml), or make the repository public (pulumi config set repositoryVisibility public " +
+    "--stack production, and the same on staging); until then limit who may publish releases (the repository's write access)."
+  );
+}
+
 export function planNotes(spec: PipelineSpec): string[] {
   const notes: string[] = [];
+  const gate = approvalGateWarning(spec);
+  if (gate !== undefined) notes.push(gate);
   if (spec.files.length > 0) {
     // The rulesets (declared by the governing stack) require pull requests on the default branch;
     // only the delivery App may bypass them, so only it can commit the generated files directly.
