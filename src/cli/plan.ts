@@ -3,7 +3,7 @@
  * real program under Pulumi's mock runtime with the committed stack file; no
  * Pulumi CLI, credentials or network. Exit 0 with the plan, 2 on invalid config.
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, missingSecretCommands, projectName, toRawStackConfig, validateStackConfig } from "../config";
@@ -57,6 +57,26 @@ async function main(): Promise<number> {
     process.stderr.write(`${(error as Error).message}\n`);
     return 64;
   }
+  try {
+    const code = await runPlan(args, projectDir);
+    if (code !== 0) discardStalePlan(args.outDir);
+    return code;
+  } catch (error) {
+    discardStalePlan(args.outDir);
+    throw error;
+  }
+}
+
+/**
+ * A failed run removes the previous plan in its folder: left there, it reads
+ * as the plan of the config that just failed. Only a folder a plan wrote (it
+ * holds plan.txt) is removed.
+ */
+function discardStalePlan(outDir: string): void {
+  if (existsSync(join(outDir, "plan.txt"))) rmSync(outDir, { recursive: true, force: true });
+}
+
+async function runPlan(args: PlanArgs, projectDir: string): Promise<number> {
   let settings;
   try {
     settings = readStackSettings(projectDir, args.stack, args.stacksDir);

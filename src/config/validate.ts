@@ -94,13 +94,21 @@ const quote = (value: string): string => (/^[A-Za-z0-9_./:@=-]+$/.test(value) ? 
 const productionExamples: Readonly<Record<string, string>> = {
   governsRepository: "false",
   railwayDomain: "voice-agent.up.railway.app",
+  // A wait timer of 0 is allowed, but as production's example it would suggest removing a gate.
+  waitTimerMinutes: "5",
 };
 
-function fixCommand(key: string, definition: KeyDefinition, stack: string): string {
+/** An example in the form the user reached for, where the key takes several (an https backend, not s3://). */
+function exampleLike(key: string, rawValue: string | undefined): string | undefined {
+  if (key === "stateBackendUrl" && rawValue !== undefined && /^https?:/i.test(rawValue.trim())) return "https://api.pulumi.com";
+  return undefined;
+}
+
+function fixCommand(key: string, definition: KeyDefinition, stack: string, rawValue?: string): string {
   if (definition.kind === "array" || definition.kind === "object") {
     return `set it in stacks/Pulumi.${stack}.yaml, e.g. ${projectName}:${key}: ${definition.example}`;
   }
-  const example = (stack === "production" ? productionExamples[key] : undefined) ?? definition.example;
+  const example = exampleLike(key, rawValue) ?? (stack === "production" ? productionExamples[key] : undefined) ?? definition.example;
   return `pulumi config set ${key} ${quote(example)} --stack ${stack}`;
 }
 
@@ -225,7 +233,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
         });
         continue;
       }
-      problems.push({ key, value: rawValue, allowed: definition.allowed, fix: fixCommand(key, definition, stack) });
+      problems.push({ key, value: rawValue, allowed: definition.allowed, fix: fixCommand(key, definition, stack, rawValue) });
       continue;
     }
     values[key] = parsed.data;

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { parsePlanArgs } from "../../src/cli/plan";
 import { ConfigError, toRawStackConfig, validateStackConfig, type Problem } from "../../src/config";
 import { readStackSettings } from "../../src/plan/stackFiles";
-import { fixtureValues } from "../helpers/fixtureConfig";
+import { fixtureRaw, fixtureValues } from "../helpers/fixtureConfig";
 import { projectDir } from "../helpers/stacks";
 
 function problemsFromFile(text: string): readonly Problem[] {
@@ -63,5 +63,32 @@ describe("stack file messages", () => {
     expect(problem?.message).toBe("holds unquoted number (3.1)");
     expect(problem?.allowed).toContain("YAML reads unquoted 3.10 as the number 3.1");
     expect(problem?.fix).toContain('write "3.10" where you meant 3.10');
+  });
+});
+
+describe("fix commands fit this stack and the value given", () => {
+  function problemsOfRaw(raw: ReturnType<typeof fixtureRaw>): readonly Problem[] {
+    try {
+      validateStackConfig(raw);
+    } catch (error) {
+      if (error instanceof ConfigError) return error.problems;
+      throw error;
+    }
+    return [];
+  }
+
+  it("suggests an https backend for a bad https URL, s3:// for a bad s3 one", () => {
+    expect(problemsOfRaw(fixtureRaw("staging", { stateBackendUrl: "https://" })).find((p) => p.key === "stateBackendUrl")?.fix).toBe(
+      "pulumi config set stateBackendUrl https://api.pulumi.com --stack staging",
+    );
+    expect(problemsOfRaw(fixtureRaw("staging", { stateBackendUrl: "s4://bucket" })).find((p) => p.key === "stateBackendUrl")?.fix).toContain("s3://");
+  });
+
+  it("never suggests a wait timer of 0 or staging's domain on production", () => {
+    expect(problemsOfRaw(fixtureRaw("production", { waitTimerMinutes: "five" })).find((p) => p.key === "waitTimerMinutes")?.fix).toBe(
+      "pulumi config set waitTimerMinutes 5 --stack production",
+    );
+    const domainFix = problemsOfRaw(fixtureRaw("production", { railwayDomain: "not a domain" })).find((p) => p.key === "railwayDomain")?.fix;
+    expect(domainFix).not.toContain("staging");
   });
 });

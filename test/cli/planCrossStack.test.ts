@@ -34,3 +34,17 @@ describe("npm run plan across stacks", () => {
     expect(result.status).toBe(0);
   }, 60_000);
 });
+
+describe("npm run plan after a failure", () => {
+  it("removes the previous plan from its folder, so it cannot be read as this config's", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stacks-stale-"));
+    writeFixtureStackFile(dir, "staging");
+    writeFixtureStackFile(dir, "production");
+    const outDir = join(dir, "out");
+    expect(plan("--stack", "staging", "--stacks-dir", dir, "--out", outDir).status).toBe(0);
+    expect(existsSync(join(outDir, "plan.txt"))).toBe(true);
+    writeFixtureStackFile(dir, "staging", { repository: "not a repository" });
+    expect(plan("--stack", "staging", "--stacks-dir", dir, "--out", outDir).status).toBe(2);
+    expect(existsSync(outDir)).toBe(false);
+  }, 60_000);
+});
