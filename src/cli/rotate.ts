@@ -1,7 +1,8 @@
 /**
  * `npm run rotate -- --stack <stack> <key>`: rotate one secret. The new value
- * is read from standard input (hidden when it is a terminal), never from the
- * arguments; `pulumi config set --secret` receives it on its standard input;
+ * is never taken from the arguments: on a terminal, Pulumi's own hidden prompt
+ * reads it; from a pipe, it is read here (a blank value refused) and handed to
+ * `pulumi config set --secret` on its standard input;
  * the rotation date is recorded in the stack's config (secretRotatedAt); then
  * `pulumi preview --diff` shows what the rotation changes. Apply with `pulumi up`.
  */
@@ -37,25 +38,8 @@ export function parseRotateArgs(argv: readonly string[]): RotateArgs {
   return { stack, key };
 }
 
-/** Reads the value: hidden typing on a terminal, else all of standard input; one trailing newline dropped. */
-async function readValue(stdin: NodeJS.ReadStream, prompt: (s: string) => void): Promise<string> {
-  if (stdin.isTTY) {
-    prompt("New value (hidden): ");
-    stdin.setRawMode(true);
-    let value = "";
-    for await (const chunk of stdin) {
-      const text = (chunk as Buffer).toString();
-      if (text === "\u0003") throw new Error("cancelled");
-      if (text.includes("\r") || text.includes("\n")) {
-        value += text.split(/[\r\n]/)[0] ?? "";
-        break;
-      }
-      value = text === "\u007f" ? value.slice(0, -1) : value + text;
-    }
-    stdin.setRawMode(false);
-    prompt("\n");
-    return value;
-  }
+/** Reads the value from standard input that is not a terminal (a pipe or a file); one trailing newline dropped. */
+async function readPiped(stdin: NodeJS.ReadStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString().replace(/\r?\n$/, "");
@@ -76,9 +60,15 @@ function pulumi(args: readonly string[], input?: string): Promise<number> {
 
 export async function main(argv: readonly string[], today: Date = new Date()): Promise<number> {
   const { stack, key } = parseRotateArgs(argv);
-  const value = await readValue(process.stdin, (s) => process.stderr.write(s));
-  if (value.trim() === "") throw new Error(`${value === "" ? "no value" : "a value of only blanks"} given for ${key}: nothing was changed`);
-  if ((await pulumi(["config", "set", "--secret", key, "--stack", stack], value)) !== 0) throw new Error(`pulumi config set --secret ${key} failed: nothing else was changed`);
+  const setSecret = ["config", "set", "--secret", key, "--stack", stack];
+  if (process.stdin.isTTY) {
+    // On a terminal, Pulumi's own prompt reads the value, hidden; nothing of it passes through this process.
+    if ((await pulumi(setSecret)) !== 0) throw new Error(`pulumi config set --secret ${key} failed: nothing else was changed`);
+  } else {
+    const value = await readPiped(process.stdin);
+    if (value.trim() === "") throw new Error(`${value === "" ? "no value" : "a value of only blanks"} given for ${key}: nothing was changed`);
+    if ((await pulumi(setSecret, value)) !== 0) throw new Error(`pulumi config set --secret ${key} failed: nothing else was changed`);
+  }
   const date = today.toISOString().slice(0, 10);
   if ((await pulumi(["config", "set", "--path", `secretRotatedAt.${key}`, date, "--stack", stack])) !== 0) throw new Error(`the new ${key} is set, but recording its rotation date failed`);
   process.stderr.write(`${key} rotated on ${date} in stack ${stack}. What it changes:\n`);

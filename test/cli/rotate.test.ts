@@ -14,7 +14,7 @@ function standInPulumi(): { bin: string; log: string } {
 const fs = require("node:fs");
 let input = "";
 try { input = process.stdin.isTTY ? "" : fs.readFileSync(0, "utf8"); } catch { input = ""; }
-fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args: process.argv.slice(2), stdin: input }) + "\\n");
+fs.appendFileSync(${JSON.stringify(log)}, JSON.stringify({ args: process.argv.slice(2), stdin: input, ...(process.stdin.isTTY ? { tty: true } : {}) }) + "\\n");
 process.exit(process.env.PULUMI_STAND_IN_FAIL === process.argv[2] + " " + process.argv[3] ? 1 : 0);
 `;
   writeFileSync(join(bin, "pulumi"), script);
@@ -91,6 +91,21 @@ describe("npm run rotate", () => {
     expect(r.calls).toHaveLength(1);
     expect(r.stderr).toContain("pulumi config set --secret openaiApiKey failed: nothing else was changed");
   });
+});
+
+describe("npm run rotate on a terminal", () => {
+  it("lets Pulumi's own hidden prompt read the value: pulumi config set --secret gets the terminal", () => {
+    const pulumi = standInPulumi();
+    // `script` gives the command a pseudo-terminal, as a person's shell would.
+    const result = spawnSync("script", ["-qec", "npm run --silent rotate -- --stack staging railwayToken", "/dev/null"], {
+      cwd: projectDir,
+      encoding: "utf8",
+      env: { ...process.env, PATH: `${pulumi.bin}:${process.env["PATH"] ?? ""}` },
+    });
+    expect(result.status).toBe(0);
+    const calls = readFileSync(pulumi.log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { args: string[]; tty?: boolean });
+    expect(calls[0]).toEqual({ args: ["config", "set", "--secret", "railwayToken", "--stack", "staging"], stdin: "", tty: true });
+  }, 60_000);
 });
 
 describe("parseRotateArgs", () => {
