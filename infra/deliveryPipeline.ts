@@ -8,7 +8,6 @@ import { DeploymentEnvironment } from "./deploymentEnvironment";
 import { GeneratedFiles } from "./generatedFiles";
 import { RailwayDeploy } from "./railwayDeploy";
 import { RepositoryGovernance } from "./repositoryGovernance";
-import { unsetSecretPlaceholder } from "./secrets";
 import type { Shipment } from "./shipment";
 
 export interface DeliveryPipelineArgs {
@@ -104,8 +103,8 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         railwayToken: secret("railwayToken"),
         variables: Object.fromEntries(ship.deploy.variables.map((v) => [v.name, secret(v.configKey)])),
         // Only a private image gets credentials, and only the read-only pull token: the push token never reaches Railway.
-        // Validation requires the pull token with privateImageRepository; only the offline plan runs without it (and lists it).
-        registryCredentials: ship.deploy.privateImage ? { username: ship.image.username, password: args.secrets.dockerhubPullToken ?? pulumi.secret(unsetSecretPlaceholder) } : undefined,
+        // Validation requires the pull token with privateImageRepository.
+        registryCredentials: ship.deploy.privateImage ? { username: ship.image.username, password: secret("dockerhubPullToken") } : undefined,
       },
       { parent: this },
     );

@@ -1,8 +1,7 @@
 // The Pulumi entrypoint: load config and build the spec, the GitHub provider, resolve what ships, declare one pipeline, outputs.
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, MissingSecretsError, missingSecretCommands, validateStackConfig, type ValidationResult } from "../src/config";
+import { ConfigError, MissingSecretsError, missingSecretCommands, validateStackConfig } from "../src/config";
 import { approvalGateWarning, buildPipelineSpec, handedOverRevisionVariable, type PipelineSpec } from "../src/pipeline";
-import { offlinePlanEnvVar } from "../src/plan/mode";
 import { DeliveryPipeline } from "./deliveryPipeline";
 import { githubProvider } from "./githubProvider";
 import { readSecrets } from "./secrets";
@@ -15,16 +14,16 @@ import { userError } from "./userError";
  * before it declares anything. A RunError is how a Pulumi program reports a user's mistake: the
  * CLI prints its message alone, without a stack trace around the report.
  */
-function validatedSpec(): { readonly validation: ValidationResult; readonly spec: PipelineSpec } {
+function validatedSpec(): PipelineSpec {
   try {
     const validation = validateStackConfig(readStackConfig());
-    // Only the offline plan may go on without secrets; `pulumi up` and `preview` stop before creating anything.
-    if (validation.missingSecrets.length > 0 && process.env[offlinePlanEnvVar] !== "1") {
+    // Missing secrets stop every run before anything is created (the offline plan hands in placeholders as config).
+    if (validation.missingSecrets.length > 0) {
       throw new MissingSecretsError(validation.config.stack, missingSecretCommands(validation));
     }
     // A deploy workflow hands over the exact revision it ran for; a local run has none.
     const handedOver = process.env[handedOverRevisionVariable];
-    return { validation, spec: buildPipelineSpec(validation.config, handedOver === "" ? undefined : handedOver) };
+    return buildPipelineSpec(validation.config, handedOver === "" ? undefined : handedOver);
   } catch (error) {
     if (error instanceof ConfigError || error instanceof MissingSecretsError) throw userError(error.message, error);
     throw error;
@@ -32,11 +31,11 @@ function validatedSpec(): { readonly validation: ValidationResult; readonly spec
 }
 
 export = async (): Promise<Record<string, unknown>> => {
-  const { validation, spec } = validatedSpec();
+  const spec = validatedSpec();
   // Shown by `pulumi preview` and `up` (and so in CI logs): a warning, not a refusal, since GitHub offers no gate on this plan.
   const gate = approvalGateWarning(spec);
   if (gate !== undefined) void pulumi.log.warn(gate);
-  const secrets = readSecrets(spec.secretsRead, validation.missingSecrets);
+  const secrets = readSecrets(spec.secretsRead);
   const registryToken = secrets.dockerhubToken;
   if (registryToken === undefined) throw new Error("the spec reads no registry token");
 

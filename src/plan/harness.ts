@@ -4,7 +4,7 @@
  * One evaluation per process: the Pulumi runtime keeps global state.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { offlinePlanEnvVar } from "./mode";
+import { ConfigError, toRawStackConfig, validateStackConfig } from "../config";
 import { redactWire, unwrapWire, type RecordedResource } from "./recorder";
 import type { StackSettings } from "./stackFiles";
 
@@ -28,7 +28,7 @@ export interface RunOptions {
   readonly settings: StackSettings;
   /** Imports the program; called after the mocks are in place. */
   readonly load: () => Promise<Record<string, unknown>>;
-  /** Let a stack with unset secrets run (the offline plan). */
+  /** Let a stack with unset secrets run (the offline plan): each is handed to the program as a secret placeholder. */
   readonly allowMissingSecrets: boolean;
   /** Answers for data sources; unanswered invokes return their inputs. */
   readonly invoke?: InvokeMock;
@@ -65,10 +65,34 @@ async function settle(output: pulumi.Output<unknown>): Promise<unknown> {
   return pulumi.isUnknown(value) ? unknownOutput : value;
 }
 
+/** The value the offline plan gives each secret not set yet; a secret like any other, so it never shows. */
+export const unsetSecretPlaceholder = "<not set>";
+
+/**
+ * The settings with a placeholder for every secret the stack needs and lacks,
+ * set as Pulumi secrets: the plan feeds them to the program as config, so the
+ * program itself has no offline mode to leave on. Invalid settings pass
+ * through unchanged (the program reports them).
+ */
+export function withPlaceholderSecrets(project: string, stack: string, settings: StackSettings): StackSettings {
+  let missing: readonly string[];
+  try {
+    missing = validateStackConfig(toRawStackConfig(stack, settings.config, (key) => settings.secretKeys.includes(key))).missingSecrets;
+  } catch (error) {
+    if (error instanceof ConfigError) return settings;
+    throw error;
+  }
+  const keys = missing.map((key) => `${project}:${key}`);
+  return {
+    config: { ...settings.config, ...Object.fromEntries(keys.map((key) => [key, unsetSecretPlaceholder])) },
+    secretKeys: [...settings.secretKeys, ...keys],
+  };
+}
+
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
-  process.env["PULUMI_CONFIG"] = JSON.stringify(options.settings.config);
-  process.env["PULUMI_CONFIG_SECRET_KEYS"] = JSON.stringify(options.settings.secretKeys);
-  process.env[offlinePlanEnvVar] = options.allowMissingSecrets ? "1" : "0";
+  const settings = options.allowMissingSecrets ? withPlaceholderSecrets(options.project, options.stack, options.settings) : options.settings;
+  process.env["PULUMI_CONFIG"] = JSON.stringify(settings.config);
+  process.env["PULUMI_CONFIG_SECRET_KEYS"] = JSON.stringify(settings.secretKeys);
 
   const resources: RecordedResource[] = [];
   const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
