@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, secretKeys, validateStackConfig } from "../src/config";
 import { consumedBy } from "./helpers/leaks";
-import { projectDir, rawConfig, sentinel, stackWithSecrets } from "./helpers/stacks";
+import { fixtureStacksDir, projectDir, rawConfig, sentinel, stackWithSecrets } from "./helpers/stacks";
 
 describe("leak coverage", () => {
   it("the two stacks' leak tests together consume every secret the catalog defines", () => {
@@ -29,7 +29,7 @@ describe("leak coverage", () => {
 
   it("the offline plan of a stack file with a secret in plain text stops without printing it", () => {
     const dir = mkdtempSync(join(tmpdir(), "stacks-"));
-    const text = readFileSync(join(projectDir, "stacks", "Pulumi.staging.yaml"), "utf8") + `  delivery-pipeline:openaiApiKey: ${sentinel("openaiApiKey")}\n`;
+    const text = readFileSync(join(fixtureStacksDir, "Pulumi.staging.yaml"), "utf8") + `  delivery-pipeline:openaiApiKey: ${sentinel("openaiApiKey")}\n`;
     writeFileSync(join(dir, "Pulumi.staging.yaml"), text);
     const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", "staging", "--stacks-dir", dir, "--out", join(dir, "out")], { cwd: projectDir, encoding: "utf8" });
     expect(result.status).toBe(2);

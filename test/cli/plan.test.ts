@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { projectDir } from "../helpers/stacks";
+import { fixtureStacksDir, projectDir } from "../helpers/stacks";
 
 interface Planned {
   readonly stdout: string;
@@ -12,8 +12,10 @@ interface Planned {
   readonly resources: { type: string; name: string; inputs: Record<string, unknown>; secretInputs: string[] }[];
 }
 
+// The stack files these tests own, unless a test names its own folder: a user's stacks/ must not change them.
 function plan(stack: string, ...extra: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", stack, ...extra], { cwd: projectDir, encoding: "utf8" });
+  const dir = extra.includes("--stacks-dir") ? [] : ["--stacks-dir", fixtureStacksDir];
+  const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", stack, ...dir, ...extra], { cwd: projectDir, encoding: "utf8" });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -102,7 +104,7 @@ describe("npm run plan", () => {
 
   it("stops with exit 2 and every problem on invalid config, writing nothing", () => {
     const dir = mkdtempSync(join(tmpdir(), "stacks-"));
-    const text = readFileSync(join(projectDir, "stacks", "Pulumi.staging.yaml"), "utf8")
+    const text = readFileSync(join(fixtureStacksDir, "Pulumi.staging.yaml"), "utf8")
       .replace("delivery-pipeline:repository: acme/learning-voice-agent", "delivery-pipeline:repository: acme/bad repo")
       .replace("    - linux/arm64", "    - linux/sparc")
       .replace("delivery-pipeline:githubPlan: enterprise", "delivery-pipeline:githubPlann: enterprise");

@@ -7,7 +7,7 @@ import { configKeys, projectName, secretKeys, validateStackConfig } from "../../
 import { projectConfigDeclarations } from "../../src/config/projectFile";
 import { buildPipelineSpec } from "../../src/pipeline";
 import { readProjectFile, readStackSettings } from "../../src/plan/stackFiles";
-import { projectDir, rawConfig, stackWithSecrets } from "../helpers/stacks";
+import { committedStacksDir, projectDir, rawConfig, stackWithSecrets } from "../helpers/stacks";
 
 const stackNames = readdirSync(join(projectDir, "stacks"))
   .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
@@ -38,7 +38,7 @@ describe("stack files", () => {
   });
 
   it.each(stackNames)("%s validates with every secret set", (stack) => {
-    expect(() => validateStackConfig(rawConfig(stackWithSecrets(stack), stack))).not.toThrow();
+    expect(() => validateStackConfig(rawConfig(stackWithSecrets(stack, undefined, {}, committedStacksDir), stack))).not.toThrow();
   });
 
   // What must hold for any user's stacks, not the committed example values: `pulumi config set --secret`
@@ -54,7 +54,7 @@ describe("stack files", () => {
   });
 
   it("exactly one stack governs the repository", () => {
-    const governing = stackNames.filter((s) => buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(s), s)).config).governsRepository);
+    const governing = stackNames.filter((s) => buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(s, undefined, {}, committedStacksDir), s)).config).governsRepository);
     expect(governing).toHaveLength(1);
   });
 

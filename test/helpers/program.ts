@@ -3,14 +3,17 @@ import { projectName } from "../../src/config";
 import { runProgram, type ProgramRun } from "../../src/plan/harness";
 import type { InvokeMock, ResourceMock } from "../../src/plan/harness";
 import { planInvokeMock, planResourceMock } from "../../src/plan/invokes";
-import type { StackSettings } from "../../src/plan/stackFiles";
+import { useStacksDirForSiblings, type StackSettings } from "../../src/plan/stackFiles";
+import { fixtureStacksDir } from "./stacks";
 
 export function evaluate(
   stack: string,
   settings: StackSettings,
   allowMissingSecrets = false,
-  mocks: { invoke?: InvokeMock; resource?: ResourceMock } = {},
+  mocks: { invoke?: InvokeMock; resource?: ResourceMock; siblingsDir?: string } = {},
 ): Promise<ProgramRun> {
+  // The other stack the program checks is the tests' own too, never the user's stacks/.
+  useStacksDirForSiblings(mocks.siblingsDir ?? fixtureStacksDir);
   return runProgram({
     project: projectName,
     stack,

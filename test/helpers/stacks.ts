@@ -5,6 +5,14 @@ import { readStackSettings, type StackSettings } from "../../src/plan/stackFiles
 
 export const projectDir = resolve(__dirname, "..", "..");
 
+/**
+ * The stack files the tests own (copies of the shipped examples): a user's
+ * own stacks/ must not change what the program tests assert. Only
+ * test/config/stackFiles.test.ts reads stacks/, for what holds for any user.
+ */
+export const fixtureStacksDir = resolve(__dirname, "..", "fixtures", "stacks");
+export const committedStacksDir = resolve(projectDir, "stacks");
+
 /** A value no real input contains, so finding it anywhere means it leaked there. */
 export function sentinel(key: SecretKey): string {
   return `sentinel-${key}-7f3a9c`;
@@ -12,13 +20,14 @@ export function sentinel(key: SecretKey): string {
 
 export const allSentinels: readonly string[] = secretKeys.map(sentinel);
 
-/** The committed stack file plus every given secret set, as `pulumi config set --secret` would. */
+/** The fixture stack file (or one in `stacksDir`) plus every given secret set, as `pulumi config set --secret` would. */
 export function stackWithSecrets(
   stack: string,
   secrets: readonly SecretKey[] = secretKeys,
   overrides: Readonly<Record<string, string>> = {},
+  stacksDir: string = fixtureStacksDir,
 ): StackSettings {
-  const base = readStackSettings(projectDir, stack);
+  const base = readStackSettings(projectDir, stack, stacksDir);
   const config: Record<string, string> = { ...base.config };
   for (const [key, value] of Object.entries(overrides)) config[`${projectName}:${key}`] = value;
   const secretFullKeys = secrets.map((k) => `${projectName}:${k}`);

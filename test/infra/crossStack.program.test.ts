@@ -5,7 +5,6 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../src/config";
-import { useStacksDirForSiblings } from "../../src/plan/stackFiles";
 import { fixtureSettings, writeFixtureStackFile } from "../helpers/fixtureConfig";
 import { evaluate } from "../helpers/program";
 
@@ -13,8 +12,7 @@ describe("program with a broken pair of stacks", () => {
   it("refuses neither stack governing, with the fix on staging", async () => {
     const dir = mkdtempSync(join(tmpdir(), "stacks-neither-"));
     writeFixtureStackFile(dir, "staging", { governsRepository: "false" });
-    useStacksDirForSiblings(dir);
-    const error: unknown = await evaluate("production", fixtureSettings("production")).catch((e: unknown) => e);
+    const error: unknown = await evaluate("production", fixtureSettings("production"), false, { siblingsDir: dir }).catch((e: unknown) => e);
     expect(pulumi.RunError.isInstance(error)).toBe(true);
     const cause = (error as Error).cause as ConfigError;
     expect(cause).toBeInstanceOf(ConfigError);

@@ -5,7 +5,6 @@ import { join } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import { MissingSecretsError } from "../../src/config";
-import { useStacksDirForSiblings } from "../../src/plan/stackFiles";
 import { fixtureSettings, writeFixtureStackFile } from "../helpers/fixtureConfig";
 import { evaluate } from "../helpers/program";
 import { projectDir } from "../helpers/stacks";
@@ -15,13 +14,12 @@ describe("program without its secrets", () => {
     process.env["DELIVERY_PIPELINE_OFFLINE_PLAN"] = "1";
     const dir = mkdtempSync(join(tmpdir(), "stacks-offline-"));
     writeFixtureStackFile(dir, "production");
-    useStacksDirForSiblings(dir);
     const settings = fixtureSettings("staging");
     const without = {
       config: Object.fromEntries(Object.entries(settings.config).filter(([k]) => k !== "delivery-pipeline:openaiApiKey")),
       secretKeys: settings.secretKeys.filter((k) => k !== "delivery-pipeline:openaiApiKey"),
     };
-    const error: unknown = await evaluate("staging", without, false).catch((e: unknown) => e);
+    const error: unknown = await evaluate("staging", without, false, { siblingsDir: dir }).catch((e: unknown) => e);
     expect(pulumi.RunError.isInstance(error)).toBe(true);
     expect((error as Error).cause).toBeInstanceOf(MissingSecretsError);
     expect(((error as Error).cause as MissingSecretsError).commands).toEqual(["pulumi config set --secret openaiApiKey --stack staging"]);
