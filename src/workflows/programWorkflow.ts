@@ -54,6 +54,7 @@ export function programCiWorkflow(governing: StackConfig): Workflow {
           // backend, passphrase and loopback GitHub API, and needs no secret.
           { name: "Install the Pulumi CLI", action: "pulumi/actions", with: { "pulumi-version": engineCliVersion } },
           run("Preview both stacks, the policy pack and rotation on the engine", "npm run test:engine"),
+          run("pulumi up, no-op, drift, rotation, rollback and destroy on the engine", "npm run test:engine:up"),
         ],
       },
       preview: {
