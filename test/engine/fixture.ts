@@ -5,7 +5,7 @@
  */
 import { validateStackConfig } from "../../src/config";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
-import type { GitHubFixture } from "./githubApi";
+import type { GitHubFixture } from "./githubState";
 
 export const headSha = "3f786850e387550fdab836ed7e6dc881de23001b";
 export const releaseSha = "89e6c98d92887913cadf06b2adb97f26cde4849b";

@@ -11,8 +11,8 @@
  * integrations/terraform-provider-github v6.13.0 (the provider @pulumi/github
  * 6.15.0 bridges) and google/go-github v88; each handler names its source.
  *
- * It serves everything the read-only stand-in (./githubApi.ts) serves, with
- * the same fixture, `baseUrl`, `calls` and `unexpected`, so it can replace it.
+ * It serves the reads a preview makes (orgs, teams, users, refs, releases), with
+ * a fixture (`GitHubFixture`), `baseUrl`, `calls` and `unexpected`.
  * A request nobody modelled is answered 501 and listed in `unexpected`; a
  * request GitHub's description does not allow, or an answer that breaks it, is
  * listed in `violations`.
@@ -29,9 +29,26 @@
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { GitHubFixture, RecordedCall } from "./githubApi";
 import { GitHubContract, type ContractViolation, type DescriptionName, type OperationMatch } from "./githubContract";
 import { generateBoxKeyPair, sealedBoxOpen, type BoxKeyPair } from "./sealedBox";
+
+export interface GitHubFixture {
+  readonly owner: string;
+  readonly repository: string;
+  /** Branch name to head commit. */
+  readonly branches: Readonly<Record<string, string>>;
+  /** Tag name to commit, newest release first; the first that is not a pre-release is "latest". */
+  readonly releases: readonly { readonly tag: string; readonly sha: string; readonly prerelease?: boolean }[];
+  readonly users: readonly string[];
+  readonly teams: readonly string[];
+}
+
+export interface RecordedCall {
+  readonly method: string;
+  readonly path: string;
+  readonly status: number;
+  readonly authorization: string | undefined;
+}
 
 export type RepositoryVisibility = "public" | "private" | "internal";
 export type GitHubPlan = "free" | "pro" | "team" | "enterprise";
@@ -142,7 +159,7 @@ export interface StandInSnapshot {
 type JsonObject = { [key: string]: unknown };
 type Answer = { readonly status: number; readonly body?: unknown; readonly headers?: Readonly<Record<string, string>> };
 
-/** A stable numeric id per name, as GitHub's ids are stable per object (the same as ./githubApi.ts). */
+/** A stable numeric id per name, as GitHub's ids are stable per object . */
 export function idOf(name: string): number {
   let hash = 7;
   for (const c of name) hash = (hash * 31 + c.charCodeAt(0)) % 9_000_000;
