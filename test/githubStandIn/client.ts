@@ -3,6 +3,7 @@
  * shaped as the provider's go-github client sends them (paths under /api/v3/,
  * JSON bodies as go-github marshals them).
  */
+import { afterEach, expect } from "vitest";
 import { GitHubStateStandIn, type GitHubStateFixture } from "../engine/githubState";
 
 export interface Reply {
@@ -46,4 +47,22 @@ export function field(value: unknown, ...path: (string | number)[]): unknown {
   let node = value;
   for (const key of path) node = typeof node === "object" && node !== null ? (node as Record<string | number, unknown>)[key] : undefined;
   return node;
+}
+
+/**
+ * A stand-in per test. After each test, every request and answer stayed inside
+ * GitHub's description and nothing went unmodelled; then it stops.
+ */
+export function useStandIn(): (overrides?: Partial<GitHubStateFixture>) => Promise<GitHubStateStandIn> {
+  let github: GitHubStateStandIn | undefined;
+  afterEach(async () => {
+    expect(github?.violations).toEqual([]);
+    expect(github?.unexpected).toEqual([]);
+    await github?.stop();
+    github = undefined;
+  });
+  return async (overrides = {}) => {
+    github = await startStandIn(overrides);
+    return github;
+  };
 }

@@ -2,26 +2,14 @@
 // GET the branch, GET contents?ref= (404: a new file), PUT with the blob sha
 // when replacing, GET commits/{sha}; every write a commit that moves the
 // branch head; one write at a time per branch.
-import { afterEach, describe, expect, it } from "vitest";
-import type { GitHubStateStandIn } from "../engine/githubState";
-import { call, field, fixture, startStandIn } from "./client";
+import { describe, expect, it } from "vitest";
+import { call, field, fixture, useStandIn } from "./client";
 
 const repo = `/repos/${fixture.owner}/${fixture.repository}`;
 const path = ".github/workflows/test.yml";
 const b64 = (text: string): string => Buffer.from(text).toString("base64");
 
-let github: GitHubStateStandIn | undefined;
-async function standIn(overrides: Parameters<typeof startStandIn>[0] = {}): Promise<GitHubStateStandIn> {
-  github = await startStandIn(overrides);
-  return github;
-}
-
-afterEach(async () => {
-  expect(github?.violations).toEqual([]);
-  expect(github?.unexpected).toEqual([]);
-  await github?.stop();
-  github = undefined;
-});
+const standIn = useStandIn();
 
 describe("contents", () => {
   it("creates a file as a commit on the branch (201), whose head, ref and contents then show it", async () => {

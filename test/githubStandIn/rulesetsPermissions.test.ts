@@ -1,8 +1,7 @@
 // Branch rulesets and Actions permissions, in the bodies the provider sends
 // (go-github RepositoryRuleset, ActionsPermissionsRepository, ActionsAllowed).
-import { afterEach, describe, expect, it } from "vitest";
-import type { GitHubStateStandIn } from "../engine/githubState";
-import { call, field, fixture, startStandIn } from "./client";
+import { describe, expect, it } from "vitest";
+import { call, field, fixture, useStandIn } from "./client";
 
 const repo = `/repos/${fixture.owner}/${fixture.repository}`;
 
@@ -26,18 +25,7 @@ const mainRuleset = {
   ],
 };
 
-let github: GitHubStateStandIn | undefined;
-async function standIn(overrides: Parameters<typeof startStandIn>[0] = {}): Promise<GitHubStateStandIn> {
-  github = await startStandIn(overrides);
-  return github;
-}
-
-afterEach(async () => {
-  expect(github?.violations).toEqual([]);
-  expect(github?.unexpected).toEqual([]);
-  await github?.stop();
-  github = undefined;
-});
+const standIn = useStandIn();
 
 describe("rulesets", () => {
   it("creates (201) with GitHub's defaults filled in, reads with an ETag and 304, updates (200), deletes (204)", async () => {

@@ -2,26 +2,15 @@
 // writes them: it fetches the public key, seals the value with it (libsodium
 // sealed box, as its encryptPlaintext does), PUTs it, then reads the
 // timestamps. The stand-in keeps the sealed value and can open it.
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { GitHubStateStandIn } from "../engine/githubState";
 import { sealedBoxSeal } from "../engine/sealedBox";
-import { call, field, fixture, startStandIn } from "./client";
+import { call, field, fixture, useStandIn } from "./client";
 
 const repo = `/repos/${fixture.owner}/${fixture.repository}`;
 const sentinel = "sentinel-railwayToken-7f3a9c";
 
-let github: GitHubStateStandIn | undefined;
-async function standIn(): Promise<GitHubStateStandIn> {
-  github = await startStandIn();
-  return github;
-}
-
-afterEach(async () => {
-  expect(github?.violations).toEqual([]);
-  expect(github?.unexpected).toEqual([]);
-  await github?.stop();
-  github = undefined;
-});
+const standIn = useStandIn();
 
 /** What the provider does: GET the public key, seal with it. */
 async function sealFor(gh: GitHubStateStandIn, keyPath: string, value: string): Promise<{ key_id: string; encrypted_value: string }> {
