@@ -8,6 +8,7 @@ import { ConfigError, toRawStackConfig, validateStackConfig, type Problem } from
 import { readStackSettings } from "../../src/plan/stackFiles";
 import { fixtureRaw, fixtureValues } from "../helpers/fixtureConfig";
 import { projectDir } from "../helpers/stacks";
+import { problemsOf } from "../helpers/problems";
 
 function problemsFromFile(text: string): readonly Problem[] {
   const dir = mkdtempSync(join(tmpdir(), "stacks-msg-"));
@@ -67,28 +68,19 @@ describe("stack file messages", () => {
 });
 
 describe("fix commands fit this stack and the value given", () => {
-  function problemsOfRaw(raw: ReturnType<typeof fixtureRaw>): readonly Problem[] {
-    try {
-      validateStackConfig(raw);
-    } catch (error) {
-      if (error instanceof ConfigError) return error.problems;
-      throw error;
-    }
-    return [];
-  }
 
   it("suggests an https backend for a bad https URL, s3:// for a bad s3 one", () => {
-    expect(problemsOfRaw(fixtureRaw("staging", { stateBackendUrl: "https://" })).find((p) => p.key === "stateBackendUrl")?.fix).toBe(
+    expect(problemsOf(fixtureRaw("staging", { stateBackendUrl: "https://" })).find((p) => p.key === "stateBackendUrl")?.fix).toBe(
       "pulumi config set stateBackendUrl https://api.pulumi.com --stack staging",
     );
-    expect(problemsOfRaw(fixtureRaw("staging", { stateBackendUrl: "s4://bucket" })).find((p) => p.key === "stateBackendUrl")?.fix).toContain("s3://");
+    expect(problemsOf(fixtureRaw("staging", { stateBackendUrl: "s4://bucket" })).find((p) => p.key === "stateBackendUrl")?.fix).toContain("s3://");
   });
 
   it("never suggests a wait timer of 0 or staging's domain on production", () => {
-    expect(problemsOfRaw(fixtureRaw("production", { waitTimerMinutes: "five" })).find((p) => p.key === "waitTimerMinutes")?.fix).toBe(
+    expect(problemsOf(fixtureRaw("production", { waitTimerMinutes: "five" })).find((p) => p.key === "waitTimerMinutes")?.fix).toBe(
       "pulumi config set waitTimerMinutes 5 --stack production",
     );
-    const domainFix = problemsOfRaw(fixtureRaw("production", { railwayDomain: "not a domain" })).find((p) => p.key === "railwayDomain")?.fix;
+    const domainFix = problemsOf(fixtureRaw("production", { railwayDomain: "not a domain" })).find((p) => p.key === "railwayDomain")?.fix;
     expect(domainFix).not.toContain("staging");
   });
 });

@@ -1,17 +1,8 @@
 // The two stacks checked together: exactly one governs, production has its own Railway environment and domain; each fix names the right stack.
 import { describe, expect, it } from "vitest";
-import { ConfigError, validateStackConfig, type Problem, type RawStackConfig } from "../../src/config";
 import { fixtureRaw, fixtureValues, withSibling } from "../helpers/fixtureConfig";
+import { problemsOf } from "../helpers/problems";
 
-function problemsOf(raw: RawStackConfig): readonly Problem[] {
-  try {
-    validateStackConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe("cross-stack rules", () => {
   it("accept a well-formed pair, seen from either stack", () => {

@@ -1,17 +1,9 @@
 // A key under a misspelt namespace is refused with a did-you-mean, never skipped; providers' namespaces pass.
 import { describe, expect, it } from "vitest";
-import { ConfigError, providerNamespaces, validateStackConfig, type Problem, type RawStackConfig } from "../../src/config";
+import { providerNamespaces, validateStackConfig } from "../../src/config";
 import { fixtureRaw } from "../helpers/fixtureConfig";
+import { problemsOf } from "../helpers/problems";
 
-function problemsOf(raw: RawStackConfig): readonly Problem[] {
-  try {
-    validateStackConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe("config namespaces", () => {
   it("accepts the fixture as is", () => {

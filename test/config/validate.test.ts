@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, configKeyNames, requiredSecrets, validateStackConfig, type RawStackConfig } from "../../src/config";
 import { closest } from "../../src/config/closest";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
+import { problemsOf } from "../helpers/problems";
 
 const staging = rawConfig(stackWithSecrets("staging"), "staging");
 const with_ = (values: Record<string, string>, base: RawStackConfig = staging): RawStackConfig => ({ ...base, values: { ...base.values, ...values } });
@@ -11,15 +12,6 @@ const without = (key: string, base: RawStackConfig = staging): RawStackConfig =>
   values: Object.fromEntries(Object.entries(base.values).filter(([k]) => k !== key)),
 });
 
-function problemsOf(raw: RawStackConfig) {
-  try {
-    validateStackConfig(raw);
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 describe("validateStackConfig", () => {
   it("accepts the committed stacks and types their values", () => {
