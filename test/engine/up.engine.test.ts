@@ -138,7 +138,13 @@ describe.each(stacks)("pulumi up --stack %s on the real engine", (stack) => {
 });
 
 describe("after both stacks", () => {
-  it("no secret value appeared in any output", () => {
+  it("no secret value appeared in any output, or in plain text in either stack's state", async () => {
+    for (const stack of stacks) {
+      const exported = await ws.pulumi(["stack", "export", "--stack", stack]);
+      expect(exported.code, exported.stderr).toBe(0);
+      expect(exported.stdout).toContain("ciphertext");
+      outputs.push(exported.stdout);
+    }
     const everything = outputs.join("\n");
     for (const value of allSentinels) expect(everything).not.toContain(value);
     expect(everything).not.toContain("rotated-openai-4c2e");
