@@ -31,6 +31,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { GitHubContract, type ContractViolation, type DescriptionName, type OperationMatch } from "./githubContract";
 import { generateBoxKeyPair, sealedBoxOpen, type BoxKeyPair } from "./sealedBox";
+import { close, listen } from "./loopback";
 
 export interface GitHubFixture {
   readonly owner: string;
@@ -328,15 +329,12 @@ export class GitHubStateStandIn {
     this.server = createServer((req, res) => {
       void this.handle(req, res);
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    await listen(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      if (this.server === undefined) resolve();
-      else this.server.close(() => { resolve(); });
-    });
+    await close(this.server);
   }
 
   // --- what the tests read ---------------------------------------------------------
@@ -1110,6 +1108,17 @@ export class GitHubStateStandIn {
    * a write that starts while another is in flight on the same branch fails,
    * once that one lands, with GitHub's 409 "is at <new head> but expected <old head>".
    */
+  /**
+   * A write whose preconditions (sha checks) are judged twice, as GitHub does:
+   * against the head when the request arrives, and again against the head the
+   * serialized write finally sees.
+   */
+  private checkedWrite(branch: string, problem: (head: CommitState) => Answer | undefined, change: (head: CommitState) => Answer): Promise<Answer> {
+    const early = problem(this.commits.get(this.heads.get(branch) ?? "") as CommitState);
+    if (early !== undefined) return Promise.resolve(early);
+    return this.write(branch, (head) => problem(head) ?? change(head));
+  }
+
   private async write(branch: string, change: (head: CommitState) => Answer): Promise<Answer> {
     const inFlight = this.writing.get(branch);
     const expected = this.heads.get(branch) ?? "";
@@ -1215,11 +1224,7 @@ export class GitHubStateStandIn {
       if (given !== undefined && (current === undefined || gitBlobSha(current) !== given)) return error(409, `${path} does not match ${given}`, `${docs}/repos/contents#create-or-update-file-contents`);
       return undefined;
     };
-    const early = problem(this.commits.get(this.heads.get(branch) ?? "") as CommitState);
-    if (early !== undefined) return early;
-    return this.write(branch, (head) => {
-      const late = problem(head);
-      if (late !== undefined) return late;
+    return this.checkedWrite(branch, problem, (head) => {
       const existed = head.tree.has(path);
       const tree = new Map(head.tree);
       tree.set(path, content);
@@ -1241,11 +1246,7 @@ export class GitHubStateStandIn {
       if (gitBlobSha(current) !== given) return error(409, `${path} does not match ${given}`, `${docs}/repos/contents#delete-a-file`);
       return undefined;
     };
-    const early = problem(this.commits.get(this.heads.get(branch) ?? "") as CommitState);
-    if (early !== undefined) return early;
-    return this.write(branch, (head) => {
-      const late = problem(head);
-      if (late !== undefined) return late;
+    return this.checkedWrite(branch, problem, (head) => {
       const tree = new Map(head.tree);
       tree.delete(path);
       const commit = this.commitChange(branch, head, String(body["message"]), tree, body, [{ path, status: "removed", sha: given }]);

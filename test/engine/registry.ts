@@ -16,6 +16,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { close, listen } from "./loopback";
 
 export interface RegistryTag {
   /** `<namespace>/<name>` */
@@ -84,15 +85,12 @@ export class RegistryStandIn {
     this.server = createServer({ key: readFileSync(join(this.dir, "key.pem")), cert: readFileSync(this.certFile) }, (req, res) => {
       this.handle(req, res);
     });
-    await new Promise<void>((resolve) => this.server?.listen(0, "127.0.0.1", resolve));
+    await listen(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      if (this.server === undefined) resolve();
-      else this.server.close(() => { resolve(); });
-    });
+    await close(this.server);
     rmSync(this.dir, { recursive: true, force: true });
   }
 
@@ -161,15 +159,12 @@ export class DockerPingStandIn {
         res.end(JSON.stringify({ message: `the ping stand-in does not serve ${path}` }));
       }
     });
-    await new Promise<void>((resolve) => this.server?.listen(join(socketDir, "docker.sock"), resolve));
+    await listen(this.server, join(socketDir, "docker.sock"));
     return this;
   }
 
   async stop(): Promise<void> {
-    await new Promise<void>((resolve) => {
-      if (this.server === undefined) resolve();
-      else this.server.close(() => { resolve(); });
-    });
+    await close(this.server);
     rmSync(this.home, { recursive: true, force: true });
   }
 }
