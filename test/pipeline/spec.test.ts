@@ -52,7 +52,7 @@ describe("buildPipelineSpec", () => {
   it("requires the generated checks for every Python version", () => {
     const spec = specOf("staging", undefined, { pythonVersions: '["3.12","3.13"]' });
     expect(spec.rulesets[0]?.requiredChecks).toEqual(requiredCheckNames(["3.12", "3.13"]));
-    expect(spec.rulesets[0]?.requiredChecks).toEqual(["pytest (3.12)", "pytest (3.13)", "lint"]);
+    expect(spec.rulesets[0]?.requiredChecks).toEqual(["pytest (3.12)", "pytest (3.13)", "lint", "docker build (no push)"]);
   });
 
   it("gates production by release tag, staging by the default branch", () => {

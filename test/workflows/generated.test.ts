@@ -36,6 +36,19 @@ const programCi: GeneratedFile = { path: programCiPath, content: readFileSync(jo
 const doc = (path: string, files = all): Yaml => parse(files.find((f) => f.path === path)?.content ?? "") as Yaml;
 const workflows = [...all.filter((f) => f.path.startsWith(".github/workflows/")), programCi];
 
+/**
+ * The check names GitHub reports for a workflow's jobs: the job's `name` (or
+ * its id), and for a matrix job one check per combination, `<name> (<v1>, <v2>)`.
+ */
+function reportedChecks(workflow: Yaml): string[] {
+  return Object.entries(workflow["jobs"] as Yaml).flatMap(([id, job]: [string, Yaml]) => {
+    const name = String(job["name"] ?? id);
+    const matrix = Object.entries(((job["strategy"] as Yaml | undefined)?.["matrix"] ?? {}) as Yaml).filter(([k]) => k !== "include" && k !== "exclude");
+    const combos = matrix.reduce<string[][]>((acc, [, values]) => acc.flatMap((c) => (values as unknown[]).map((v) => [...c, String(v)])), [[]]);
+    return matrix.length === 0 ? [name] : combos.map((c) => `${name} (${c.join(", ")})`);
+  });
+}
+
 describe("ownership of generated files", () => {
   it("the governing stack commits the shared files and its deploy workflow; production only its own", () => {
     expect(staging.map((f) => f.path)).toEqual([
@@ -172,11 +185,11 @@ describe("test.yml", () => {
     expect(singleSteps.map((s) => String(s["uses"] ?? "run").split("@")[0])).toEqual(["actions/checkout", "docker/setup-buildx-action", "run"]);
     expect(singleSteps[2]?.["env"]).toMatchObject({ PLATFORMS: "linux/amd64", DOCKERFILE: "Dockerfile.optimized" });
   });
-  it("names its checks exactly as the rulesets require them", () => {
-    const job = (wf["jobs"] as Yaml)["pytest"] as Yaml;
-    const names = ((job["strategy"] as Yaml)["matrix"] as Yaml)["python-version"] as string[];
-    const lint = ((doc(".github/workflows/lint.yml")["jobs"] as Yaml)["lint"] as Yaml)["name"] as string;
-    expect([...names.map((v) => `${String(job["name"])} (${v})`), lint]).toEqual(requiredCheckNames(["3.11", "3.12"]));
+  it("names its checks exactly as the rulesets require them: every job a pull request runs, the image build included", () => {
+    const checks = [...reportedChecks(wf), ...reportedChecks(doc(".github/workflows/lint.yml"))];
+    expect(checks).toContain("docker build (no push)");
+    expect(new Set(checks)).toEqual(new Set(requiredCheckNames(["3.11", "3.12"])));
+    expect(new Set(buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets("staging"), "staging")).config).rulesets.flatMap((r) => r.requiredChecks))).toEqual(new Set(checks));
   });
 });
 
