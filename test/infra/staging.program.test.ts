@@ -129,7 +129,7 @@ describe("staging program", () => {
           nonFastForward: true,
           pullRequest: { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true },
           requiredStatusChecks: {
-            requiredChecks: [{ context: "pytest (3.11)" }, { context: "pytest (3.12)" }, { context: "lint" }],
+            requiredChecks: [{ context: "pytest (3.11)" }, { context: "pytest (3.12)" }, { context: "lint" }, { context: "docker build (no push)" }],
           },
         },
       });
