@@ -1,7 +1,7 @@
 // The Pulumi entrypoint: load config and build the spec, the GitHub provider, resolve what ships, declare one pipeline, outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, MissingSecretsError, missingSecretCommands, validateStackConfig } from "../src/config";
-import { approvalGateWarning, buildPipelineSpec, handedOverRevisionVariable, type PipelineSpec } from "../src/pipeline";
+import { approvalGateWarning, backendWarning, buildPipelineSpec, handedOverRevisionVariable, type PipelineSpec } from "../src/pipeline";
 import { DeliveryPipeline } from "./deliveryPipeline";
 import { githubProvider } from "./githubProvider";
 import { readSecrets } from "./secrets";
@@ -35,6 +35,9 @@ export = async (): Promise<Record<string, unknown>> => {
   // Shown by `pulumi preview` and `up` (and so in CI logs): a warning, not a refusal, since GitHub offers no gate on this plan.
   const gate = approvalGateWarning(spec);
   if (gate !== undefined) void pulumi.log.warn(gate);
+  // A file:// backend works for this run; the workflows it commits cannot reach it.
+  const backend = backendWarning(spec);
+  if (backend !== undefined) void pulumi.log.warn(backend);
   const secrets = readSecrets(spec.secretsRead);
   const registryToken = secrets.dockerhubToken;
   if (registryToken === undefined) throw new Error("the spec reads no registry token");

@@ -14,6 +14,8 @@ export const secretKeys = [
   "pulumiAccessToken",
   "awsAccessKeyId",
   "awsSecretAccessKey",
+  "googleCredentials",
+  "azureStorageKey",
   "deliveryAppPrivateKey",
   "previewAppPrivateKey",
   "dockerhubToken",
@@ -34,6 +36,10 @@ export type Requirement =
   | "pulumi-cloud-backend"
   /** only when the state backend is an S3 bucket */
   | "s3-backend"
+  /** only when the state backend is a Google Cloud Storage bucket */
+  | "gs-backend"
+  /** only when the state backend is an Azure Blob Storage container */
+  | "azblob-backend"
   /** only when Railway pulls a private image (`privateImageRepository: true`) */
   | "private-image";
 
@@ -50,10 +56,18 @@ export const secretDefinitions: readonly SecretDefinition[] = [
   { key: "railwayToken", requirement: "always", usedByProgram: true, description: "Railway token for this stack's environment: an account or workspace token (railwayTokenKind account), or a project token (project); see README for scopes." },
   { key: "anthropicApiKey", requirement: "always", usedByProgram: true, description: "Anthropic API key of this environment's app." },
   { key: "openaiApiKey", requirement: "always", usedByProgram: true, description: "OpenAI API key of this environment's app." },
+  // Always, whatever the backend: the stacks use the passphrase secrets provider (README, Real use), on Pulumi Cloud too.
   { key: "pulumiConfigPassphrase", requirement: "always", usedByProgram: false, description: "The passphrase of this stack's secrets provider, for workflows that run pulumi." },
   { key: "pulumiAccessToken", requirement: "pulumi-cloud-backend", usedByProgram: false, description: "Pulumi Cloud access token for workflows (only with an https state backend)." },
   { key: "awsAccessKeyId", requirement: "s3-backend", usedByProgram: false, description: "Access key id of the S3 state bucket (only with an s3:// state backend)." },
   { key: "awsSecretAccessKey", requirement: "s3-backend", usedByProgram: false, description: "Secret access key of the S3 state bucket (only with an s3:// state backend)." },
+  {
+    key: "googleCredentials",
+    requirement: "gs-backend",
+    usedByProgram: false,
+    description: "The JSON key of a Google Cloud service account that may read and write the state bucket (only with a gs:// state backend).",
+  },
+  { key: "azureStorageKey", requirement: "azblob-backend", usedByProgram: false, description: "An access key of the storage account in stateBackendUrl (only with an azblob:// state backend)." },
   { key: "deliveryAppPrivateKey", requirement: "always", usedByProgram: false, description: "PEM private key of the delivery GitHub App (deliveryAppId)." },
   { key: "previewAppPrivateKey", requirement: "always", usedByProgram: false, description: "PEM private key of the read-only preview GitHub App (previewAppId)." },
   { key: "dockerhubToken", requirement: "always", usedByProgram: true, description: "Docker Hub access token (Read & Write) of dockerhubUsername: the image build pushes with it; Railway never gets it." },
@@ -115,6 +129,9 @@ const catalogEntries: readonly GithubEntry[] = [
   { name: "PULUMI_ACCESS_TOKEN", kind: "secret", scope: "environment", source: { configKey: "pulumiAccessToken" }, consumers: ["deploy workflow", "drift workflow", "infra preview"], replaces: [], preview: true },
   { name: "AWS_ACCESS_KEY_ID", kind: "secret", scope: "environment", source: { configKey: "awsAccessKeyId" }, consumers: ["pulumi login to the S3 state backend"], replaces: [], preview: true },
   { name: "AWS_SECRET_ACCESS_KEY", kind: "secret", scope: "environment", source: { configKey: "awsSecretAccessKey" }, consumers: ["pulumi login to the S3 state backend"], replaces: [], preview: true },
+  // The names Pulumi's DIY backend reads: GOOGLE_CREDENTIALS holds the key itself (a runner has no key file), AZURE_STORAGE_KEY the account's key.
+  { name: "GOOGLE_CREDENTIALS", kind: "secret", scope: "environment", source: { configKey: "googleCredentials" }, consumers: ["pulumi login to the GCS state backend"], replaces: [], preview: true },
+  { name: "AZURE_STORAGE_KEY", kind: "secret", scope: "environment", source: { configKey: "azureStorageKey" }, consumers: ["pulumi login to the Azure Blob state backend"], replaces: [], preview: true },
   // The delivery App can write: its key only in the deploy environment, which admits the default branch or release tags.
   { name: "DELIVERY_APP_PRIVATE_KEY", kind: "secret", scope: "environment", source: { configKey: "deliveryAppPrivateKey" }, consumers: ["deploy workflow (mints the GitHub token for pulumi up)"], replaces: [] },
   // Previews and drift checks run as the read-only App; any branch may use the preview environment.

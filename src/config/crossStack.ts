@@ -18,9 +18,11 @@ export interface OwnSettings {
   readonly governsRepository?: boolean;
   readonly railwayEnvironmentId?: string;
   readonly railwayDomain?: string;
+  readonly stateBackendUrl?: string;
 }
 
 const file = (stack: StackPair): string => `stacks/Pulumi.${stack}.yaml`;
+const quoteArg = (value: string): string => (/^[A-Za-z0-9_./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`);
 
 export function crossStackProblems(stack: StackPair, own: OwnSettings, sibling: RawStackConfig): Problem[] {
   const other = siblingStack(stack);
@@ -61,6 +63,21 @@ export function crossStackProblems(stack: StackPair, own: OwnSettings, sibling: 
       fix: `pulumi config set ${key} <the production environment's ${where}> --stack production`,
     });
   };
+  // One backend for both: the governing stack publishes it as the one repository variable PULUMI_BACKEND_URL,
+  // which every workflow of both stacks logs in with, and its preview and drift jobs run both stacks.
+  const otherBackend = sibling.values["stateBackendUrl"];
+  if (own.stateBackendUrl !== undefined && otherBackend !== undefined && otherBackend !== "" && own.stateBackendUrl.trim() !== otherBackend.trim()) {
+    const ownGoverns = own.governsRepository ?? sibling.values["governsRepository"] === "false";
+    const [governing, follower, url] = ownGoverns ? [stack, other, own.stateBackendUrl.trim()] : [other, stack, otherBackend.trim()];
+    problems.push({
+      key: "stateBackendUrl",
+      value: own.stateBackendUrl,
+      allowed:
+        `the same backend in both stacks: ${other} (${file(other)}) uses ${otherBackend.trim()}, and the workflows of both stacks log in with the one ` +
+        `repository variable PULUMI_BACKEND_URL, which ${governing} (the governing stack) publishes`,
+      fix: `pulumi config set stateBackendUrl ${quoteArg(url)} --stack ${follower}`,
+    });
+  }
   sameAs("railwayEnvironmentId", own.railwayEnvironmentId, "id, from Railway's environment switcher");
   sameAs("railwayDomain", own.railwayDomain, "public domain, from the service's Settings > Networking");
   return problems;

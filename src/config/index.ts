@@ -3,3 +3,4 @@ export * from "./catalog";
 export * from "./errors";
 export * from "./validate";
 export * from "./crossStack";
+export * from "./backend";

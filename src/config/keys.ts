@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { secretKeys } from "./catalog";
+import { stateBackendAllowed, stateBackendProblem } from "./backend";
 
 /** How a raw Pulumi config string is decoded before the schema sees it. */
 export type KeyKind = "string" | "integer" | "boolean" | "array" | "object";
@@ -41,7 +42,6 @@ const domain = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2
 const pythonVersion = /^3\.(?:[0-9]|1[0-9])$/;
 const httpPath = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 const gitRevision = /^(?:[0-9a-f]{40}|v?[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?)$/;
-const stateBackend = /^(?:https:\/\/[A-Za-z0-9.-]+(?::[0-9]+)?\/?|s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](?:\/[A-Za-z0-9._/-]*)?(?:\?[A-Za-z0-9=&._-]+)?)$/;
 
 function isRepositoryName(value: string): boolean {
   const [owner, name, ...rest] = value.split("/");
@@ -311,10 +311,10 @@ export const configKeys = {
   },
   stateBackendUrl: {
     kind: "string",
-    schema: z.string().regex(stateBackend),
-    allowed: "https://api.pulumi.com (Pulumi Cloud or a self-hosted https URL) or an s3://bucket[/path][?query] URL",
-    example: "s3://acme-pulumi-state",
-    description: "The Pulumi state backend the workflows log in to.",
+    schema: z.string().refine((url) => stateBackendProblem(url) === undefined),
+    allowed: stateBackendAllowed,
+    example: "s3://acme-pulumi-state?region=us-east-1",
+    description: "The Pulumi state backend both stacks keep their state in: what `pulumi login` takes, and what the workflows log in to (PULUMI_BACKEND_URL).",
     required: true,
   },
   programRepository: {

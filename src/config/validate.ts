@@ -11,6 +11,7 @@ import { ConfigError, type Problem } from "./errors";
 import { closest } from "./closest";
 import { crossStackProblems } from "./crossStack";
 import { credentialKind, exposureWarning, hiddenValue, mustHide } from "./exposure";
+import { stateBackendKind, stateBackendProblem } from "./backend";
 
 export const projectName = "delivery-pipeline";
 export const stackNames = ["staging", "production"] as const;
@@ -98,9 +99,9 @@ const productionExamples: Readonly<Record<string, string>> = {
   waitTimerMinutes: "5",
 };
 
-/** An example in the form the user reached for, where the key takes several (an https backend, not s3://). */
+/** An example in the form the user reached for, where the key takes several (their own bucket with a region, an https backend). */
 function exampleLike(key: string, rawValue: string | undefined): string | undefined {
-  if (key === "stateBackendUrl" && rawValue !== undefined && /^https?:/i.test(rawValue.trim())) return "https://api.pulumi.com";
+  if (key === "stateBackendUrl" && rawValue !== undefined) return stateBackendProblem(rawValue.trim())?.example;
   return undefined;
 }
 
@@ -139,6 +140,8 @@ function isConfigKey(key: string): key is ConfigKey {
 
 /** Which secrets a stack must set, given its backend (and whether Railway pulls a private image). */
 export function requiredSecrets(stateBackendUrl: string | undefined, options: { readonly privateImageRepository?: boolean } = {}): SecretKey[] {
+  // A file:// backend needs no credentials (and the workflows refuse it).
+  const backend = stateBackendUrl === undefined ? undefined : stateBackendKind(stateBackendUrl);
   return secretDefinitions
     .filter((d) => {
       switch (d.requirement) {
@@ -147,9 +150,13 @@ export function requiredSecrets(stateBackendUrl: string | undefined, options: { 
         case "optional":
           return false;
         case "pulumi-cloud-backend":
-          return stateBackendUrl?.startsWith("https://") === true;
+          return backend === "pulumi-cloud";
         case "s3-backend":
-          return stateBackendUrl?.startsWith("s3://") === true;
+          return backend === "s3";
+        case "gs-backend":
+          return backend === "gs";
+        case "azblob-backend":
+          return backend === "azblob";
         case "private-image":
           return options.privateImageRepository === true;
       }
@@ -233,7 +240,8 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
         });
         continue;
       }
-      problems.push({ key, value: rawValue, allowed: definition.allowed, fix: fixCommand(key, definition, stack, rawValue) });
+      const backend = key === "stateBackendUrl" ? stateBackendProblem(rawValue.trim()) : undefined;
+      problems.push({ key, value: rawValue, allowed: definition.allowed, fix: fixCommand(key, definition, stack, rawValue), ...(backend === undefined ? {} : { message: backend.message }) });
       continue;
     }
     values[key] = parsed.data;
@@ -280,6 +288,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
         ...("governsRepository" in values ? { governsRepository: merged.governsRepository } : {}),
         ...("railwayEnvironmentId" in values ? { railwayEnvironmentId: merged.railwayEnvironmentId } : {}),
         ...("railwayDomain" in values ? { railwayDomain: merged.railwayDomain } : {}),
+        ...("stateBackendUrl" in values ? { stateBackendUrl: merged.stateBackendUrl } : {}),
       }, raw.sibling),
     );
   }

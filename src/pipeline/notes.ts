@@ -1,4 +1,5 @@
 /** What a person should know before `pulumi up` that no validation can decide for them. */
+import { localBackendWarning } from "../config/backend";
 import type { PipelineSpec } from "./spec";
 
 /**
@@ -18,10 +19,17 @@ export function approvalGateWarning(spec: PipelineSpec): string | undefined {
   );
 }
 
+/** A `file://` backend: the workflows this stack commits cannot reach it. */
+export function backendWarning(spec: PipelineSpec): string | undefined {
+  return localBackendWarning(spec.stack, spec.stateBackendUrl);
+}
+
 export function planNotes(spec: PipelineSpec): string[] {
   const notes: string[] = [];
   const gate = approvalGateWarning(spec);
   if (gate !== undefined) notes.push(gate);
+  const backend = backendWarning(spec);
+  if (backend !== undefined) notes.push(backend);
   if (spec.files.length > 0) {
     // The rulesets (declared by the governing stack) require pull requests on the default branch;
     // only the delivery App may bypass them, so only it can commit the generated files directly.

@@ -105,6 +105,8 @@ export interface PipelineSpec {
   readonly secretAge: { readonly rotatedAt: Readonly<Record<string, string>>; readonly maxAgeDays: number };
   /** Every secret config key this stack reads: what it publishes, and what the program itself uses. */
   readonly secretsRead: readonly SecretKey[];
+  /** Where both stacks keep their state: the workflows log in to it (PULUMI_BACKEND_URL). */
+  readonly stateBackendUrl: string;
 }
 
 export function previewEnvironmentName(stack: string): string {
@@ -225,6 +227,7 @@ export function buildPipelineSpec(config: StackConfig, handedOverRevision?: stri
       deployTarget: `Railway: ${config.railwayDomain}`,
     }),
     ship: buildShipSpec(config, handedOverRevision),
+    stateBackendUrl: config.stateBackendUrl,
     secretAge: { rotatedAt: config.secretRotatedAt, maxAgeDays: config.secretMaxAgeDays },
     secretsRead: secretKeys.filter(
       (key) => secrets.some((s) => s.configKey === key) || (needed.has(key) && secretDefinitions.some((d) => d.key === key && d.usedByProgram)),

@@ -5,6 +5,7 @@
  */
 import { imageCheckName, jobIds } from "../pipeline/checks";
 import { handedOverRevisionVariable } from "../pipeline/ship";
+import type { StateBackendKind } from "../config/backend";
 import type { ActionStep, CallJob, Job, Step, StepsJob, Workflow, WorkflowCallSecret } from "./model";
 import { checkout, pipInstall, run, setupPython } from "./steps";
 
@@ -35,7 +36,8 @@ export interface AppWorkflowSettings {
   readonly pythonPackage: string;
   readonly codecov: boolean;
   readonly slack: boolean;
-  readonly stateBackend: "pulumi-cloud" | "s3";
+  /** Which backend `pulumi` logs in to, and so which credentials its jobs get (a `file://` folder: none, and the jobs stop). */
+  readonly stateBackend: StateBackendKind;
   readonly program: ProgramSource;
   readonly image: ImageBuildSettings;
   /** Whether `pulumi preview` builds the image: only then do previews set up QEMU and Buildx. */
@@ -365,16 +367,48 @@ function programSetup(s: AppWorkflowSettings, identity: AppIdentity): Step[] {
 /** The policy pack, relative to the program folder (`work-dir`): every preview and deploy runs it. */
 export const policyPackPath = "infra/policy";
 
+/**
+ * The state backend's credentials, under the names Pulumi reads: a Pulumi
+ * Cloud token; AWS keys (the region is in the URL); a Google service
+ * account's JSON key (GOOGLE_CREDENTIALS, the key itself, since a runner has
+ * no key file); an Azure storage account key (the account is in the URL).
+ */
+const backendCredentials: Readonly<Record<StateBackendKind, readonly string[]>> = {
+  "pulumi-cloud": ["PULUMI_ACCESS_TOKEN"],
+  s3: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
+  gs: ["GOOGLE_CREDENTIALS"],
+  azblob: ["AZURE_STORAGE_KEY"],
+  file: [],
+};
+
 /** What a job that runs `pulumi` needs in its environment, by name only. */
 function pulumiEnv(s: AppWorkflowSettings): Record<string, string> {
   return {
     PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
     PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
-    ...(s.stateBackend === "s3"
-      ? { AWS_ACCESS_KEY_ID: "${{ secrets.AWS_ACCESS_KEY_ID }}", AWS_SECRET_ACCESS_KEY: "${{ secrets.AWS_SECRET_ACCESS_KEY }}" }
-      : { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" }),
+    ...Object.fromEntries(backendCredentials[s.stateBackend].map((name) => [name, `\${{ secrets.${name} }}`])),
     GITHUB_TOKEN: "${{ steps.app-token.outputs.token }}",
   };
+}
+
+/**
+ * A `file://` backend is a folder on the machine that ran `pulumi up`. A runner
+ * would find an empty folder there and fail later with "no stack named ...";
+ * the job stops first and says why, and what to do.
+ */
+function backendReachable(s: AppWorkflowSettings): Step[] {
+  if (s.stateBackend !== "file") return [];
+  return [
+    run(
+      "Stop: the state backend is a local folder",
+      [
+        'echo "::error::stateBackendUrl is a file:// folder on the machine that ran pulumi up; this runner cannot reach it.' +
+          " Move both stacks to an s3://, gs://, azblob:// or Pulumi Cloud backend (README: Before you start, state backend)," +
+          ' then pulumi config set stateBackendUrl <url> for each stack and pulumi up."',
+        "exit 1",
+      ].join("\n"),
+    ),
+  ];
 }
 
 /** QEMU for the platforms the amd64 runner cannot run natively, then Buildx for the multi-platform build. */
@@ -420,6 +454,7 @@ function deployJob(s: AppWorkflowSettings, stack: "staging" | "production", need
     // One update per stack at a time, and never cancelled half-way.
     concurrency: { group: `pulumi-${stack}`, cancelInProgress: false },
     steps: [
+      ...backendReachable(s),
       ...programSetup(s, "delivery"),
       ...(s.deployBuilds ? buildxSteps(s) : []),
       appToken(s, "delivery"),
@@ -535,6 +570,7 @@ export function previewJob(s: AppWorkflowSettings, mode: "pull-request" | "drift
     strategy: { failFast: false, matrix: { stack: [...stacks] } },
     environment: { name: "${{ matrix.stack }}-preview" },
     steps: [
+      ...backendReachable(s),
       ...programSetup(s, "preview"),
       ...(s.buildImageOnPreview ? buildxSteps(s) : []),
       appToken(s, "preview"),

@@ -1,5 +1,6 @@
 /** Which generated files a stack commits into the app repository, rendered. */
 import type { StackConfig } from "../config";
+import { stateBackendKind, type StateBackendKind } from "../config/backend";
 import { buildShipSpec, imageSource, platformCacheRef } from "../pipeline/ship";
 import {
   dependabotConfig,
@@ -20,6 +21,13 @@ export interface GeneratedFile {
   readonly content: string;
 }
 
+function backendOf(url: string): StateBackendKind {
+  const kind = stateBackendKind(url);
+  // Validation accepts only URLs of a known backend; guessing one here would give the jobs the wrong credentials.
+  if (kind === undefined) throw new Error(`stateBackendUrl ${url} names no known backend`);
+  return kind;
+}
+
 export function workflowSettings(config: StackConfig): AppWorkflowSettings {
   const image = buildShipSpec(config).image;
   const source = imageSource(config);
@@ -32,7 +40,7 @@ export function workflowSettings(config: StackConfig): AppWorkflowSettings {
     pythonPackage: config.pythonPackage,
     codecov: config.secretsPresent.includes("codecovToken"),
     slack: config.secretsPresent.includes("slackWebhookUrl"),
-    stateBackend: config.stateBackendUrl.startsWith("s3://") ? "s3" : "pulumi-cloud",
+    stateBackend: backendOf(config.stateBackendUrl),
     program: { repository: config.programRepository, ref: config.programRef, path: config.programPath },
     image: { dockerfile: image.dockerfile, platforms: image.platforms, cacheRefs: image.platforms.map((p) => platformCacheRef(image, p)) },
     buildImageOnPreview: config.buildImageOnPreview,

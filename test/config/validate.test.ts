@@ -69,7 +69,7 @@ describe("validateStackConfig", () => {
     ["appRevision", "main"],
     ["appRevision", "abc123"],
     ["preDeployCommand", "line1\nline2"],
-    ["stateBackendUrl", "file:///tmp/state"],
+    ["stateBackendUrl", "s3://acme-pulumi-state"],
     ["secretMaxAgeDays", "0"],
   ])("rejects %s = %j with the key, the value, what is allowed and a fix", (key, value) => {
     const problems = problemsOf(with_({ [key]: value }));

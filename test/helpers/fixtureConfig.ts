@@ -18,7 +18,7 @@ const shared = {
   dockerhubRepository: "zephyrlabs/tutor-api",
   railwayProjectId: "11111111-2222-4333-8444-555555555555",
   railwayServiceId: "66666666-7777-4888-8999-aaaaaaaaaaaa",
-  stateBackendUrl: "s3://zephyr-state",
+  stateBackendUrl: "s3://zephyr-state?region=eu-central-1",
 };
 
 export const fixtureValues: Record<"staging" | "production", Record<string, string>> = {
@@ -42,7 +42,7 @@ export const fixtureValues: Record<"staging" | "production", Record<string, stri
 export function fixtureSettings(stack: "staging" | "production", overrides: Record<string, string> = {}, extra: Record<string, string> = {}): StackSettings {
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...fixtureValues[stack], ...overrides })) config[`${projectName}:${key}`] = value;
-  const secretKeys = requiredSecrets(fixtureValues[stack].stateBackendUrl).map((k) => `${projectName}:${k}`);
+  const secretKeys = requiredSecrets({ ...fixtureValues[stack], ...overrides }.stateBackendUrl).map((k) => `${projectName}:${k}`);
   for (const key of secretKeys) config[key] = "[secret]";
   return { config: { ...config, ...extra }, secretKeys };
 }

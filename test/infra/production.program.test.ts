@@ -34,9 +34,10 @@ describe("production program", () => {
       .sort();
     expect(secretNames).toEqual(
       [
-        ...["RAILWAY_API_TOKEN", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "PULUMI_CONFIG_PASSPHRASE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "DELIVERY_APP_PRIVATE_KEY", "PREVIEW_APP_PRIVATE_KEY"].map((n) => `production/${n}`),
+        ...["RAILWAY_API_TOKEN", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "PULUMI_CONFIG_PASSPHRASE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "GOOGLE_CREDENTIALS", "AZURE_STORAGE_KEY", "DELIVERY_APP_PRIVATE_KEY", "PREVIEW_APP_PRIVATE_KEY"].map((n) => `production/${n}`),
         // The preview environment gets only what `pulumi preview` needs: no Railway token, no API keys, no delivery App key.
-        ...["PULUMI_CONFIG_PASSPHRASE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "PREVIEW_APP_PRIVATE_KEY"].map((n) => `production-preview/${n}`),
+        // The other backends' credentials are set here too (the helper sets them), so they are published as well.
+        ...["PULUMI_CONFIG_PASSPHRASE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "GOOGLE_CREDENTIALS", "AZURE_STORAGE_KEY", "PREVIEW_APP_PRIVATE_KEY"].map((n) => `production-preview/${n}`),
       ].sort(),
     );
   });

@@ -25,7 +25,7 @@ describe("staging program", () => {
         "command:local:Command delivery-railway-deploy",
         "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-environment",
         "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy delivery-staging-deployment-policy",
-        ...["railway-api-token", "anthropic-api-key", "openai-api-key", "pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "delivery-app-private-key", "preview-app-private-key"].map(
+        ...["railway-api-token", "anthropic-api-key", "openai-api-key", "pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "google-credentials", "azure-storage-key", "delivery-app-private-key", "preview-app-private-key"].map(
           (s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-secret-${s}`,
         ),
         ...["railway-project-id", "railway-environment-id", "railway-service-id", "railway-domain", "pulumi-stack"].map(
@@ -33,7 +33,8 @@ describe("staging program", () => {
         ),
         // The preview environment: only what `pulumi preview` needs, no deployment policy.
         "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-preview-environment",
-        ...["pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "preview-app-private-key"].map(
+        // Every backend's credentials are set here (the helper sets each catalog secret), so each is published.
+        ...["pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "google-credentials", "azure-storage-key", "preview-app-private-key"].map(
           (s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-preview-secret-${s}`,
         ),
         "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-preview-variable-pulumi-stack",
@@ -76,7 +77,7 @@ describe("staging program", () => {
 
   it("publishes every secret as a Pulumi secret with its own value, and nothing secret in plain inputs", () => {
     const secrets = [...byType(run, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"), ...byType(run, "github:index/actionsSecret:ActionsSecret")];
-    expect(secrets).toHaveLength(16);
+    expect(secrets).toHaveLength(20);
     for (const secret of secrets) {
       expect(secret.secretPaths, secret.name).toEqual(["value"]);
       expect(secret.inputs["value"]).toBe("[secret]");
@@ -110,7 +111,7 @@ describe("staging program", () => {
       PULUMI_STACK: "staging",
       DOCKERHUB_USERNAME: "acmebot",
       DOCKERHUB_REPOSITORY: "acme/learning-voice-agent",
-      PULUMI_BACKEND_URL: "s3://acme-pulumi-state",
+      PULUMI_BACKEND_URL: "s3://acme-pulumi-state?region=eu-central-1",
       DELIVERY_APP_ID: "1234567",
       PREVIEW_APP_ID: "7654321",
     });
