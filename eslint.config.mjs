@@ -28,6 +28,8 @@ export default tseslint.config(
   },
   {
     files: ["**/*.cjs"],
-    languageOptions: { sourceType: "commonjs" },
+    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", exports: "writable", module: "writable", __dirname: "readonly" } },
+    // CommonJS modules load others with require: that is what the format is.
+    rules: { "@typescript-eslint/no-require-imports": "off" },
   },
 );

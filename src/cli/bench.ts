@@ -1,8 +1,12 @@
 /**
  * `npm run bench`: prints, as tables, the wall time and peak memory of the
- * offline plan and of one program evaluation under mocks for each stack, and
- * how evaluation grows with the size of the config. Measures; asserts nothing.
- * Each figure is the median of several runs, each in a fresh process.
+ * offline plan beside its floor (loading the provider SDKs alone), of a real
+ * `pulumi preview` beside its floor (an empty program importing the same SDKs,
+ * on the same engine; only when `pulumi` is on PATH), of one program
+ * evaluation under mocks for each stack, and how evaluation grows with the
+ * size of the config. Measures; asserts nothing. Each figure is the median of
+ * several runs (BENCH_RUNS, default 3), each in a fresh process; BENCH_ENGINE=0
+ * leaves the engine part out.
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
@@ -11,6 +15,9 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { projectName, requiredSecrets, secretKeys, type SecretKey } from "../config";
 import { readStackSettings, type StackSettings } from "../plan/stackFiles";
+// The engine part drives the CLI against the engine suite's loopback stand-ins.
+import { measureEnginePreview } from "../../test/engine/previewBench";
+import { findPulumi } from "../../test/engine/workspace";
 import type { EvaluationSummary } from "./evaluate";
 
 const projectDir = resolve(__dirname, "..", "..");
@@ -64,24 +71,56 @@ function evaluation(
   };
 }
 
-function plan(stack: string): Usage {
+const medianUsage = (samples: readonly Usage[]): Usage => ({ wallMs: median(samples.map((s) => s.wallMs)), maxRssKb: median(samples.map((s) => s.maxRssKb)) });
+
+/** The plan and its floor, run alternately so that a change in the machine's load hits both alike. */
+function planAndFloor(stack: string): { plan: Usage; floor: Usage } {
   const out = mkdtempSync(join(tmpdir(), "bench-plan-"));
-  const samples = Array.from({ length: runs }, () => node("src/cli/plan.ts", ["--stack", stack, "--out", out]).usage);
-  return { wallMs: median(samples.map((s) => s.wallMs)), maxRssKb: median(samples.map((s) => s.maxRssKb)) };
+  const plans: Usage[] = [];
+  const floors: Usage[] = [];
+  for (let i = 0; i < runs; i++) {
+    plans.push(node("src/cli/plan.ts", ["--stack", stack, "--out", out]).usage);
+    floors.push(node("src/cli/sdkFloor.ts", []).usage);
+  }
+  return { plan: medianUsage(plans), floor: medianUsage(floors) };
+}
+
+const ratio = (value: number, floor: number): string => `${(value / floor).toFixed(2)}×`;
+
+async function enginePreview(): Promise<string> {
+  if (process.env["BENCH_ENGINE"] === "0") return "Real-engine preview: skipped (BENCH_ENGINE=0).\n\n";
+  if (findPulumi() === undefined) return "Real-engine preview: skipped (no `pulumi` on PATH).\n\n";
+  const figures = await measureEnginePreview(runs);
+  const wall = (samples: readonly { wallMs: number }[]): number => median(samples.map((s) => s.wallMs));
+  const rss = (samples: readonly { maxRssKb: number | undefined }[]): string => {
+    const known = samples.flatMap((s) => (s.maxRssKb === undefined ? [] : [s.maxRssKb]));
+    return known.length === 0 ? "n/a" : mb(median(known));
+  };
+  return `Real-engine \`pulumi preview --stack staging\` (file backend, loopback GitHub stand-in) against its floor, an empty program importing the same SDKs with the same runtime settings and tsconfig.json:\n\n${table(
+    ["preview wall ms", "floor wall ms", "ratio", "preview peak MB", "floor peak MB"],
+    [[wall(figures.program), wall(figures.floor), ratio(wall(figures.program), wall(figures.floor)), rss(figures.program), rss(figures.floor)]],
+  )}\n\n`;
 }
 
 const table = (header: readonly string[], rows: readonly (readonly (string | number)[])[]): string =>
   [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
-function main(): void {
+async function main(): Promise<void> {
   process.stdout.write(`delivery-pipeline benchmark: Node ${process.version}, ${String(cpus().length)} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; median of ${String(runs)} runs, each a fresh process\n\n`);
 
-  const perStack = ["staging", "production"].map((stack) => {
-    const p = plan(stack);
-    const e = evaluation(stack);
-    return [stack, p.wallMs, mb(p.maxRssKb), e.wallMs, e.evalMs, mb(e.maxRssKb), e.resources];
+  const plans = ["staging", "production"].map((stack) => {
+    const { plan, floor } = planAndFloor(stack);
+    return [stack, plan.wallMs, floor.wallMs, ratio(plan.wallMs, floor.wallMs), mb(plan.maxRssKb), mb(floor.maxRssKb)];
   });
-  process.stdout.write(`${table(["stack", "offline plan wall ms", "plan peak MB", "evaluation wall ms", "program ms", "evaluation peak MB", "resources"], perStack)}\n\n`);
+  process.stdout.write(`Offline plan (\`npm run plan\`) against its floor, loading the provider SDKs alone (src/cli/sdkFloor.ts):\n\n`);
+  process.stdout.write(`${table(["stack", "plan wall ms", "floor wall ms", "ratio", "plan peak MB", "floor peak MB"], plans)}\n\n`);
+  process.stdout.write(await enginePreview());
+
+  const perStack = ["staging", "production"].map((stack) => {
+    const e = evaluation(stack);
+    return [stack, e.wallMs, e.evalMs, mb(e.maxRssKb), e.resources];
+  });
+  process.stdout.write(`One program evaluation under mocks:\n\n${table(["stack", "evaluation wall ms", "program ms", "evaluation peak MB", "resources"], perStack)}\n\n`);
 
   const versions = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.7", "3.6", "3.5"];
   const users = ["octocat", "hubot", "monalisa", "defunkt", "mojombo", "pjhyett"];
@@ -102,4 +141,7 @@ function main(): void {
   process.stdout.write(`How evaluation grows with the config (secrets and variables are fixed by the catalog):\n\n${table(["axis", "size", "resources", "program ms", "wall ms", "peak MB"], growth)}\n`);
 }
 
-main();
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+  process.exitCode = 1;
+});
