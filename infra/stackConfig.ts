@@ -10,12 +10,26 @@ import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { toRawStackConfig, type RawStackConfig } from "../src/config";
 import { readSiblingConfig } from "../src/plan/stackFiles";
 
-// `isConfigSecret` is how the SDK itself tells secret keys apart; it is marked internal, so type it here.
-const internal = runtimeConfig as typeof runtimeConfig & { isConfigSecret?: (key: string) => boolean };
+/**
+ * `isConfigSecret` is how the SDK itself tells secret keys apart; it is marked
+ * internal, so it is typed here and checked at run time: if an SDK upgrade
+ * removed it, every secret would silently count as plain text (and a secret
+ * set in plain text would no longer be caught), so the program stops instead.
+ */
+export function configSecretTest(module: object = runtimeConfig): (key: string) => boolean {
+  const isConfigSecret: unknown = (module as { isConfigSecret?: unknown }).isConfigSecret;
+  if (typeof isConfigSecret !== "function") {
+    throw new Error(
+      "@pulumi/pulumi/runtime/config no longer exports isConfigSecret, which this program uses to tell secret config from plain: " +
+        "pin @pulumi/pulumi to the version in package-lock.json, or adapt infra/stackConfig.ts to the new SDK.",
+    );
+  }
+  return (key) => (isConfigSecret as (key: string) => unknown)(key) === true;
+}
 
 export function readStackConfig(): RawStackConfig {
   const stack = pulumi.getStack();
-  const own = toRawStackConfig(stack, pulumi.runtime.allConfig(), (key) => internal.isConfigSecret?.(key) === true);
+  const own = toRawStackConfig(stack, pulumi.runtime.allConfig(), configSecretTest());
   const sibling = readSiblingConfig(resolve(__dirname, ".."), stack);
   return sibling === undefined ? own : { ...own, sibling };
 }

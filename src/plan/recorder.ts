@@ -1,12 +1,11 @@
 /**
  * What a program declared under Pulumi's mock runtime, as seen on the wire:
  * the mock API hands `newResource` plain values with secrets unwrapped, so
- * secretness is read from the serialized request, where Pulumi marks it.
+ * secretness is read from the serialized request, where Pulumi marks it
+ * (with the SDK's own wire constants, so an SDK that changed them still matches).
  */
 
-/** Pulumi's wire marker for a secret value (`rpc.specialSigKey` / `specialSecretSig`). */
-const sigKey = "4dabf18193072939515e22adb298388d";
-const secretSig = "1b47061264138c4ac30d75fd1eb44270";
+import { specialSecretSig as secretSig, specialSigKey as sigKey } from "@pulumi/pulumi/runtime/rpc";
 
 export const secretMark = "[secret]";
 
