@@ -14,6 +14,9 @@ export const secretKeys = [
   "pulumiAccessToken",
   "awsAccessKeyId",
   "awsSecretAccessKey",
+  "pulumiPreviewAccessToken",
+  "awsPreviewAccessKeyId",
+  "awsPreviewSecretAccessKey",
   "googleCredentials",
   "azureStorageKey",
   "deliveryAppPrivateKey",
@@ -50,6 +53,8 @@ export interface SecretDefinition {
   readonly description: string;
   /** The program itself uses the value (not only publishes it to GitHub). */
   readonly usedByProgram: boolean;
+  /** Half of a credential: set both or neither (validation reports the other as missing). */
+  readonly pairedWith?: SecretKey;
 }
 
 export const secretDefinitions: readonly SecretDefinition[] = [
@@ -61,6 +66,10 @@ export const secretDefinitions: readonly SecretDefinition[] = [
   { key: "pulumiAccessToken", requirement: "pulumi-cloud-backend", usedByProgram: false, description: "Pulumi Cloud access token for workflows (only with an https state backend)." },
   { key: "awsAccessKeyId", requirement: "s3-backend", usedByProgram: false, description: "Access key id of the S3 state bucket (only with an s3:// state backend)." },
   { key: "awsSecretAccessKey", requirement: "s3-backend", usedByProgram: false, description: "Secret access key of the S3 state bucket (only with an s3:// state backend)." },
+  // Read-only state credentials for previews and drift checks: where set, the preview environment gets these instead of the ones above.
+  { key: "pulumiPreviewAccessToken", requirement: "optional", usedByProgram: false, description: "Pulumi Cloud token that can only read this stack (a team token of a team with read access), for previews and drift checks; without it they get pulumiAccessToken." },
+  { key: "awsPreviewAccessKeyId", requirement: "optional", usedByProgram: false, pairedWith: "awsPreviewSecretAccessKey", description: "Access key id of an IAM user that can only read the S3 state bucket (s3:GetObject, s3:ListBucket), for previews and drift checks; without it they get awsAccessKeyId." },
+  { key: "awsPreviewSecretAccessKey", requirement: "optional", usedByProgram: false, pairedWith: "awsPreviewAccessKeyId", description: "Secret access key of that read-only IAM user (set with awsPreviewAccessKeyId)." },
   {
     key: "googleCredentials",
     requirement: "gs-backend",
@@ -99,10 +108,15 @@ export interface GithubEntry {
   /** The seed's names this entry replaces (the README's migration table). */
   readonly replaces: readonly string[];
   /**
-   * Also published to the stack's `<stack>-preview` environment, which pull
-   * request previews and drift checks run in: only what `pulumi preview` needs.
+   * The stack's `<stack>-preview` environment, which pull request previews and
+   * drift checks run in and any branch may use, gets only what `pulumi preview`
+   * needs. `true`: published to it as well as to the deploy environment.
+   * `"only"`: published to it and never to the deploy environment (the
+   * read-only identities); such an entry, when its value is set, takes the
+   * place of a `true` entry of the same name there, so a read-only credential
+   * stands in for the deploy one (see `entryEnvironments`).
    */
-  readonly preview?: true;
+  readonly preview?: true | "only";
   /** Published only by a stack whose Railway token is of this kind: one name per kind, the one Railway's CLI reads. */
   readonly railwayTokenKind?: RailwayTokenKind;
 }
@@ -129,13 +143,17 @@ const catalogEntries: readonly GithubEntry[] = [
   { name: "PULUMI_ACCESS_TOKEN", kind: "secret", scope: "environment", source: { configKey: "pulumiAccessToken" }, consumers: ["deploy workflow", "drift workflow", "infra preview"], replaces: [], preview: true },
   { name: "AWS_ACCESS_KEY_ID", kind: "secret", scope: "environment", source: { configKey: "awsAccessKeyId" }, consumers: ["pulumi login to the S3 state backend"], replaces: [], preview: true },
   { name: "AWS_SECRET_ACCESS_KEY", kind: "secret", scope: "environment", source: { configKey: "awsSecretAccessKey" }, consumers: ["pulumi login to the S3 state backend"], replaces: [], preview: true },
+  // Read-only state credentials under the same names, in the preview environment only: where set, previews cannot write the state.
+  { name: "PULUMI_ACCESS_TOKEN", kind: "secret", scope: "environment", source: { configKey: "pulumiPreviewAccessToken" }, consumers: ["infra preview", "drift workflow"], replaces: [], preview: "only" },
+  { name: "AWS_ACCESS_KEY_ID", kind: "secret", scope: "environment", source: { configKey: "awsPreviewAccessKeyId" }, consumers: ["pulumi login to the S3 state backend, read-only (previews and drift checks)"], replaces: [], preview: "only" },
+  { name: "AWS_SECRET_ACCESS_KEY", kind: "secret", scope: "environment", source: { configKey: "awsPreviewSecretAccessKey" }, consumers: ["pulumi login to the S3 state backend, read-only (previews and drift checks)"], replaces: [], preview: "only" },
   // The names Pulumi's DIY backend reads: GOOGLE_CREDENTIALS holds the key itself (a runner has no key file), AZURE_STORAGE_KEY the account's key.
   { name: "GOOGLE_CREDENTIALS", kind: "secret", scope: "environment", source: { configKey: "googleCredentials" }, consumers: ["pulumi login to the GCS state backend"], replaces: [], preview: true },
   { name: "AZURE_STORAGE_KEY", kind: "secret", scope: "environment", source: { configKey: "azureStorageKey" }, consumers: ["pulumi login to the Azure Blob state backend"], replaces: [], preview: true },
   // The delivery App can write: its key only in the deploy environment, which admits the default branch or release tags.
   { name: "DELIVERY_APP_PRIVATE_KEY", kind: "secret", scope: "environment", source: { configKey: "deliveryAppPrivateKey" }, consumers: ["deploy workflow (mints the GitHub token for pulumi up)"], replaces: [] },
-  // Previews and drift checks run as the read-only App; any branch may use the preview environment.
-  { name: "PREVIEW_APP_PRIVATE_KEY", kind: "secret", scope: "environment", source: { configKey: "previewAppPrivateKey" }, consumers: ["infra preview and drift workflows (mint a read-only GitHub token)"], replaces: [], preview: true },
+  // Previews and drift checks run as the read-only App; any branch may use the preview environment. Only there: no deploy job mints it.
+  { name: "PREVIEW_APP_PRIVATE_KEY", kind: "secret", scope: "environment", source: { configKey: "previewAppPrivateKey" }, consumers: ["infra preview and drift workflows (mint a read-only GitHub token)"], replaces: [], preview: "only" },
   { name: "RAILWAY_PROJECT_ID", kind: "variable", scope: "environment", source: { configKey: "railwayProjectId" }, consumers: ["deploy workflow", "environment jobs"], replaces: ["RAILWAY_STAGING_PROJECT_ID", "RAILWAY_PRODUCTION_PROJECT_ID"] },
   { name: "RAILWAY_ENVIRONMENT_ID", kind: "variable", scope: "environment", source: { configKey: "railwayEnvironmentId" }, consumers: ["environment jobs"], replaces: [] },
   { name: "RAILWAY_SERVICE_ID", kind: "variable", scope: "environment", source: { configKey: "railwayServiceId" }, consumers: ["environment jobs"], replaces: [] },

@@ -296,7 +296,12 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   if (problems.length > 0) throw new ConfigError(stack, problems);
 
   const secretsPresent = raw.secretKeys.filter(isSecretKey);
-  const missingSecrets = requiredSecrets(merged.stateBackendUrl, { privateImageRepository: merged.privateImageRepository }).filter((k) => !secretsPresent.includes(k));
+  const required = requiredSecrets(merged.stateBackendUrl, { privateImageRepository: merged.privateImageRepository });
+  // Half of a credential pair is no credential: the other half is reported missing (a preview would otherwise log in with mixed keys).
+  const missingSecrets = secretDefinitions
+    .filter((d) => required.includes(d.key) || (d.pairedWith !== undefined && secretsPresent.includes(d.pairedWith)))
+    .map((d) => d.key)
+    .filter((k) => !secretsPresent.includes(k));
   return {
     config: { ...merged, stack: stack as StackName, secretsPresent },
     missingSecrets,

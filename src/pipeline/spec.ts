@@ -5,6 +5,7 @@
  */
 import {
   githubEntriesFor,
+  isSecretKey,
   type GithubEntry,
   type Scope,
   type SecretKey,
@@ -126,6 +127,26 @@ function owns(scope: Scope, governs: boolean): boolean {
   return scope === "environment" || governs;
 }
 
+/**
+ * Where a stack publishes an entry: the repository (`undefined`), or some of
+ * its two environments. The deploy environment admits only the default branch
+ * (staging) or release tags (production); the preview environment any branch.
+ * So an entry that can write (the delivery App's key) stays out of the preview
+ * environment, and a preview-only one (the read-only App's key, read-only
+ * state credentials) out of the deploy environment, where no job reads it.
+ * A shared entry (`preview: true`) yields its place in the preview environment
+ * to a preview-only entry of the same name whose value is set: the preview then
+ * logs in with the read-only credential, never the deploy one.
+ */
+export function entryEnvironments(entry: GithubEntry, stack: string, entries: readonly GithubEntry[], isSet: (key: SecretKey) => boolean): (string | undefined)[] {
+  if (entry.scope === "repository") return [undefined];
+  const preview = previewEnvironmentName(stack);
+  if (entry.preview === "only") return [preview];
+  if (entry.preview === undefined) return [stack];
+  const standIn = entries.some((e) => e.preview === "only" && e.name === entry.name && "configKey" in e.source && isSecretKey(e.source.configKey) && isSet(e.source.configKey));
+  return standIn ? [stack] : [stack, preview];
+}
+
 function variableValue(entry: GithubEntry, config: StackConfig): string | undefined {
   if ("derived" in entry.source) return config.stack;
   const value: unknown = (config as unknown as Readonly<Record<string, unknown>>)[entry.source.configKey];
@@ -151,11 +172,10 @@ export function buildPipelineSpec(config: StackConfig, handedOverRevision?: stri
 
   const secrets: SecretRef[] = [];
   const variables: VariableSpec[] = [];
-  for (const entry of githubEntriesFor(config.railwayTokenKind)) {
+  const entries = githubEntriesFor(config.railwayTokenKind);
+  for (const entry of entries) {
     if (!owns(entry.scope, governs)) continue;
-    const targets =
-      entry.scope === "repository" ? [undefined] : entry.preview === true ? [config.stack, previewEnvironmentName(config.stack)] : [config.stack];
-    for (const environment of targets) {
+    for (const environment of entryEnvironments(entry, config.stack, entries, (key) => needed.has(key))) {
       if (entry.kind === "secret") {
         // Optional secrets that are not set are simply not published: the feature that reads them is off.
         if ("configKey" in entry.source && needed.has(entry.source.configKey as SecretKey)) {

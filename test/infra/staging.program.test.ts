@@ -25,7 +25,7 @@ describe("staging program", () => {
         "command:local:Command delivery-railway-deploy",
         "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-environment",
         "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy delivery-staging-deployment-policy",
-        ...["railway-api-token", "anthropic-api-key", "openai-api-key", "pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "google-credentials", "azure-storage-key", "delivery-app-private-key", "preview-app-private-key"].map(
+        ...["railway-api-token", "anthropic-api-key", "openai-api-key", "pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "google-credentials", "azure-storage-key", "delivery-app-private-key"].map(
           (s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-secret-${s}`,
         ),
         ...["railway-project-id", "railway-environment-id", "railway-service-id", "railway-domain", "pulumi-stack"].map(
@@ -77,7 +77,7 @@ describe("staging program", () => {
 
   it("publishes every secret as a Pulumi secret with its own value, and nothing secret in plain inputs", () => {
     const secrets = [...byType(run, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"), ...byType(run, "github:index/actionsSecret:ActionsSecret")];
-    expect(secrets).toHaveLength(20);
+    expect(secrets).toHaveLength(19);
     for (const secret of secrets) {
       expect(secret.secretPaths, secret.name).toEqual(["value"]);
       expect(secret.inputs["value"]).toBe("[secret]");

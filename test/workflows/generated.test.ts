@@ -496,7 +496,7 @@ describe("every secret and variable a workflow reads is one the stacks publish",
     const entry = (name: string) => githubEntries.find((e) => e.name === name);
     expect(entry("DELIVERY_APP_PRIVATE_KEY")).toMatchObject({ scope: "environment" });
     expect(entry("DELIVERY_APP_PRIVATE_KEY")?.preview).toBeUndefined();
-    expect(entry("PREVIEW_APP_PRIVATE_KEY")).toMatchObject({ scope: "environment", preview: true, source: { configKey: "previewAppPrivateKey" } });
+    expect(entry("PREVIEW_APP_PRIVATE_KEY")).toMatchObject({ scope: "environment", preview: "only", source: { configKey: "previewAppPrivateKey" } });
     expect(entry("PREVIEW_APP_ID")).toMatchObject({ kind: "variable", scope: "repository", source: { configKey: "previewAppId" } });
   });
 });
