@@ -1,5 +1,6 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
+import { generatedFileCommitMessage } from "../src/pipeline";
 import type { GeneratedFile } from "../src/workflows/files";
 import { resourceSuffix } from "./names";
 
@@ -33,8 +34,9 @@ export class GeneratedFiles extends pulumi.ComponentResource {
           branch: args.branch,
           file: file.path,
           content: file.content,
-          // "[skip ci]": committing a workflow must not itself start workflow runs.
-          commitMessage: `chore(delivery): update ${file.path} [skip ci]`,
+          // "[skip ci]": committing a workflow must not itself start workflow runs; the message
+          // also marks the commit as the pipeline's own, which a branch-head revision skips.
+          commitMessage: generatedFileCommitMessage(file.path),
           overwriteOnCreate: true,
         },
         { parent: this, dependsOn: previous === undefined ? [...args.after] : [previous] },

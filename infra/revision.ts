@@ -1,6 +1,6 @@
 import * as github from "@pulumi/github";
 import type * as pulumi from "@pulumi/pulumi";
-import type { ReleaseRule, Revision, RevisionSource } from "../src/pipeline";
+import { OnlyOwnCommitsError, shippableBranchCommit, type ReleaseRule, type Revision, type RevisionSource } from "../src/pipeline";
 import { userError } from "./userError";
 
 /**
@@ -19,7 +19,8 @@ export async function resolveRevision(source: RevisionSource, owner: string, rep
   switch (source.kind) {
     case "branch-head": {
       const branch: { sha?: string } = await github.getBranch({ repository, branch: source.branch }, opts);
-      return { sha: branch.sha, version: undefined, gitRef: branch.sha };
+      const sha = branch.sha === undefined ? undefined : await pastOwnCommits(branch.sha, owner, repository, opts);
+      return { sha, version: undefined, gitRef: sha };
     }
     case "latest-release": {
       // GitHub's "latest" is the newest release that is neither a draft nor a pre-release.
@@ -32,6 +33,16 @@ export async function resolveRevision(source: RevisionSource, owner: string, rep
     case "pinned-tag":
       if (source.release !== undefined) await requireRelease(source.tag, source.release, owner, repository, opts);
       return { sha: await tagSha(source.tag), version: source.tag, gitRef: source.tag };
+  }
+}
+
+/** The branch head past the pipeline's own commits, read through the provider's REST data source (same base URL and token). */
+async function pastOwnCommits(head: string, owner: string, repository: string, opts: pulumi.InvokeOptions): Promise<string> {
+  try {
+    return await shippableBranchCommit(head, owner, repository, (endpoint) => github.getRestApi({ endpoint }, opts));
+  } catch (error) {
+    if (error instanceof OnlyOwnCommitsError) throw userError(error.message, error);
+    throw error;
   }
 }
 

@@ -2,3 +2,4 @@ export * from "./checks";
 export * from "./spec";
 export * from "./notes";
 export * from "./ship";
+export * from "./ownCommits";

@@ -490,7 +490,9 @@ export class GitHubStateStandIn {
     }
 
     let text = answer.status === 204 || answer.body === undefined ? "" : JSON.stringify(answer.body);
-    const headers: Record<string, string> = { "x-github-media-type": "github.v3; format=json", ...answer.headers };
+    // Every GitHub answer carries a request id (the github_rest_api data source takes it as its id).
+    const requestId = `${createHash("sha1").update(String(this.calls.length)).digest("hex").slice(0, 8).toUpperCase()}:STAND-IN`;
+    const headers: Record<string, string> = { "x-github-media-type": "github.v3; format=json", "x-github-request-id": requestId, ...answer.headers };
     let status = answer.status;
     if (text !== "") headers["content-type"] = "application/json; charset=utf-8";
     if (method === "GET" && status === 200) {
@@ -1023,19 +1025,32 @@ export class GitHubStateStandIn {
     return { status: 200, body: this.commitBody(sha) };
   }
 
-  /** util_repo.go getFileCommit (import): GET /commits?sha={branch}&path={file}, newest first. */
+  /**
+   * GET /commits?sha=&path=&per_page=&page=, newest first: util_repo.go getFileCommit (import), and the
+   * program's branch-head look-up past its own commits (through the provider's github_rest_api data
+   * source). Paged as GitHub pages it: per_page 30 by default, at most 100, a Link header to the next page.
+   * An unknown sha is GitHub's 404 "No commit found for SHA".
+   */
   private listCommits(query: URLSearchParams): Answer {
-    const start = this.resolveRef(query.get("sha") ?? this.defaultBranch);
-    if (start === undefined) return notFound;
+    const ref = query.get("sha") ?? this.defaultBranch;
+    const start = this.resolveRef(ref);
+    if (start === undefined) return error(404, `No commit found for SHA: ${ref}`, `${docs}/commits/commits#list-commits`);
     const path = query.get("path");
-    const out: JsonObject[] = [];
+    const all: string[] = [];
     for (let sha: string | undefined = start; sha !== undefined; ) {
       const commit = this.commits.get(sha);
       if (commit === undefined) break;
-      if (path === null || commit.changed.some((c) => c.path === path)) out.push(this.commitBody(sha));
+      if (path === null || commit.changed.some((c) => c.path === path)) all.push(sha);
       sha = commit.parents[0];
     }
-    return { status: 200, body: out };
+    const perPage = Math.min(Number(query.get("per_page") ?? "30"), 100);
+    const page = Number(query.get("page") ?? "1");
+    const body = all.slice((page - 1) * perPage, page * perPage).map((sha) => this.commitBody(sha));
+    if (page * perPage >= all.length) return { status: 200, body };
+    const next = new URLSearchParams(query);
+    next.set("page", String(page + 1));
+    const url = `${this.api}/repos/${this.fixture.owner}/${this.fixture.repository}/commits?${next.toString()}`;
+    return { status: 200, body, headers: { link: `<${url}>; rel="next"` } };
   }
 
   private contentUrls(path: string, ref: string): { url: string; html_url: string; git_url: string; download_url: string } {

@@ -50,6 +50,35 @@ describe("contents", () => {
     expect((await call(gh, "GET", `${repo}/contents/${path}?ref=${String(field(first.body, "commit", "sha"))}`)).status).toBe(200);
   });
 
+  it("lists a branch's history newest first with each commit's parents, paged as GitHub pages it; an unknown sha is 404", async () => {
+    const gh = await standIn();
+    const root = gh.head("main") ?? "";
+    const shas: string[] = [];
+    for (const n of [1, 2, 3]) {
+      const put = await call(gh, "PUT", `${repo}/contents/f${String(n)}.yml`, { message: `chore(delivery): update f${String(n)}.yml [skip ci]`, content: b64(String(n)), branch: "main" });
+      shas.unshift(String(field(put.body, "commit", "sha")));
+    }
+    const all = await call(gh, "GET", `${repo}/commits?sha=main&per_page=100`);
+    expect((all.body as unknown[]).map((c) => [field(c, "sha"), field(c, "parents", 0, "sha")])).toEqual([
+      [shas[0], shas[1]],
+      [shas[1], shas[2]],
+      [shas[2], root],
+      [root, undefined],
+    ]);
+    expect(field(all.body, 0, "commit", "message")).toBe("chore(delivery): update f3.yml [skip ci]");
+    expect(all.headers.get("link")).toBeNull();
+    expect(all.headers.get("x-github-request-id")).toMatch(/\S/);
+    // From a given commit, two at a time, with a Link to the next page.
+    const first = await call(gh, "GET", `${repo}/commits?sha=${shas[1] ?? ""}&per_page=2`);
+    expect((first.body as unknown[]).map((c) => field(c, "sha"))).toEqual([shas[1], shas[2]]);
+    const next = /<([^>]+)>; rel="next"/.exec(first.headers.get("link") ?? "")?.[1] ?? "";
+    const second = await call(gh, "GET", next.slice(next.indexOf("/api/v3") + "/api/v3".length));
+    expect((second.body as unknown[]).map((c) => field(c, "sha"))).toEqual([root]);
+    const unknown = await call(gh, "GET", `${repo}/commits?sha=${"e".repeat(40)}`);
+    expect(unknown.status).toBe(404);
+    expect(field(unknown.body, "message")).toBe(`No commit found for SHA: ${"e".repeat(40)}`);
+  });
+
   it("replaces a file only with its current blob sha: 422 without one, 409 with a stale one, 200 with the right one", async () => {
     const gh = await standIn();
     const created = await call(gh, "PUT", `${repo}/contents/${path}`, { message: "add", content: b64("v1"), branch: "main" });

@@ -2,15 +2,15 @@
 // Railway gets the read-only pull token, never the push token. Proves the declared inputs; test/railway/ proves the deploy.
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ProgramRun } from "../../src/plan/harness";
-import { planInvokeMock, planResourceMock } from "../../src/plan/invokes";
-import { evaluate, named } from "../helpers/program";
+import { planResourceMock } from "../../src/plan/invokes";
+import { branchHistoryInvoke, evaluate, named } from "../helpers/program";
 import { sentinel, stackWithSecrets } from "../helpers/stacks";
 
 const digest = `sha256:${"c".repeat(64)}`;
 let run: ProgramRun;
 beforeAll(async () => {
   run = await evaluate("staging", stackWithSecrets("staging", undefined, { privateImageRepository: "true", railwayTokenKind: "project" }), false, {
-    invoke: (token, inputs) => (token === "github:index/getBranch:getBranch" ? { ...inputs, sha: "0123456789abcdef0123456789abcdef01234567" } : planInvokeMock(token, inputs)),
+    invoke: branchHistoryInvoke([{ sha: "0123456789abcdef0123456789abcdef01234567", message: "Add lessons", parents: [] }]),
     resource: (type, name, inputs) =>
       type === "docker-build:index:Image"
         ? { ...inputs, digest, ref: `${String((inputs["tags"] as string[])[0])}@${digest}` }

@@ -2,17 +2,25 @@
 // Proves the declared build and deploy; it does not build an image or reach Railway (see test/railway/).
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ProgramRun } from "../../src/plan/harness";
-import { planInvokeMock, planResourceMock } from "../../src/plan/invokes";
+import { generatedFileCommitMessage } from "../../src/pipeline";
+import { planResourceMock } from "../../src/plan/invokes";
 import { packViolations } from "../helpers/policies";
-import { evaluate, named } from "../helpers/program";
+import { branchHistoryInvoke, evaluate, named } from "../helpers/program";
 import { allSentinels, stackWithSecrets } from "../helpers/stacks";
 
 const sha = "0123456789abcdef0123456789abcdef01234567";
+// main's head is two of the pipeline's own workflow-file commits on top of the app's commit `sha`.
+const ownHead = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+const ownMiddle = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 const digest = `sha256:${"c".repeat(64)}`;
 let run: ProgramRun;
 beforeAll(async () => {
   run = await evaluate("staging", stackWithSecrets("staging"), false, {
-    invoke: (token, inputs) => (token === "github:index/getBranch:getBranch" ? { ...inputs, sha } : planInvokeMock(token, inputs)),
+    invoke: branchHistoryInvoke([
+      { sha: ownHead, message: generatedFileCommitMessage(".github/workflows/deploy-production.yml"), parents: [ownMiddle] },
+      { sha: ownMiddle, message: generatedFileCommitMessage(".github/workflows/test.yml"), parents: [sha] },
+      { sha, message: "Add the pronunciation drill", parents: ["cccccccccccccccccccccccccccccccccccccccc"] },
+    ]),
     // Each platform's build gets its own digest; the index joining them has the one that ships.
     resource: (type, name, inputs) =>
       type === "docker-build:index:Image"
@@ -26,6 +34,13 @@ beforeAll(async () => {
 describe("staging ships the default branch head", () => {
   it("asks GitHub for the head of main through the explicit provider", () => {
     expect(run.invokes.find((i) => i.token === "github:index/getBranch:getBranch")?.inputs).toEqual({ repository: "learning-voice-agent", branch: "main" });
+  });
+
+  it("ships the app's commit under the pipeline's own workflow-file commits, read from the branch's history", () => {
+    expect(run.invokes.filter((i) => i.token === "github:index/getRestApi:getRestApi").map((i) => i.inputs)).toEqual([
+      { endpoint: `repos/acme/learning-voice-agent/commits?sha=${ownHead}&per_page=100` },
+    ]);
+    expect(run.outputs["revision"]).toBe(sha);
   });
 
   it("builds that commit once per platform, each with its own cache, joins them in an index tagged sha-<short>, and keeps them on delete", () => {
