@@ -10,6 +10,9 @@ import type { GitHubFixture } from "./githubState";
 export const headSha = "3f786850e387550fdab836ed7e6dc881de23001b";
 export const releaseSha = "89e6c98d92887913cadf06b2adb97f26cde4849b";
 export const releaseTag = "v1.4.2";
+/** The release before it: what the production workflow rolls back to. */
+export const olderReleaseSha = "c1d0a3e7f6b5948372615049382716e5d4c3b2a1";
+export const olderReleaseTag = "v1.4.1";
 
 /** The settings the suite's stand-ins need from the stacks it runs. */
 export function stackConfigs(stacks: readonly string[] = ["staging", "production"]) {
@@ -28,6 +31,7 @@ export function fixtureFromStacks(stacks: readonly string[] = ["staging", "produ
     releases: [
       { tag: "v1.5.0-rc.1", sha: headSha, prerelease: true },
       { tag: releaseTag, sha: releaseSha },
+      { tag: olderReleaseTag, sha: olderReleaseSha },
     ],
     users: [...new Set(configs.flatMap((c) => c.reviewerUsers))],
     teams: [...new Set(configs.flatMap((c) => c.reviewerTeams))],

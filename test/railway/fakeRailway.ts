@@ -135,9 +135,18 @@ export class FakeRailway {
   private activeId: string | undefined;
   private server: Server | undefined;
 
-  constructor(private readonly options: FakeRailwayOptions = {}) {
+  constructor(private options: FakeRailwayOptions = {}) {
     this.deployments = (options.history ?? []).map((d) => ({ ...d, image: undefined, startedAt: 0, script: undefined, polls: 0 }));
     this.activeId = this.deployments.find((d) => running.includes(d.status))?.id;
+  }
+
+  /**
+   * How Railway behaves from now on, for deployments started after this: its
+   * health check starting to fail (deploymentStatuses ending FAILED) or passing
+   * again, a token issued (tokens). Deployments already started keep their script.
+   */
+  reconfigure(changes: Partial<FakeRailwayOptions>): void {
+    this.options = { ...this.options, ...changes };
   }
 
   get url(): string {
