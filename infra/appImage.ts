@@ -41,7 +41,9 @@ export function registryLogin(image: ImageSpec, token: pulumi.Output<string>): d
  *
  * Every input is the same in a preview and an update of the same stack (push
  * is always on: the provider never exports during a preview), so an unchanged
- * stack previews with no changes and the drift check can pass.
+ * stack previews with no changes and the drift check can pass. With
+ * `buildOnPreview`, the builds previews run write no cache; a cache-only build
+ * per platform, which previews never run, writes it.
  */
 export class AppImage extends pulumi.ComponentResource {
   /** `<registry>/<repo>@sha256:<digest>`: what Railway deploys. */
@@ -58,6 +60,9 @@ export class AppImage extends pulumi.ComponentResource {
     if (args.existing !== undefined) {
       shipped = pulumi.output(args.existing);
     } else {
+      const cacheTo = (platform: string): dockerbuild.types.input.CacheToArgs[] => [
+        { registry: { ref: platformCacheRef(image, platform), mode: dockerbuild.CacheMode.Max, imageManifest: true, ociMediaTypes: true } },
+      ];
       const builds = image.platforms.map(
         (platform) =>
           new dockerbuild.Image(
@@ -82,11 +87,38 @@ export class AppImage extends pulumi.ComponentResource {
               push: true,
               buildOnPreview: image.buildOnPreview,
               cacheFrom: [{ registry: { ref: platformCacheRef(image, platform) } }],
-              cacheTo: [{ registry: { ref: platformCacheRef(image, platform), mode: dockerbuild.CacheMode.Max, imageManifest: true, ociMediaTypes: true } }],
+              // docker-build keeps cacheTo in a preview build (it only turns push off): a build that runs in
+              // previews must not write the cache the deploys build from, so a cache-only build below does.
+              ...(image.buildOnPreview ? {} : { cacheTo: cacheTo(platform) }),
             },
             childOpts,
           ),
       );
+      if (image.buildOnPreview) {
+        // The cache writer: the same build again, after the real one (the builder's local cache makes it cheap),
+        // exporting only the cache. It never builds in a preview and pushes nothing, and its inputs are the same
+        // in a preview and an update, so an unchanged stack still previews with no changes.
+        image.platforms.forEach(
+          (platform, i) =>
+            new dockerbuild.Image(
+              `${name}-cache-${platformSlug(platform)}`,
+              {
+                context: { location: gitContext(image, revision) },
+                ...(image.dockerfile === "Dockerfile" ? {} : { dockerfile: { location: image.dockerfile } }),
+                platforms: [platform as dockerbuild.Platform],
+                labels: ociLabels(image, revision),
+                registries: [registry],
+                ...(args.gitToken === undefined ? {} : { secrets: { GIT_AUTH_TOKEN: args.gitToken }, ignoreSecretsInDiffCalculation: ["GIT_AUTH_TOKEN"] }),
+                push: false,
+                exports: [{ cacheonly: {} }],
+                buildOnPreview: false,
+                cacheFrom: [{ registry: { ref: platformCacheRef(image, platform) } }],
+                cacheTo: cacheTo(platform),
+              },
+              { ...childOpts, dependsOn: builds.slice(i, i + 1) },
+            ),
+        );
+      }
       const index = new dockerbuild.Index(`${name}-index`, { sources: builds.map((b) => b.ref), tag: commitTag(image, revision), push: true, registry }, childOpts);
       shipped = index.ref.apply((ref) => digestRef(image.repository, ref.slice(ref.indexOf("@") + 1)));
     }
