@@ -4,7 +4,7 @@
  * credential whatever its key. Errors, the plan and preview show "(hidden)".
  */
 import { credentialPatterns } from "../policies/checks";
-import { secretKeys } from "./catalog";
+import { secretKeys } from "./secretKeys";
 import { closest } from "./closest";
 import { configKeyNames } from "./keys";
 

@@ -4,7 +4,7 @@
  * command. `Pulumi.yaml` declares the same keys (a test keeps them in step).
  */
 import { z } from "zod";
-import { secretKeys } from "./catalog";
+import { secretKeys } from "./secretKeys";
 import { stateBackendAllowed, stateBackendProblem } from "./backend";
 
 /** How a raw Pulumi config string is decoded before the schema sees it. */

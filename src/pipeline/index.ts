@@ -1,5 +1,4 @@
-export * from "./checks";
 export * from "./spec";
 export * from "./notes";
-export * from "./ship";
+export * from "../shipping";
 export * from "./ownCommits";

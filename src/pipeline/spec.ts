@@ -18,8 +18,7 @@ import {
 import { pipelineDiagram, type DiagramEnvironment } from "../workflows/diagram";
 import { generatedFiles, ownedWorkflows, type GeneratedFile } from "../workflows/files";
 import { allowedActionPatterns } from "../workflows/pins";
-import { requiredCheckNames } from "./checks";
-import { buildShipSpec, type ShipSpec } from "./ship";
+import { buildShipSpec, requiredCheckNames, type ShipSpec } from "../shipping";
 
 export interface RepositoryRef {
   readonly owner: string;

@@ -3,8 +3,7 @@
  * file follows the ownership rule: the governing stack owns the shared ones,
  * each stack its own deploy workflow.
  */
-import { imageCheckName, jobIds } from "../pipeline/checks";
-import { handedOverRevisionVariable } from "../pipeline/ship";
+import { handedOverRevisionVariable, imageCheckName, jobIds } from "../shipping";
 import type { StateBackendKind } from "../config/backend";
 import type { ActionStep, CallJob, Job, Step, StepsJob, Workflow, WorkflowCallSecret } from "./model";
 import { checkout, pipInstall, run, setupPython } from "./steps";

@@ -1,7 +1,7 @@
 /** Which generated files a stack commits into the app repository, rendered. */
 import type { StackConfig } from "../config";
 import { stateBackendKind, type StateBackendKind } from "../config/backend";
-import { buildShipSpec, imageSource, platformCacheRef } from "../pipeline/ship";
+import { buildShipSpec, imageSource, platformCacheRef } from "../shipping";
 import {
   dependabotConfig,
   deployProductionWorkflow,
