@@ -5,7 +5,7 @@
  * fix names the stack that should change: staging governs, production moves.
  */
 import type { Problem } from "./errors";
-import type { RawStackConfig } from "./validate";
+import type { RawStackConfig } from "./rawConfig";
 
 export type StackPair = "staging" | "production";
 

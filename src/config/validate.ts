@@ -10,12 +10,10 @@ import { isSecretKey, secretDefinitions, type SecretKey } from "./catalog";
 import { ConfigError, type Problem } from "./errors";
 import { closest } from "./closest";
 import { crossStackProblems } from "./crossStack";
+import { projectName, providerNamespaces, stackNames, type RawStackConfig, type StackName } from "./rawConfig";
+import { requiredSecrets, setSecretCommand } from "./requiredSecrets";
 import { credentialKind, exposureWarning, hiddenValue, mustHide } from "./exposure";
-import { stateBackendKind, stateBackendProblem } from "./backend";
-
-export const projectName = "delivery-pipeline";
-export const stackNames = ["staging", "production"] as const;
-export type StackName = (typeof stackNames)[number];
+import { stateBackendProblem } from "./backend";
 
 type Values = { -readonly [K in ConfigKey]: z.infer<(typeof configKeys)[K]["schema"]> };
 type Defaults = { [K in ConfigKey as (typeof configKeys)[K]["required"] extends true ? never : K]?: Values[K] };
@@ -59,29 +57,6 @@ export type StackConfig = Readonly<
   readonly secretsPresent: readonly SecretKey[];
 };
 
-/** What the program reads from Pulumi before validation. */
-export interface RawStackConfig {
-  readonly stack: string;
-  /** Non-secret config of this project, keys without the `delivery-pipeline:` prefix, values as Pulumi gives them (strings). */
-  readonly values: Readonly<Record<string, string>>;
-  /** Keys (without prefix) whose values Pulumi holds as secrets. */
-  readonly secretKeys: readonly string[];
-  /**
-   * Keys in a namespace that is neither this project's nor a provider's the
-   * program uses (`delivery-pipline:waitTimerMinutes`): fully qualified, with
-   * the value (`undefined` for a secret, whose value is never read).
-   */
-  readonly foreignKeys?: readonly { readonly key: string; readonly value: string | undefined }[];
-  /** The other stack's settings, when its stack file can be read: the cross-stack rules need them. */
-  readonly sibling?: RawStackConfig;
-}
-
-/**
- * Config namespaces a stack file may hold besides this project's: the
- * providers the program uses (`@pulumi/github`, `@pulumi/docker`,
- * `@pulumi/docker-build`, `@pulumi/command`) and Pulumi's own (`pulumi:tags`).
- */
-export const providerNamespaces = ["github", "docker", "docker-build", "command", "pulumi"] as const;
 
 export interface ValidationResult {
   readonly config: StackConfig;
@@ -136,41 +111,6 @@ function decode(raw: string, definition: KeyDefinition): { ok: true; value: unkn
 
 function isConfigKey(key: string): key is ConfigKey {
   return (configKeyNames as readonly string[]).includes(key);
-}
-
-/** Which secrets a stack must set, given its backend (and whether Railway pulls a private image). */
-export function requiredSecrets(stateBackendUrl: string | undefined, options: { readonly privateImageRepository?: boolean } = {}): SecretKey[] {
-  // A file:// backend needs no credentials (and the workflows refuse it).
-  const backend = stateBackendUrl === undefined ? undefined : stateBackendKind(stateBackendUrl);
-  return secretDefinitions
-    .filter((d) => {
-      switch (d.requirement) {
-        case "always":
-          return true;
-        case "optional":
-          return false;
-        case "pulumi-cloud-backend":
-          return backend === "pulumi-cloud";
-        case "s3-backend":
-          return backend === "s3";
-        case "gs-backend":
-          return backend === "gs";
-        case "azblob-backend":
-          return backend === "azblob";
-        case "private-image":
-          return options.privateImageRepository === true;
-      }
-    })
-    .map((d) => d.key);
-}
-
-export function setSecretCommand(key: SecretKey, stack: string): string {
-  return `pulumi config set --secret ${key} --stack ${stack}`;
-}
-
-/** The command for each secret a validation found missing, in catalog order. */
-export function missingSecretCommands(result: ValidationResult): string[] {
-  return result.missingSecrets.map((key) => setSecretCommand(key, result.config.stack));
 }
 
 /**
@@ -410,29 +350,3 @@ function crossFieldProblems(v: Values, stack: string, set: Partial<Record<Config
   return problems;
 }
 
-/**
- * Splits Pulumi's flat config (fully qualified keys) into this project's plain
- * values and the names of its secret keys. Secret values are dropped here.
- */
-export function toRawStackConfig(
-  stack: string,
-  allConfig: Readonly<Record<string, string>>,
-  isSecret: (fullKey: string) => boolean,
-): RawStackConfig {
-  const prefix = `${projectName}:`;
-  const values: Record<string, string> = {};
-  const secretKeys: string[] = [];
-  const foreignKeys: { key: string; value: string | undefined }[] = [];
-  for (const [fullKey, value] of Object.entries(allConfig)) {
-    if (!fullKey.startsWith(prefix)) {
-      // Providers' namespaces are theirs to check (the program's explicit GitHub provider ignores github:*); any other is a typo.
-      const namespace = fullKey.slice(0, fullKey.indexOf(":"));
-      if (!(providerNamespaces as readonly string[]).includes(namespace)) foreignKeys.push({ key: fullKey, value: isSecret(fullKey) ? undefined : value });
-      continue;
-    }
-    const key = fullKey.slice(prefix.length);
-    if (isSecret(fullKey)) secretKeys.push(key);
-    else values[key] = value;
-  }
-  return { stack, values, secretKeys, ...(foreignKeys.length > 0 ? { foreignKeys } : {}) };
-}
