@@ -4,6 +4,7 @@
  * command. `Pulumi.yaml` declares the same keys (a test keeps them in step).
  */
 import { z } from "zod";
+import { digestSuffixPattern, isCommitSha, isReleaseTag } from "../formats";
 import { secretKeys } from "./secretKeys";
 import { stateBackendAllowed, stateBackendProblem } from "./backend";
 
@@ -36,12 +37,14 @@ const dockerhubRepository = /^[a-z0-9]{4,30}\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 // The Linux platforms BuildKit (and @pulumi/docker-build's Platform type) knows.
 const platform = /^linux\/(amd64|arm64|arm|386|ppc64le|s390x|riscv64)$/;
 const registryHost = /^(?=.{1,253}(?::|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::[0-9]{1,5})?$/;
-const digestReference = /^[a-z0-9.-]+(?::[0-9]{1,5})?\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+@sha256:[0-9a-f]{64}$/;
+// A registry host and repository path, then the one digest format (src/formats).
+const digestReference = new RegExp(`^[a-z0-9.-]+(?::[0-9]{1,5})?\\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+${digestSuffixPattern.source}`);
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const domain = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const pythonVersion = /^3\.(?:[0-9]|1[0-9])$/;
 const httpPath = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
-const gitRevision = /^(?:[0-9a-f]{40}|v?[0-9]+\.[0-9]+\.[0-9]+(?:-[0-9A-Za-z.-]+)?)$/;
+// The revisions a stack can ship: a commit, or a release tag (the same tags deploy-production.yml accepts).
+const isGitRevision = (value: string): boolean => isCommitSha(value) || isReleaseTag(value);
 
 function isRepositoryName(value: string): boolean {
   const [owner, name, ...rest] = value.split("/");
@@ -294,7 +297,7 @@ export const configKeys = {
   },
   appRevision: {
     kind: "string",
-    schema: z.string().regex(gitRevision),
+    schema: z.string().refine(isGitRevision),
     allowed: "a full 40-character commit SHA or a release tag such as v1.4.2",
     example: "v1.4.2",
     description: "Pin the revision to ship instead of the branch head (staging) or latest release (production); used for manual rollback.",

@@ -4,6 +4,7 @@
  * (infra/policy/) only wires them to resource types.
  */
 import { parse } from "yaml";
+import { isImageByDigest } from "../formats";
 
 export type Props = Readonly<Record<string, unknown>>;
 
@@ -125,7 +126,7 @@ export function deployCommandViolations(props: Props): string[] {
   const logging = props["logging"];
   if (logging !== "stderr" && logging !== "none") violations.push(`logging is ${JSON.stringify(logging ?? "stdoutAndStderr")}: use stderr or none, so the command's output is not echoed into Pulumi's logs`);
   const image = environment["DEPLOY_IMAGE"];
-  if (typeof image === "string" && !/@sha256:[0-9a-f]{64}$/.test(image)) violations.push(`deploys ${image}: deploy by digest (@sha256:...), never by a mutable tag`);
+  if (typeof image === "string" && !isImageByDigest(image)) violations.push(`deploys ${image}: deploy by digest (@sha256:...), never by a mutable tag`);
   return violations;
 }
 

@@ -7,6 +7,7 @@
  */
 import { RailwayAuthError, RailwayClient, RailwayError, RailwayOutcomeUnknownError } from "./client";
 import { servingStatuses, verdicts, type DeploymentStatus, type Verdict } from "./documents";
+import { isImageByDigest } from "../formats";
 
 export interface DeployOptions {
   readonly projectId: string;
@@ -74,7 +75,6 @@ interface DeploymentNode {
   readonly canRollback: boolean;
 }
 
-const isImageByDigest = (image: string): boolean => /@sha256:[0-9a-f]{64}$/.test(image);
 const seconds = (ms: number): number => Math.round(ms / 1000);
 
 async function recentDeployments(client: RailwayClient, o: DeployOptions): Promise<DeploymentNode[]> {

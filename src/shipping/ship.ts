@@ -5,6 +5,7 @@
  * revision from GitHub and turns the rest into resources.
  */
 import { ConfigError, configKeys, type SecretKey, type StackConfig } from "../config";
+import { isCommitSha } from "../formats";
 
 /**
  * The environment variable through which a deploy workflow hands the program
@@ -127,7 +128,7 @@ export function revisionSource(config: StackConfig, handedOver?: string): Revisi
   const chosen = handedOver ?? pinned;
   const production = stack === "production";
   if (chosen !== undefined) {
-    return /^[0-9a-f]{40}$/.test(chosen)
+    return isCommitSha(chosen)
       ? { kind: "pinned-sha", sha: chosen }
       : { kind: "pinned-tag", tag: chosen, release: production ? { allowPrerelease: config.allowPrerelease } : undefined };
   }
