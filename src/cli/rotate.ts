@@ -4,26 +4,32 @@
  * reads it; from a pipe, it is read here (a blank value refused) and handed to
  * `pulumi config set --secret` on its standard input;
  * the rotation date is recorded in the stack's config (secretRotatedAt); then
- * `pulumi preview --diff` shows what the rotation changes. Apply with `pulumi up`.
+ * `pulumi preview --diff` shows what the rotation changes (with `--json`, the
+ * engine's diff as JSON on standard output, `pulumi preview --json`, for a
+ * script to read). Apply with `pulumi up`.
  */
 import { spawn } from "node:child_process";
 import { isSecretKey, secretKeys } from "../config";
 import { closest } from "../config/closest";
 
-const usage = "usage: npm run rotate -- --stack <staging|production> <secretKey>   (the new value is read from standard input)";
+const usage = "usage: npm run rotate -- --stack <staging|production> [--json] <secretKey>   (the new value is read from standard input)";
 
 export interface RotateArgs {
   readonly stack: string;
   readonly key: string;
+  /** The preview's diff as JSON (`pulumi preview --json`) instead of text. */
+  readonly json: boolean;
 }
 
 export function parseRotateArgs(argv: readonly string[]): RotateArgs {
   let stack: string | undefined;
+  let json = false;
   const rest: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] ?? "";
     if (arg === "--stack" || arg === "-s") stack = argv[++i];
     else if (arg.startsWith("--stack=")) stack = arg.slice("--stack=".length);
+    else if (arg === "--json") json = true;
     else rest.push(arg);
   }
   if (stack === undefined || stack === "") throw new Error(`--stack is required\n${usage}`);
@@ -35,7 +41,7 @@ export function parseRotateArgs(argv: readonly string[]): RotateArgs {
     const near = closest(key, secretKeys);
     throw new Error(`the argument is not a secret key of this program (not shown: it may be a value)${near === undefined ? "" : `; did you mean ${near}?`}; secrets: ${secretKeys.join(", ")}\n${usage}`);
   }
-  return { stack, key };
+  return { stack, key, json };
 }
 
 /** Reads the value from standard input that is not a terminal (a pipe or a file); one trailing newline dropped. */
@@ -59,7 +65,7 @@ function pulumi(args: readonly string[], input?: string): Promise<number> {
 }
 
 export async function main(argv: readonly string[], today: Date = new Date()): Promise<number> {
-  const { stack, key } = parseRotateArgs(argv);
+  const { stack, key, json } = parseRotateArgs(argv);
   const setSecret = ["config", "set", "--secret", key, "--stack", stack];
   if (process.stdin.isTTY) {
     // On a terminal, Pulumi's own prompt reads the value, hidden; nothing of it passes through this process.
@@ -72,7 +78,7 @@ export async function main(argv: readonly string[], today: Date = new Date()): P
   const date = today.toISOString().slice(0, 10);
   if ((await pulumi(["config", "set", "--path", `secretRotatedAt.${key}`, date, "--stack", stack])) !== 0) throw new Error(`the new ${key} is set, but recording its rotation date failed`);
   process.stderr.write(`${key} rotated on ${date} in stack ${stack}. What it changes:\n`);
-  const preview = await pulumi(["preview", "--diff", "--stack", stack]);
+  const preview = await pulumi(["preview", json ? "--json" : "--diff", "--stack", stack]);
   process.stderr.write(`Apply it with: pulumi up --stack ${stack}\n`);
   return preview;
 }

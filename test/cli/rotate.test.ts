@@ -56,6 +56,16 @@ describe("npm run rotate", () => {
     expect(r.stderr).toContain("Apply it with: pulumi up --stack staging");
   });
 
+  it("with --json previews with pulumi preview --json (the engine's diff for a script), the rest unchanged", () => {
+    const r = rotate(["--stack", "staging", "--json", "railwayToken"], `${newValue}\n`);
+    expect(r.status).toBe(0);
+    expect(r.calls.map((c) => c.args)).toEqual([
+      ["config", "set", "--secret", "railwayToken", "--stack", "staging"],
+      ["config", "set", "--path", "secretRotatedAt.railwayToken", new Date().toISOString().slice(0, 10), "--stack", "staging"],
+      ["preview", "--json", "--stack", "staging"],
+    ]);
+  });
+
   it("refuses a value given as an argument, before calling pulumi", () => {
     const r = rotate(["--stack", "staging", "railwayToken", newValue], "");
     expect(r.status).toBe(2);
@@ -111,6 +121,11 @@ describe("npm run rotate on a terminal", () => {
 describe("parseRotateArgs", () => {
   it("requires a stack", () => {
     expect(() => parseRotateArgs(["railwayToken"])).toThrow("--stack is required");
-    expect(parseRotateArgs(["--stack=production", "dockerhubToken"])).toEqual({ stack: "production", key: "dockerhubToken" });
+    expect(parseRotateArgs(["--stack=production", "dockerhubToken"])).toEqual({ stack: "production", key: "dockerhubToken", json: false });
+  });
+
+  it("takes --json for the engine's diff as JSON, anywhere among the arguments", () => {
+    expect(parseRotateArgs(["--json", "--stack", "staging", "openaiApiKey"])).toEqual({ stack: "staging", key: "openaiApiKey", json: true });
+    expect(parseRotateArgs(["--stack", "staging", "openaiApiKey", "--json"])).toMatchObject({ json: true });
   });
 });
