@@ -53,8 +53,7 @@ export function programCiWorkflow(governing: StackConfig): Workflow {
           // Without a command the action only installs the CLI; the suite brings its own
           // backend, passphrase and loopback GitHub API, and needs no secret.
           { name: "Install the Pulumi CLI", action: "pulumi/actions", with: { "pulumi-version": engineCliVersion } },
-          run("Preview both stacks, the policy pack and rotation on the engine", "npm run test:engine"),
-          run("pulumi up, no-op, drift, rotation, rollback and destroy on the engine", "npm run test:engine:up"),
+          run("Preview, then pulumi up, no-op, drift, rotation, failed deploy, rollback and destroy on the engine", "npm run test:engine"),
         ],
       },
       preview: {

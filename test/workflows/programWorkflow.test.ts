@@ -25,5 +25,7 @@ describe("ci.yml engine job", () => {
     expect(install).toBeGreaterThan(-1);
     expect(steps[install]?.with).toEqual({ "pulumi-version": engineCliVersion });
     expect(suite).toBeGreaterThan(install);
+    // One command runs the whole engine suite (previews and pulumi up): nothing runs beside it.
+    expect(steps.filter((s) => s.run?.includes("test:engine") === true).map((s) => s.run)).toEqual(["npm run test:engine"]);
   });
 });
