@@ -2,6 +2,45 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 import pulumi from "@pulumi/eslint-plugin";
 
+/**
+ * The layers of DESIGN.md, as lint errors: each folder of src/ may import only
+ * the folders below it, and nothing below the program may load a Pulumi SDK.
+ * From the bottom: formats (reference formats), policies (pure checks), config, shipping, workflows,
+ * pipeline (the spec); then plan (the mock harness) and cli (commands) on top,
+ * and infra/ (the Pulumi program) beside them, above pipeline. railway/ is the
+ * deploy command's own code and imports nothing of the rest but formats.
+ */
+const srcFolders = ["formats", "policies", "config", "shipping", "workflows", "pipeline", "railway", "plan", "cli"];
+const sdks = ["@pulumi/*"];
+function layer(folder, allowed, extra = []) {
+  const forbidden = srcFolders.filter((f) => f !== folder && !allowed.includes(f));
+  return {
+    files: [`src/${folder}/**/*.ts`],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: [...forbidden.flatMap((f) => [`../${f}`, `../${f}/*`]), "../../infra", "../../infra/*", "../../test/*", ...extra],
+              message: `src/${folder} sits below that module in the layers (eslint.config.mjs, DESIGN.md): move the shared code down instead.`,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+const layers = [
+  layer("formats", [], sdks),
+  layer("policies", ["formats"], sdks),
+  layer("config", ["formats", "policies"], sdks),
+  layer("shipping", ["formats", "config", "policies"], sdks),
+  layer("workflows", ["formats", "config", "policies", "shipping"], sdks),
+  layer("pipeline", ["formats", "config", "policies", "shipping", "workflows"], sdks),
+  layer("railway", ["formats"], sdks),
+];
+
 export default tseslint.config(
   { ignores: ["node_modules/", "bin/", "coverage/", "plan-out/"] },
   js.configs.recommended,
@@ -20,6 +59,14 @@ export default tseslint.config(
       // Resources are declared for their effect; Pulumi tracks them.
       "no-new": "off",
       "@typescript-eslint/no-extraneous-class": "off",
+    },
+  },
+  ...layers,
+  {
+    // The program and its policy pack build on the spec, never on the mock harness or the commands.
+    files: ["infra/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/src/plan/*", "**/src/cli/*", "**/test/*"], message: "infra/ is the program: it must not load the plan's mock harness, the commands or tests." }] }],
     },
   },
   {

@@ -8,7 +8,7 @@ import { resolve } from "node:path";
 import * as pulumi from "@pulumi/pulumi";
 import * as runtimeConfig from "@pulumi/pulumi/runtime/config";
 import { toRawStackConfig, type RawStackConfig } from "../src/config";
-import { readSiblingConfig } from "../src/plan/stackFiles";
+import { readSiblingConfig } from "../src/config/stackFiles";
 
 /**
  * `isConfigSecret` is how the SDK itself tells secret keys apart; it is marked

@@ -14,7 +14,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { projectName, requiredSecrets, secretKeys, type SecretKey } from "../config";
-import { readStackSettings, type StackSettings } from "../plan/stackFiles";
+import { readStackSettings, type StackSettings } from "../config/stackFiles";
 // The engine part drives the CLI against the engine suite's loopback stand-ins.
 import { measureEnginePreview } from "../../test/engine/previewBench";
 import { findPulumi } from "../../test/engine/workspace";

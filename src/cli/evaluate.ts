@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { projectName } from "../config";
 import { runProgram } from "../plan/harness";
 import { planInvokeMock, planResourceMock } from "../plan/invokes";
-import type { StackSettings } from "../plan/stackFiles";
+import type { StackSettings } from "../config/stackFiles";
 
 export interface EvaluationSummary {
   readonly resources: readonly { type: string; name: string; inputs: Readonly<Record<string, unknown>>; secretPaths: readonly string[]; plainHash: string }[];

@@ -11,7 +11,7 @@ import { buildPipelineSpec, planNotes } from "../pipeline";
 import { formatPlan } from "../plan/format";
 import { runProgram } from "../plan/harness";
 import { planInvokeMock, planResourceMock } from "../plan/invokes";
-import { readSiblingConfig, readStackSettings, useStacksDirForSiblings } from "../plan/stackFiles";
+import { readSiblingConfig, readStackSettings, useStacksDirForSiblings } from "../config/stackFiles";
 
 const usage = "usage: npm run plan -- --stack <staging|production> [--out <dir>] [--stacks-dir <dir>]";
 

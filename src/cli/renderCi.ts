@@ -2,7 +2,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { projectName, toRawStackConfig, validateStackConfig } from "../config";
-import { readStackSettings } from "../plan/stackFiles";
+import { readStackSettings } from "../config/stackFiles";
 import { programCiPath, renderProgramCi } from "../workflows/programWorkflow";
 
 const projectDir = resolve(__dirname, "..", "..");

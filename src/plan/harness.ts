@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, toRawStackConfig, validateStackConfig } from "../config";
 import { redactWire, unwrapWire, type RecordedResource } from "./recorder";
-import type { StackSettings } from "./stackFiles";
+import type { StackSettings } from "../config/stackFiles";
 
 export interface ProgramRun {
   readonly resources: readonly RecordedResource[];

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parsePlanArgs } from "../../src/cli/plan";
 import { ConfigError, toRawStackConfig, validateStackConfig, type Problem } from "../../src/config";
-import { readStackSettings } from "../../src/plan/stackFiles";
+import { readStackSettings } from "../../src/config/stackFiles";
 import { fixtureRaw, fixtureValues } from "../helpers/fixtureConfig";
 import { projectDir } from "../helpers/stacks";
 import { problemsOf } from "../helpers/problems";

@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { configKeys, projectName, secretKeys, validateStackConfig } from "../../src/config";
 import { projectConfigDeclarations } from "../../src/config/projectFile";
 import { buildPipelineSpec } from "../../src/pipeline";
-import { readProjectFile, readStackSettings } from "../../src/plan/stackFiles";
+import { readProjectFile, readStackSettings } from "../../src/config/stackFiles";
 import { committedStacksDir, projectDir, rawConfig, stackWithSecrets } from "../helpers/stacks";
 
 const stackNames = readdirSync(join(projectDir, "stacks"))

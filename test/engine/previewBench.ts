@@ -11,7 +11,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node
 import { dirname, join } from "node:path";
 import { parse, stringify } from "yaml";
 import { projectName, requiredSecrets } from "../../src/config";
-import { readStackSettings } from "../../src/plan/stackFiles";
+import { readStackSettings } from "../../src/config/stackFiles";
 import { sentinel } from "../helpers/stacks";
 import { GitHubStateStandIn } from "./githubState";
 import { stateFixtureFromStacks } from "./githubStateFixture";

@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import type { EvaluationSummary } from "../../src/cli/evaluate";
-import type { StackSettings } from "../../src/plan/stackFiles";
+import type { StackSettings } from "../../src/config/stackFiles";
 import { projectDir } from "./stacks";
 
 /** `preview`: evaluate as `pulumi preview` does (Pulumi's dry run); default as `pulumi up`. */

@@ -6,7 +6,7 @@
 import { projectName, requiredSecrets, toRawStackConfig, type RawStackConfig } from "../../src/config";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { StackSettings } from "../../src/plan/stackFiles";
+import type { StackSettings } from "../../src/config/stackFiles";
 
 const shared = {
   repository: "zephyr-labs/tutor-api",

@@ -3,7 +3,7 @@ import { projectName } from "../../src/config";
 import { runProgram, type ProgramRun } from "../../src/plan/harness";
 import type { InvokeMock, ResourceMock } from "../../src/plan/harness";
 import { planInvokeMock, planResourceMock } from "../../src/plan/invokes";
-import { useStacksDirForSiblings, type StackSettings } from "../../src/plan/stackFiles";
+import { useStacksDirForSiblings, type StackSettings } from "../../src/config/stackFiles";
 import { fixtureStacksDir } from "./stacks";
 
 export function evaluate(

@@ -1,7 +1,7 @@
 /** Test helpers: the committed stack files, with a distinct sentinel value for every secret. */
 import { resolve } from "node:path";
 import { projectName, secretKeys, toRawStackConfig, type SecretKey } from "../../src/config";
-import { readStackSettings, type StackSettings } from "../../src/plan/stackFiles";
+import { readStackSettings, type StackSettings } from "../../src/config/stackFiles";
 
 export const projectDir = resolve(__dirname, "..", "..");
 

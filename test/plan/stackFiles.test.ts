@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { readStackSettings } from "../../src/plan/stackFiles";
+import { readStackSettings } from "../../src/config/stackFiles";
 import { redactWire, unwrapWire } from "../../src/plan/recorder";
 import { projectDir } from "../helpers/stacks";
 

@@ -7,7 +7,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { siblingStack, toRawStackConfig, type RawStackConfig } from "../config";
+import { siblingStack } from "./crossStack";
+import { toRawStackConfig, type RawStackConfig } from "./rawConfig";
 
 export interface StackSettings {
   /** Fully qualified key (`project:key`) to value, as in `PULUMI_CONFIG`. */
