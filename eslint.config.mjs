@@ -6,11 +6,12 @@ import pulumi from "@pulumi/eslint-plugin";
  * The layers of DESIGN.md, as lint errors: each folder of src/ may import only
  * the folders below it, and nothing below the program may load a Pulumi SDK.
  * From the bottom: formats (reference formats), policies (pure checks), config, shipping, workflows,
- * pipeline (the spec); then plan (the mock harness) and cli (commands) on top,
- * and infra/ (the Pulumi program) beside them, above pipeline. railway/ is the
+ * pipeline (the spec). infra/ (the Pulumi program) builds on them, and tools/
+ * (the commands and the plan's mock harness) on everything; nothing in src/ or
+ * infra/ loads tools/ or tests. railway/ is the
  * deploy command's own code and imports nothing of the rest but formats.
  */
-const srcFolders = ["formats", "policies", "config", "shipping", "workflows", "pipeline", "railway", "plan", "cli"];
+const srcFolders = ["formats", "policies", "config", "shipping", "workflows", "pipeline", "railway"];
 const sdks = ["@pulumi/*"];
 function layer(folder, allowed, extra = []) {
   const forbidden = srcFolders.filter((f) => f !== folder && !allowed.includes(f));
@@ -22,7 +23,7 @@ function layer(folder, allowed, extra = []) {
         {
           patterns: [
             {
-              group: [...forbidden.flatMap((f) => [`../${f}`, `../${f}/*`]), "../../infra", "../../infra/*", "../../test/*", ...extra],
+              group: [...forbidden.flatMap((f) => [`../${f}`, `../${f}/*`]), "../../infra", "../../infra/*", "../../tools/*", "../../test/*", ...extra],
               message: `src/${folder} sits below that module in the layers (eslint.config.mjs, DESIGN.md): move the shared code down instead.`,
             },
           ],
@@ -66,7 +67,7 @@ export default tseslint.config(
     // The program and its policy pack build on the spec, never on the mock harness or the commands.
     files: ["infra/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/src/plan/*", "**/src/cli/*", "**/test/*"], message: "infra/ is the program: it must not load the plan's mock harness, the commands or tests." }] }],
+      "no-restricted-imports": ["error", { patterns: [{ group: ["**/tools/*", "**/tools/**", "**/test/*", "**/test/**"], message: "infra/ is the program: it must not load the tools (commands, the plan's mock harness) or tests." }] }],
     },
   },
   {

@@ -1,6 +1,6 @@
 // Every secret set to a sentinel; the production program run under mocks and its plan printout leak none of them.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ProgramRun } from "../src/plan/harness";
+import type { ProgramRun } from "../tools/plan/harness";
 import { assertNoLeaks, consumedBy } from "./helpers/leaks";
 import { evaluate } from "./helpers/program";
 import { stackWithSecrets } from "./helpers/stacks";

@@ -15,7 +15,7 @@ function files(dir: string): string[] {
 
 describe("module names the program loads", () => {
   it("never give a .json file and a .ts module one base name (ts-node would load the JSON)", () => {
-    const all = [...files("src"), ...files("infra")];
+    const all = [...files("src"), ...files("infra"), ...files("tools")];
     const modules = new Set(all.filter((f) => f.endsWith(".ts")).map((f) => f.slice(0, -".ts".length)));
     const clashes = all.filter((f) => f.endsWith(".json") && modules.has(f.slice(0, -".json".length)));
     expect(clashes).toEqual([]);

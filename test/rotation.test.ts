@@ -1,7 +1,7 @@
 // Rotating one secret touches exactly the resources that consume it, and nothing else.
 import { describe, expect, it } from "vitest";
 import { projectName } from "../src/config";
-import type { EvaluationSummary } from "../src/cli/evaluate";
+import type { EvaluationSummary } from "../tools/cli/evaluate";
 import { evaluateInChild } from "./helpers/evaluateChild";
 import { stackWithSecrets } from "./helpers/stacks";
 

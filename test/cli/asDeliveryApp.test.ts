@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AppTokenError, installationToken } from "../../src/cli/asDeliveryApp";
+import { AppTokenError, installationToken } from "../../tools/cli/asDeliveryApp";
 import { fixtureStacksDir, projectDir } from "../helpers/stacks";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parsePlanArgs } from "../../src/cli/plan";
+import { parsePlanArgs } from "../../tools/cli/plan";
 import { ConfigError, toRawStackConfig, validateStackConfig, type Problem } from "../../src/config";
 import { readStackSettings } from "../../src/config/stackFiles";
 import { fixtureRaw, fixtureValues } from "../helpers/fixtureConfig";

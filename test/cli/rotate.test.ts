@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseRotateArgs } from "../../src/cli/rotate";
+import { parseRotateArgs } from "../../tools/cli/rotate";
 import { projectDir } from "../helpers/stacks";
 
 function standInPulumi(): { bin: string; log: string } {

@@ -1,7 +1,7 @@
 // A secret in plain text, under its key, a typo of it or any key, is never printed; the message says it is exposed.
 import { describe, expect, it } from "vitest";
 import { ConfigError, formatProblem, validateStackConfig, type RawStackConfig } from "../../src/config";
-import { formatPlan } from "../../src/plan/format";
+import { formatPlan } from "../../tools/plan/format";
 import { fixtureRaw } from "../helpers/fixtureConfig";
 
 // Shaped like real credentials, invented here.

@@ -48,7 +48,7 @@ async function initStack(stack: Stack): Promise<StackRun> {
   }
 
   const planDir = join(ws.dir, "plan-out", stack);
-  const plan = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["src/cli/plan.ts", "--stack", stack, "--out", planDir]);
+  const plan = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["tools/cli/plan.ts", "--stack", stack, "--out", planDir]);
   expect(plan.code, plan.stderr).toBe(0);
   const planResources = JSON.parse(readFileSync(join(planDir, "resources.json"), "utf8")) as { type: string; name: string }[];
 
@@ -180,7 +180,7 @@ describe("npm run rotate on the real CLI", () => {
     const key: SecretKey = "openaiApiKey";
     const newValue = "rotated-openai-value-5d1e";
     const before = parse(ws.readStackFile("staging")) as { config: Record<string, unknown> };
-    const rotate = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["src/cli/rotate.ts", "--stack", "staging", key], { input: `${newValue}\n` });
+    const rotate = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["tools/cli/rotate.ts", "--stack", "staging", key], { input: `${newValue}\n` });
     expect(rotate.code, `${rotate.stdout}\n${rotate.stderr}`).toBe(0);
     const after = parse(ws.readStackFile("staging")) as { config: Record<string, unknown> };
 

@@ -92,7 +92,7 @@ async function stackOutput(stack: Stack, name: string): Promise<string> {
  * said would change, and what the up changed, both as `op type::name` with a replacement as `replace`.
  */
 async function rotateAndUp(stack: Stack, key: keyof typeof rotated): Promise<{ readonly previewed: string[]; readonly applied: string[] }> {
-  const preview = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["src/cli/rotate.ts", "--stack", stack, "--json", key], { input: `${rotated[key]}\n` });
+  const preview = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["tools/cli/rotate.ts", "--stack", stack, "--json", key], { input: `${rotated[key]}\n` });
   expectOk(preview);
   const up = await pulumi(["up", "--yes", "--stack", stack]);
   expectOk(up);
@@ -162,7 +162,7 @@ beforeAll(async () => {
   for (const stack of ["staging", "production"] as const) {
     expectOk(await ws.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]));
     for (const [key, value] of settings[stack]) expectOk(await ws.pulumi(["config", "set", key, value, "--stack", stack]));
-    const plan = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["src/cli/plan.ts", "--stack", stack, "--out", join(ws.dir, "plan-out", stack)]);
+    const plan = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["tools/cli/plan.ts", "--stack", stack, "--out", join(ws.dir, "plan-out", stack)]);
     expectOk(plan);
     const listed = [...plan.stdout.matchAll(new RegExp(`pulumi config set --secret (\\w+) --stack ${stack}`, "g"))].map((m) => m[1] as SecretKey);
     for (const key of new Set([...listed, "githubToken" as const])) expectOk(await ws.pulumi(["config", "set", "--secret", key, "--stack", stack], { input: sentinel(key) }));

@@ -26,7 +26,7 @@ export interface RunOptions {
 }
 
 /** Copied, not linked: what the CLI reads or writes (Pulumi.yaml, stacks/) or compiles (tsconfig). */
-const copied = ["Pulumi.yaml", "package.json", "tsconfig.json", "infra", "src", "stacks"];
+const copied = ["Pulumi.yaml", "package.json", "tsconfig.json", "infra", "src", "tools", "stacks"];
 
 export class EngineWorkspace {
   readonly dir: string;

@@ -1,8 +1,8 @@
 /** The leak checks both stacks' leak tests share. */
 import { expect } from "vitest";
 import { secretKeys, type SecretKey } from "../../src/config";
-import { formatPlan } from "../../src/plan/format";
-import type { ProgramRun } from "../../src/plan/harness";
+import { formatPlan } from "../../tools/plan/format";
+import type { ProgramRun } from "../../tools/plan/harness";
 import { sentinel } from "./stacks";
 
 /** Does this plain value contain the text, anywhere inside? */

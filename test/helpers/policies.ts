@@ -2,7 +2,7 @@
 import type { ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
 import { unknownCheckingProxy } from "./policySdk";
 import { policies } from "../../infra/policy/policies";
-import type { ProgramRun } from "../../src/plan/harness";
+import type { ProgramRun } from "../../tools/plan/harness";
 
 class NotApplicable extends Error {}
 const notApplicable = (reason?: string): never => {

@@ -1,7 +1,7 @@
 /** GitHub and the registry as the program sees them in the shipping tests: releases, their commits, staging's verified digests. */
-import type { InvokeMock, ResourceMock } from "../../src/plan/harness";
+import type { InvokeMock, ResourceMock } from "../../tools/plan/harness";
 import * as pulumi from "@pulumi/pulumi";
-import { planInvokeMock, planResourceMock } from "../../src/plan/invokes";
+import { planInvokeMock, planResourceMock } from "../../tools/plan/invokes";
 import { evaluate } from "./program";
 import { stackWithSecrets } from "./stacks";
 

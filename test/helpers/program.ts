@@ -1,8 +1,8 @@
 /** Runs the real program (infra/index.ts) under Pulumi's mocks; call at most once per test file. */
 import { projectName } from "../../src/config";
-import { runProgram, type ProgramRun } from "../../src/plan/harness";
-import type { InvokeMock, ResourceMock } from "../../src/plan/harness";
-import { planInvokeMock, planResourceMock } from "../../src/plan/invokes";
+import { runProgram, type ProgramRun } from "../../tools/plan/harness";
+import type { InvokeMock, ResourceMock } from "../../tools/plan/harness";
+import { planInvokeMock, planResourceMock } from "../../tools/plan/invokes";
 import { useStacksDirForSiblings, type StackSettings } from "../../src/config/stackFiles";
 import { fixtureStacksDir } from "./stacks";
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import type { ProgramRun } from "../../src/plan/harness";
+import type { ProgramRun } from "../../tools/plan/harness";
 import { fixtureSettings, writeFixtureStackFile } from "../helpers/fixtureConfig";
 import { byType, evaluate } from "../helpers/program";
 

@@ -1,7 +1,7 @@
 // buildImageOnPreview: previews build the image, so the builds they run must not write the shared registry cache
 // (docker-build keeps cacheTo in a preview build; it only turns push off). Checked in Pulumi's dry run and in an update.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { EvaluationSummary } from "../../src/cli/evaluate";
+import type { EvaluationSummary } from "../../tools/cli/evaluate";
 import { evaluateInChild } from "../helpers/evaluateChild";
 import { stackWithSecrets } from "../helpers/stacks";
 

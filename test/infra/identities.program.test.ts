@@ -1,7 +1,7 @@
 // The real program under mocks: which credential each of staging's environments receives, by the sentinel its value holds.
 import { beforeAll, describe, expect, it } from "vitest";
 import { secretKeys, type SecretKey } from "../../src/config";
-import type { ProgramRun } from "../../src/plan/harness";
+import type { ProgramRun } from "../../tools/plan/harness";
 import { byType, evaluate } from "../helpers/program";
 import { sentinel, stackWithSecrets } from "../helpers/stacks";
 

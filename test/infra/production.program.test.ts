@@ -1,8 +1,8 @@
 // The real program for the committed production stack: its environment only, gated by reviewers.
 import { beforeAll, describe, expect, it } from "vitest";
 import { secretKeys } from "../../src/config";
-import type { ProgramRun } from "../../src/plan/harness";
-import { standInId } from "../../src/plan/invokes";
+import type { ProgramRun } from "../../tools/plan/harness";
+import { standInId } from "../../tools/plan/invokes";
 import { evaluate, named } from "../helpers/program";
 import { stackWithSecrets } from "../helpers/stacks";
 

@@ -1,8 +1,8 @@
 // A stack with a project token and a private image: the deploy command gets the token under RAILWAY_TOKEN and
 // Railway gets the read-only pull token, never the push token. Proves the declared inputs; test/railway/ proves the deploy.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ProgramRun } from "../../src/plan/harness";
-import { planResourceMock } from "../../src/plan/invokes";
+import type { ProgramRun } from "../../tools/plan/harness";
+import { planResourceMock } from "../../tools/plan/invokes";
 import { branchHistoryInvoke, evaluate, named } from "../helpers/program";
 import { sentinel, stackWithSecrets } from "../helpers/stacks";
 

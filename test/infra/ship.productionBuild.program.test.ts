@@ -1,6 +1,6 @@
 // Production ships a release staging never verified, and buildUnverifiedRelease lets it build the release itself.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ProgramRun } from "../../src/plan/harness";
+import type { ProgramRun } from "../../tools/plan/harness";
 import { evaluate, named } from "../helpers/program";
 import { builtDigest, builtImages, releaseSha, releaseTag, shippingInvokes } from "../helpers/production";
 import { stackWithSecrets } from "../helpers/stacks";

@@ -1,6 +1,6 @@
 // Production ships the release its workflow hands over; staging verified that commit, so production deploys staging's digest.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ProgramRun } from "../../src/plan/harness";
+import type { ProgramRun } from "../../tools/plan/harness";
 import { packViolations } from "../helpers/policies";
 import { evaluate, named } from "../helpers/program";
 import { builtImages, releaseSha, releaseTag, shippingInvokes, verifiedImage } from "../helpers/production";

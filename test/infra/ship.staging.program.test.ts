@@ -1,9 +1,9 @@
 // Staging ships its default branch's head: the image built from that commit, deployed to Railway by digest.
 // Proves the declared build and deploy; it does not build an image or reach Railway (see test/railway/).
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ProgramRun } from "../../src/plan/harness";
+import type { ProgramRun } from "../../tools/plan/harness";
 import { generatedFileCommitMessage } from "../../src/pipeline";
-import { planResourceMock } from "../../src/plan/invokes";
+import { planResourceMock } from "../../tools/plan/invokes";
 import { packViolations } from "../helpers/policies";
 import { branchHistoryInvoke, evaluate, named } from "../helpers/program";
 import { allSentinels, stackWithSecrets } from "../helpers/stacks";

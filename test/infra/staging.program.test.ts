@@ -1,7 +1,7 @@
 // The real program for the committed staging stack (the governing stack), every secret set.
 // Proves what is declared and with which inputs; it does not prove GitHub accepts them.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { ProgramRun } from "../../src/plan/harness";
+import type { ProgramRun } from "../../tools/plan/harness";
 import { allowedActionPatterns } from "../../src/workflows/pins";
 import { byType, evaluate, named } from "../helpers/program";
 import { allSentinels, sentinel, stackWithSecrets } from "../helpers/stacks";

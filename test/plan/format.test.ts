@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { formatPlan } from "../../src/plan/format";
-import type { RecordedResource } from "../../src/plan/recorder";
+import { formatPlan } from "../../tools/plan/format";
+import type { RecordedResource } from "../../tools/plan/recorder";
 
 const resource = (over: Partial<RecordedResource>): RecordedResource => ({
   type: "github:index/actionsSecret:ActionsSecret",

@@ -1,7 +1,7 @@
 // The mock harness itself, on a tiny program: what it records and how it reports secrets and invokes.
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
-import { runProgram } from "../../src/plan/harness";
+import { runProgram } from "../../tools/plan/harness";
 
 class Thing extends pulumi.CustomResource {
   constructor(name: string, props: Record<string, pulumi.Input<unknown>>) {

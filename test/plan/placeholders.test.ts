@@ -1,7 +1,7 @@
 // The offline plan hands the program a secret placeholder, as config, for each secret not set yet, and nothing else.
 import { describe, expect, it } from "vitest";
 import { projectName } from "../../src/config";
-import { unsetSecretPlaceholder, withPlaceholderSecrets } from "../../src/plan/harness";
+import { unsetSecretPlaceholder, withPlaceholderSecrets } from "../../tools/plan/harness";
 import { fixtureSettings } from "../helpers/fixtureConfig";
 
 describe("withPlaceholderSecrets", () => {

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { readStackSettings } from "../../src/config/stackFiles";
-import { redactWire, unwrapWire } from "../../src/plan/recorder";
+import { redactWire, unwrapWire } from "../../tools/plan/recorder";
 import { projectDir } from "../helpers/stacks";
 
 describe("readStackSettings", () => {

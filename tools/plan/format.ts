@@ -1,5 +1,5 @@
 /** Renders a recorded program run as the offline plan a person reads. Pure: data in, text out. */
-import { credentialKind } from "../config/exposure";
+import { credentialKind } from "../../src/config/exposure";
 import type { RecordedResource } from "./recorder";
 import type { ProgramRun } from "./harness";
 

@@ -13,8 +13,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { projectName, requiredSecrets, secretKeys, type SecretKey } from "../config";
-import { readStackSettings, type StackSettings } from "../config/stackFiles";
+import { projectName, requiredSecrets, secretKeys, type SecretKey } from "../../src/config";
+import { readStackSettings, type StackSettings } from "../../src/config/stackFiles";
 // The engine part drives the CLI against the engine suite's loopback stand-ins.
 import { measureEnginePreview } from "../../test/engine/previewBench";
 import { findPulumi } from "../../test/engine/workspace";
@@ -30,7 +30,7 @@ interface Usage {
 
 function node(script: string, args: readonly string[], input?: string): { usage: Usage; stdout: string } {
   const usageFile = join(mkdtempSync(join(tmpdir(), "bench-")), "usage.json");
-  const result = spawnSync(process.execPath, ["--import", "tsx", "--import", pathToFileURL(join(projectDir, "src/cli/reportUsage.ts")).href, join(projectDir, script), ...args], {
+  const result = spawnSync(process.execPath, ["--import", "tsx", "--import", pathToFileURL(join(projectDir, "tools/cli/reportUsage.ts")).href, join(projectDir, script), ...args], {
     cwd: projectDir,
     input,
     encoding: "utf8",
@@ -59,7 +59,7 @@ function evaluation(
   secrets: readonly SecretKey[] = secretKeys,
 ): { wallMs: number; evalMs: number; maxRssKb: number; resources: number } {
   const samples = Array.from({ length: runs }, () => {
-    const { usage, stdout } = node("src/cli/evaluate.ts", [], JSON.stringify({ stack, settings: settingsFor(stack, overrides, secrets) }));
+    const { usage, stdout } = node("tools/cli/evaluate.ts", [], JSON.stringify({ stack, settings: settingsFor(stack, overrides, secrets) }));
     const summary = JSON.parse(stdout) as EvaluationSummary;
     return { ...usage, evalMs: summary.elapsedMs, resources: summary.resources.length };
   });
@@ -79,8 +79,8 @@ function planAndFloor(stack: string): { plan: Usage; floor: Usage } {
   const plans: Usage[] = [];
   const floors: Usage[] = [];
   for (let i = 0; i < runs; i++) {
-    plans.push(node("src/cli/plan.ts", ["--stack", stack, "--out", out]).usage);
-    floors.push(node("src/cli/sdkFloor.ts", []).usage);
+    plans.push(node("tools/cli/plan.ts", ["--stack", stack, "--out", out]).usage);
+    floors.push(node("tools/cli/sdkFloor.ts", []).usage);
   }
   return { plan: medianUsage(plans), floor: medianUsage(floors) };
 }
@@ -112,7 +112,7 @@ async function main(): Promise<void> {
     const { plan, floor } = planAndFloor(stack);
     return [stack, plan.wallMs, floor.wallMs, ratio(plan.wallMs, floor.wallMs), mb(plan.maxRssKb), mb(floor.maxRssKb)];
   });
-  process.stdout.write(`Offline plan (\`npm run plan\`) against its floor, loading the provider SDKs alone (src/cli/sdkFloor.ts):\n\n`);
+  process.stdout.write(`Offline plan (\`npm run plan\`) against its floor, loading the provider SDKs alone (tools/cli/sdkFloor.ts):\n\n`);
   process.stdout.write(`${table(["stack", "plan wall ms", "floor wall ms", "ratio", "plan peak MB", "floor peak MB"], plans)}\n\n`);
   process.stdout.write(await enginePreview());
 

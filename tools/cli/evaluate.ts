@@ -6,10 +6,10 @@
  * hash on exactly the resources that consume it. Used by tests and the benchmark.
  */
 import { createHash } from "node:crypto";
-import { projectName } from "../config";
+import { projectName } from "../../src/config";
 import { runProgram } from "../plan/harness";
 import { planInvokeMock, planResourceMock } from "../plan/invokes";
-import type { StackSettings } from "../config/stackFiles";
+import type { StackSettings } from "../../src/config/stackFiles";
 
 export interface EvaluationSummary {
   readonly resources: readonly { type: string; name: string; inputs: Readonly<Record<string, unknown>>; secretPaths: readonly string[]; plainHash: string }[];

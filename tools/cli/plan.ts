@@ -6,12 +6,12 @@
 import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, missingSecretCommands, projectName, toRawStackConfig, validateStackConfig } from "../config";
-import { buildPipelineSpec, planNotes } from "../pipeline";
+import { ConfigError, missingSecretCommands, projectName, toRawStackConfig, validateStackConfig } from "../../src/config";
+import { buildPipelineSpec, planNotes } from "../../src/pipeline";
 import { formatPlan } from "../plan/format";
 import { runProgram } from "../plan/harness";
 import { planInvokeMock, planResourceMock } from "../plan/invokes";
-import { readSiblingConfig, readStackSettings, useStacksDirForSiblings } from "../config/stackFiles";
+import { readSiblingConfig, readStackSettings, useStacksDirForSiblings } from "../../src/config/stackFiles";
 
 const usage = "usage: npm run plan -- --stack <staging|production> [--out <dir>] [--stacks-dir <dir>]";
 

@@ -1,9 +1,9 @@
 /** `npm run render-ci`: writes this repository's own CI workflow from the model and the governing stack file. */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
-import { projectName, toRawStackConfig, validateStackConfig } from "../config";
-import { readStackSettings } from "../config/stackFiles";
-import { programCiPath, renderProgramCi } from "../workflows/programWorkflow";
+import { projectName, toRawStackConfig, validateStackConfig } from "../../src/config";
+import { readStackSettings } from "../../src/config/stackFiles";
+import { programCiPath, renderProgramCi } from "../../src/workflows/programWorkflow";
 
 const projectDir = resolve(__dirname, "..", "..");
 const settings = readStackSettings(projectDir, "staging");

@@ -9,8 +9,8 @@
  * script to read). Apply with `pulumi up`.
  */
 import { spawn } from "node:child_process";
-import { isSecretKey, secretKeys } from "../config";
-import { closest } from "../config/closest";
+import { isSecretKey, secretKeys } from "../../src/config";
+import { closest } from "../../src/config/closest";
 
 const usage = "usage: npm run rotate -- --stack <staging|production> [--json] <secretKey>   (the new value is read from standard input)";
 

@@ -15,8 +15,8 @@ import { createPrivateKey, createSign } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { projectName } from "../config";
-import { readStackSettings } from "../config/stackFiles";
+import { projectName } from "../../src/config";
+import { readStackSettings } from "../../src/config/stackFiles";
 
 export class AppTokenError extends Error {
   override readonly name = "AppTokenError";

@@ -4,9 +4,9 @@
  * One evaluation per process: the Pulumi runtime keeps global state.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { ConfigError, toRawStackConfig, validateStackConfig } from "../config";
+import { ConfigError, toRawStackConfig, validateStackConfig } from "../../src/config";
 import { redactWire, unwrapWire, type RecordedResource } from "./recorder";
-import type { StackSettings } from "../config/stackFiles";
+import type { StackSettings } from "../../src/config/stackFiles";
 
 export interface ProgramRun {
   readonly resources: readonly RecordedResource[];
