@@ -1,7 +1,7 @@
 // The transpiler tsconfig.json names for ts-node, which is how `pulumi preview` and `pulumi up`
 // load the program: every module of the program and the policy pack must come out as the
 // CommonJS the project is, with a source map naming the TypeScript file.
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -47,6 +47,20 @@ describe("the program's transpiler under ts-node", () => {
   it("is not used for the policy pack, whose runner forces type checking (a custom transpiler cannot type-check)", () => {
     const policy = readFileSync(join(projectDir, "infra", "policy", "tsconfig.json"), "utf8");
     expect(policy).toMatch(/"ts-node":\s*\{\s*"transpiler":\s*null\s*\}/);
+  });
+
+  it("keeps each output in node_modules/.cache and reads it back, and a changed source is transpiled again", () => {
+    const fileName = join(projectDir, "infra", `cache-probe-${String(process.pid)}-${String(Date.now())}.ts`);
+    const cacheDir = join(projectDir, "node_modules", ".cache", "delivery-pipeline-transpile");
+    const before = existsSync(cacheDir) ? readdirSync(cacheDir).length : 0;
+    const first = transpiler.transpile("export const probe: number = 1;\n", { fileName });
+    expect(readdirSync(cacheDir).length).toBe(before + 1);
+    expect(transpiler.transpile("export const probe: number = 1;\n", { fileName })).toEqual(first);
+    expect(readdirSync(cacheDir).length).toBe(before + 1);
+    const changed = transpiler.transpile("export const probe: number = 2;\n", { fileName });
+    expect(changed.outputText).toContain("2");
+    expect(changed.outputText).not.toEqual(first.outputText);
+    expect(readdirSync(cacheDir).length).toBe(before + 2);
   });
 
   it("reports a syntax error naming the file, instead of running broken code", () => {
