@@ -28,7 +28,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
   public readonly environmentUrl: string | undefined;
   public readonly imageRef: pulumi.Output<string>;
   public readonly deploymentId: pulumi.Output<string>;
-  public readonly deploymentUrl: pulumi.Output<string>;
+  public readonly railwayUrl: pulumi.Output<string>;
 
   constructor(name: string, args: DeliveryPipelineArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Rotation dates are the component's own properties: the policy pack's secret-age check reads them here.
@@ -119,7 +119,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         { parent: this, dependsOn: [deploy], retainOnDelete: true },
       );
     }
-    this.deploymentUrl = deploy.url;
+    this.railwayUrl = deploy.url;
 
     this.registerOutputs({ imageRef: this.imageRef, deploymentId: this.deploymentId, environmentName: this.environmentName, environmentUrl: this.environmentUrl });
   }

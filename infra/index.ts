@@ -67,6 +67,6 @@ export = async (): Promise<Record<string, unknown>> => {
     imageRef: pipeline.imageRef,
     imageBuilt: shipment.existingImage === undefined,
     railwayDeploymentId: pipeline.deploymentId,
-    railwayUrl: pipeline.deploymentUrl,
+    railwayUrl: pipeline.railwayUrl,
   };
 };

@@ -55,8 +55,8 @@ export interface DeploySpec {
   readonly projectId: string;
   readonly environmentId: string;
   readonly serviceId: string;
-  readonly healthcheckPath: string;
-  readonly healthcheckTimeoutSeconds: number;
+  readonly healthCheckPath: string;
+  readonly healthCheckTimeoutSeconds: number;
   readonly healthUrl: string;
   readonly tokenKind: "account" | "project";
   /** Railway's own pre-deploy command (it runs in Railway, in the service's network); undefined clears it. */
@@ -159,8 +159,8 @@ export function buildShipSpec(config: StackConfig, handedOverRevision?: string):
       projectId: config.railwayProjectId,
       environmentId: config.railwayEnvironmentId,
       serviceId: config.railwayServiceId,
-      healthcheckPath: config.healthCheckPath,
-      healthcheckTimeoutSeconds: config.healthCheckTimeoutSeconds,
+      healthCheckPath: config.healthCheckPath,
+      healthCheckTimeoutSeconds: config.healthCheckTimeoutSeconds,
       healthUrl: `https://${config.railwayDomain}${config.healthCheckPath}`,
       tokenKind: config.railwayTokenKind,
       preDeployCommand: config.preDeployCommand,
