@@ -14,13 +14,10 @@ import {
   workflowFileViolations,
   type Props,
 } from "../../src/policies/checks";
+// What the pack can be told with `--policy-pack-config`: the workflows pass the file src/policies/packConfig.ts makes.
+import { policyNames, type PackConfig } from "../../src/policies/packConfig";
 
-/** What the pack can be told with `--policy-pack-config` (all optional). */
-export interface PackConfig {
-  readonly deliveryAppId?: number;
-  readonly platforms?: readonly string[];
-  readonly reviewersAllowed?: boolean;
-}
+export type { PackConfig };
 
 const report = (violations: readonly string[], reportViolation: ReportViolation): void => {
   for (const v of violations) reportViolation(v);
@@ -54,13 +51,13 @@ const schema = (properties: PolicyConfigSchema["properties"]): PolicyConfigSchem
 
 export const policies: (TypedResourcePolicy | StackValidationPolicy)[] = [
   resourcePolicy({
-    name: "workflow-files-hardened",
+    name: policyNames.workflowFiles,
     description: "Generated workflows pin every action to a full SHA, keep permissions least-privilege and contain no credential.",
     enforcementLevel: "mandatory",
     checks: { "github:index/repositoryFile:RepositoryFile": (props) => workflowFileViolations(props) },
   }),
   resourcePolicy({
-    name: "production-environment-gated",
+    name: policyNames.productionEnvironment,
     description: "Production requires reviewers (where the plan allows), no self-review, no admin bypass, and deploys only from release tags.",
     enforcementLevel: "mandatory",
     configSchema: schema({ reviewersAllowed: { type: "boolean", default: true } }),
@@ -70,20 +67,20 @@ export const policies: (TypedResourcePolicy | StackValidationPolicy)[] = [
     },
   }),
   resourcePolicy({
-    name: "branch-rulesets-protective",
+    name: policyNames.rulesets,
     description: "Branch rulesets require a reviewed pull request and the status checks, forbid force pushes and deletion, and let only the delivery App bypass.",
     enforcementLevel: "mandatory",
     configSchema: schema({ deliveryAppId: { type: "integer" } }),
     checks: { "github:index/repositoryRuleset:RepositoryRuleset": (props, config) => rulesetViolations(props, { deliveryAppId: config.deliveryAppId }) },
   }),
   resourcePolicy({
-    name: "deploy-command-secrets-contained",
+    name: policyNames.deployCommand,
     description: "Deploy commands take secrets only through environment, cannot echo them into logs, and deploy by digest.",
     enforcementLevel: "mandatory",
     checks: { "command:local:Command": (props) => deployCommandViolations(props) },
   }),
   {
-    name: "image-every-platform",
+    name: policyNames.imagePlatforms,
     description: "Every configured platform is built (one build per platform, so judged across the stack's builds).",
     enforcementLevel: "mandatory",
     configSchema: schema({ platforms: { type: "array", items: { type: "string" }, default: ["linux/amd64", "linux/arm64"] } }),
@@ -93,7 +90,7 @@ export const policies: (TypedResourcePolicy | StackValidationPolicy)[] = [
     },
   },
   {
-    name: "secret-age",
+    name: policyNames.secretAge,
     description: "Reports secrets whose recorded rotation is older than secretMaxAgeDays.",
     enforcementLevel: "advisory",
     validateStack: (args, reportViolation) => {

@@ -15,6 +15,7 @@ import {
   secretDefinitions,
   secretKeys,
 } from "../config";
+import { policyPackConfig } from "../policies/packConfig";
 import { pipelineDiagram, type DiagramEnvironment } from "../workflows/diagram";
 import { generatedFiles, ownedWorkflows, type GeneratedFile } from "../workflows/files";
 import { allowedActionPatterns } from "../workflows/pins";
@@ -147,7 +148,7 @@ export function entryEnvironments(entry: GithubEntry, stack: string, entries: re
 }
 
 function variableValue(entry: GithubEntry, config: StackConfig): string | undefined {
-  if ("derived" in entry.source) return config.stack;
+  if ("derived" in entry.source) return entry.source.derived === "stackName" ? config.stack : JSON.stringify(policyPackConfig(config));
   const value: unknown = (config as unknown as Readonly<Record<string, unknown>>)[entry.source.configKey];
   return typeof value === "string" || typeof value === "number" || typeof value === "boolean" ? String(value) : undefined;
 }

@@ -366,6 +366,27 @@ function programSetup(s: AppWorkflowSettings, identity: AppIdentity): Step[] {
 /** The policy pack, relative to the program folder (`work-dir`): every preview and deploy runs it. */
 export const policyPackPath = "infra/policy";
 
+/** The Actions variable each stack publishes its policy pack config in (src/policies/packConfig.ts; no secret). */
+export const policyPackConfigVariable = "POLICY_PACK_CONFIG";
+/** Where a job writes that config for `--policy-pack-config` (pulumi/actions' `policyPackConfigs`): outside the checkout. */
+export const policyPackConfigFile = "${{ runner.temp }}/policy-pack-config.json";
+
+/**
+ * Writes the stack's policy pack config to a file. It comes from the
+ * environment the job runs in (each stack's own settings, also in the preview
+ * matrix the governing stack generates), through `env:`, never inside the
+ * script. An environment without it (this program's own CI, whose
+ * environments a person sets up) gets `{}`: the policies then judge what needs
+ * no setting.
+ */
+function writePolicyPackConfig(): Step {
+  return run(
+    "Write the policy pack's config for this stack",
+    ['if [ -z "$POLICY_PACK_CONFIG" ]; then POLICY_PACK_CONFIG="{}"; fi', 'printf \'%s\\n\' "$POLICY_PACK_CONFIG" > "$RUNNER_TEMP/policy-pack-config.json"'].join("\n"),
+    { POLICY_PACK_CONFIG: `\${{ vars.${policyPackConfigVariable} }}` },
+  );
+}
+
 /**
  * The state backend's credentials, under the names Pulumi reads: a Pulumi
  * Cloud token; AWS keys (the region is in the URL); a Google service
@@ -456,11 +477,12 @@ function deployJob(s: AppWorkflowSettings, stack: "staging" | "production", need
       ...backendReachable(s),
       ...programSetup(s, "delivery"),
       ...(s.deployBuilds ? buildxSteps(s) : []),
+      writePolicyPackConfig(),
       appToken(s, "delivery"),
       {
         name: `pulumi up --stack ${stack}`,
         action: "pulumi/actions",
-        with: { command: "up", "stack-name": stack, "work-dir": s.program.path, diff: true, "suppress-outputs": true, policyPacks: policyPackPath },
+        with: { command: "up", "stack-name": stack, "work-dir": s.program.path, diff: true, "suppress-outputs": true, policyPacks: policyPackPath, policyPackConfigs: policyPackConfigFile },
         env: { ...pulumiEnv(s), [handedOverRevisionVariable]: revision },
       },
       ...notify(s, `Deploy to ${stack}`),
@@ -559,7 +581,7 @@ export function dependabotConfig(): Record<string, unknown> {
  */
 export function previewJob(s: AppWorkflowSettings, mode: "pull-request" | "drift"): StepsJob {
   const pr = mode === "pull-request";
-  const common = { command: "preview", "stack-name": "${{ matrix.stack }}", "work-dir": s.program.path, diff: true, policyPacks: policyPackPath };
+  const common = { command: "preview", "stack-name": "${{ matrix.stack }}", "work-dir": s.program.path, diff: true, policyPacks: policyPackPath, policyPackConfigs: policyPackConfigFile };
   return {
     name: pr ? "pulumi preview (${{ matrix.stack }})" : "drift (${{ matrix.stack }})",
     runsOn: runner,
@@ -572,6 +594,7 @@ export function previewJob(s: AppWorkflowSettings, mode: "pull-request" | "drift
       ...backendReachable(s),
       ...programSetup(s, "preview"),
       ...(s.buildImageOnPreview ? buildxSteps(s) : []),
+      writePolicyPackConfig(),
       appToken(s, "preview"),
       {
         name: pr ? "pulumi preview" : "pulumi preview --refresh --expect-no-changes",

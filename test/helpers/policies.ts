@@ -9,18 +9,23 @@ const notApplicable = (reason?: string): never => {
   throw new NotApplicable(reason);
 };
 
-export function packViolations(run: ProgramRun, config: object): string[] {
+/**
+ * `config`: what every policy is handed, or, as a `--policy-pack-config` file holds it, one section per policy
+ * name (`perPolicy`), each policy getting only its own.
+ */
+export function packViolations(run: ProgramRun, config: object, perPolicy = false): string[] {
   const found: string[] = [];
   for (const policy of policies) {
+    const own: object = perPolicy ? ((config as Readonly<Record<string, object | undefined>>)[policy.name] ?? {}) : config;
     if ("validateStack" in policy) {
       const resources = run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.name, props: unknownCheckingProxy(r.plainInputs) }));
-      const stackArgs = { resources, getConfig: () => config } as unknown as StackValidationArgs;
+      const stackArgs = { resources, getConfig: () => own } as unknown as StackValidationArgs;
       void policy.validateStack(stackArgs, (message: string) => found.push(`${policy.name}: ${message}`));
       continue;
     }
     const validations = [policy.validateResource].flat();
     for (const resource of run.resources.filter((r) => r.custom)) {
-      const args = { type: resource.type, props: unknownCheckingProxy(resource.plainInputs), urn: resource.name, name: resource.name, getConfig: () => config, notApplicable } as unknown as ResourceValidationArgs;
+      const args = { type: resource.type, props: unknownCheckingProxy(resource.plainInputs), urn: resource.name, name: resource.name, getConfig: () => own, notApplicable } as unknown as ResourceValidationArgs;
       for (const validate of validations) {
         try {
           void validate?.(args, (message: string) => found.push(`${policy.name} ${resource.name}: ${message}`));

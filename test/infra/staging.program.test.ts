@@ -28,7 +28,7 @@ describe("staging program", () => {
         ...["railway-api-token", "anthropic-api-key", "openai-api-key", "pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "google-credentials", "azure-storage-key", "delivery-app-private-key"].map(
           (s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-secret-${s}`,
         ),
-        ...["railway-project-id", "railway-environment-id", "railway-service-id", "railway-domain", "pulumi-stack"].map(
+        ...["railway-project-id", "railway-environment-id", "railway-service-id", "railway-domain", "pulumi-stack", "policy-pack-config"].map(
           (s) => `github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-variable-${s}`,
         ),
         // The preview environment: only what `pulumi preview` needs, no deployment policy.
@@ -38,6 +38,7 @@ describe("staging program", () => {
           (s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-preview-secret-${s}`,
         ),
         "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-preview-variable-pulumi-stack",
+        "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-preview-variable-policy-pack-config",
         "github:index/repositoryRuleset:RepositoryRuleset delivery-repository-protect-main",
         "github:index/repositoryRuleset:RepositoryRuleset delivery-repository-protect-develop",
         "github:index/actionsRepositoryPermissions:ActionsRepositoryPermissions delivery-repository-actions-permissions",
@@ -109,6 +110,12 @@ describe("staging program", () => {
       RAILWAY_SERVICE_ID: "9e8d7c6b-5a4f-4e3d-9c2b-1a0f9e8d7c6b",
       RAILWAY_DOMAIN: "learning-voice-agent-staging.up.railway.app",
       PULUMI_STACK: "staging",
+      // The policy pack's settings for this stack (src/policies/packConfig.ts): ids and names, no secret.
+      POLICY_PACK_CONFIG: JSON.stringify({
+        "branch-rulesets-protective": { deliveryAppId: 1234567 },
+        "image-every-platform": { platforms: ["linux/amd64", "linux/arm64"] },
+        "production-environment-gated": { reviewersAllowed: true },
+      }),
       DOCKERHUB_USERNAME: "acmebot",
       DOCKERHUB_REPOSITORY: "acme/learning-voice-agent",
       PULUMI_BACKEND_URL: "s3://acme-pulumi-state?region=eu-central-1",

@@ -7,7 +7,8 @@ import { isAlias, isNode, parse, parseDocument, visit } from "yaml";
 import { describe, expect, it } from "vitest";
 import { githubEntries, secretKeys, validateStackConfig } from "../../src/config";
 import { buildPipelineSpec, handedOverRevisionVariable, requiredCheckNames } from "../../src/pipeline";
-import { appTokenPermissions, dependabotCooldownDays, policyPackPath, variablesPermissionInput } from "../../src/workflows/appWorkflows";
+import { appTokenPermissions, dependabotCooldownDays, policyPackConfigVariable, policyPackPath, variablesPermissionInput } from "../../src/workflows/appWorkflows";
+import { policyPackConfig } from "../../src/policies/packConfig";
 import type { GeneratedFile } from "../../src/workflows/files";
 import { pins, type ActionName } from "../../src/workflows/pins";
 import { checkActionInputs, selfRepositoryIgnore, toGithubObject, undeclaredInputsRead, WorkflowModelError } from "../../src/workflows/render";
@@ -475,6 +476,27 @@ describe("the policy pack runs in every preview and deploy", () => {
         // pulumi/actions with a command runs pulumi; without one it only installs the CLI (ci.yml's engine job).
         if (String(step["uses"]).startsWith("pulumi/actions") && inputs?.["command"] !== undefined) expect(inputs["policyPacks"]).toBe(policyPackPath);
       }
+    }
+  });
+  it.each([...all, ...minimal, ...productionBuilding, programCi].filter((f) => f.path.startsWith(".github/workflows/")).map((f, i) => [`${f.path} #${i}`, f] as const))(
+    "%s hands the pack the stack's config file, written first from the environment's variable",
+    (_, file) => {
+      for (const job of Object.values((parse(file.content) as Yaml)["jobs"] as Record<string, Yaml>)) {
+        const steps = (job["steps"] ?? []) as Yaml[];
+        const pulumi = steps.findIndex((s) => String(s["uses"]).startsWith("pulumi/actions") && (s["with"] as Yaml | undefined)?.["command"] !== undefined);
+        if (pulumi === -1) continue;
+        expect((steps[pulumi]?.["with"] as Yaml)["policyPackConfigs"]).toBe("${{ runner.temp }}/policy-pack-config.json");
+        const writer = steps.slice(0, pulumi).find((s) => String(s["run"] ?? "").includes('> "$RUNNER_TEMP/policy-pack-config.json"'));
+        expect(writer?.["env"]).toEqual({ [policyPackConfigVariable]: `\${{ vars.${policyPackConfigVariable} }}` });
+      }
+    },
+  );
+  it("each stack publishes its own config, as JSON of policyPackConfig, to its deploy and preview environments", () => {
+    for (const stack of ["staging", "production"]) {
+      const config = validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config;
+      const published = buildPipelineSpec(config).variables.filter((v) => v.githubName === policyPackConfigVariable);
+      expect(published.map((v) => v.environment)).toEqual([stack, `${stack}-preview`]);
+      for (const v of published) expect(JSON.parse(v.value)).toEqual(policyPackConfig(config));
     }
   });
   it("names the pack relative to the program folder, where pulumi runs", () => {
