@@ -23,7 +23,14 @@ function layer(folder, allowed, extra = []) {
         {
           patterns: [
             {
-              group: [...forbidden.flatMap((f) => [`../${f}`, `../${f}/*`]), "../../infra", "../../infra/*", "../../tools/*", "../../test/*", ...extra],
+              group: [
+                ...forbidden.flatMap((f) => [`../${f}`, `../${f}/*`]),
+                "../../infra",
+                "../../infra/*",
+                "../../tools/*",
+                "../../test/*",
+                ...extra,
+              ],
               message: `src/${folder} sits below that module in the layers (eslint.config.mjs, DESIGN.md): move the shared code down instead.`,
             },
           ],
@@ -67,7 +74,17 @@ export default tseslint.config(
     // The program and its policy pack build on the spec, never on the mock harness or the commands.
     files: ["infra/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [{ group: ["**/tools/*", "**/tools/**", "**/test/*", "**/test/**"], message: "infra/ is the program: it must not load the tools (commands, the plan's mock harness) or tests." }] }],
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["**/tools/*", "**/tools/**", "**/test/*", "**/test/**"],
+              message: "infra/ is the program: it must not load the tools (commands, the plan's mock harness) or tests.",
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -76,7 +93,10 @@ export default tseslint.config(
   },
   {
     files: ["**/*.cjs"],
-    languageOptions: { sourceType: "commonjs", globals: { require: "readonly", exports: "writable", module: "writable", __dirname: "readonly" } },
+    languageOptions: {
+      sourceType: "commonjs",
+      globals: { require: "readonly", exports: "writable", module: "writable", __dirname: "readonly" },
+    },
     // CommonJS modules load others with require: that is what the format is.
     rules: { "@typescript-eslint/no-require-imports": "off" },
   },

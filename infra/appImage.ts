@@ -108,7 +108,9 @@ export class AppImage extends pulumi.ComponentResource {
                 platforms: [platform as dockerbuild.Platform],
                 labels: ociLabels(image, revision),
                 registries: [registry],
-                ...(args.gitToken === undefined ? {} : { secrets: { GIT_AUTH_TOKEN: args.gitToken }, ignoreSecretsInDiffCalculation: ["GIT_AUTH_TOKEN"] }),
+                ...(args.gitToken === undefined
+                  ? {}
+                  : { secrets: { GIT_AUTH_TOKEN: args.gitToken }, ignoreSecretsInDiffCalculation: ["GIT_AUTH_TOKEN"] }),
                 push: false,
                 exports: [{ cacheonly: {} }],
                 buildOnPreview: false,
@@ -119,7 +121,11 @@ export class AppImage extends pulumi.ComponentResource {
             ),
         );
       }
-      const index = new dockerbuild.Index(`${name}-index`, { sources: builds.map((b) => b.ref), tag: commitTag(image, revision), push: true, registry }, childOpts);
+      const index = new dockerbuild.Index(
+        `${name}-index`,
+        { sources: builds.map((b) => b.ref), tag: commitTag(image, revision), push: true, registry },
+        childOpts,
+      );
       shipped = index.ref.apply((ref) => digestRef(image.repository, ref.slice(ref.indexOf("@") + 1)));
     }
 

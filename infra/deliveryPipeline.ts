@@ -32,7 +32,12 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
 
   constructor(name: string, args: DeliveryPipelineArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Rotation dates are the component's own properties: the policy pack's secret-age check reads them here.
-    super("delivery:index:DeliveryPipeline", name, { secretRotatedAt: args.spec.secretAge.rotatedAt, secretMaxAgeDays: args.spec.secretAge.maxAgeDays }, opts);
+    super(
+      "delivery:index:DeliveryPipeline",
+      name,
+      { secretRotatedAt: args.spec.secretAge.rotatedAt, secretMaxAgeDays: args.spec.secretAge.maxAgeDays },
+      opts,
+    );
     const spec = args.spec;
 
     const childOpts = { parent: this, providers: [args.provider] };
@@ -91,7 +96,14 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
     const ship = spec.ship;
     const image = new AppImage(
       `${name}-app`,
-      { image: ship.image, revision: args.shipment.revision, registryToken: secret("dockerhubToken"), existing: args.shipment.existingImage, release: shipsRelease(ship.revisionSource), gitToken: args.gitToken },
+      {
+        image: ship.image,
+        revision: args.shipment.revision,
+        registryToken: secret("dockerhubToken"),
+        existing: args.shipment.existingImage,
+        release: shipsRelease(ship.revisionSource),
+        gitToken: args.gitToken,
+      },
       { parent: this },
     );
     this.imageRef = image.imageRef;
@@ -104,7 +116,9 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         variables: Object.fromEntries(ship.deploy.variables.map((v) => [v.name, secret(v.configKey)])),
         // Only a private image gets credentials, and only the read-only pull token: the push token never reaches Railway.
         // Validation requires the pull token with privateImageRepository.
-        registryCredentials: ship.deploy.privateImage ? { username: ship.image.username, password: secret("dockerhubPullToken") } : undefined,
+        registryCredentials: ship.deploy.privateImage
+          ? { username: ship.image.username, password: secret("dockerhubPullToken") }
+          : undefined,
       },
       { parent: this },
     );
@@ -114,13 +128,23 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
     if (ship.imageSource.kind === "build" && ship.imageSource.markVerified) {
       new dockerbuild.Index(
         `${name}-verified-tag`,
-        { sources: [image.imageRef], tag: verifiedTag(ship.image, args.shipment.revision.sha ?? unresolved), push: true, registry: registryLogin(ship.image, secret("dockerhubToken")) },
+        {
+          sources: [image.imageRef],
+          tag: verifiedTag(ship.image, args.shipment.revision.sha ?? unresolved),
+          push: true,
+          registry: registryLogin(ship.image, secret("dockerhubToken")),
+        },
         // Only after the deploy (and its health check) succeeded; the registry keeps the tag when the stack goes.
         { parent: this, dependsOn: [deploy], retainOnDelete: true },
       );
     }
     this.railwayUrl = deploy.url;
 
-    this.registerOutputs({ imageRef: this.imageRef, deploymentId: this.deploymentId, environmentName: this.environmentName, environmentUrl: this.environmentUrl });
+    this.registerOutputs({
+      imageRef: this.imageRef,
+      deploymentId: this.deploymentId,
+      environmentName: this.environmentName,
+      environmentUrl: this.environmentUrl,
+    });
   }
 }

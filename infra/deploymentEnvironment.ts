@@ -28,7 +28,9 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
 
     // GitHub wants numeric ids; reviewers are configured by login and slug, which people can read.
     const userIds = env.reviewerUsers.map((login) => github.getUserOutput({ username: login }, childOpts).apply((u) => Number(u.id)));
-    const teamIds = env.reviewerTeams.map((slug) => github.getTeamOutput({ slug, summaryOnly: true }, childOpts).apply((t) => Number(t.id)));
+    const teamIds = env.reviewerTeams.map((slug) =>
+      github.getTeamOutput({ slug, summaryOnly: true }, childOpts).apply((t) => Number(t.id)),
+    );
     const reviewers = userIds.length + teamIds.length > 0 ? [{ users: userIds, teams: teamIds }] : [];
 
     const environment = new github.RepositoryEnvironment(

@@ -35,7 +35,9 @@ const options = {
 const cacheDir = join(__dirname, "..", "node_modules", ".cache", "delivery-pipeline-transpile");
 /** @type {string | undefined} */
 let esbuildVersion;
-const version = () => (esbuildVersion ??= /** @type {{ version: string }} */ (JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8"))).version);
+const version = () =>
+  (esbuildVersion ??= /** @type {{ version: string }} */ (JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")))
+    .version);
 
 /** @param {string} input @param {string} fileName */
 function transform(input, fileName) {
@@ -49,7 +51,9 @@ exports.create = function create() {
   return {
     /** @param {string} input @param {{ fileName: string }} options */
     transpile(input, { fileName }) {
-      const key = createHash("sha256").update(JSON.stringify([version(), options, fileName, input])).digest("hex");
+      const key = createHash("sha256")
+        .update(JSON.stringify([version(), options, fileName, input]))
+        .digest("hex");
       const file = join(cacheDir, `${key}.json`);
       try {
         return /** @type {{ outputText: string, sourceMapText: string }} */ (JSON.parse(readFileSync(file, "utf8")));

@@ -51,7 +51,9 @@ export class RailwayDeploy extends pulumi.ComponentResource {
           HEALTHCHECK_TIMEOUT_SECONDS: String(d.healthCheckTimeoutSeconds),
           HEALTH_URL: d.healthUrl,
           SERVICE_VARIABLES: pulumi.secret(variables.apply((v) => JSON.stringify(v))),
-          ...(args.registryCredentials === undefined ? {} : { REGISTRY_USERNAME: args.registryCredentials.username, REGISTRY_PASSWORD: args.registryCredentials.password }),
+          ...(args.registryCredentials === undefined
+            ? {}
+            : { REGISTRY_USERNAME: args.registryCredentials.username, REGISTRY_PASSWORD: args.registryCredentials.password }),
           // Railway's own pre-deploy command (runs in Railway, in the service's network); unset clears it there.
           ...(d.preDeployCommand === undefined ? {} : { PRE_DEPLOY_COMMAND: d.preDeployCommand }),
         },
@@ -64,7 +66,9 @@ export class RailwayDeploy extends pulumi.ComponentResource {
       { parent: this },
     );
     // Empty until the command has run (and in mock runs, where nothing runs).
-    const result = deploy.stdout.apply((out: string | undefined) => (out === undefined || out === "" ? {} : (JSON.parse(out) as { deploymentId?: string; url?: string })));
+    const result = deploy.stdout.apply((out: string | undefined) =>
+      out === undefined || out === "" ? {} : (JSON.parse(out) as { deploymentId?: string; url?: string }),
+    );
     this.deploymentId = result.apply((r) => r.deploymentId ?? "");
     this.url = result.apply((r) => r.url ?? "");
     this.registerOutputs({ deploymentId: this.deploymentId, url: this.url });

@@ -10,7 +10,12 @@ import { userError } from "./userError";
  * declared, because what is built or promoted depends on the answer.
  * Fields are widened to `undefined`: without GitHub (the offline plan) they are absent.
  */
-export async function resolveRevision(source: RevisionSource, owner: string, repository: string, provider: pulumi.ProviderResource): Promise<Revision> {
+export async function resolveRevision(
+  source: RevisionSource,
+  owner: string,
+  repository: string,
+  provider: pulumi.ProviderResource,
+): Promise<Revision> {
   const opts = { provider };
   const tagSha = async (tag: string): Promise<string | undefined> => {
     const ref: { sha?: string } = await github.getRef({ owner, repository, ref: `tags/${tag}` }, opts);
@@ -47,13 +52,22 @@ async function pastOwnCommits(head: string, owner: string, repository: string, o
 }
 
 /** Production ships published releases only, and a pre-release only when `allowPrerelease` says so. */
-async function requireRelease(tag: string, rule: ReleaseRule, owner: string, repository: string, opts: pulumi.InvokeOptions): Promise<void> {
+async function requireRelease(
+  tag: string,
+  rule: ReleaseRule,
+  owner: string,
+  repository: string,
+  opts: pulumi.InvokeOptions,
+): Promise<void> {
   let release: { prerelease?: boolean; draft?: boolean };
   try {
     release = await github.getRelease({ owner, repository, retrieveBy: "tag", releaseTag: tag }, opts);
   } catch (error) {
     if (error instanceof Error && /\b404\b|not found/i.test(error.message)) {
-      throw userError(`${tag} is not a published release of ${owner}/${repository}: production ships releases only. Publish it as a release, or deploy a tag that is one.`, error);
+      throw userError(
+        `${tag} is not a published release of ${owner}/${repository}: production ships releases only. Publish it as a release, or deploy a tag that is one.`,
+        error,
+      );
     }
     throw error;
   }

@@ -19,7 +19,11 @@ export interface Shipment {
  * never reads staging's state. Refusals are the user's to fix, so they stop
  * the run with a message of their own.
  */
-export async function resolveShipment(spec: PipelineSpec, provider: github.Provider, registryToken: pulumi.Output<string>): Promise<Shipment> {
+export async function resolveShipment(
+  spec: PipelineSpec,
+  provider: github.Provider,
+  registryToken: pulumi.Output<string>,
+): Promise<Shipment> {
   const { revisionSource, imageSource, image } = spec.ship;
   const revision = await resolveRevision(revisionSource, spec.repository.owner, spec.repository.name, provider);
   switch (imageSource.kind) {
@@ -31,7 +35,8 @@ export async function resolveShipment(spec: PipelineSpec, provider: github.Provi
       const registry = registryProvider("delivery-registry", image, registryToken);
       const verified = await findVerifiedImage(image, revision.sha ?? "unresolved", registry);
       const decision = promotion(image, revision, verified, imageSource.buildWhenUnverified);
-      if (decision.kind === "refuse") throw userError(`Stack "${spec.stack}" will not ship ${revision.version ?? revision.sha ?? "this revision"}: ${decision.reason}`);
+      if (decision.kind === "refuse")
+        throw userError(`Stack "${spec.stack}" will not ship ${revision.version ?? revision.sha ?? "this revision"}: ${decision.reason}`);
       return { revision, existingImage: decision.kind === "promote" ? decision.imageRef : undefined };
     }
   }

@@ -29,9 +29,15 @@ describe("leak coverage", () => {
 
   it("the offline plan of a stack file with a secret in plain text stops without printing it", () => {
     const dir = mkdtempSync(join(tmpdir(), "stacks-"));
-    const text = readFileSync(join(fixtureStacksDir, "Pulumi.staging.yaml"), "utf8") + `  delivery-pipeline:openaiApiKey: ${sentinel("openaiApiKey")}\n`;
+    const text =
+      readFileSync(join(fixtureStacksDir, "Pulumi.staging.yaml"), "utf8") +
+      `  delivery-pipeline:openaiApiKey: ${sentinel("openaiApiKey")}\n`;
     writeFileSync(join(dir, "Pulumi.staging.yaml"), text);
-    const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", "staging", "--stacks-dir", dir, "--out", join(dir, "out")], { cwd: projectDir, encoding: "utf8" });
+    const result = spawnSync(
+      "npm",
+      ["run", "--silent", "plan", "--", "--stack", "staging", "--stacks-dir", dir, "--out", join(dir, "out")],
+      { cwd: projectDir, encoding: "utf8" },
+    );
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("openaiApiKey");
     expect(result.stdout + result.stderr).not.toContain(sentinel("openaiApiKey"));

@@ -28,10 +28,21 @@ describe("secret rotation", () => {
     ["staging", "anthropicApiKey", ["delivery-railway-deploy", "delivery-staging-secret-anthropic-api-key"]],
     // The push token never reaches Railway: rotating it does not redeploy. Nor GitHub: no workflow reads it.
     ["staging", "dockerhubToken", ["delivery-app-image-amd64", "delivery-app-image-arm64", "delivery-app-index", "delivery-verified-tag"]],
-    ["staging", "pulumiConfigPassphrase", ["delivery-staging-preview-secret-pulumi-config-passphrase", "delivery-staging-secret-pulumi-config-passphrase"]],
+    [
+      "staging",
+      "pulumiConfigPassphrase",
+      ["delivery-staging-preview-secret-pulumi-config-passphrase", "delivery-staging-secret-pulumi-config-passphrase"],
+    ],
     ["production", "openaiApiKey", ["delivery-production-secret-openai-api-key", "delivery-railway-deploy"]],
-  ])("%s %s changes exactly its consumers", async (stack, key, expected) => {
-    const [before, after] = await Promise.all([evaluateInChild(stack, stackWithSecrets(stack)), evaluateInChild(stack, rotated(stack, key))]);
-    expect(changed(before, after)).toEqual(expected);
-  }, 60_000);
+  ])(
+    "%s %s changes exactly its consumers",
+    async (stack, key, expected) => {
+      const [before, after] = await Promise.all([
+        evaluateInChild(stack, stackWithSecrets(stack)),
+        evaluateInChild(stack, rotated(stack, key)),
+      ]);
+      expect(changed(before, after)).toEqual(expected);
+    },
+    60_000,
+  );
 });

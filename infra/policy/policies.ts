@@ -2,7 +2,13 @@
  * The policies of the pack, assembled from the pure checks in src/policies/.
  * Tests import this list; only index.ts constructs the pack (which starts a server).
  */
-import type { PolicyConfigSchema, ReportViolation, ResourceValidation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  PolicyConfigSchema,
+  ReportViolation,
+  ResourceValidation,
+  ResourceValidationPolicy,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { knownValues } from "./knownValues";
 import {
   deployCommandViolations,
@@ -37,7 +43,9 @@ export interface TypedResourcePolicy extends ResourceValidationPolicy {
  * are handed to the check as `unknownValue`: reading them through the SDK's
  * proxy would throw and skip the whole policy ("can't run policy during preview").
  */
-function resourcePolicy(policy: Omit<ResourceValidationPolicy, "validateResource"> & { readonly checks: Readonly<Record<string, Check>> }): TypedResourcePolicy {
+function resourcePolicy(
+  policy: Omit<ResourceValidationPolicy, "validateResource"> & { readonly checks: Readonly<Record<string, Check>> },
+): TypedResourcePolicy {
   const { checks, ...rest } = policy;
   const validateResource: ResourceValidation = (args, reportViolation) => {
     const check = checks[args.type];
@@ -58,20 +66,27 @@ export const policies: (TypedResourcePolicy | StackValidationPolicy)[] = [
   }),
   resourcePolicy({
     name: policyNames.productionEnvironment,
-    description: "Production requires reviewers (where the plan allows), no self-review, no admin bypass, and deploys only from release tags.",
+    description:
+      "Production requires reviewers (where the plan allows), no self-review, no admin bypass, and deploys only from release tags.",
     enforcementLevel: "mandatory",
     configSchema: schema({ reviewersAllowed: { type: "boolean", default: true } }),
     checks: {
-      "github:index/repositoryEnvironment:RepositoryEnvironment": (props, config) => productionEnvironmentViolations(props, { reviewersAllowed: config.reviewersAllowed ?? true }),
-      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": (props) => productionDeploymentPolicyViolations(props),
+      "github:index/repositoryEnvironment:RepositoryEnvironment": (props, config) =>
+        productionEnvironmentViolations(props, { reviewersAllowed: config.reviewersAllowed ?? true }),
+      "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy": (props) =>
+        productionDeploymentPolicyViolations(props),
     },
   }),
   resourcePolicy({
     name: policyNames.rulesets,
-    description: "Branch rulesets require a reviewed pull request and the status checks, forbid force pushes and deletion, and let only the delivery App bypass.",
+    description:
+      "Branch rulesets require a reviewed pull request and the status checks, forbid force pushes and deletion, and let only the delivery App bypass.",
     enforcementLevel: "mandatory",
     configSchema: schema({ deliveryAppId: { type: "integer" } }),
-    checks: { "github:index/repositoryRuleset:RepositoryRuleset": (props, config) => rulesetViolations(props, { deliveryAppId: config.deliveryAppId }) },
+    checks: {
+      "github:index/repositoryRuleset:RepositoryRuleset": (props, config) =>
+        rulesetViolations(props, { deliveryAppId: config.deliveryAppId }),
+    },
   }),
   resourcePolicy({
     name: policyNames.deployCommand,

@@ -101,14 +101,19 @@ export function stateBackendProblem(url: string): BackendProblem | undefined {
   const rest = url.replace(/^[a-z0-9]+:\/\//i, "");
   const parts = split(rest);
   if (kind !== undefined && kind !== "file" && parts === undefined) {
-    return { message: "has a query that is not name=value pairs joined by &", example: url.replace(/\?.*$/, "") + (kind === "s3" ? "?region=us-east-1" : "") };
+    return {
+      message: "has a query that is not name=value pairs joined by &",
+      example: url.replace(/\?.*$/, "") + (kind === "s3" ? "?region=us-east-1" : ""),
+    };
   }
   switch (kind) {
     case undefined: {
-      if (/^http:\/\//i.test(url)) return { message: "is plain http: Pulumi Cloud is reached over https", example: url.replace(/^http:/i, "https:") };
+      if (/^http:\/\//i.test(url))
+        return { message: "is plain http: Pulumi Cloud is reached over https", example: url.replace(/^http:/i, "https:") };
       if (/^postgres(?:ql)?:\/\//i.test(url)) {
         return {
-          message: "is a Postgres backend, whose URL carries the database password and which GitHub's runners would need to reach: the workflows publish this URL as a plain variable",
+          message:
+            "is a Postgres backend, whose URL carries the database password and which GitHub's runners would need to reach: the workflows publish this URL as a plain variable",
           example: "s3://acme-pulumi-state?region=us-east-1",
         };
       }
@@ -116,7 +121,10 @@ export function stateBackendProblem(url: string): BackendProblem | undefined {
     }
     case "pulumi-cloud":
       if (parts === undefined || !host.test(parts.authority) || !/^\/?$/.test(parts.path) || parts.rawQuery !== "") {
-        return { message: "is not a Pulumi Cloud URL: only the API's scheme and host (and port), as pulumi login takes it", example: "https://api.pulumi.com" };
+        return {
+          message: "is not a Pulumi Cloud URL: only the API's scheme and host (and port), as pulumi login takes it",
+          example: "https://api.pulumi.com",
+        };
       }
       if (/^app\.pulumi\.com$/i.test(parts.authority)) {
         return { message: "is Pulumi Cloud's web console, not its API", example: "https://api.pulumi.com" };
@@ -124,7 +132,10 @@ export function stateBackendProblem(url: string): BackendProblem | undefined {
       return undefined;
     case "s3": {
       if (parts === undefined || !s3Bucket.test(parts.authority) || !prefix.test(parts.path)) {
-        return { message: "is not an S3 bucket URL (bucket: 3-63 lowercase letters, digits, . and -)", example: "s3://acme-pulumi-state?region=us-east-1" };
+        return {
+          message: "is not an S3 bucket URL (bucket: 3-63 lowercase letters, digits, . and -)",
+          example: "s3://acme-pulumi-state?region=us-east-1",
+        };
       }
       if (parts.query.has("profile")) {
         const params = new Map(parts.query);
@@ -152,7 +163,10 @@ export function stateBackendProblem(url: string): BackendProblem | undefined {
     }
     case "gs":
       if (parts === undefined || !gsBucket.test(parts.authority) || !prefix.test(parts.path) || parts.rawQuery !== "") {
-        return { message: "is not a Google Cloud Storage bucket URL (gs://bucket[/prefix]; bucket lowercase letters, digits, . _ -)", example: "gs://acme-pulumi-state" };
+        return {
+          message: "is not a Google Cloud Storage bucket URL (gs://bucket[/prefix]; bucket lowercase letters, digits, . _ -)",
+          example: "gs://acme-pulumi-state",
+        };
       }
       return undefined;
     case "azblob": {
@@ -191,7 +205,7 @@ export function localBackendWarning(stack: string, url: string): string | undefi
   return (
     `stateBackendUrl is ${url}, a folder on this machine: the deploy, preview and drift workflows this program commits run on GitHub's runners, ` +
     "cannot reach it, and stop at their first step saying so. Fine for trying the program alone; before the workflows run, move both stacks " +
-    "to a backend the runners can reach (s3://, gs://, azblob:// or Pulumi Cloud; README \"Before you start\", state backend) with " +
+    'to a backend the runners can reach (s3://, gs://, azblob:// or Pulumi Cloud; README "Before you start", state backend) with ' +
     `pulumi stack export and pulumi stack import, then pulumi config set stateBackendUrl 's3://<bucket>?region=<region>' --stack ${stack} (and the same for the other stack).`
   );
 }

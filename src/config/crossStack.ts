@@ -39,7 +39,9 @@ export function crossStackProblems(stack: StackPair, own: OwnSettings, sibling: 
         allowed:
           `true in exactly one stack; ${other} (${file(other)}) sets true as well, so both would manage the same rulesets, ` +
           "repository secrets and shared workflow files, and destroying either stack would delete them",
-        fix: `pulumi config set governsRepository false --stack production` + (stack === "staging" ? " (staging keeps governing the repository)" : ""),
+        fix:
+          `pulumi config set governsRepository false --stack production` +
+          (stack === "staging" ? " (staging keeps governing the repository)" : ""),
       });
     } else if (neither) {
       problems.push({
@@ -66,7 +68,12 @@ export function crossStackProblems(stack: StackPair, own: OwnSettings, sibling: 
   // One backend for both: the governing stack publishes it as the one repository variable PULUMI_BACKEND_URL,
   // which every workflow of both stacks logs in with, and its preview and drift jobs run both stacks.
   const otherBackend = sibling.values["stateBackendUrl"];
-  if (own.stateBackendUrl !== undefined && otherBackend !== undefined && otherBackend !== "" && own.stateBackendUrl.trim() !== otherBackend.trim()) {
+  if (
+    own.stateBackendUrl !== undefined &&
+    otherBackend !== undefined &&
+    otherBackend !== "" &&
+    own.stateBackendUrl.trim() !== otherBackend.trim()
+  ) {
     const ownGoverns = own.governsRepository ?? sibling.values["governsRepository"] === "false";
     const [governing, follower, url] = ownGoverns ? [stack, other, own.stateBackendUrl.trim()] : [other, stack, otherBackend.trim()];
     problems.push({

@@ -38,7 +38,9 @@ const dockerhubRepository = /^[a-z0-9]{4,30}\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
 const platform = /^linux\/(amd64|arm64|arm|386|ppc64le|s390x|riscv64)$/;
 const registryHost = /^(?=.{1,253}(?::|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::[0-9]{1,5})?$/;
 // A registry host and repository path, then the one digest format (src/formats).
-const digestReference = new RegExp(`^[a-z0-9.-]+(?::[0-9]{1,5})?\\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+${digestSuffixPattern.source}`);
+const digestReference = new RegExp(
+  `^[a-z0-9.-]+(?::[0-9]{1,5})?\\/[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\\/[a-z0-9]+(?:[._-][a-z0-9]+)*)+${digestSuffixPattern.source}`,
+);
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const domain = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const pythonVersion = /^3\.(?:[0-9]|1[0-9])$/;
@@ -59,13 +61,15 @@ export const configKeys = {
     schema: z.boolean(),
     allowed: "true or false; exactly one stack sets true",
     example: "true",
-    description: "Whether this stack owns the repository-wide objects (rulesets, repository secrets and variables, shared workflows, Actions permissions).",
+    description:
+      "Whether this stack owns the repository-wide objects (rulesets, repository secrets and variables, shared workflows, Actions permissions).",
     required: true,
   },
   repository: {
     kind: "string",
     schema: z.string().refine(isRepositoryName),
-    allowed: "a GitHub repository as owner/name (owner: letters, digits, single hyphens, at most 39; name: letters, digits, . _ -, at most 100)",
+    allowed:
+      "a GitHub repository as owner/name (owner: letters, digits, single hyphens, at most 39; name: letters, digits, . _ -, at most 100)",
     example: "acme/learning-voice-agent",
     description: "The app repository whose delivery pipeline this program manages.",
     required: true,
@@ -106,7 +110,7 @@ export const configKeys = {
     kind: "array",
     schema: z.array(z.string().regex(githubLogin)).refine(unique, "duplicates"),
     allowed: "a list of GitHub user logins, no duplicates (at most 6 reviewers in all)",
-    example: "[\"octocat\"]",
+    example: '["octocat"]',
     description: "Users who may approve a deployment to this stack's environment.",
     required: false,
   },
@@ -114,7 +118,7 @@ export const configKeys = {
     kind: "array",
     schema: z.array(z.string().regex(teamSlug)).refine(unique, "duplicates"),
     allowed: "a list of team slugs of the repository's organization (lowercase, digits, - and _), no duplicates",
-    example: "[\"release-managers\"]",
+    example: '["release-managers"]',
     description: "Teams who may approve a deployment to this stack's environment.",
     required: false,
   },
@@ -139,14 +143,15 @@ export const configKeys = {
     schema: z.number().int().positive(),
     allowed: "the numeric id of a second GitHub App, installed with read-only permissions, that previews and drift checks run as",
     example: "7654321",
-    description: "The read-only GitHub App that pull request previews and drift checks authenticate as; its key never meets the delivery App's.",
+    description:
+      "The read-only GitHub App that pull request previews and drift checks authenticate as; its key never meets the delivery App's.",
     required: true,
   },
   pythonVersions: {
     kind: "array",
     schema: z.array(z.string().regex(pythonVersion)).min(1).refine(unique, "duplicates"),
     allowed: "a non-empty list of Python versions such as 3.12, no duplicates",
-    example: "[\"3.11\",\"3.12\"]",
+    example: '["3.11","3.12"]',
     description: "The Python versions the test matrix runs.",
     required: false,
   },
@@ -163,7 +168,8 @@ export const configKeys = {
     schema: z.string().regex(/^(?:[A-Za-z_][A-Za-z0-9_]*\/){0,5}[A-Za-z_][A-Za-z0-9_]*$/),
     allowed: "the folder of the app's Python package, relative to the repository root (e.g. app or src/voice_agent)",
     example: "app",
-    description: "The app's Python package: test coverage is measured on it, and mypy, bandit and the docstring gate check it (not the tests).",
+    description:
+      "The app's Python package: test coverage is measured on it, and mypy, bandit and the docstring gate check it (not the tests).",
     required: false,
   },
   dockerhubUsername: {
@@ -195,7 +201,7 @@ export const configKeys = {
     kind: "array",
     schema: z.array(z.string().regex(platform)).min(1).refine(unique, "duplicates"),
     allowed: "a non-empty list of linux/<arch> platforms (amd64, arm64, arm, 386, ppc64le, s390x, riscv64), no duplicates",
-    example: "[\"linux/amd64\",\"linux/arm64\"]",
+    example: '["linux/amd64","linux/arm64"]',
     description: "The platforms the image is built for.",
     required: false,
   },
@@ -236,7 +242,8 @@ export const configKeys = {
     schema: z.string().regex(digestReference),
     allowed: "an image by digest, <registry>/<namespace>/<name>@sha256:<64 hex digits>",
     example: "docker.io/acme/learning-voice-agent@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-    description: "Deploy exactly this image instead of building or promoting one: an image built elsewhere, or a rollback to an exact digest.",
+    description:
+      "Deploy exactly this image instead of building or promoting one: an image built elsewhere, or a rollback to an exact digest.",
     required: false,
   },
   buildImageOnPreview: {
@@ -244,7 +251,8 @@ export const configKeys = {
     schema: z.boolean(),
     allowed: "true or false",
     example: "false",
-    description: "Whether `pulumi preview` also builds the image (without pushing; needs a Docker daemon). Off by default: each pull request's own check builds the image instead.",
+    description:
+      "Whether `pulumi preview` also builds the image (without pushing; needs a Docker daemon). Off by default: each pull request's own check builds the image instead.",
     required: false,
   },
   railwayProjectId: {
@@ -292,7 +300,8 @@ export const configKeys = {
     schema: z.number().int().min(1).max(3600),
     allowed: "a whole number of seconds from 1 to 3600",
     example: "300",
-    description: "Railway's health-check timeout: how long a new deployment may take to answer its health check; the deploy waits that long (plus its pull allowance) for Railway's verdict.",
+    description:
+      "Railway's health-check timeout: how long a new deployment may take to answer its health check; the deploy waits that long (plus its pull allowance) for Railway's verdict.",
     required: false,
   },
   appRevision: {
@@ -305,7 +314,11 @@ export const configKeys = {
   },
   preDeployCommand: {
     kind: "string",
-    schema: z.string().min(1).max(1000).refine((v) => !v.includes("\n"), "one line"),
+    schema: z
+      .string()
+      .min(1)
+      .max(1000)
+      .refine((v) => !v.includes("\n"), "one line"),
     allowed: "one shell command line, at most 1000 characters",
     example: "./scripts/backup-db.sh",
     description:
@@ -317,7 +330,8 @@ export const configKeys = {
     schema: z.string().refine((url) => stateBackendProblem(url) === undefined),
     allowed: stateBackendAllowed,
     example: "s3://acme-pulumi-state?region=us-east-1",
-    description: "The Pulumi state backend both stacks keep their state in: what `pulumi login` takes, and what the workflows log in to (PULUMI_BACKEND_URL).",
+    description:
+      "The Pulumi state backend both stacks keep their state in: what `pulumi login` takes, and what the workflows log in to (PULUMI_BACKEND_URL).",
     required: true,
   },
   programRepository: {
@@ -325,7 +339,8 @@ export const configKeys = {
     schema: z.string().refine(isRepositoryName),
     allowed: "empty (the program lives in the app repository) or the program's own repository as owner/name",
     example: "acme/delivery-pipeline",
-    description: "Where deploy jobs get this program: empty for a folder of the app repository, or its own repository checked out with a short-lived App token.",
+    description:
+      "Where deploy jobs get this program: empty for a folder of the app repository, or its own repository checked out with a short-lived App token.",
     required: false,
   },
   programRef: {
@@ -359,7 +374,7 @@ export const configKeys = {
       .record(z.string(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/))
       .refine((v) => Object.keys(v).every((k) => (secretKeys as readonly string[]).includes(k)), "secret keys only"),
     allowed: "a map from secret config key to the date it was last rotated (YYYY-MM-DD); `npm run rotate` keeps it",
-    example: "{\"railwayToken\":\"2026-11-25\"}",
+    example: '{"railwayToken":"2026-11-25"}',
     description: "When each secret was last rotated; the policy pack reports secrets older than secretMaxAgeDays.",
     required: false,
   },

@@ -48,7 +48,8 @@ export function toRawStackConfig(
     if (!fullKey.startsWith(prefix)) {
       // Providers' namespaces are theirs to check (the program's explicit GitHub provider ignores github:*); any other is a typo.
       const namespace = fullKey.slice(0, fullKey.indexOf(":"));
-      if (!(providerNamespaces as readonly string[]).includes(namespace)) foreignKeys.push({ key: fullKey, value: isSecret(fullKey) ? undefined : value });
+      if (!(providerNamespaces as readonly string[]).includes(namespace))
+        foreignKeys.push({ key: fullKey, value: isSecret(fullKey) ? undefined : value });
       continue;
     }
     const key = fullKey.slice(prefix.length);

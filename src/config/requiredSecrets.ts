@@ -6,7 +6,10 @@ import { stateBackendKind } from "./backend";
 import { secretDefinitions, type SecretKey } from "./catalog";
 
 /** Which secrets a stack must set, given its backend (and whether Railway pulls a private image). */
-export function requiredSecrets(stateBackendUrl: string | undefined, options: { readonly privateImageRepository?: boolean } = {}): SecretKey[] {
+export function requiredSecrets(
+  stateBackendUrl: string | undefined,
+  options: { readonly privateImageRepository?: boolean } = {},
+): SecretKey[] {
   // A file:// backend needs no credentials (and the workflows refuse it).
   const backend = stateBackendUrl === undefined ? undefined : stateBackendKind(stateBackendUrl);
   return secretDefinitions
@@ -36,6 +39,9 @@ export function setSecretCommand(key: SecretKey, stack: string): string {
 }
 
 /** The command for each secret a validation found missing, in catalog order. */
-export function missingSecretCommands(result: { readonly missingSecrets: readonly SecretKey[]; readonly config: { readonly stack: string } }): string[] {
+export function missingSecretCommands(result: {
+  readonly missingSecrets: readonly SecretKey[];
+  readonly config: { readonly stack: string };
+}): string[] {
   return result.missingSecrets.map((key) => setSecretCommand(key, result.config.stack));
 }

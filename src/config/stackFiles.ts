@@ -55,10 +55,15 @@ export function readStackSettings(projectDir: string, stack: string, stacksDir?:
   const project = readProjectFile(projectDir);
   const file = stackFilePath(projectDir, stack, stacksDir);
   if (!existsSync(file)) {
-    throw new Error(`No stack file for stack "${stack}" at ${file}. Stacks in this project: see the stacks/ folder (or: pulumi stack init ${stack}).`);
+    throw new Error(
+      `No stack file for stack "${stack}" at ${file}. Stacks in this project: see the stacks/ folder (or: pulumi stack init ${stack}).`,
+    );
   }
   const parsed = parseYamlFile(file) ?? {};
-  if (typeof parsed !== "object" || Array.isArray(parsed)) throw new Error(`${file} must be a YAML mapping with a config: section, found ${Array.isArray(parsed) ? "a list" : `a ${typeof parsed}`}`);
+  if (typeof parsed !== "object" || Array.isArray(parsed))
+    throw new Error(
+      `${file} must be a YAML mapping with a config: section, found ${Array.isArray(parsed) ? "a list" : `a ${typeof parsed}`}`,
+    );
   const stackFile = parsed as { config?: Record<string, unknown> };
   const config: Record<string, string> = {};
   const secretKeys: string[] = [];
@@ -94,7 +99,11 @@ export function useStacksDirForSiblings(dir: string | undefined): void {
  * is not one of the two stacks or the other's file is absent or unreadable
  * (its own run reports that).
  */
-export function readSiblingConfig(projectDir: string, stack: string, stacksDir: string | undefined = siblingsDir): RawStackConfig | undefined {
+export function readSiblingConfig(
+  projectDir: string,
+  stack: string,
+  stacksDir: string | undefined = siblingsDir,
+): RawStackConfig | undefined {
   if (stack !== "staging" && stack !== "production") return undefined;
   const other = siblingStack(stack);
   try {

@@ -49,14 +49,11 @@ type Unset = "appRevision" | "preDeployCommand" | "programRepository" | "deployI
 type WithDefault = Exclude<keyof Defaults, Unset>;
 
 /** One stack's validated settings. */
-export type StackConfig = Readonly<
-  Pick<Values, RequiredKeys | WithDefault> & Partial<Pick<Values, Unset>>
-> & {
+export type StackConfig = Readonly<Pick<Values, RequiredKeys | WithDefault> & Partial<Pick<Values, Unset>>> & {
   readonly stack: StackName;
   /** Secret config keys that are set (their values stay in Pulumi). */
   readonly secretsPresent: readonly SecretKey[];
 };
-
 
 export interface ValidationResult {
   readonly config: StackConfig;
@@ -100,7 +97,8 @@ function decode(raw: string, definition: KeyDefinition): { ok: true; value: unkn
     case "object": {
       try {
         const parsed: unknown = JSON.parse(raw);
-        const fits = definition.kind === "array" ? Array.isArray(parsed) : typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
+        const fits =
+          definition.kind === "array" ? Array.isArray(parsed) : typeof parsed === "object" && parsed !== null && !Array.isArray(parsed);
         return fits ? { ok: true, value: parsed } : { ok: false };
       } catch {
         return { ok: false };
@@ -148,12 +146,17 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
       problems.push({
         key,
         value: exposed ? hiddenValue : rawValue,
-        allowed: suggestion === undefined ? "only the keys listed in Pulumi.yaml" : `only the keys listed in Pulumi.yaml (did you mean ${suggestion}?)`,
+        allowed:
+          suggestion === undefined
+            ? "only the keys listed in Pulumi.yaml"
+            : `only the keys listed in Pulumi.yaml (did you mean ${suggestion}?)`,
         fix:
           suggestion !== undefined && isSecretKey(suggestion)
             ? `pulumi config rm ${key} --stack ${stack}; rotate it, then ${setSecretCommand(suggestion, stack)}`
             : `pulumi config rm ${key} --stack ${stack}`,
-        message: exposed ? `is not a setting of this program, and it ${exposureWarning(key, rawValue)}` : "is not a setting of this program",
+        message: exposed
+          ? `is not a setting of this program, and it ${exposureWarning(key, rawValue)}`
+          : "is not a setting of this program",
       });
       continue;
     }
@@ -162,13 +165,20 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
     if (rawValue === "" && (definition.required || (definition.kind === "string" && !(key in defaults)))) continue;
     const kind = credentialKind(rawValue);
     if (kind !== undefined) {
-      problems.push({ key, value: hiddenValue, allowed: definition.allowed, fix: fixCommand(key, definition, stack), message: `is not a secret setting, yet it ${exposureWarning(key, rawValue)}` });
+      problems.push({
+        key,
+        value: hiddenValue,
+        allowed: definition.allowed,
+        fix: fixCommand(key, definition, stack),
+        message: `is not a secret setting, yet it ${exposureWarning(key, rawValue)}`,
+      });
       continue;
     }
     const decoded = decode(rawValue, definition);
     const parsed = decoded.ok ? definition.schema.safeParse(decoded.value) : undefined;
     if (parsed === undefined || !parsed.success) {
-      const numbers = decoded.ok && Array.isArray(decoded.value) ? decoded.value.filter((item): item is number => typeof item === "number") : [];
+      const numbers =
+        decoded.ok && Array.isArray(decoded.value) ? decoded.value.filter((item): item is number => typeof item === "number") : [];
       if (numbers.length > 0) {
         // YAML reads an unquoted 3.10 as the number 3.1: the version the user wrote is already lost.
         problems.push({
@@ -181,7 +191,13 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
         continue;
       }
       const backend = key === "stateBackendUrl" ? stateBackendProblem(rawValue.trim()) : undefined;
-      problems.push({ key, value: rawValue, allowed: definition.allowed, fix: fixCommand(key, definition, stack, rawValue), ...(backend === undefined ? {} : { message: backend.message }) });
+      problems.push({
+        key,
+        value: rawValue,
+        allowed: definition.allowed,
+        fix: fixCommand(key, definition, stack, rawValue),
+        ...(backend === undefined ? {} : { message: backend.message }),
+      });
       continue;
     }
     values[key] = parsed.data;
@@ -189,16 +205,17 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   for (const { key, value } of raw.foreignKeys ?? []) problems.push(foreignKeyProblem(key, value, stack));
   for (const key of raw.secretKeys) {
     if (isSecretKey(key)) continue;
-    const suggestion = closest(key, secretDefinitions.map((d) => d.key));
+    const suggestion = closest(
+      key,
+      secretDefinitions.map((d) => d.key),
+    );
     problems.push({
       key,
       value: "(secret)",
       allowed: isConfigKey(key)
         ? "a plain value: this setting is not a secret"
         : `only the secret keys listed in the README${suggestion === undefined ? "" : ` (did you mean ${suggestion}?)`}`,
-      fix: isConfigKey(key)
-        ? `pulumi config set ${key} <value> --stack ${stack}`
-        : `pulumi config rm ${key} --stack ${stack}`,
+      fix: isConfigKey(key) ? `pulumi config set ${key} <value> --stack ${stack}` : `pulumi config rm ${key} --stack ${stack}`,
       message: isConfigKey(key) ? "is stored as a secret but is plain configuration" : "is not a secret of this program",
     });
   }
@@ -216,7 +233,13 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   } else {
     for (const key of unset) {
       const definition: KeyDefinition = configKeys[key];
-      problems.push({ key, value: undefined, allowed: definition.allowed, fix: fixCommand(key, definition, stack), message: "is required but not set" });
+      problems.push({
+        key,
+        value: undefined,
+        allowed: definition.allowed,
+        fix: fixCommand(key, definition, stack),
+        message: "is required but not set",
+      });
     }
   }
 
@@ -224,12 +247,16 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   problems.push(...crossFieldProblems(merged, stack, values));
   if (raw.sibling !== undefined && knownStack) {
     problems.push(
-      ...crossStackProblems(stack as StackName, {
-        ...("governsRepository" in values ? { governsRepository: merged.governsRepository } : {}),
-        ...("railwayEnvironmentId" in values ? { railwayEnvironmentId: merged.railwayEnvironmentId } : {}),
-        ...("railwayDomain" in values ? { railwayDomain: merged.railwayDomain } : {}),
-        ...("stateBackendUrl" in values ? { stateBackendUrl: merged.stateBackendUrl } : {}),
-      }, raw.sibling),
+      ...crossStackProblems(
+        stack as StackName,
+        {
+          ...("governsRepository" in values ? { governsRepository: merged.governsRepository } : {}),
+          ...("railwayEnvironmentId" in values ? { railwayEnvironmentId: merged.railwayEnvironmentId } : {}),
+          ...("railwayDomain" in values ? { railwayDomain: merged.railwayDomain } : {}),
+          ...("stateBackendUrl" in values ? { stateBackendUrl: merged.stateBackendUrl } : {}),
+        },
+        raw.sibling,
+      ),
     );
   }
 
@@ -262,9 +289,11 @@ function foreignKeyProblem(fullKey: string, value: string | undefined, stack: st
   let fix = remove;
   if (nearNamespace === projectName && nearKey !== undefined) {
     const definition = isConfigKey(nearKey) ? (configKeys[nearKey] as KeyDefinition) : undefined;
-    if (isSecretKey(nearKey)) fix = exposed ? `${remove}; rotate it, then ${setSecretCommand(nearKey, stack)}` : `${remove} && ${setSecretCommand(nearKey, stack)}`;
+    if (isSecretKey(nearKey))
+      fix = exposed ? `${remove}; rotate it, then ${setSecretCommand(nearKey, stack)}` : `${remove} && ${setSecretCommand(nearKey, stack)}`;
     else if (exposed) fix = `${remove}; rotate it, then set ${nearKey} to the new value`;
-    else if (definition !== undefined && (definition.kind === "array" || definition.kind === "object")) fix = `rename it to ${projectName}:${nearKey} in stacks/Pulumi.${stack}.yaml`;
+    else if (definition !== undefined && (definition.kind === "array" || definition.kind === "object"))
+      fix = `rename it to ${projectName}:${nearKey} in stacks/Pulumi.${stack}.yaml`;
     else if (value !== undefined) fix = `${remove} && pulumi config set ${nearKey} ${quote(value)} --stack ${stack}`;
   } else if (suggestion !== undefined) {
     fix = `rename it to ${suggestion} in stacks/Pulumi.${stack}.yaml`;
@@ -276,7 +305,9 @@ function foreignKeyProblem(fullKey: string, value: string | undefined, stack: st
       `keys of this program (${projectName}:<key>, listed in Pulumi.yaml) or of the providers it uses (${providerNamespaces.map((n) => `${n}:`).join(", ")})` +
       (suggestion === undefined ? "" : `; did you mean ${suggestion}?`),
     fix,
-    message: `is in the namespace "${namespace}", which nothing reads: the setting is ignored` + (exposed ? `; and it ${exposureWarning(fullKey, value)}` : ""),
+    message:
+      `is in the namespace "${namespace}", which nothing reads: the setting is ignored` +
+      (exposed ? `; and it ${exposureWarning(fullKey, value)}` : ""),
   };
 }
 
@@ -349,4 +380,3 @@ function crossFieldProblems(v: Values, stack: string, set: Partial<Record<Config
   }
   return problems;
 }
-

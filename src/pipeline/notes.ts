@@ -60,7 +60,9 @@ export function planNotes(spec: PipelineSpec): string[] {
   if (image.kind === "promote-verified") {
     notes.push(
       `Production deploys the digest staging verified for the same commit (the registry tag verified-sha-<commit>), looked up at \`pulumi up\`; ` +
-        (image.buildWhenUnverified ? "a release staging never verified is built here." : "a release staging never verified is refused (buildUnverifiedRelease)."),
+        (image.buildWhenUnverified
+          ? "a release staging never verified is built here."
+          : "a release staging never verified is refused (buildUnverifiedRelease)."),
     );
   } else if (image.kind === "given") {
     notes.push(`Nothing is built: the stack deploys ${image.imageRef} (deployImage).`);

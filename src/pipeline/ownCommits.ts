@@ -43,7 +43,7 @@ export type BranchHeadDecision =
 export function shippableCommit(head: string, known: ReadonlyMap<string, CommitSummary>): BranchHeadDecision {
   const skipped: string[] = [];
   const seen = new Set<string>();
-  for (let sha = head; ; ) {
+  for (let sha = head; ;) {
     const commit = known.get(sha);
     if (commit === undefined) return { kind: "read-more", from: sha, skipped };
     const parent = commit.parents[0];
@@ -71,7 +71,10 @@ export function parseCommitList(body: string): CommitSummary[] {
     throw new Error(`GitHub's commit list is not JSON: ${body.slice(0, 200)}`);
   }
   const parsed = commitList.safeParse(json);
-  if (!parsed.success) throw new Error(`GitHub's commit list is not a list of commits: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+  if (!parsed.success)
+    throw new Error(
+      `GitHub's commit list is not a list of commits: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
   return parsed.data.map((c) => ({ sha: c.sha, message: c.commit.message, parents: c.parents.map((p) => p.sha) }));
 }
 
@@ -92,7 +95,12 @@ export class OnlyOwnCommitsError extends Error {}
  * pipeline's own commits, reading `GET /repos/{owner}/{repo}/commits?sha=`
  * one page at a time (`read` sends it, through the provider, with its base URL and token).
  */
-export async function shippableBranchCommit(head: string, owner: string, repository: string, read: (endpoint: string) => Promise<RestAnswer>): Promise<string> {
+export async function shippableBranchCommit(
+  head: string,
+  owner: string,
+  repository: string,
+  read: (endpoint: string) => Promise<RestAnswer>,
+): Promise<string> {
   const known = new Map<string, CommitSummary>();
   for (let page = 0; ; page++) {
     const decision = shippableCommit(head, known);
@@ -105,7 +113,8 @@ export async function shippableBranchCommit(head: string, owner: string, reposit
     }
     const endpoint = `repos/${owner}/${repository}/commits?sha=${decision.from}&per_page=100`;
     const answer = await read(endpoint);
-    if (answer.code !== 200 || answer.body === undefined) throw new Error(`GET ${endpoint} answered ${String(answer.code)}: ${(answer.body ?? "").slice(0, 300)}`);
+    if (answer.code !== 200 || answer.body === undefined)
+      throw new Error(`GET ${endpoint} answered ${String(answer.code)}: ${(answer.body ?? "").slice(0, 300)}`);
     const before = known.size;
     for (const commit of parseCommitList(answer.body)) known.set(commit.sha, commit);
     if (known.size === before) throw new Error(`GET ${endpoint} listed no commit it had not listed before`);

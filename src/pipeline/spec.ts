@@ -30,9 +30,7 @@ export interface RepositoryRef {
   readonly visibility: "public" | "private" | "internal";
 }
 
-export type DeploymentPolicy =
-  | { readonly kind: "branch"; readonly pattern: string }
-  | { readonly kind: "tag"; readonly pattern: string };
+export type DeploymentPolicy = { readonly kind: "branch"; readonly pattern: string } | { readonly kind: "tag"; readonly pattern: string };
 
 export interface EnvironmentSpec {
   readonly name: string;
@@ -138,12 +136,24 @@ function owns(scope: Scope, governs: boolean): boolean {
  * to a preview-only entry of the same name whose value is set: the preview then
  * logs in with the read-only credential, never the deploy one.
  */
-export function entryEnvironments(entry: GithubEntry, stack: string, entries: readonly GithubEntry[], isSet: (key: SecretKey) => boolean): (string | undefined)[] {
+export function entryEnvironments(
+  entry: GithubEntry,
+  stack: string,
+  entries: readonly GithubEntry[],
+  isSet: (key: SecretKey) => boolean,
+): (string | undefined)[] {
   if (entry.scope === "repository") return [undefined];
   const preview = previewEnvironmentName(stack);
   if (entry.preview === "only") return [preview];
   if (entry.preview === undefined) return [stack];
-  const standIn = entries.some((e) => e.preview === "only" && e.name === entry.name && "configKey" in e.source && isSecretKey(e.source.configKey) && isSet(e.source.configKey));
+  const standIn = entries.some(
+    (e) =>
+      e.preview === "only" &&
+      e.name === entry.name &&
+      "configKey" in e.source &&
+      isSecretKey(e.source.configKey) &&
+      isSet(e.source.configKey),
+  );
   return standIn ? [stack] : [stack, preview];
 }
 
@@ -207,9 +217,7 @@ export function buildPipelineSpec(config: StackConfig, handedOverRevision?: stri
     // Production: the person who triggered a deploy cannot approve it, and admins cannot skip the approval.
     preventSelfReview: production,
     canAdminsBypass: !production,
-    deploymentPolicy: production
-      ? { kind: "tag", pattern: releaseTagPattern }
-      : { kind: "branch", pattern: config.defaultBranch },
+    deploymentPolicy: production ? { kind: "tag", pattern: releaseTagPattern } : { kind: "branch", pattern: config.defaultBranch },
   };
   const previewEnvironment: EnvironmentSpec = {
     name: previewEnvironmentName(config.stack),
@@ -224,7 +232,14 @@ export function buildPipelineSpec(config: StackConfig, handedOverRevision?: stri
 
   return {
     stack: config.stack,
-    repository: { owner, name, fullName: config.repository, defaultBranch: config.defaultBranch, developBranch: config.developBranch, visibility: config.repositoryVisibility },
+    repository: {
+      owner,
+      name,
+      fullName: config.repository,
+      defaultBranch: config.defaultBranch,
+      developBranch: config.developBranch,
+      visibility: config.repositoryVisibility,
+    },
     governsRepository: governs,
     environment: deployEnvironment,
     previewEnvironment,
@@ -250,7 +265,8 @@ export function buildPipelineSpec(config: StackConfig, handedOverRevision?: stri
     stateBackendUrl: config.stateBackendUrl,
     secretAge: { rotatedAt: config.secretRotatedAt, maxAgeDays: config.secretMaxAgeDays },
     secretsRead: secretKeys.filter(
-      (key) => secrets.some((s) => s.configKey === key) || (needed.has(key) && secretDefinitions.some((d) => d.key === key && d.usedByProgram)),
+      (key) =>
+        secrets.some((s) => s.configKey === key) || (needed.has(key) && secretDefinitions.some((d) => d.key === key && d.usedByProgram)),
     ),
   };
 }

@@ -39,7 +39,9 @@ export function workflowFileViolations(props: Props): string[] {
   const file = text(props["file"]);
   if (!/^\.github\/workflows\/[^/]+\.ya?ml$/.test(file)) return [];
   const content = text(props["content"]);
-  const violations = credentialPatterns.filter((c) => c.pattern.test(content)).map((c) => `${file} contains what looks like a ${c.name}: secrets belong in GitHub secrets, referenced as \${{ secrets.NAME }}`);
+  const violations = credentialPatterns
+    .filter((c) => c.pattern.test(content))
+    .map((c) => `${file} contains what looks like a ${c.name}: secrets belong in GitHub secrets, referenced as \${{ secrets.NAME }}`);
   let workflow: Readonly<Record<string, unknown>>;
   try {
     workflow = record(parse(content));
@@ -48,7 +50,8 @@ export function workflowFileViolations(props: Props): string[] {
   }
   const permissions = workflow["permissions"];
   if (permissions === undefined) violations.push(`${file} has no top-level permissions: set permissions: {} (or read) and grant per job`);
-  else if (permissions === "write-all" || Object.values(record(permissions)).includes("write")) violations.push(`${file} grants write permissions to every job: keep top-level permissions read-only`);
+  else if (permissions === "write-all" || Object.values(record(permissions)).includes("write"))
+    violations.push(`${file} grants write permissions to every job: keep top-level permissions read-only`);
   for (const [id, job] of Object.entries(record(workflow["jobs"]))) {
     const j = record(job);
     if (j["permissions"] === undefined) violations.push(`${file} job ${id} has no permissions: grant the least it needs`);
@@ -71,10 +74,14 @@ export function productionEnvironmentViolations(props: Props, rules: Environment
   if (props["environment"] !== "production") return [];
   const violations: string[] = [];
   const reviewers = list(props["reviewers"]).flatMap((r) => [...list(record(r)["users"]), ...list(record(r)["teams"])]);
-  if (rules.reviewersAllowed && reviewers.length === 0) violations.push("production has no required reviewers: set reviewerUsers or reviewerTeams");
-  if (props["canAdminsBypass"] !== false) violations.push("production lets admins bypass its protection rules: canAdminsBypass must be false");
-  if (props["preventSelfReview"] !== true) violations.push("production lets the person who triggered a deployment approve it: preventSelfReview must be true");
-  if (record(props["deploymentBranchPolicy"])["customBranchPolicies"] !== true) violations.push("production accepts deployments from any branch: use a custom deployment policy (release tags)");
+  if (rules.reviewersAllowed && reviewers.length === 0)
+    violations.push("production has no required reviewers: set reviewerUsers or reviewerTeams");
+  if (props["canAdminsBypass"] !== false)
+    violations.push("production lets admins bypass its protection rules: canAdminsBypass must be false");
+  if (props["preventSelfReview"] !== true)
+    violations.push("production lets the person who triggered a deployment approve it: preventSelfReview must be true");
+  if (record(props["deploymentBranchPolicy"])["customBranchPolicies"] !== true)
+    violations.push("production accepts deployments from any branch: use a custom deployment policy (release tags)");
   return violations;
 }
 
@@ -100,12 +107,16 @@ export function rulesetViolations(props: Props, rules: RulesetRules): string[] {
   const violations: string[] = [];
   const approvals = Number(record(r["pullRequest"])["requiredApprovingReviewCount"] ?? 0);
   if (approvals < 1) violations.push(`${name}: require a pull request with at least one approving review`);
-  if (list(record(r["requiredStatusChecks"])["requiredChecks"]).length === 0) violations.push(`${name}: require the generated status checks`);
+  if (list(record(r["requiredStatusChecks"])["requiredChecks"]).length === 0)
+    violations.push(`${name}: require the generated status checks`);
   if (r["nonFastForward"] !== true) violations.push(`${name}: forbid force pushes (nonFastForward: true)`);
   if (r["deletion"] !== true) violations.push(`${name}: forbid deleting the branch (deletion: true)`);
   const bypass = list(props["bypassActors"]).map(record);
-  const foreign = bypass.filter((b) => b["actorType"] !== "Integration" || (rules.deliveryAppId !== undefined && b["actorId"] !== rules.deliveryAppId));
-  if (foreign.length > 0 || bypass.length > 1) violations.push(`${name}: only the delivery App may bypass the rules; found ${JSON.stringify(bypass)}`);
+  const foreign = bypass.filter(
+    (b) => b["actorType"] !== "Integration" || (rules.deliveryAppId !== undefined && b["actorId"] !== rules.deliveryAppId),
+  );
+  if (foreign.length > 0 || bypass.length > 1)
+    violations.push(`${name}: only the delivery App may bypass the rules; found ${JSON.stringify(bypass)}`);
   return violations;
 }
 
@@ -122,11 +133,16 @@ export function deployCommandViolations(props: Props): string[] {
       violations.push(`the value of ${key} appears in the command line: pass it only through environment`);
     }
   }
-  if (/(?:^|\s)[A-Z_]*(?:TOKEN|PASSWORD|SECRET|KEY)=\S/.test(commands)) violations.push("the command line assigns a credential: pass it only through environment");
+  if (/(?:^|\s)[A-Z_]*(?:TOKEN|PASSWORD|SECRET|KEY)=\S/.test(commands))
+    violations.push("the command line assigns a credential: pass it only through environment");
   const logging = props["logging"];
-  if (logging !== "stderr" && logging !== "none") violations.push(`logging is ${JSON.stringify(logging ?? "stdoutAndStderr")}: use stderr or none, so the command's output is not echoed into Pulumi's logs`);
+  if (logging !== "stderr" && logging !== "none")
+    violations.push(
+      `logging is ${JSON.stringify(logging ?? "stdoutAndStderr")}: use stderr or none, so the command's output is not echoed into Pulumi's logs`,
+    );
   const image = environment["DEPLOY_IMAGE"];
-  if (typeof image === "string" && !isImageByDigest(image)) violations.push(`deploys ${image}: deploy by digest (@sha256:...), never by a mutable tag`);
+  if (typeof image === "string" && !isImageByDigest(image))
+    violations.push(`deploys ${image}: deploy by digest (@sha256:...), never by a mutable tag`);
   return violations;
 }
 
@@ -148,5 +164,7 @@ export function secretAgeViolations(rotatedAt: Readonly<Record<string, string>>,
   return Object.entries(rotatedAt)
     .map(([key, date]) => ({ key, date, age: Math.floor((now.getTime() - Date.parse(`${date}T00:00:00Z`)) / day) }))
     .filter((s) => Number.isFinite(s.age) && s.age > maxAgeDays)
-    .map((s) => `${s.key} was last rotated ${s.date} (${s.age} days ago, more than ${maxAgeDays}): npm run rotate -- --stack <stack> ${s.key}`);
+    .map(
+      (s) => `${s.key} was last rotated ${s.date} (${s.age} days ago, more than ${maxAgeDays}): npm run rotate -- --stack <stack> ${s.key}`,
+    );
 }

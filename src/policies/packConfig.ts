@@ -41,6 +41,8 @@ export function policyPackConfig(config: PackSettings): PackConfigFile {
     [policyNames.rulesets]: { deliveryAppId: config.deliveryAppId },
     [policyNames.imagePlatforms]: { platforms: [...config.platforms] },
     // GitHub offers required reviewers on public repositories, and on private ones only with Enterprise.
-    [policyNames.productionEnvironment]: { reviewersAllowed: config.repositoryVisibility === "public" || config.githubPlan === "enterprise" },
+    [policyNames.productionEnvironment]: {
+      reviewersAllowed: config.repositoryVisibility === "public" || config.githubPlan === "enterprise",
+    },
   };
 }

@@ -67,7 +67,10 @@ const fixToken = "pulumi config set --secret railwayToken --stack <stack>";
  */
 export function authGuidance(message: string, kind: TokenKind, operation: string): string | undefined {
   const text = message.toLowerCase();
-  const sent = kind === "account" ? "an account or workspace token (RAILWAY_API_TOKEN, sent as Authorization: Bearer)" : "a project token (RAILWAY_TOKEN, sent as Project-Access-Token)";
+  const sent =
+    kind === "account"
+      ? "an account or workspace token (RAILWAY_API_TOKEN, sent as Authorization: Bearer)"
+      : "a project token (RAILWAY_TOKEN, sent as Project-Access-Token)";
   if (text.includes("project token not found")) {
     return kind === "project"
       ? `Railway does not know the project token (RAILWAY_TOKEN) it was sent for ${operation}: it was deleted, mistyped, or is an account or workspace token. ` +
@@ -133,9 +136,17 @@ export class RailwayClient {
       const backoff = this.backoffMs * 2 ** (attempt - 1);
       let response: Response;
       try {
-        response = await fetch(this.endpoint, { method: "POST", headers: this.headers(), body, signal: AbortSignal.timeout(this.timeoutMs) });
+        response = await fetch(this.endpoint, {
+          method: "POST",
+          headers: this.headers(),
+          body,
+          signal: AbortSignal.timeout(this.timeoutMs),
+        });
       } catch (error) {
-        lastProblem = error instanceof Error && error.name === "TimeoutError" ? `timed out after ${this.timeoutMs} ms` : `network error (${error instanceof Error ? error.message : String(error)})`;
+        lastProblem =
+          error instanceof Error && error.name === "TimeoutError"
+            ? `timed out after ${this.timeoutMs} ms`
+            : `network error (${error instanceof Error ? error.message : String(error)})`;
         const code = causeCode(error);
         if (!safe && (code === undefined || !notSentCodes.has(code))) {
           throw new RailwayOutcomeUnknownError(`Railway ${name}: ${lastProblem}; whether Railway acted on it is unknown`);
@@ -170,7 +181,8 @@ export class RailwayClient {
         if (guidance !== undefined) throw new RailwayAuthError(`${guidance} (Railway said: ${messages.join("; ")})`);
         throw new RailwayError(`Railway rejected ${name}: ${messages.join("; ")}`);
       }
-      if (!response.ok || payload.data === undefined || payload.data === null) throw new RailwayError(`Railway answered ${name} with HTTP ${response.status} and no data`);
+      if (!response.ok || payload.data === undefined || payload.data === null)
+        throw new RailwayError(`Railway answered ${name} with HTTP ${response.status} and no data`);
       return payload.data;
     }
     throw new RailwayError(`Railway ${name} failed after ${this.maxAttempts} attempts: ${lastProblem}`);

@@ -140,7 +140,10 @@ async function waitForVerdict(
   let deployingSince: number | undefined;
   let wait = t.pollStartMs;
   for (;;) {
-    const { deployment } = await client.request<{ deployment: { status: DeploymentStatus; url: string | null; staticUrl: string | null } }>("deploymentStatus", { id });
+    const { deployment } = await client.request<{ deployment: { status: DeploymentStatus; url: string | null; staticUrl: string | null } }>(
+      "deploymentStatus",
+      { id },
+    );
     // A status newer than the published schema is treated as not yet final; the deadline still bounds it.
     const verdict = (verdicts as Partial<Record<string, Verdict>>)[deployment.status] ?? "pending";
     if (verdict !== "pending") return { status: deployment.status, verdict, url: deployment.staticUrl ?? deployment.url ?? undefined };
@@ -180,7 +183,11 @@ const errorText = (error: unknown): string => (error instanceof Error ? error.me
 
 export async function deploy(client: RailwayClient, o: DeployOptions, t: DeployTiming, log: (line: string) => void): Promise<DeployResult> {
   if (!isImageByDigest(o.image)) {
-    throw new DeployFailedError(`refusing to deploy ${o.image}: Railway deploys by digest (<repository>@sha256:<64 hex>), never by a mutable tag`, undefined, undefined);
+    throw new DeployFailedError(
+      `refusing to deploy ${o.image}: Railway deploys by digest (<repository>@sha256:<64 hex>), never by a mutable tag`,
+      undefined,
+      undefined,
+    );
   }
   const where = `Railway logs: https://railway.com/project/${o.projectId}/service/${o.serviceId}?environmentId=${o.environmentId}`;
 
@@ -188,7 +195,11 @@ export async function deploy(client: RailwayClient, o: DeployOptions, t: DeployT
   const known = new Set(before.map((d) => d.id));
   // A sleeping deployment is still the one serving: the next request wakes it.
   const previous = before.find((d) => servingStatuses.includes(d.status));
-  log(previous === undefined ? "no earlier deployment is serving: nothing to roll back to" : `rollback target: deployment ${previous.id} (${previous.status})`);
+  log(
+    previous === undefined
+      ? "no earlier deployment is serving: nothing to roll back to"
+      : `rollback target: deployment ${previous.id} (${previous.status})`,
+  );
 
   await client.request("upsertVariables", {
     input: { projectId: o.projectId, environmentId: o.environmentId, serviceId: o.serviceId, variables: o.variables, skipDeploys: true },
@@ -224,7 +235,11 @@ export async function deploy(client: RailwayClient, o: DeployOptions, t: DeployT
   // Railway's docs show images by tag only; read back what it stored before starting anything with it.
   const stored = (await serviceInstance(client, o)).image;
   if (stored !== o.image) {
-    throw new DeployFailedError(`Railway stored the service image as ${stored ?? "nothing"} instead of ${o.image}; nothing was deployed. ${where}`, undefined, undefined);
+    throw new DeployFailedError(
+      `Railway stored the service image as ${stored ?? "nothing"} instead of ${o.image}; nothing was deployed. ${where}`,
+      undefined,
+      undefined,
+    );
   }
   log(`service image: ${o.image}`);
 
@@ -232,7 +247,9 @@ export async function deploy(client: RailwayClient, o: DeployOptions, t: DeployT
     client,
     o,
     known,
-    async () => (await client.request<{ serviceInstanceDeployV2: string }>("deploy", { serviceId: o.serviceId, environmentId: o.environmentId })).serviceInstanceDeployV2,
+    async () =>
+      (await client.request<{ serviceInstanceDeployV2: string }>("deploy", { serviceId: o.serviceId, environmentId: o.environmentId }))
+        .serviceInstanceDeployV2,
     "deploy",
     log,
   );
@@ -261,7 +278,11 @@ export async function deploy(client: RailwayClient, o: DeployOptions, t: DeployT
           undefined,
         );
       case "skipped":
-        throw new DeployFailedError(`deployment ${deploymentId} was SKIPPED by Railway: nothing of it runs, and nothing was rolled back. ${where}`, deploymentId, undefined);
+        throw new DeployFailedError(
+          `deployment ${deploymentId} was SKIPPED by Railway: nothing of it runs, and nothing was rolled back. ${where}`,
+          deploymentId,
+          undefined,
+        );
       case "failed":
         failure = `deployment ${deploymentId} ended FAILED (its image pull, pre-deploy command or health check failed)`;
         break;
@@ -296,7 +317,12 @@ export async function deploy(client: RailwayClient, o: DeployOptions, t: DeployT
   }
   becameActive ||= serving?.includes(deploymentId) === true;
   if (!becameActive) {
-    const servingNow = serving !== undefined && serving.length > 0 ? `deployment ${serving.join(", ")}` : previous === undefined ? undefined : `deployment ${previous.id}`;
+    const servingNow =
+      serving !== undefined && serving.length > 0
+        ? `deployment ${serving.join(", ")}`
+        : previous === undefined
+          ? undefined
+          : `deployment ${previous.id}`;
     throw new DeployFailedError(
       `${failure}; Railway never made it active${servingNow === undefined ? "" : `, so ${servingNow} still serves`}: nothing to roll back. ${where}`,
       deploymentId,
@@ -307,9 +333,15 @@ export async function deploy(client: RailwayClient, o: DeployOptions, t: DeployT
     throw new DeployFailedError(`${failure}; there is no earlier successful deployment to roll back to. ${where}`, deploymentId, undefined);
   }
   // canRollback can change (image retention): ask now, not before the deploy.
-  const { deployment: target } = await client.request<{ deployment: { canRollback: boolean | null } }>("deploymentStatus", { id: previous.id });
+  const { deployment: target } = await client.request<{ deployment: { canRollback: boolean | null } }>("deploymentStatus", {
+    id: previous.id,
+  });
   if (target.canRollback !== true) {
-    throw new DeployFailedError(`${failure}; deployment ${previous.id} cannot be rolled back to (Railway says canRollback: ${String(target.canRollback)}). ${where}`, deploymentId, undefined);
+    throw new DeployFailedError(
+      `${failure}; deployment ${previous.id} cannot be rolled back to (Railway says canRollback: ${String(target.canRollback)}). ${where}`,
+      deploymentId,
+      undefined,
+    );
   }
   try {
     await startOnce(
@@ -325,7 +357,11 @@ export async function deploy(client: RailwayClient, o: DeployOptions, t: DeployT
     );
   } catch (error) {
     // One rollback (never a loop): a person must look now.
-    throw new DeployFailedError(`${failure}; the rollback to deployment ${previous.id} failed too (${errorText(error)}): the service may be down. ${where}`, deploymentId, undefined);
+    throw new DeployFailedError(
+      `${failure}; the rollback to deployment ${previous.id} failed too (${errorText(error)}): the service may be down. ${where}`,
+      deploymentId,
+      undefined,
+    );
   }
   log(`rolled back to deployment ${previous.id}`);
   throw new DeployFailedError(`${failure}; rolled back to deployment ${previous.id}. ${where}`, deploymentId, previous.id);

@@ -44,24 +44,36 @@ export function readDeployEnv(env: NodeJS.ProcessEnv): DeployEnv {
   const projectToken = set(env, tokenVariable.project);
   const apiToken = set(env, tokenVariable.account);
   // Railway's CLI sends RAILWAY_TOKEN as Project-Access-Token and RAILWAY_API_TOKEN as a Bearer token.
-  if (projectToken === undefined && apiToken === undefined) problems.push("neither RAILWAY_API_TOKEN (account or workspace token) nor RAILWAY_TOKEN (project token) is set");
-  if (projectToken !== undefined && apiToken !== undefined) problems.push("both RAILWAY_API_TOKEN and RAILWAY_TOKEN are set; set only the one of the token's kind");
+  if (projectToken === undefined && apiToken === undefined)
+    problems.push("neither RAILWAY_API_TOKEN (account or workspace token) nor RAILWAY_TOKEN (project token) is set");
+  if (projectToken !== undefined && apiToken !== undefined)
+    problems.push("both RAILWAY_API_TOKEN and RAILWAY_TOKEN are set; set only the one of the token's kind");
   problems.push(...required.filter((k) => set(env, k) === undefined).map((k) => `${k} is not set`));
   let variables: Record<string, string> = {};
   try {
     const parsed: unknown = JSON.parse(env["SERVICE_VARIABLES"] ?? "{}");
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed) || !Object.values(parsed).every((v) => typeof v === "string")) throw new Error();
+    if (
+      typeof parsed !== "object" ||
+      parsed === null ||
+      Array.isArray(parsed) ||
+      !Object.values(parsed).every((v) => typeof v === "string")
+    )
+      throw new Error();
     variables = parsed as Record<string, string>;
   } catch {
     problems.push("SERVICE_VARIABLES is not a JSON object of strings");
   }
   const healthcheckTimeoutSeconds = Number(env["HEALTHCHECK_TIMEOUT_SECONDS"]);
-  if (set(env, "HEALTHCHECK_TIMEOUT_SECONDS") !== undefined && !(Number.isInteger(healthcheckTimeoutSeconds) && healthcheckTimeoutSeconds >= 1 && healthcheckTimeoutSeconds <= 3600)) {
+  if (
+    set(env, "HEALTHCHECK_TIMEOUT_SECONDS") !== undefined &&
+    !(Number.isInteger(healthcheckTimeoutSeconds) && healthcheckTimeoutSeconds >= 1 && healthcheckTimeoutSeconds <= 3600)
+  ) {
     problems.push("HEALTHCHECK_TIMEOUT_SECONDS is not a whole number of seconds from 1 to 3600");
   }
   const registryUsername = set(env, "REGISTRY_USERNAME");
   const registryPassword = set(env, "REGISTRY_PASSWORD");
-  if ((registryUsername === undefined) !== (registryPassword === undefined)) problems.push("REGISTRY_USERNAME and REGISTRY_PASSWORD go together: set both (a private image) or neither");
+  if ((registryUsername === undefined) !== (registryPassword === undefined))
+    problems.push("REGISTRY_USERNAME and REGISTRY_PASSWORD go together: set both (a private image) or neither");
   if (problems.length > 0) throw new Error(`deploy settings: ${problems.join("; ")}`);
 
   const get = (k: (typeof required)[number]): string => env[k] ?? "";
@@ -82,7 +94,9 @@ export function readDeployEnv(env: NodeJS.ProcessEnv): DeployEnv {
       healthUrl: get("HEALTH_URL"),
       variables,
       ...(preDeployCommand === undefined ? {} : { preDeployCommand }),
-      ...(registryUsername !== undefined && registryPassword !== undefined ? { registryCredentials: { username: registryUsername, password: registryPassword } } : {}),
+      ...(registryUsername !== undefined && registryPassword !== undefined
+        ? { registryCredentials: { username: registryUsername, password: registryPassword } }
+        : {}),
     },
     timing: {
       pullAllowanceMs: number(env, "DEPLOY_PULL_ALLOWANCE_SECONDS", 600) * 1000,
@@ -108,7 +122,12 @@ export async function main(env: NodeJS.ProcessEnv, out: (s: string) => void, err
   const log = (line: string): void => {
     err(`${redact(line)}\n`);
   };
-  const client = new RailwayClient({ token: settings.token, tokenKind: settings.tokenKind, ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }), log });
+  const client = new RailwayClient({
+    token: settings.token,
+    tokenKind: settings.tokenKind,
+    ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
+    log,
+  });
   try {
     const result = await deploy(client, settings.options, { ...settings.timing, now: Date.now, sleep }, log);
     out(`${JSON.stringify(result)}\n`);

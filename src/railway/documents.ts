@@ -10,14 +10,23 @@ export const documents = {
   recentDeployments: /* GraphQL */ `
     query RecentDeployments($input: DeploymentListInput!, $first: Int) {
       deployments(input: $input, first: $first) {
-        edges { node { id status canRollback createdAt } }
+        edges {
+          node {
+            id
+            status
+            canRollback
+            createdAt
+          }
+        }
       }
-    }`,
+    }
+  `,
   /** Sets the service's variables without starting a deploy of its own. */
   upsertVariables: /* GraphQL */ `
     mutation UpsertVariables($input: VariableCollectionUpsertInput!) {
       variableCollectionUpsert(input: $input)
-    }`,
+    }
+  `,
   /**
    * Points the service at the image (by digest) with its health check, restart
    * policy and pre-deploy command. Changes settings only: it starts no
@@ -26,28 +35,44 @@ export const documents = {
   updateServiceInstance: /* GraphQL */ `
     mutation UpdateServiceInstance($serviceId: String!, $environmentId: String, $input: ServiceInstanceUpdateInput!) {
       serviceInstanceUpdate(serviceId: $serviceId, environmentId: $environmentId, input: $input)
-    }`,
+    }
+  `,
   /** What the service instance runs: the image Railway stored, and the deployments serving now. */
   serviceInstance: /* GraphQL */ `
     query ServiceInstance($serviceId: String!, $environmentId: String!) {
       serviceInstance(serviceId: $serviceId, environmentId: $environmentId) {
-        source { image }
-        activeDeployments { id status }
+        source {
+          image
+        }
+        activeDeployments {
+          id
+          status
+        }
       }
-    }`,
+    }
+  `,
   /** Starts the deploy; returns the new deployment's id. */
   deploy: /* GraphQL */ `
     mutation Deploy($serviceId: String!, $environmentId: String!) {
       serviceInstanceDeployV2(serviceId: $serviceId, environmentId: $environmentId)
-    }`,
+    }
+  `,
   deploymentStatus: /* GraphQL */ `
     query DeploymentStatus($id: String!) {
-      deployment(id: $id) { id status url staticUrl canRollback }
-    }`,
+      deployment(id: $id) {
+        id
+        status
+        url
+        staticUrl
+        canRollback
+      }
+    }
+  `,
   rollback: /* GraphQL */ `
     mutation Rollback($id: String!) {
       deploymentRollback(id: $id)
-    }`,
+    }
+  `,
 } as const;
 
 export type DocumentName = keyof typeof documents;

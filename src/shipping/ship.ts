@@ -137,7 +137,9 @@ export function revisionSource(config: StackConfig, handedOver?: string): Revisi
 
 export function imageSource(config: StackConfig): ImageSource {
   if (config.deployImage !== undefined) return { kind: "given", imageRef: config.deployImage };
-  return config.stack === "production" ? { kind: "promote-verified", buildWhenUnverified: config.buildUnverifiedRelease } : { kind: "build", markVerified: true };
+  return config.stack === "production"
+    ? { kind: "promote-verified", buildWhenUnverified: config.buildUnverifiedRelease }
+    : { kind: "build", markVerified: true };
 }
 
 export function buildShipSpec(config: StackConfig, handedOverRevision?: string): ShipSpec {
@@ -261,7 +263,12 @@ export type PromotionDecision =
  * Build once, promote the same bytes: production deploys the digest staging
  * verified for this very commit, when it holds every configured platform.
  */
-export function promotion(image: ImageSpec, revision: Revision, verified: VerifiedImage | undefined, buildWhenUnverified: boolean): PromotionDecision {
+export function promotion(
+  image: ImageSpec,
+  revision: Revision,
+  verified: VerifiedImage | undefined,
+  buildWhenUnverified: boolean,
+): PromotionDecision {
   const sha = revision.sha ?? unresolved;
   const tag = verifiedTag(image, sha);
   if (verified === undefined) {
@@ -279,7 +286,10 @@ export function promotion(image: ImageSpec, revision: Revision, verified: Verifi
   const osArch = (platform: string): string => platform.split("/").slice(0, 2).join("/");
   const missing = image.platforms.filter((p) => !verified.platforms.includes(osArch(p)));
   if (missing.length > 0) {
-    return { kind: "refuse", reason: `${tag} lacks ${missing.join(", ")} (it holds ${verified.platforms.join(", ") || "no platform"}): build every platform in staging first` };
+    return {
+      kind: "refuse",
+      reason: `${tag} lacks ${missing.join(", ")} (it holds ${verified.platforms.join(", ") || "no platform"}): build every platform in staging first`,
+    };
   }
   return { kind: "promote", imageRef: digestRef(image.repository, verified.digest) };
 }

@@ -246,7 +246,7 @@ function imageBuildJob(s: AppWorkflowSettings): StepsJob {
         [
           "cache_from=()",
           'for ref in $CACHE_REFS; do cache_from+=(--cache-from "type=registry,ref=$ref"); done',
-          '# No --push, no --load: the result stays in this runner\'s build cache and is discarded with it.',
+          "# No --push, no --load: the result stays in this runner's build cache and is discarded with it.",
           'docker buildx build --platform "$PLATFORMS" --file "$DOCKERFILE" "${cache_from[@]}" .',
         ].join("\n"),
         { PLATFORMS: platforms, DOCKERFILE: s.image.dockerfile, CACHE_REFS: s.image.cacheRefs.join(" ") },
@@ -269,7 +269,7 @@ export function testWorkflow(s: AppWorkflowSettings): Workflow {
       redis: {
         image: "redis:7-alpine",
         ports: ["6379:6379"],
-        options: "--health-cmd \"redis-cli ping\" --health-interval 5s --health-timeout 3s --health-retries 10",
+        options: '--health-cmd "redis-cli ping" --health-interval 5s --health-timeout 3s --health-retries 10',
       },
     },
     env: { REDIS_URL: "redis://localhost:6379/0" },
@@ -286,13 +286,24 @@ export function testWorkflow(s: AppWorkflowSettings): Workflow {
         ].join(" "),
       ),
       ...(s.codecov
-        ? [{ name: "Upload coverage to Codecov", action: "codecov/codecov-action" as const, with: { token: "${{ secrets.CODECOV_TOKEN }}", files: "coverage.xml", fail_ci_if_error: true } }]
+        ? [
+            {
+              name: "Upload coverage to Codecov",
+              action: "codecov/codecov-action" as const,
+              with: { token: "${{ secrets.CODECOV_TOKEN }}", files: "coverage.xml", fail_ci_if_error: true },
+            },
+          ]
         : []),
       {
         name: "Upload coverage report",
         if: "always()",
         action: "actions/upload-artifact",
-        with: { name: "coverage-${{ matrix.python-version }}", path: "coverage.xml\nhtmlcov/", "if-no-files-found": "ignore", "retention-days": 14 },
+        with: {
+          name: "coverage-${{ matrix.python-version }}",
+          path: "coverage.xml\nhtmlcov/",
+          "if-no-files-found": "ignore",
+          "retention-days": 14,
+        },
       },
       {
         name: "Upload JUnit results",
@@ -382,7 +393,10 @@ export const policyPackConfigFile = "${{ runner.temp }}/policy-pack-config.json"
 function writePolicyPackConfig(): Step {
   return run(
     "Write the policy pack's config for this stack",
-    ['if [ -z "$POLICY_PACK_CONFIG" ]; then POLICY_PACK_CONFIG="{}"; fi', 'printf \'%s\\n\' "$POLICY_PACK_CONFIG" > "$RUNNER_TEMP/policy-pack-config.json"'].join("\n"),
+    [
+      'if [ -z "$POLICY_PACK_CONFIG" ]; then POLICY_PACK_CONFIG="{}"; fi',
+      'printf \'%s\\n\' "$POLICY_PACK_CONFIG" > "$RUNNER_TEMP/policy-pack-config.json"',
+    ].join("\n"),
     { POLICY_PACK_CONFIG: `\${{ vars.${policyPackConfigVariable} }}` },
   );
 }
@@ -435,7 +449,15 @@ function backendReachable(s: AppWorkflowSettings): Step[] {
 function buildxSteps(s: AppWorkflowSettings): Step[] {
   const emulated = s.image.platforms.filter((p) => p !== "linux/amd64").map((p) => p.replace(/^linux\//, ""));
   return [
-    ...(emulated.length === 0 ? [] : [{ name: `Set up QEMU (${emulated.join(", ")} builds)`, action: "docker/setup-qemu-action" as const, with: { platforms: emulated.join(",") } }]),
+    ...(emulated.length === 0
+      ? []
+      : [
+          {
+            name: `Set up QEMU (${emulated.join(", ")} builds)`,
+            action: "docker/setup-qemu-action" as const,
+            with: { platforms: emulated.join(",") },
+          },
+        ]),
     { name: "Set up Docker Buildx", action: "docker/setup-buildx-action" },
   ];
 }
@@ -463,7 +485,13 @@ function notify(s: AppWorkflowSettings, what: string, when: "always()" | "failur
  * delivery App's token is minted last, after `npm ci`, so no install script
  * ever runs beside it.
  */
-function deployJob(s: AppWorkflowSettings, stack: "staging" | "production", needs: readonly string[], url: string, revision: string): StepsJob {
+function deployJob(
+  s: AppWorkflowSettings,
+  stack: "staging" | "production",
+  needs: readonly string[],
+  url: string,
+  revision: string,
+): StepsJob {
   return {
     name: `deploy to ${stack}`,
     needs,
@@ -482,7 +510,15 @@ function deployJob(s: AppWorkflowSettings, stack: "staging" | "production", need
       {
         name: `pulumi up --stack ${stack}`,
         action: "pulumi/actions",
-        with: { command: "up", "stack-name": stack, "work-dir": s.program.path, diff: true, "suppress-outputs": true, policyPacks: policyPackPath, policyPackConfigs: policyPackConfigFile },
+        with: {
+          command: "up",
+          "stack-name": stack,
+          "work-dir": s.program.path,
+          diff: true,
+          "suppress-outputs": true,
+          policyPacks: policyPackPath,
+          policyPackConfigs: policyPackConfigFile,
+        },
         env: { ...pulumiEnv(s), [handedOverRevisionVariable]: revision },
       },
       ...notify(s, `Deploy to ${stack}`),
@@ -535,7 +571,13 @@ export function deployProductionWorkflow(s: AppWorkflowSettings, url: string): W
       // `released` leaves pre-releases out (and fires when one is promoted to a release); the program refuses them too.
       release: { types: [s.allowPrerelease ? "published" : "released"] },
       workflowDispatch: {
-        inputs: { version: { description: "Release tag to deploy, e.g. v1.4.1 (an older tag rolls back); run the workflow on that same tag", required: true, type: "string" } },
+        inputs: {
+          version: {
+            description: "Release tag to deploy, e.g. v1.4.1 (an older tag rolls back); run the workflow on that same tag",
+            required: true,
+            type: "string",
+          },
+        },
       },
     },
     permissions: {},
@@ -546,7 +588,14 @@ export function deployProductionWorkflow(s: AppWorkflowSettings, url: string): W
         timeoutMinutes: 5,
         permissions: {},
         outputs: { tag: "${{ steps.tag.outputs.tag }}" },
-        steps: [{ ...run("Check the tag is a release tag and the ref being deployed", releaseTagCheck, { TAG: "${{ inputs.version || github.event.release.tag_name }}" }), id: "tag" }],
+        steps: [
+          {
+            ...run("Check the tag is a release tag and the ref being deployed", releaseTagCheck, {
+              TAG: "${{ inputs.version || github.event.release.tag_name }}",
+            }),
+            id: "tag",
+          },
+        ],
       },
       test: callCheck("test", workflowPaths.test, testWorkflowSecrets, ["version"]),
       audit: callCheck("audit", workflowPaths.lint, {}, ["version"]),
@@ -581,7 +630,14 @@ export function dependabotConfig(): Record<string, unknown> {
  */
 export function previewJob(s: AppWorkflowSettings, mode: "pull-request" | "drift"): StepsJob {
   const pr = mode === "pull-request";
-  const common = { command: "preview", "stack-name": "${{ matrix.stack }}", "work-dir": s.program.path, diff: true, policyPacks: policyPackPath, policyPackConfigs: policyPackConfigFile };
+  const common = {
+    command: "preview",
+    "stack-name": "${{ matrix.stack }}",
+    "work-dir": s.program.path,
+    diff: true,
+    policyPacks: policyPackPath,
+    policyPackConfigs: policyPackConfigFile,
+  };
   return {
     name: pr ? "pulumi preview (${{ matrix.stack }})" : "drift (${{ matrix.stack }})",
     runsOn: runner,

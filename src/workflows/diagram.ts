@@ -33,7 +33,10 @@ function label(text: string): string {
 function describeTriggers(on: Triggers): string[] {
   const lines: string[] = [];
   if (on.push) lines.push(`push: ${(on.push.branches ?? ["any"]).join(", ")}`);
-  if (on.pullRequest) lines.push(`pull request: ${(on.pullRequest.branches ?? ["any"]).join(", ")}${on.pullRequest.paths ? ` (${on.pullRequest.paths.join(", ")})` : ""}`);
+  if (on.pullRequest)
+    lines.push(
+      `pull request: ${(on.pullRequest.branches ?? ["any"]).join(", ")}${on.pullRequest.paths ? ` (${on.pullRequest.paths.join(", ")})` : ""}`,
+    );
   if (on.release) lines.push(`release ${on.release.types.join(", ")}`);
   if (on.schedule) lines.push(`schedule ${on.schedule.map((s) => s.cron).join(", ")}`);
   if (on.workflowDispatch) lines.push("manual dispatch");

@@ -5,15 +5,7 @@
  */
 import type { ActionName } from "./pins";
 
-export type PermissionScope =
-  | "actions"
-  | "checks"
-  | "contents"
-  | "deployments"
-  | "id-token"
-  | "issues"
-  | "pull-requests"
-  | "statuses";
+export type PermissionScope = "actions" | "checks" | "contents" | "deployments" | "id-token" | "issues" | "pull-requests" | "statuses";
 /** `{}` grants nothing: GitHub's `permissions: {}`. */
 export type Permissions = Readonly<Partial<Record<PermissionScope, "read" | "write">>>;
 

@@ -36,7 +36,10 @@ export function checkActionInputs(step: Step, where: string): void {
   if (unknown.length > 0 || missing.length > 0) {
     throw new WorkflowModelError(
       `${where}: step "${step.name}" (${step.action}) ` +
-        [unknown.length > 0 ? `passes undeclared inputs ${unknown.join(", ")}` : "", missing.length > 0 ? `lacks required inputs ${missing.join(", ")}` : ""]
+        [
+          unknown.length > 0 ? `passes undeclared inputs ${unknown.join(", ")}` : "",
+          missing.length > 0 ? `lacks required inputs ${missing.join(", ")}` : "",
+        ]
           .filter((s) => s !== "")
           .join(" and ") +
         `; declared: ${Object.keys(declared).join(", ")}`,
@@ -60,7 +63,11 @@ function renderTriggers(on: Triggers): Record<string, unknown> {
     out["workflow_call"] =
       secrets === undefined
         ? null
-        : { secrets: Object.fromEntries(Object.entries(secrets).map(([name, s]) => [name, { description: s.description, required: s.required }])) };
+        : {
+            secrets: Object.fromEntries(
+              Object.entries(secrets).map(([name, s]) => [name, { description: s.description, required: s.required }]),
+            ),
+          };
   }
   return out;
 }
@@ -94,10 +101,13 @@ function renderJob(job: Job, where: string): Record<string, unknown> {
   out["runs-on"] = job.runsOn;
   out["timeout-minutes"] = job.timeoutMinutes;
   if (job.environment !== undefined) out["environment"] = { ...job.environment };
-  if (job.concurrency !== undefined) out["concurrency"] = { group: job.concurrency.group, "cancel-in-progress": job.concurrency.cancelInProgress };
+  if (job.concurrency !== undefined)
+    out["concurrency"] = { group: job.concurrency.group, "cancel-in-progress": job.concurrency.cancelInProgress };
   if (job.strategy !== undefined) out["strategy"] = { "fail-fast": job.strategy.failFast, matrix: { ...job.strategy.matrix } };
   if (job.services !== undefined) {
-    out["services"] = Object.fromEntries(Object.entries(job.services).map(([k, s]) => [k, { image: s.image, ports: [...s.ports], options: s.options }]));
+    out["services"] = Object.fromEntries(
+      Object.entries(job.services).map(([k, s]) => [k, { image: s.image, ports: [...s.ports], options: s.options }]),
+    );
   }
   if (job.env !== undefined) out["env"] = { ...job.env };
   if (job.outputs !== undefined) out["outputs"] = { ...job.outputs };
@@ -109,7 +119,11 @@ function renderJob(job: Job, where: string): Record<string, unknown> {
 }
 
 export function toGithubObject(workflow: Workflow): Record<string, unknown> {
-  const out: Record<string, unknown> = { name: workflow.name, on: renderTriggers(workflow.on), permissions: renderPermissions(workflow.permissions) };
+  const out: Record<string, unknown> = {
+    name: workflow.name,
+    on: renderTriggers(workflow.on),
+    permissions: renderPermissions(workflow.permissions),
+  };
   if (workflow.concurrency !== undefined) {
     out["concurrency"] = { group: workflow.concurrency.group, "cancel-in-progress": workflow.concurrency.cancelInProgress };
   }
@@ -123,7 +137,8 @@ export function toGithubObject(workflow: Workflow): Record<string, unknown> {
  * `./path`; actionlint, which every generated workflow must pass, rejects that
  * form. The finding is silenced where it arises, with the reason beside it.
  */
-export const selfRepositoryIgnore = " zizmor: ignore[self-repository] -- actionlint rejects the $/ form; ./ is GitHub's documented same-repository call";
+export const selfRepositoryIgnore =
+  " zizmor: ignore[self-repository] -- actionlint rejects the $/ form; ./ is GitHub's documented same-repository call";
 
 /** The header every generated file starts with. */
 export function generatedHeader(regenerate: string): string {

@@ -53,13 +53,24 @@ describe("import cycles", () => {
       ["d", ["a"]],
     ]);
     expect(findCycles(graph)).toEqual([["a", "b", "c", "a"]]);
-    expect(findCycles(new Map([["a", ["b"]], ["b", []]]))).toEqual([]);
+    expect(
+      findCycles(
+        new Map([
+          ["a", ["b"]],
+          ["b", []],
+        ]),
+      ),
+    ).toEqual([]);
   });
 
   it("resolves the imports the project writes (extensionless, .js for dynamic import, folders)", () => {
     const file = join(projectDir, "src", "pipeline", "index.ts");
     const text = 'export * from "../shipping";\nimport { x } from "./spec";\nconst m = () => import("../../infra/index.js");\n';
-    expect(relativeImports(file, text).map((f) => relative(projectDir, f))).toEqual(["src/shipping/index.ts", "src/pipeline/spec.ts", "infra/index.ts"]);
+    expect(relativeImports(file, text).map((f) => relative(projectDir, f))).toEqual([
+      "src/shipping/index.ts",
+      "src/pipeline/spec.ts",
+      "infra/index.ts",
+    ]);
   });
 
   it("has none in infra/, src/ and tools/", () => {

@@ -37,7 +37,14 @@ function github(req: IncomingMessage, res: ServerResponse): void {
     const valid = createVerify("RSA-SHA256").update(`${head}.${payload}`).verify(publicKey, Buffer.from(signature, "base64url"));
     const claims = JSON.parse(Buffer.from(payload, "base64url").toString() || "{}") as { iss?: string; iat?: number; exp?: number };
     const now = Math.floor(Date.now() / 1000);
-    if (!valid || claims.iss !== appId || claims.exp === undefined || claims.iat === undefined || claims.exp - claims.iat > 600 || claims.exp < now) {
+    if (
+      !valid ||
+      claims.iss !== appId ||
+      claims.exp === undefined ||
+      claims.iat === undefined ||
+      claims.exp - claims.iat > 600 ||
+      claims.exp < now
+    ) {
       res.writeHead(401, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "A JSON web token could not be decoded" }));
       return;
     }
@@ -46,7 +53,9 @@ function github(req: IncomingMessage, res: ServerResponse): void {
     } else if (req.method === "GET" && req.url?.startsWith("/repos/")) {
       res.writeHead(404, { "Content-Type": "application/json" }).end(JSON.stringify({ message: "Not Found" }));
     } else if (req.method === "POST" && req.url === "/app/installations/4242/access_tokens") {
-      res.writeHead(201, { "Content-Type": "application/json" }).end(JSON.stringify({ token: mintedToken, expires_at: "2030-01-01T00:00:00Z" }));
+      res
+        .writeHead(201, { "Content-Type": "application/json" })
+        .end(JSON.stringify({ token: mintedToken, expires_at: "2030-01-01T00:00:00Z" }));
     } else {
       res.writeHead(404).end();
     }
@@ -61,7 +70,11 @@ beforeAll(async () => {
   apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  await new Promise<void>((done) => server.close(() => { done(); }));
+  await new Promise<void>((done) =>
+    server.close(() => {
+      done();
+    }),
+  );
 });
 
 const now = (): number => Math.floor(Date.now() / 1000);
@@ -70,12 +83,17 @@ describe("installationToken", () => {
   it("mints a token for the one app repository with a JWT GitHub accepts", async () => {
     seen.length = 0;
     expect(await installationToken({ apiUrl, appId, privateKeyPem: pem, repository, nowSeconds: now() })).toBe(mintedToken);
-    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([`GET /repos/${repository}/installation`, "POST /app/installations/4242/access_tokens"]);
+    expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
+      `GET /repos/${repository}/installation`,
+      "POST /app/installations/4242/access_tokens",
+    ]);
     expect(JSON.parse(seen[1]?.body ?? "")).toEqual({ repositories: ["learning-voice-agent"] });
   });
 
   it("says the key is not the App's when GitHub refuses the JWT", async () => {
-    await expect(installationToken({ apiUrl, appId, privateKeyPem: otherPem, repository, nowSeconds: now() })).rejects.toThrow(/refused the App's key \(401\): check that deliveryAppId 1234567/);
+    await expect(installationToken({ apiUrl, appId, privateKeyPem: otherPem, repository, nowSeconds: now() })).rejects.toThrow(
+      /refused the App's key \(401\): check that deliveryAppId 1234567/,
+    );
   });
 
   it("says the App is not installed on the repository", async () => {
@@ -86,7 +104,9 @@ describe("installationToken", () => {
 
   it("refuses a file that is not a private key, without GitHub", async () => {
     seen.length = 0;
-    await expect(installationToken({ apiUrl, appId, privateKeyPem: "not a key", repository, nowSeconds: now() })).rejects.toBeInstanceOf(AppTokenError);
+    await expect(installationToken({ apiUrl, appId, privateKeyPem: "not a key", repository, nowSeconds: now() })).rejects.toBeInstanceOf(
+      AppTokenError,
+    );
     expect(seen).toEqual([]);
   });
 });
@@ -95,12 +115,17 @@ describe("npm run as-delivery-app", () => {
   const run = (args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
     new Promise((done) => {
       // Asynchronous: the loopback GitHub runs in this process and must answer while the CLI waits.
-      const child = spawn("npm", ["run", "--silent", "as-delivery-app", "--", ...args], { cwd: projectDir, env: { ...process.env, GITHUB_API_URL: apiUrl } });
+      const child = spawn("npm", ["run", "--silent", "as-delivery-app", "--", ...args], {
+        cwd: projectDir,
+        env: { ...process.env, GITHUB_API_URL: apiUrl },
+      });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (c: Buffer) => (stdout += c.toString()));
       child.stderr.on("data", (c: Buffer) => (stderr += c.toString()));
-      child.on("close", (status) => { done({ status, stdout, stderr }); });
+      child.on("close", (status) => {
+        done({ status, stdout, stderr });
+      });
     });
 
   it("runs the command with the token in GITHUB_TOKEN, and prints it nowhere", async () => {
@@ -108,7 +133,18 @@ describe("npm run as-delivery-app", () => {
     const keyFile = join(dir, "delivery-app.pem");
     writeFileSync(keyFile, pem);
     const check = `process.exit(process.env.GITHUB_TOKEN === ${JSON.stringify(mintedToken)} ? 7 : 3)`;
-    const result = await run(["--stack", "staging", "--stacks-dir", fixtureStacksDir, "--key", keyFile, "--", process.execPath, "-e", check]);
+    const result = await run([
+      "--stack",
+      "staging",
+      "--stacks-dir",
+      fixtureStacksDir,
+      "--key",
+      keyFile,
+      "--",
+      process.execPath,
+      "-e",
+      check,
+    ]);
     // The command's own exit code comes back: 7 means it saw the token.
     expect(result.status).toBe(7);
     expect(result.stderr).toContain("as the delivery App (id 1234567) on acme/learning-voice-agent");

@@ -6,7 +6,11 @@ import { projectDir } from "../helpers/stacks";
 describe("npm run bench", () => {
   // The engine part (a real `pulumi preview`) is left out here: `npm test` stays Node-only.
   it("prints the plan against its floor, per-stack figures and the growth table", () => {
-    const result = spawnSync("npm", ["run", "--silent", "bench"], { cwd: projectDir, encoding: "utf8", env: { ...process.env, BENCH_RUNS: "1", BENCH_ENGINE: "0" } });
+    const result = spawnSync("npm", ["run", "--silent", "bench"], {
+      cwd: projectDir,
+      encoding: "utf8",
+      env: { ...process.env, BENCH_RUNS: "1", BENCH_ENGINE: "0" },
+    });
     expect(result.status, result.stderr).toBe(0);
     expect(result.stdout).toMatch(/^delivery-pipeline benchmark: Node v\d+/);
     for (const stack of ["staging", "production"]) {

@@ -25,7 +25,11 @@ function problemsFromFile(text: string): readonly Problem[] {
 
 describe("plan flags (node:util parseArgs)", () => {
   it("accepts --flag=value for every flag, --stacks-dir= included", () => {
-    expect(parsePlanArgs(["--stack=production", "--stacks-dir=/tmp/variant", "--out=/tmp/o"], "/p")).toEqual({ stack: "production", stacksDir: "/tmp/variant", outDir: "/tmp/o" });
+    expect(parsePlanArgs(["--stack=production", "--stacks-dir=/tmp/variant", "--out=/tmp/o"], "/p")).toEqual({
+      stack: "production",
+      stacksDir: "/tmp/variant",
+      outDir: "/tmp/o",
+    });
   });
 
   it.each([
@@ -48,7 +52,11 @@ describe("stack file messages", () => {
     expect(() => readStackSettings(projectDir, "staging", dir)).toThrow(`${join(dir, "Pulumi.staging.yaml")} is not valid YAML`);
   });
 
-  it.each([["an empty file", ""], ["a file with only a comment", "# staging\n"], ["an empty config:", "config:\n"]])("says the config: section is missing for %s, in one problem", (_name, text) => {
+  it.each([
+    ["an empty file", ""],
+    ["a file with only a comment", "# staging\n"],
+    ["an empty config:", "config:\n"],
+  ])("says the config: section is missing for %s, in one problem", (_name, text) => {
     const problems = problemsFromFile(text);
     expect(problems).toHaveLength(1);
     expect(problems[0]?.key).toBe("config");
@@ -68,12 +76,13 @@ describe("stack file messages", () => {
 });
 
 describe("fix commands fit this stack and the value given", () => {
-
   it("suggests an https backend for a bad https URL, s3:// for a bad s3 one", () => {
     expect(problemsOf(fixtureRaw("staging", { stateBackendUrl: "https://" })).find((p) => p.key === "stateBackendUrl")?.fix).toBe(
       "pulumi config set stateBackendUrl https://api.pulumi.com --stack staging",
     );
-    expect(problemsOf(fixtureRaw("staging", { stateBackendUrl: "s4://bucket" })).find((p) => p.key === "stateBackendUrl")?.fix).toContain("s3://");
+    expect(problemsOf(fixtureRaw("staging", { stateBackendUrl: "s4://bucket" })).find((p) => p.key === "stateBackendUrl")?.fix).toContain(
+      "s3://",
+    );
   });
 
   it("never suggests a wait timer of 0 or staging's domain on production", () => {

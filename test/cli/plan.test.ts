@@ -15,7 +15,10 @@ interface Planned {
 // The stack files these tests own, unless a test names its own folder: a user's stacks/ must not change them.
 function plan(stack: string, ...extra: string[]): { status: number | null; stdout: string; stderr: string } {
   const dir = extra.includes("--stacks-dir") ? [] : ["--stacks-dir", fixtureStacksDir];
-  const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", stack, ...dir, ...extra], { cwd: projectDir, encoding: "utf8" });
+  const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", stack, ...dir, ...extra], {
+    cwd: projectDir,
+    encoding: "utf8",
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
@@ -25,7 +28,11 @@ beforeAll(() => {
     const outDir = mkdtempSync(join(tmpdir(), `plan-${stack}-`));
     const { status, stdout, stderr } = plan(stack, "--out", outDir);
     if (status !== 0) throw new Error(`plan ${stack} failed (${String(status)}): ${stderr}`);
-    planned[stack] = { stdout, outDir, resources: JSON.parse(readFileSync(join(outDir, "resources.json"), "utf8")) as Planned["resources"] };
+    planned[stack] = {
+      stdout,
+      outDir,
+      resources: JSON.parse(readFileSync(join(outDir, "resources.json"), "utf8")) as Planned["resources"],
+    };
   }
 }, 120_000);
 
@@ -50,7 +57,17 @@ describe("npm run plan", () => {
   it("lists every missing secret with the command that sets it", () => {
     const out = planned["production"]?.stdout ?? "";
     expect(out).toContain("Secrets still to set (9)");
-    for (const key of ["railwayToken", "anthropicApiKey", "openaiApiKey", "pulumiConfigPassphrase", "awsAccessKeyId", "awsSecretAccessKey", "deliveryAppPrivateKey", "previewAppPrivateKey", "dockerhubToken"]) {
+    for (const key of [
+      "railwayToken",
+      "anthropicApiKey",
+      "openaiApiKey",
+      "pulumiConfigPassphrase",
+      "awsAccessKeyId",
+      "awsSecretAccessKey",
+      "deliveryAppPrivateKey",
+      "previewAppPrivateKey",
+      "dockerhubToken",
+    ]) {
       expect(out).toContain(`pulumi config set --secret ${key} --stack production`);
     }
   });
@@ -64,7 +81,7 @@ describe("npm run plan", () => {
 
   it("writes exactly the generated files each stack owns, byte for byte as committed", () => {
     const files = (stack: string): string[] =>
-      (readdirSync(join(planned[stack]?.outDir ?? "", "app-repository"), { recursive: true, withFileTypes: true }))
+      readdirSync(join(planned[stack]?.outDir ?? "", "app-repository"), { recursive: true, withFileTypes: true })
         .filter((d) => d.isFile())
         .map((d) => join(d.parentPath, d.name).split("app-repository/")[1] ?? "")
         .sort();
@@ -77,8 +94,12 @@ describe("npm run plan", () => {
       ".github/workflows/test.yml",
     ]);
     expect(files("production")).toEqual([".github/workflows/deploy-production.yml"]);
-    const committed = planned["production"]?.resources.find((r) => r.type === "github:index/repositoryFile:RepositoryFile")?.inputs["content"];
-    expect(readFileSync(join(planned["production"]?.outDir ?? "", "app-repository/.github/workflows/deploy-production.yml"), "utf8")).toBe(committed);
+    const committed = planned["production"]?.resources.find((r) => r.type === "github:index/repositoryFile:RepositoryFile")?.inputs[
+      "content"
+    ];
+    expect(readFileSync(join(planned["production"]?.outDir ?? "", "app-repository/.github/workflows/deploy-production.yml"), "utf8")).toBe(
+      committed,
+    );
   });
 
   it("writes the pipeline as a Mermaid diagram GitHub renders", () => {
@@ -96,9 +117,14 @@ describe("npm run plan", () => {
 
   it("shows no GitHub object in both stacks", () => {
     const identity = (r: Planned["resources"][number]): string =>
-      [r.type, r.inputs["environment"], r.inputs["secretName"] ?? r.inputs["variableName"] ?? r.inputs["name"] ?? r.inputs["file"]].map(String).join("|");
+      [r.type, r.inputs["environment"], r.inputs["secretName"] ?? r.inputs["variableName"] ?? r.inputs["name"] ?? r.inputs["file"]]
+        .map(String)
+        .join("|");
     const staging = new Set(planned["staging"]?.resources.filter((r) => r.type.startsWith("github:")).map(identity));
-    const shared = planned["production"]?.resources.filter((r) => r.type.startsWith("github:")).map(identity).filter((i) => staging.has(i));
+    const shared = planned["production"]?.resources
+      .filter((r) => r.type.startsWith("github:"))
+      .map(identity)
+      .filter((i) => staging.has(i));
     expect(shared).toEqual([]);
   });
 

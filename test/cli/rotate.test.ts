@@ -32,7 +32,10 @@ function rotate(args: string[], input: string, env: Record<string, string> = {})
   });
   let calls: { args: string[]; stdin: string }[] = [];
   try {
-    calls = readFileSync(pulumi.log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { args: string[]; stdin: string });
+    calls = readFileSync(pulumi.log, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { args: string[]; stdin: string });
   } catch {
     calls = [];
   }
@@ -48,7 +51,10 @@ describe("npm run rotate", () => {
     const today = new Date().toISOString().slice(0, 10);
     expect(r.calls).toEqual([
       { args: ["config", "set", "--secret", "railwayToken", "--stack", "staging"], stdin: newValue },
-      { args: ["config", "set", "--path", "secretRotatedAt.railwayToken", today, "--stack", "staging"], stdin: expect.any(String) as string },
+      {
+        args: ["config", "set", "--path", "secretRotatedAt.railwayToken", today, "--stack", "staging"],
+        stdin: expect.any(String) as string,
+      },
       { args: ["preview", "--diff", "--stack", "staging"], stdin: expect.any(String) as string },
     ]);
     for (const call of r.calls) expect(call.args.join(" ")).not.toContain(newValue);
@@ -113,7 +119,10 @@ describe("npm run rotate on a terminal", () => {
       env: { ...process.env, PATH: `${pulumi.bin}:${process.env["PATH"] ?? ""}` },
     });
     expect(result.status).toBe(0);
-    const calls = readFileSync(pulumi.log, "utf8").trim().split("\n").map((l) => JSON.parse(l) as { args: string[]; tty?: boolean });
+    const calls = readFileSync(pulumi.log, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l) as { args: string[]; tty?: boolean });
     expect(calls[0]).toEqual({ args: ["config", "set", "--secret", "railwayToken", "--stack", "staging"], stdin: "", tty: true });
   }, 60_000);
 });
@@ -125,7 +134,11 @@ describe("parseRotateArgs", () => {
   });
 
   it("takes --json for the engine's diff as JSON, anywhere among the arguments", () => {
-    expect(parseRotateArgs(["--json", "--stack", "staging", "openaiApiKey"])).toEqual({ stack: "staging", key: "openaiApiKey", json: true });
+    expect(parseRotateArgs(["--json", "--stack", "staging", "openaiApiKey"])).toEqual({
+      stack: "staging",
+      key: "openaiApiKey",
+      json: true,
+    });
     expect(parseRotateArgs(["--stack", "staging", "openaiApiKey", "--json"])).toMatchObject({ json: true });
   });
 });

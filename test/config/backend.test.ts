@@ -5,7 +5,8 @@ import { stateBackendAllowed, stateBackendKind, stateBackendProblem, validateSta
 import { fixtureRaw, withSibling } from "../helpers/fixtureConfig";
 import { problemsOf } from "../helpers/problems";
 
-const backendProblem = (stack: "staging" | "production", url: string) => problemsOf(fixtureRaw(stack, { stateBackendUrl: url })).find((p) => p.key === "stateBackendUrl");
+const backendProblem = (stack: "staging" | "production", url: string) =>
+  problemsOf(fixtureRaw(stack, { stateBackendUrl: url })).find((p) => p.key === "stateBackendUrl");
 
 describe("stateBackendUrl accepts each backend the workflows can reach", () => {
   it.each([
@@ -34,21 +35,69 @@ describe("stateBackendUrl accepts each backend the workflows can reach", () => {
 
 describe("stateBackendUrl refuses what a runner could not use", () => {
   it.each([
-    ["s3://acme-pulumi-state", "has no region", "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack staging"],
-    ["s3://acme-pulumi-state/delivery?awssdk=v2", "has no region", "pulumi config set stateBackendUrl 's3://acme-pulumi-state/delivery?awssdk=v2&region=us-east-1' --stack staging"],
-    ["s3://acme-pulumi-state?region=Europe West", "has a region that is not one", "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack staging"],
-    ["s3://acme-pulumi-state?profile=work&region=eu-west-1", "names an AWS profile", "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=eu-west-1' --stack staging"],
-    ["s3://Acme_State?region=eu-west-1", "is not an S3 bucket URL", "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack staging"],
-    ["azblob://pulumi-state", "names no storage account", "pulumi config set stateBackendUrl 'azblob://pulumi-state?storage_account=acmepulumistate' --stack staging"],
-    ["azblob://pulumi-state?storage_account=Acme-Account", "names a storage account that is not one", "pulumi config set stateBackendUrl 'azblob://pulumi-state?storage_account=acmepulumistate' --stack staging"],
-    ["azblob://Pulumi--State?storage_account=acme1", "is not an Azure Blob Storage container URL", "pulumi config set stateBackendUrl 'azblob://pulumi-state?storage_account=acmepulumistate' --stack staging"],
-    ["gs://acme-pulumi-state?project=x", "is not a Google Cloud Storage bucket URL", "pulumi config set stateBackendUrl gs://acme-pulumi-state --stack staging"],
+    [
+      "s3://acme-pulumi-state",
+      "has no region",
+      "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack staging",
+    ],
+    [
+      "s3://acme-pulumi-state/delivery?awssdk=v2",
+      "has no region",
+      "pulumi config set stateBackendUrl 's3://acme-pulumi-state/delivery?awssdk=v2&region=us-east-1' --stack staging",
+    ],
+    [
+      "s3://acme-pulumi-state?region=Europe West",
+      "has a region that is not one",
+      "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack staging",
+    ],
+    [
+      "s3://acme-pulumi-state?profile=work&region=eu-west-1",
+      "names an AWS profile",
+      "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=eu-west-1' --stack staging",
+    ],
+    [
+      "s3://Acme_State?region=eu-west-1",
+      "is not an S3 bucket URL",
+      "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack staging",
+    ],
+    [
+      "azblob://pulumi-state",
+      "names no storage account",
+      "pulumi config set stateBackendUrl 'azblob://pulumi-state?storage_account=acmepulumistate' --stack staging",
+    ],
+    [
+      "azblob://pulumi-state?storage_account=Acme-Account",
+      "names a storage account that is not one",
+      "pulumi config set stateBackendUrl 'azblob://pulumi-state?storage_account=acmepulumistate' --stack staging",
+    ],
+    [
+      "azblob://Pulumi--State?storage_account=acme1",
+      "is not an Azure Blob Storage container URL",
+      "pulumi config set stateBackendUrl 'azblob://pulumi-state?storage_account=acmepulumistate' --stack staging",
+    ],
+    [
+      "gs://acme-pulumi-state?project=x",
+      "is not a Google Cloud Storage bucket URL",
+      "pulumi config set stateBackendUrl gs://acme-pulumi-state --stack staging",
+    ],
     ["https://app.pulumi.com", "is Pulumi Cloud's web console", "pulumi config set stateBackendUrl https://api.pulumi.com --stack staging"],
-    ["https://api.pulumi.com/acme/delivery", "is not a Pulumi Cloud URL", "pulumi config set stateBackendUrl https://api.pulumi.com --stack staging"],
+    [
+      "https://api.pulumi.com/acme/delivery",
+      "is not a Pulumi Cloud URL",
+      "pulumi config set stateBackendUrl https://api.pulumi.com --stack staging",
+    ],
     ["http://pulumi.acme.internal", "is plain http", "pulumi config set stateBackendUrl https://pulumi.acme.internal --stack staging"],
-    ["postgres://pulumi:pw@db.acme.internal:5432/state", "is a Postgres backend", "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack staging"],
+    [
+      "postgres://pulumi:pw@db.acme.internal:5432/state",
+      "is a Postgres backend",
+      "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack staging",
+    ],
     ["file://", "names no folder", "pulumi config set stateBackendUrl 'file://~' --stack staging"],
-    ["acme-pulumi-state", "is not a state backend the workflows can log in to", "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack staging"],
+    [
+      "acme-pulumi-state",
+      "is not a state backend the workflows can log in to",
+      "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack staging",
+    ],
   ])("%s: %s", (url, message, fix) => {
     const problem = backendProblem("staging", url);
     expect(problem).toMatchObject({ key: "stateBackendUrl", value: url, allowed: stateBackendAllowed, fix });
@@ -56,7 +105,9 @@ describe("stateBackendUrl refuses what a runner could not use", () => {
   });
 
   it("names this stack in the fix", () => {
-    expect(backendProblem("production", "s3://acme-pulumi-state")?.fix).toBe("pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack production");
+    expect(backendProblem("production", "s3://acme-pulumi-state")?.fix).toBe(
+      "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack production",
+    );
   });
 
   it("never echoes a Postgres URL's password-bearing form as the example", () => {
@@ -68,13 +119,18 @@ describe("both stacks keep their state in the one backend the workflows log in t
   it("refuses production on another backend than the governing staging, with the fix for production", () => {
     const problems = problemsOf(withSibling(fixtureRaw("production", { stateBackendUrl: "gs://other-state" })));
     const problem = problems.find((p) => p.key === "stateBackendUrl");
-    expect(problem).toMatchObject({ value: "gs://other-state", fix: "pulumi config set stateBackendUrl 's3://zephyr-state?region=eu-central-1' --stack production" });
+    expect(problem).toMatchObject({
+      value: "gs://other-state",
+      fix: "pulumi config set stateBackendUrl 's3://zephyr-state?region=eu-central-1' --stack production",
+    });
     expect(problem?.allowed).toContain("PULUMI_BACKEND_URL");
   });
 
   it("refuses governing staging on another backend than production, and still fixes production", () => {
     const problems = problemsOf(withSibling(fixtureRaw("staging", { stateBackendUrl: "gs://new-state" })));
-    expect(problems.find((p) => p.key === "stateBackendUrl")?.fix).toBe("pulumi config set stateBackendUrl gs://new-state --stack production");
+    expect(problems.find((p) => p.key === "stateBackendUrl")?.fix).toBe(
+      "pulumi config set stateBackendUrl gs://new-state --stack production",
+    );
   });
 
   it("accepts the same URL in both", () => {

@@ -28,7 +28,9 @@ describe("secrets never echo", () => {
     expect(problem?.message).toContain("exposed");
     expect(problem?.message).toContain("must be rotated");
     expect(problem?.allowed).toContain("did you mean openaiApiKey?");
-    expect(problem?.fix).toBe("pulumi config rm openaiApiKeyy --stack production; rotate it, then pulumi config set --secret openaiApiKey --stack production");
+    expect(problem?.fix).toBe(
+      "pulumi config rm openaiApiKeyy --stack production; rotate it, then pulumi config set --secret openaiApiKey --stack production",
+    );
   });
 
   it("hides a value under a key near a secret's even when it does not look like a credential", () => {
@@ -52,7 +54,11 @@ describe("secrets never echo", () => {
 
   it("hides a plain-text secret under its own key and says it must be rotated", () => {
     const base = fixtureRaw("staging");
-    const error = errorOf({ ...base, values: { ...base.values, openaiApiKey: openaiKey }, secretKeys: base.secretKeys.filter((k) => k !== "openaiApiKey") });
+    const error = errorOf({
+      ...base,
+      values: { ...base.values, openaiApiKey: openaiKey },
+      secretKeys: base.secretKeys.filter((k) => k !== "openaiApiKey"),
+    });
     expect(error.message).not.toContain(openaiKey);
     expect(error.problems[0]?.message).toContain("must be rotated");
   });

@@ -4,7 +4,6 @@ import { providerNamespaces, validateStackConfig } from "../../src/config";
 import { fixtureRaw } from "../helpers/fixtureConfig";
 import { problemsOf } from "../helpers/problems";
 
-
 describe("config namespaces", () => {
   it("accepts the fixture as is", () => {
     expect(problemsOf(fixtureRaw("production"))).toEqual([]);
@@ -18,7 +17,9 @@ describe("config namespaces", () => {
     expect(problem?.key).toBe("delivery-pipline:waitTimerMinutes");
     expect(problem?.value).toBe("60");
     expect(problem?.allowed).toContain("did you mean delivery-pipeline:waitTimerMinutes?");
-    expect(problem?.fix).toBe("pulumi config rm delivery-pipline:waitTimerMinutes --stack production && pulumi config set waitTimerMinutes 60 --stack production");
+    expect(problem?.fix).toBe(
+      "pulumi config rm delivery-pipline:waitTimerMinutes --stack production && pulumi config set waitTimerMinutes 60 --stack production",
+    );
     const error = (() => {
       try {
         validateStackConfig(raw);
@@ -27,7 +28,9 @@ describe("config namespaces", () => {
       }
       return undefined;
     })();
-    expect(error?.message).toContain('delivery-pipline:waitTimerMinutes = "60" is in the namespace "delivery-pipline", which nothing reads');
+    expect(error?.message).toContain(
+      'delivery-pipline:waitTimerMinutes = "60" is in the namespace "delivery-pipline", which nothing reads',
+    );
   });
 
   it("refuses a typo of a provider's namespace, suggesting the provider's", () => {

@@ -1,9 +1,20 @@
 // The Railway token is published under the name Railway's own CLI reads for its kind, and a private image needs its own read-only pull token.
 import { describe, expect, it } from "vitest";
-import { allGithubEntries, githubEntries, githubEntriesFor, requiredSecrets, secretDefinitions, secretKeys, validateStackConfig } from "../../src/config";
+import {
+  allGithubEntries,
+  githubEntries,
+  githubEntriesFor,
+  requiredSecrets,
+  secretDefinitions,
+  secretKeys,
+  validateStackConfig,
+} from "../../src/config";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
-const railwayNames = (kind: "account" | "project"): string[] => githubEntriesFor(kind).filter((e) => "configKey" in e.source && e.source.configKey === "railwayToken").map((e) => e.name);
+const railwayNames = (kind: "account" | "project"): string[] =>
+  githubEntriesFor(kind)
+    .filter((e) => "configKey" in e.source && e.source.configKey === "railwayToken")
+    .map((e) => e.name);
 
 describe("Railway token names", () => {
   it("an account or workspace token is RAILWAY_API_TOKEN, a project token RAILWAY_TOKEN, never both", () => {

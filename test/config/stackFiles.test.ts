@@ -28,7 +28,11 @@ describe("Pulumi.yaml", () => {
   it("declares every setting, untyped (the program checks types and reports every problem), with its description and default", () => {
     expect(project.config).toEqual(projectConfigDeclarations());
     // Every key but the object-valued one `npm run rotate` keeps.
-    expect(Object.keys(project.config ?? {}).sort()).toEqual(Object.keys(configKeys).filter((k) => k !== "secretRotatedAt").sort());
+    expect(Object.keys(project.config ?? {}).sort()).toEqual(
+      Object.keys(configKeys)
+        .filter((k) => k !== "secretRotatedAt")
+        .sort(),
+    );
   });
 });
 
@@ -49,12 +53,18 @@ describe("stack files", () => {
     for (const key of secretKeys) {
       const value = config[`${projectName}:${key}`] ?? config[key];
       if (value === undefined) continue;
-      expect(typeof value === "object" && value !== null && "secure" in value, `${key} must be set with pulumi config set --secret`).toBe(true);
+      expect(typeof value === "object" && value !== null && "secure" in value, `${key} must be set with pulumi config set --secret`).toBe(
+        true,
+      );
     }
   });
 
   it("exactly one stack governs the repository", () => {
-    const governing = stackNames.filter((s) => buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(s, undefined, {}, committedStacksDir), s)).config).governsRepository);
+    const governing = stackNames.filter(
+      (s) =>
+        buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(s, undefined, {}, committedStacksDir), s)).config)
+          .governsRepository,
+    );
     expect(governing).toHaveLength(1);
   });
 
@@ -67,7 +77,20 @@ describe("stack files", () => {
   });
 
   it("agree on every repository-wide setting", () => {
-    const shared = ["repository", "repositoryVisibility", "githubPlan", "defaultBranch", "developBranch", "deliveryAppId", "previewAppId", "pythonVersions", "dockerhubUsername", "dockerhubRepository", "railwayProjectId", "stateBackendUrl"];
+    const shared = [
+      "repository",
+      "repositoryVisibility",
+      "githubPlan",
+      "defaultBranch",
+      "developBranch",
+      "deliveryAppId",
+      "previewAppId",
+      "pythonVersions",
+      "dockerhubUsername",
+      "dockerhubRepository",
+      "railwayProjectId",
+      "stateBackendUrl",
+    ];
     const [first, ...rest] = stackNames.map((s) => readStackSettings(projectDir, s).config);
     for (const other of rest) {
       for (const key of shared) expect(other[`${projectName}:${key}`], key).toEqual(first?.[`${projectName}:${key}`]);

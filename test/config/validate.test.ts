@@ -6,22 +6,30 @@ import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 import { problemsOf } from "../helpers/problems";
 
 const staging = rawConfig(stackWithSecrets("staging"), "staging");
-const with_ = (values: Record<string, string>, base: RawStackConfig = staging): RawStackConfig => ({ ...base, values: { ...base.values, ...values } });
+const with_ = (values: Record<string, string>, base: RawStackConfig = staging): RawStackConfig => ({
+  ...base,
+  values: { ...base.values, ...values },
+});
 const without = (key: string, base: RawStackConfig = staging): RawStackConfig => ({
   ...base,
   values: Object.fromEntries(Object.entries(base.values).filter(([k]) => k !== key)),
 });
 
-
 describe("validateStackConfig", () => {
   it("accepts the committed stacks and types their values", () => {
     const { config, missingSecrets } = validateStackConfig(staging);
     expect(missingSecrets).toEqual([]);
-    expect(config).toMatchObject({ stack: "staging", governsRepository: true, waitTimerMinutes: 0, pythonVersions: ["3.11", "3.12"], coverageMinimum: 80 });
+    expect(config).toMatchObject({
+      stack: "staging",
+      governsRepository: true,
+      waitTimerMinutes: 0,
+      pythonVersions: ["3.11", "3.12"],
+      coverageMinimum: 80,
+    });
     expect(config.appRevision).toBeUndefined();
   });
 
-  it("reports a required key left at Pulumi.yaml's \"\" as not set, with everything else wrong", () => {
+  it('reports a required key left at Pulumi.yaml\'s "" as not set, with everything else wrong', () => {
     const problems = problemsOf(with_({ repository: "", coverageMinimum: "eighty", governsRepository: "" }));
     expect(problems.map((p) => [p.key, p.message ?? ""])).toEqual([
       ["coverageMinimum", ""],
@@ -136,7 +144,9 @@ describe("validateStackConfig", () => {
 
   describe("what GitHub's plans allow", () => {
     it("refuses internal visibility outside enterprise", () => {
-      expect(problemsOf(with_({ repositoryVisibility: "internal", githubPlan: "team" })).map((p) => p.key)).toEqual(["repositoryVisibility"]);
+      expect(problemsOf(with_({ repositoryVisibility: "internal", githubPlan: "team" })).map((p) => p.key)).toEqual([
+        "repositoryVisibility",
+      ]);
     });
     it("refuses a private repository on GitHub Free (no environments or rulesets there)", () => {
       expect(problemsOf(with_({ githubPlan: "free" })).map((p) => p.key)).toEqual(["githubPlan"]);
@@ -165,7 +175,17 @@ describe("validateStackConfig", () => {
   describe("missing secrets", () => {
     it("are returned, in catalog order, not thrown", () => {
       const { missingSecrets } = validateStackConfig({ ...staging, secretKeys: [] });
-      expect(missingSecrets).toEqual(["railwayToken", "anthropicApiKey", "openaiApiKey", "pulumiConfigPassphrase", "awsAccessKeyId", "awsSecretAccessKey", "deliveryAppPrivateKey", "previewAppPrivateKey", "dockerhubToken"]);
+      expect(missingSecrets).toEqual([
+        "railwayToken",
+        "anthropicApiKey",
+        "openaiApiKey",
+        "pulumiConfigPassphrase",
+        "awsAccessKeyId",
+        "awsSecretAccessKey",
+        "deliveryAppPrivateKey",
+        "previewAppPrivateKey",
+        "dockerhubToken",
+      ]);
     });
     it("depend on the state backend", () => {
       expect(requiredSecrets("https://api.pulumi.com")).toContain("pulumiAccessToken");
@@ -180,21 +200,32 @@ describe("validateStackConfig", () => {
   });
 
   describe("properties", () => {
-    const anyValue = fc.oneof(fc.string(), fc.integer().map(String), fc.boolean().map(String), fc.array(fc.string()).map((a) => JSON.stringify(a)), fc.constant(""));
+    const anyValue = fc.oneof(
+      fc.string(),
+      fc.integer().map(String),
+      fc.boolean().map(String),
+      fc.array(fc.string()).map((a) => JSON.stringify(a)),
+      fc.constant(""),
+    );
     const anyKey = fc.oneof(fc.constantFrom(...configKeyNames), fc.string({ minLength: 1, maxLength: 20 }));
 
     it("arbitrary config either validates or throws ConfigError, never anything else", () => {
       fc.assert(
-        fc.property(fc.dictionary(anyKey, anyValue), fc.array(fc.string({ maxLength: 12 })), fc.string({ maxLength: 12 }), (overrides, secretKeys, stack) => {
-          try {
-            validateStackConfig({ stack, values: { ...staging.values, ...overrides }, secretKeys });
-          } catch (error) {
-            expect(error).toBeInstanceOf(ConfigError);
-            const problems = (error as ConfigError).problems;
-            expect(problems.length).toBeGreaterThan(0);
-            for (const p of problems) expect(p.fix.length).toBeGreaterThan(0);
-          }
-        }),
+        fc.property(
+          fc.dictionary(anyKey, anyValue),
+          fc.array(fc.string({ maxLength: 12 })),
+          fc.string({ maxLength: 12 }),
+          (overrides, secretKeys, stack) => {
+            try {
+              validateStackConfig({ stack, values: { ...staging.values, ...overrides }, secretKeys });
+            } catch (error) {
+              expect(error).toBeInstanceOf(ConfigError);
+              const problems = (error as ConfigError).problems;
+              expect(problems.length).toBeGreaterThan(0);
+              for (const p of problems) expect(p.fix.length).toBeGreaterThan(0);
+            }
+          },
+        ),
         { numRuns: 300 },
       );
     });
@@ -203,7 +234,8 @@ describe("validateStackConfig", () => {
       fc.assert(
         fc.property(fc.constantFrom(...configKeyNames), fc.string(), (key, value) => {
           const problems = problemsOf(with_({ [key]: value }));
-          for (const p of problems) expect([key, "reviewerUsers", "waitTimerMinutes", "developBranch", "githubPlan", "repositoryVisibility"]).toContain(p.key);
+          for (const p of problems)
+            expect([key, "reviewerUsers", "waitTimerMinutes", "developBranch", "githubPlan", "repositoryVisibility"]).toContain(p.key);
         }),
         { numRuns: 300 },
       );

@@ -27,7 +27,12 @@ export function fixtureFromStacks(stacks: readonly string[] = ["staging", "produ
   return {
     owner,
     repository,
-    branches: Object.fromEntries(configs.flatMap((c) => [[c.defaultBranch, headSha], [c.developBranch, headSha]])),
+    branches: Object.fromEntries(
+      configs.flatMap((c) => [
+        [c.defaultBranch, headSha],
+        [c.developBranch, headSha],
+      ]),
+    ),
     releases: [
       { tag: "v1.5.0-rc.1", sha: headSha, prerelease: true },
       { tag: releaseTag, sha: releaseSha },

@@ -92,7 +92,15 @@ export const descriptionGaps: readonly DescriptionGap[] = [
       "but GitHub accepts can_admins_bypass (the environment's 'Allow administrators to bypass' setting) and returns it; " +
       "go-github's CreateUpdateEnvironment always sends it (repos_environments.go, MarshalJSON defaults it to true) and the provider reads it back.",
     apply: (d) => {
-      const schema = objectAt(d.paths, ["/repos/{owner}/{repo}/environments/{environment_name}", "put", "requestBody", "content", "application/json", "schema", "properties"]);
+      const schema = objectAt(d.paths, [
+        "/repos/{owner}/{repo}/environments/{environment_name}",
+        "put",
+        "requestBody",
+        "content",
+        "application/json",
+        "schema",
+        "properties",
+      ]);
       schema["can_admins_bypass"] = { type: "boolean" };
     },
   },
@@ -161,7 +169,10 @@ function routeOf(template: string, method: string, multiSegment: ReadonlySet<str
 function formatErrors(errors: readonly ErrorObject[] | null | undefined): string {
   return (errors ?? [])
     .slice(0, 8)
-    .map((e) => `${e.instancePath === "" ? "(body)" : e.instancePath} ${e.message ?? "is invalid"}${e.keyword === "additionalProperties" ? `: ${String((e.params as { additionalProperty?: string }).additionalProperty)}` : ""}`)
+    .map(
+      (e) =>
+        `${e.instancePath === "" ? "(body)" : e.instancePath} ${e.message ?? "is invalid"}${e.keyword === "additionalProperties" ? `: ${String((e.params as { additionalProperty?: string }).additionalProperty)}` : ""}`,
+    )
     .join("; ");
 }
 
@@ -233,13 +244,24 @@ export class GitHubContract {
         Reflect.deleteProperty(params, "repo");
       }
       const operation = this.operation(route.template, route.method);
-      return { id: `${route.method} ${route.template}`, operationId: text(operation["operationId"]), template: route.template, params, repositoryId };
+      return {
+        id: `${route.method} ${route.template}`,
+        operationId: text(operation["operationId"]),
+        template: route.template,
+        params,
+        repositoryId,
+      };
     }
     return undefined;
   }
 
   /** What is wrong with a request, by GitHub's description (empty: nothing). */
-  checkRequest(method: string, path: string, query: URLSearchParams, body: string): { match: OperationMatch | undefined; problems: string[] } {
+  checkRequest(
+    method: string,
+    path: string,
+    query: URLSearchParams,
+    body: string,
+  ): { match: OperationMatch | undefined; problems: string[] } {
     const match = this.match(method, path);
     if (match === undefined) return { match, problems: [`no documented operation ${method} ${path}`] };
     const operation = this.operation(match.template, method.toUpperCase());
@@ -254,7 +276,8 @@ export class GitHubContract {
       else if (location === "query") value = query.get(name) ?? undefined;
       else continue;
       if (value === undefined) {
-        if (param["required"] === true && !(location === "path" && match.repositoryId !== undefined)) problems.push(`missing ${location} parameter ${name}`);
+        if (param["required"] === true && !(location === "path" && match.repositoryId !== undefined))
+          problems.push(`missing ${location} parameter ${name}`);
         continue;
       }
       const problem = this.checkScalar(value, schema);
@@ -273,7 +296,15 @@ export class GitHubContract {
         problems.push("the request body is not JSON");
         return { match, problems };
       }
-      const validate = this.validator(`${match.id} request`, ["paths", match.template, method.toLowerCase(), "requestBody", "content", "application/json", "schema"]);
+      const validate = this.validator(`${match.id} request`, [
+        "paths",
+        match.template,
+        method.toLowerCase(),
+        "requestBody",
+        "content",
+        "application/json",
+        "schema",
+      ]);
       if (!validate(parsed)) problems.push(`request body: ${formatErrors(validate.errors)}`);
     }
     return { match, problems };
@@ -312,7 +343,8 @@ export class GitHubContract {
       if (status === 304 && method === "GET") return body === "" ? [] : ["a 304 has no body"];
       return [`status ${String(status)} is not documented for ${match.id}`];
     }
-    if (schema === undefined) return body.trim() === "" ? [] : [`status ${String(status)} of ${match.id} has no body, the stand-in sent one`];
+    if (schema === undefined)
+      return body.trim() === "" ? [] : [`status ${String(status)} of ${match.id} has no body, the stand-in sent one`];
     const parsed = parse();
     if (!parsed.ok) return [`response body is not JSON`];
     const ref = isObject(responses[String(status)]) ? responses[String(status)] : undefined;

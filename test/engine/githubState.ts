@@ -135,7 +135,11 @@ export interface ActionsPermissionsView {
   readonly enabled: boolean;
   readonly allowedActions: "all" | "local_only" | "selected";
   readonly shaPinningRequired: boolean;
-  readonly selectedActions: { readonly githubOwnedAllowed: boolean; readonly verifiedAllowed: boolean; readonly patternsAllowed: readonly string[] };
+  readonly selectedActions: {
+    readonly githubOwnedAllowed: boolean;
+    readonly verifiedAllowed: boolean;
+    readonly patternsAllowed: readonly string[];
+  };
 }
 
 export interface CommitView {
@@ -187,7 +191,10 @@ function timestamp(): string {
 }
 
 function gitBlobSha(content: Buffer): string {
-  return createHash("sha1").update(`blob ${String(content.length)}\0`).update(content).digest("hex");
+  return createHash("sha1")
+    .update(`blob ${String(content.length)}\0`)
+    .update(content)
+    .digest("hex");
 }
 
 function isObject(value: unknown): value is JsonObject {
@@ -201,7 +208,8 @@ function base64Lines(content: Buffer): string {
 
 /** Actions secret and variable names: letters, digits, underscores; not starting with a digit or GITHUB_. */
 function nameProblem(kind: "secret" | "variable", name: string): string | undefined {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) return `${kind} names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_), and must not start with a number`;
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+    return `${kind} names can only contain alphanumeric characters ([a-z], [A-Z], [0-9]) or underscores (_), and must not start with a number`;
   if (/^GITHUB_/i.test(name)) return `${kind} names must not start with the GITHUB_ prefix`;
   return undefined;
 }
@@ -284,7 +292,12 @@ export class GitHubStateStandIn {
     allowedActions: "all" | "local_only" | "selected";
     shaPinningRequired: boolean;
     selected: { github_owned_allowed: boolean; verified_allowed: boolean; patterns_allowed: string[] };
-  } = { enabled: true, allowedActions: "all", shaPinningRequired: false, selected: { github_owned_allowed: true, verified_allowed: false, patterns_allowed: [] } };
+  } = {
+    enabled: true,
+    allowedActions: "all",
+    shaPinningRequired: false,
+    selected: { github_owned_allowed: true, verified_allowed: false, patterns_allowed: [] },
+  };
   private readonly commits = new Map<string, CommitState>();
   private readonly heads = new Map<string, string>();
   /** Branch to the write in progress on it. */
@@ -306,12 +319,14 @@ export class GitHubStateStandIn {
     for (const [branch, sha] of Object.entries(fixture.branches)) {
       const files = new Map(Object.entries(fixture.files?.[branch] ?? {}).map(([path, content]) => [path, Buffer.from(content)]));
       const existing = this.commits.get(sha);
-      if (existing !== undefined && !sameTree(existing.tree, files)) throw new Error(`branches that share commit ${sha} must list the same files`);
+      if (existing !== undefined && !sameTree(existing.tree, files))
+        throw new Error(`branches that share commit ${sha} must list the same files`);
       if (existing === undefined) this.commits.set(sha, this.commitOf(sha, [], "Initial commit", files, seed, seed, []));
       this.heads.set(branch, sha);
     }
     for (const release of fixture.releases) {
-      if (!this.commits.has(release.sha)) this.commits.set(release.sha, this.commitOf(release.sha, [], `Release ${release.tag}`, new Map(), seed, seed, []));
+      if (!this.commits.has(release.sha))
+        this.commits.set(release.sha, this.commitOf(release.sha, [], `Release ${release.tag}`, new Map(), seed, seed, []));
     }
   }
 
@@ -389,10 +404,15 @@ export class GitHubStateStandIn {
   /** The commits on a branch, newest first, down to the fixture's head. */
   history(branch: string): CommitView[] {
     const out: CommitView[] = [];
-    for (let sha = this.heads.get(branch); sha !== undefined; ) {
+    for (let sha = this.heads.get(branch); sha !== undefined;) {
       const commit = this.commits.get(sha);
       if (commit === undefined) break;
-      out.push({ sha: commit.sha, parents: commit.parents, message: commit.message, changed: commit.changed.map(({ path, status }) => ({ path, status })) });
+      out.push({
+        sha: commit.sha,
+        parents: commit.parents,
+        message: commit.message,
+        changed: commit.changed.map(({ path, status }) => ({ path, status })),
+      });
       sha = commit.parents[0];
     }
     return out;
@@ -401,7 +421,9 @@ export class GitHubStateStandIn {
   snapshot(): StandInSnapshot {
     const files: Record<string, Record<string, string>> = {};
     for (const [branch, sha] of this.heads) {
-      files[branch] = Object.fromEntries([...(this.commits.get(sha)?.tree ?? new Map<string, Buffer>())].map(([path, content]) => [path, content.toString("utf8")]));
+      files[branch] = Object.fromEntries(
+        [...(this.commits.get(sha)?.tree ?? new Map<string, Buffer>())].map(([path, content]) => [path, content.toString("utf8")]),
+      );
     }
     return {
       environments: [...this.environments.values()].map((e) => this.environmentView(e)),
@@ -480,7 +502,10 @@ export class GitHubStateStandIn {
         answer = notFound;
       } else if (checked.problems.length > 0) {
         this.violation("request", method, url.pathname, match.id, checked.problems.join("; "));
-        answer = typeof requestBody === "string" ? error(400, "Problems parsing JSON") : validationFailed(`Invalid request.\n\n${checked.problems.join("\n")}`);
+        answer =
+          typeof requestBody === "string"
+            ? error(400, "Problems parsing JSON")
+            : validationFailed(`Invalid request.\n\n${checked.problems.join("\n")}`);
       } else {
         answer = (await this.route(match, method, url.searchParams, isObject(requestBody) ? requestBody : {})) ?? {
           status: 501,
@@ -492,7 +517,11 @@ export class GitHubStateStandIn {
     let text = answer.status === 204 || answer.body === undefined ? "" : JSON.stringify(answer.body);
     // Every GitHub answer carries a request id (the github_rest_api data source takes it as its id).
     const requestId = `${createHash("sha1").update(String(this.calls.length)).digest("hex").slice(0, 8).toUpperCase()}:STAND-IN`;
-    const headers: Record<string, string> = { "x-github-media-type": "github.v3; format=json", "x-github-request-id": requestId, ...answer.headers };
+    const headers: Record<string, string> = {
+      "x-github-media-type": "github.v3; format=json",
+      "x-github-request-id": requestId,
+      ...answer.headers,
+    };
     let status = answer.status;
     if (text !== "") headers["content-type"] = "application/json; charset=utf-8";
     if (method === "GET" && status === 200) {
@@ -506,7 +535,8 @@ export class GitHubStateStandIn {
       }
     }
     if (match !== undefined && status !== 501) {
-      for (const problem of this.contract.checkResponse(match, status, text)) this.violation("response", method, url.pathname, match.id, problem);
+      for (const problem of this.contract.checkResponse(match, status, text))
+        this.violation("response", method, url.pathname, match.id, problem);
     }
     this.calls.push({
       method,
@@ -560,7 +590,10 @@ export class GitHubStateStandIn {
       case "DELETE /contents/{path}":
         return this.deleteContents(p["path"] ?? "", body);
       case "GET /environments":
-        return { status: 200, body: { total_count: this.environments.size, environments: [...this.environments.values()].map((e) => this.environmentBody(e)) } };
+        return {
+          status: 200,
+          body: { total_count: this.environments.size, environments: [...this.environments.values()].map((e) => this.environmentBody(e)) },
+        };
       case "GET /environments/{environment_name}":
         return this.withEnvironment(env, (e) => ({ status: 200, body: this.environmentBody(e) }));
       case "PUT /environments/{environment_name}":
@@ -571,7 +604,10 @@ export class GitHubStateStandIn {
           return { status: 204 };
         });
       case "GET /environments/{environment_name}/deployment-branch-policies":
-        return this.withEnvironment(env, (e) => ({ status: 200, body: { total_count: e.policies.size, branch_policies: [...e.policies.values()].map((x) => this.policyBody(x)) } }));
+        return this.withEnvironment(env, (e) => ({
+          status: 200,
+          body: { total_count: e.policies.size, branch_policies: [...e.policies.values()].map((x) => this.policyBody(x)) },
+        }));
       case "POST /environments/{environment_name}/deployment-branch-policies":
         return this.withEnvironment(env, (e) => this.createPolicy(e, body));
       case "GET /environments/{environment_name}/deployment-branch-policies/{branch_policy_id}":
@@ -590,7 +626,10 @@ export class GitHubStateStandIn {
       case "GET /environments/{environment_name}/secrets/public-key":
         return this.withEnvironment(env, (e) => ({ status: 200, body: this.keyBody(e.key) }));
       case "GET /environments/{environment_name}/secrets":
-        return this.withEnvironment(env, (e) => ({ status: 200, body: { total_count: e.secrets.size, secrets: [...e.secrets.values()].map(secretBody) } }));
+        return this.withEnvironment(env, (e) => ({
+          status: 200,
+          body: { total_count: e.secrets.size, secrets: [...e.secrets.values()].map(secretBody) },
+        }));
       case "GET /environments/{environment_name}/secrets/{secret_name}":
         return this.withEnvironment(env, (e) => getNamed(e.secrets, p["secret_name"], secretBody));
       case "PUT /environments/{environment_name}/secrets/{secret_name}":
@@ -598,7 +637,10 @@ export class GitHubStateStandIn {
       case "DELETE /environments/{environment_name}/secrets/{secret_name}":
         return this.withEnvironment(env, (e) => deleteNamed(e.secrets, p["secret_name"]));
       case "GET /environments/{environment_name}/variables":
-        return this.withEnvironment(env, (e) => ({ status: 200, body: { total_count: e.variables.size, variables: [...e.variables.values()].map(variableBody) } }));
+        return this.withEnvironment(env, (e) => ({
+          status: 200,
+          body: { total_count: e.variables.size, variables: [...e.variables.values()].map(variableBody) },
+        }));
       case "POST /environments/{environment_name}/variables":
         return this.withEnvironment(env, (e) => createVariable(e.variables, body));
       case "GET /environments/{environment_name}/variables/{name}":
@@ -645,7 +687,9 @@ export class GitHubStateStandIn {
       case "PUT /actions/permissions":
         return this.putPermissions(body);
       case "GET /actions/permissions/selected-actions":
-        return this.permissions.allowedActions === "selected" ? { status: 200, body: { ...this.permissions.selected } } : this.notSelected();
+        return this.permissions.allowedActions === "selected"
+          ? { status: 200, body: { ...this.permissions.selected } }
+          : this.notSelected();
       case "PUT /actions/permissions/selected-actions":
         return this.putSelectedActions(body);
       default:
@@ -656,7 +700,10 @@ export class GitHubStateStandIn {
   private isOurRepository(match: OperationMatch): boolean {
     if (match.repositoryId !== undefined) return Number(match.repositoryId) === this.repositoryId;
     // Owner and repository names are not case sensitive.
-    return (match.params["owner"] ?? "").toLowerCase() === this.fixture.owner.toLowerCase() && (match.params["repo"] ?? "").toLowerCase() === this.fixture.repository.toLowerCase();
+    return (
+      (match.params["owner"] ?? "").toLowerCase() === this.fixture.owner.toLowerCase() &&
+      (match.params["repo"] ?? "").toLowerCase() === this.fixture.repository.toLowerCase()
+    );
   }
 
   private newId(): number {
@@ -795,7 +842,14 @@ export class GitHubStateStandIn {
     const organization = this.getOrganization(org).body as JsonObject;
     return {
       status: 200,
-      body: { ...this.teamBody(known), created_at: this.createdAt, updated_at: this.createdAt, members_count: 1, repos_count: 1, organization: { ...organization, name: this.fixture.owner, is_verified: false } },
+      body: {
+        ...this.teamBody(known),
+        created_at: this.createdAt,
+        updated_at: this.createdAt,
+        members_count: 1,
+        repos_count: 1,
+        organization: { ...organization, name: this.fixture.owner, is_verified: false },
+      },
     };
   }
 
@@ -907,7 +961,10 @@ export class GitHubStateStandIn {
       body: {
         name: branch,
         commit: this.commitBody(sha),
-        _links: { self: `${r}/branches/${encodeURIComponent(branch)}`, html: `${this.origin}/${this.fixture.owner}/${this.fixture.repository}/tree/${branch}` },
+        _links: {
+          self: `${r}/branches/${encodeURIComponent(branch)}`,
+          html: `${this.origin}/${this.fixture.owner}/${this.fixture.repository}/tree/${branch}`,
+        },
         protected: this.rulesets.size > 0,
         protection: { enabled: false, required_status_checks: { enforcement_level: "off", contexts: [], checks: [] } },
         protection_url: `${r}/branches/${encodeURIComponent(branch)}/protection`,
@@ -919,10 +976,19 @@ export class GitHubStateStandIn {
   private getRef(ref: string): Answer {
     const [kind, ...nameParts] = ref.split("/");
     const name = nameParts.join("/");
-    const sha = kind === "heads" ? this.heads.get(name) : kind === "tags" ? this.fixture.releases.find((r) => r.tag === name)?.sha : undefined;
+    const sha =
+      kind === "heads" ? this.heads.get(name) : kind === "tags" ? this.fixture.releases.find((r) => r.tag === name)?.sha : undefined;
     if (sha === undefined) return notFound;
     const r = `${this.api}/repos/${this.fixture.owner}/${this.fixture.repository}`;
-    return { status: 200, body: { ref: `refs/${ref}`, node_id: `REF_${Buffer.from(ref).toString("base64")}`, url: `${r}/git/refs/${ref}`, object: { sha, type: "commit", url: `${r}/git/commits/${sha}` } } };
+    return {
+      status: 200,
+      body: {
+        ref: `refs/${ref}`,
+        node_id: `REF_${Buffer.from(ref).toString("base64")}`,
+        url: `${r}/git/refs/${ref}`,
+        object: { sha, type: "commit", url: `${r}/git/commits/${sha}` },
+      },
+    };
   }
 
   /** data_source_github_release.go retrieve_by latest: the newest release that is neither a draft nor a pre-release. */
@@ -965,9 +1031,22 @@ export class GitHubStateStandIn {
 
   // --- commits and contents (resource_github_repository_file.go) ---------------------------
 
-  private commitOf(sha: string, parents: string[], message: string, tree: ReadonlyMap<string, Buffer>, author: Person, committer: Person, changed: CommitState["changed"]): CommitState {
+  private commitOf(
+    sha: string,
+    parents: string[],
+    message: string,
+    tree: ReadonlyMap<string, Buffer>,
+    author: Person,
+    committer: Person,
+    changed: CommitState["changed"],
+  ): CommitState {
     const treeSha = createHash("sha1")
-      .update([...tree].map(([path, content]) => `${path}\0${gitBlobSha(content)}`).sort().join("\n"))
+      .update(
+        [...tree]
+          .map(([path, content]) => `${path}\0${gitBlobSha(content)}`)
+          .sort()
+          .join("\n"),
+      )
       .digest("hex");
     return { sha, parents, message, tree, treeSha, author, committer, changed };
   }
@@ -1037,7 +1116,7 @@ export class GitHubStateStandIn {
     if (start === undefined) return error(404, `No commit found for SHA: ${ref}`, `${docs}/commits/commits#list-commits`);
     const path = query.get("path");
     const all: string[] = [];
-    for (let sha: string | undefined = start; sha !== undefined; ) {
+    for (let sha: string | undefined = start; sha !== undefined;) {
       const commit = this.commits.get(sha);
       if (commit === undefined) break;
       if (path === null || commit.changed.some((c) => c.path === path)) all.push(sha);
@@ -1092,7 +1171,8 @@ export class GitHubStateStandIn {
     if (sha === undefined) return error(404, `No commit found for the ref ${ref}`);
     const tree = this.commits.get(sha)?.tree ?? new Map<string, Buffer>();
     const content = tree.get(path);
-    if (content !== undefined) return { status: 200, body: { ...this.fileEntry(path, ref, content), content: base64Lines(content), encoding: "base64" } };
+    if (content !== undefined)
+      return { status: 200, body: { ...this.fileEntry(path, ref, content), content: base64Lines(content), encoding: "base64" } };
     const prefix = path === "" ? "" : `${path}/`;
     const children = new Map<string, JsonObject>();
     for (const [p, c] of tree) {
@@ -1103,7 +1183,15 @@ export class GitHubStateStandIn {
       else {
         const dir = `${prefix}${rest.slice(0, slash)}`;
         const urls = this.contentUrls(dir, ref);
-        children.set(rest.slice(0, slash), { type: "dir", size: 0, name: rest.slice(0, slash), path: dir, sha: createHash("sha1").update(dir).digest("hex"), ...urls, _links: { self: urls.url, git: urls.git_url, html: urls.html_url } });
+        children.set(rest.slice(0, slash), {
+          type: "dir",
+          size: 0,
+          name: rest.slice(0, slash),
+          path: dir,
+          sha: createHash("sha1").update(dir).digest("hex"),
+          ...urls,
+          _links: { self: urls.url, git: urls.git_url, html: urls.html_url },
+        });
       }
     }
     return children.size === 0 ? notFound : { status: 200, body: [...children.values()] };
@@ -1112,9 +1200,11 @@ export class GitHubStateStandIn {
   /** Who GitHub records for an API commit: the given author/committer, else the token's identity signed by GitHub. */
   private people(body: JsonObject): { author: Person; committer: Person } {
     const date = timestamp();
-    const person = (value: unknown): Person | undefined => (isObject(value) ? { name: String(value["name"]), email: String(value["email"]), date } : undefined);
+    const person = (value: unknown): Person | undefined =>
+      isObject(value) ? { name: String(value["name"]), email: String(value["email"]), date } : undefined;
     const committer = person(body["committer"]) ?? { name: "GitHub", email: "noreply@github.com", date };
-    const author = person(body["author"]) ?? person(body["committer"]) ?? { name: "delivery[bot]", email: "delivery[bot]@users.noreply.github.com", date };
+    const author = person(body["author"]) ??
+      person(body["committer"]) ?? { name: "delivery[bot]", email: "delivery[bot]@users.noreply.github.com", date };
     return { author, committer };
   }
 
@@ -1128,7 +1218,11 @@ export class GitHubStateStandIn {
    * against the head when the request arrives, and again against the head the
    * serialized write finally sees.
    */
-  private checkedWrite(branch: string, problem: (head: CommitState) => Answer | undefined, change: (head: CommitState) => Answer): Promise<Answer> {
+  private checkedWrite(
+    branch: string,
+    problem: (head: CommitState) => Answer | undefined,
+    change: (head: CommitState) => Answer,
+  ): Promise<Answer> {
     const early = problem(this.commits.get(this.heads.get(branch) ?? "") as CommitState);
     if (early !== undefined) return Promise.resolve(early);
     return this.write(branch, (head) => problem(head) ?? change(head));
@@ -1139,7 +1233,11 @@ export class GitHubStateStandIn {
     const expected = this.heads.get(branch) ?? "";
     if (inFlight !== undefined) {
       await inFlight;
-      return error(409, `is at ${this.heads.get(branch) ?? ""} but expected ${expected}`, `${docs}/repos/contents#create-or-update-file-contents`);
+      return error(
+        409,
+        `is at ${this.heads.get(branch) ?? ""} but expected ${expected}`,
+        `${docs}/repos/contents#create-or-update-file-contents`,
+      );
     }
     let release = (): void => undefined;
     this.writing.set(branch, new Promise<void>((resolve) => (release = resolve)));
@@ -1154,9 +1252,18 @@ export class GitHubStateStandIn {
     }
   }
 
-  private commitChange(branch: string, head: CommitState, message: string, tree: Map<string, Buffer>, body: JsonObject, changed: CommitState["changed"]): CommitState {
+  private commitChange(
+    branch: string,
+    head: CommitState,
+    message: string,
+    tree: Map<string, Buffer>,
+    body: JsonObject,
+    changed: CommitState["changed"],
+  ): CommitState {
     const { author, committer } = this.people(body);
-    const sha = createHash("sha1").update(`${head.sha}\n${message}\n${committer.date}\n${String(this.commits.size)}\n${JSON.stringify(changed)}`).digest("hex");
+    const sha = createHash("sha1")
+      .update(`${head.sha}\n${message}\n${committer.date}\n${String(this.commits.size)}\n${JSON.stringify(changed)}`)
+      .digest("hex");
     const commit = this.commitOf(sha, [head.sha], message, tree, author, committer, changed);
     this.commits.set(sha, commit);
     this.heads.set(branch, sha);
@@ -1206,12 +1313,17 @@ export class GitHubStateStandIn {
         if (rule["type"] === "update") messages.push("Cannot update this protected ref.");
         if (rule["type"] === "required_status_checks" && isObject(rule["parameters"])) {
           const checks = Array.isArray(rule["parameters"]["required_status_checks"]) ? rule["parameters"]["required_status_checks"] : [];
-          for (const check of checks) if (isObject(check)) messages.push(`Required status check "${String(check["context"])}" is expected.`);
+          for (const check of checks)
+            if (isObject(check)) messages.push(`Required status check "${String(check["context"])}" is expected.`);
         }
       }
     }
     if (messages.length === 0) return undefined;
-    return error(409, `Repository rule violations found\n\n${[...new Set(messages)].join("\n\n")}\n\n`, `${docs}/repos/contents#create-or-update-file-contents`);
+    return error(
+      409,
+      `Repository rule violations found\n\n${[...new Set(messages)].join("\n\n")}\n\n`,
+      `${docs}/repos/contents#create-or-update-file-contents`,
+    );
   }
 
   private mayBypass(actors: unknown): boolean {
@@ -1219,7 +1331,10 @@ export class GitHubStateStandIn {
     return (Array.isArray(actors) ? actors : []).some((a: unknown) => {
       if (!isObject(a) || a["bypass_mode"] !== "always") return false;
       if (actor.type === "Integration") return a["actor_type"] === "Integration" && Number(a["actor_id"]) === actor.id;
-      return actor.admin === true && (a["actor_type"] === "OrganizationAdmin" || (a["actor_type"] === "RepositoryRole" && Number(a["actor_id"]) === 5));
+      return (
+        actor.admin === true &&
+        (a["actor_type"] === "OrganizationAdmin" || (a["actor_type"] === "RepositoryRole" && Number(a["actor_id"]) === 5))
+      );
     });
   }
 
@@ -1235,15 +1350,19 @@ export class GitHubStateStandIn {
     const given = typeof body["sha"] === "string" ? body["sha"] : undefined;
     const problem = (head: CommitState): Answer | undefined => {
       const current = head.tree.get(path);
-      if (current !== undefined && given === undefined) return validationFailed('Invalid request.\n\n"sha" wasn\'t supplied.', "sha", "missing_field");
-      if (given !== undefined && (current === undefined || gitBlobSha(current) !== given)) return error(409, `${path} does not match ${given}`, `${docs}/repos/contents#create-or-update-file-contents`);
+      if (current !== undefined && given === undefined)
+        return validationFailed('Invalid request.\n\n"sha" wasn\'t supplied.', "sha", "missing_field");
+      if (given !== undefined && (current === undefined || gitBlobSha(current) !== given))
+        return error(409, `${path} does not match ${given}`, `${docs}/repos/contents#create-or-update-file-contents`);
       return undefined;
     };
     return this.checkedWrite(branch, problem, (head) => {
       const existed = head.tree.has(path);
       const tree = new Map(head.tree);
       tree.set(path, content);
-      const commit = this.commitChange(branch, head, String(body["message"]), tree, body, [{ path, status: existed ? "modified" : "added", sha: gitBlobSha(content) }]);
+      const commit = this.commitChange(branch, head, String(body["message"]), tree, body, [
+        { path, status: existed ? "modified" : "added", sha: gitBlobSha(content) },
+      ]);
       return { status: existed ? 200 : 201, body: this.fileCommitBody(commit, this.fileEntry(path, branch, content)) };
     });
   }
@@ -1276,7 +1395,11 @@ export class GitHubStateStandIn {
     return env === undefined ? notFound : then(env);
   }
 
-  private withPolicy(envName: string | undefined, id: string | undefined, then: (env: EnvironmentState, policy: DeploymentPolicy) => Answer): Answer {
+  private withPolicy(
+    envName: string | undefined,
+    id: string | undefined,
+    then: (env: EnvironmentState, policy: DeploymentPolicy) => Answer,
+  ): Answer {
     return this.withEnvironment(envName, (env) => {
       const policy = env.policies.get(Number(id));
       return policy === undefined ? notFound : then(env, policy);
@@ -1302,7 +1425,13 @@ export class GitHubStateStandIn {
     const { owner, repository } = this.fixture;
     const rules: JsonObject[] = [];
     const ruleId = (kind: string): number => idOf(`rule:${env.name}:${kind}`);
-    if (env.waitTimer > 0) rules.push({ id: ruleId("wait_timer"), node_id: `GA_${String(ruleId("wait_timer"))}`, type: "wait_timer", wait_timer: env.waitTimer });
+    if (env.waitTimer > 0)
+      rules.push({
+        id: ruleId("wait_timer"),
+        node_id: `GA_${String(ruleId("wait_timer"))}`,
+        type: "wait_timer",
+        wait_timer: env.waitTimer,
+      });
     if (env.reviewers.length > 0) {
       rules.push({
         id: ruleId("required_reviewers"),
@@ -1312,7 +1441,8 @@ export class GitHubStateStandIn {
         reviewers: env.reviewers.map((r) => ({ type: r.type, reviewer: r.type === "User" ? this.userById(r.id) : this.teamById(r.id) })),
       });
     }
-    if (env.branchPolicy !== null) rules.push({ id: ruleId("branch_policy"), node_id: `GA_${String(ruleId("branch_policy"))}`, type: "branch_policy" });
+    if (env.branchPolicy !== null)
+      rules.push({ id: ruleId("branch_policy"), node_id: `GA_${String(ruleId("branch_policy"))}`, type: "branch_policy" });
     return {
       id: env.id,
       node_id: `EN_${String(env.id)}`,
@@ -1354,18 +1484,32 @@ export class GitHubStateStandIn {
     if (!this.protectionRulesAllowed() && (has("wait_timer") || has("reviewers") || has("prevent_self_review"))) {
       // GitHub refuses these fields on a private or internal repository below Enterprise, even at their defaults.
       const rule = has("reviewers") || has("prevent_self_review") ? "required reviewers" : "wait timer";
-      return validationFailed(`Failed to create the environment protection rule. Please ensure the billing plan supports the ${rule} protection rule.`);
+      return validationFailed(
+        `Failed to create the environment protection rule. Please ensure the billing plan supports the ${rule} protection rule.`,
+      );
     }
     const waitTimer = typeof body["wait_timer"] === "number" ? body["wait_timer"] : undefined;
-    if (waitTimer !== undefined && (waitTimer < 0 || waitTimer > 43200)) return validationFailed("Wait timer must be between 0 and 43200 minutes (30 days).", "wait_timer");
-    const reviewers = Array.isArray(body["reviewers"]) ? body["reviewers"].filter(isObject).map((r): EnvironmentReviewer => ({ type: r["type"] === "Team" ? "Team" : "User", id: Number(r["id"]) })) : undefined;
-    if (reviewers !== undefined && reviewers.length > 6) return validationFailed("A maximum of 6 reviewers (users and teams combined) can be set for an environment.", "reviewers");
+    if (waitTimer !== undefined && (waitTimer < 0 || waitTimer > 43200))
+      return validationFailed("Wait timer must be between 0 and 43200 minutes (30 days).", "wait_timer");
+    const reviewers = Array.isArray(body["reviewers"])
+      ? body["reviewers"]
+          .filter(isObject)
+          .map((r): EnvironmentReviewer => ({ type: r["type"] === "Team" ? "Team" : "User", id: Number(r["id"]) }))
+      : undefined;
+    if (reviewers !== undefined && reviewers.length > 6)
+      return validationFailed("A maximum of 6 reviewers (users and teams combined) can be set for an environment.", "reviewers");
     for (const r of reviewers ?? []) {
-      if ((r.type === "User" ? this.userById(r.id) : this.teamById(r.id)) === undefined) return validationFailed(`Reviewer ${r.type} ${String(r.id)} was not found or has no access to the repository.`, "reviewers");
+      if ((r.type === "User" ? this.userById(r.id) : this.teamById(r.id)) === undefined)
+        return validationFailed(`Reviewer ${r.type} ${String(r.id)} was not found or has no access to the repository.`, "reviewers");
     }
-    const policy = isObject(body["deployment_branch_policy"]) ? (body["deployment_branch_policy"] as unknown as BranchPolicySettings) : null;
+    const policy = isObject(body["deployment_branch_policy"])
+      ? (body["deployment_branch_policy"] as unknown as BranchPolicySettings)
+      : null;
     if (policy !== null && policy.protected_branches === policy.custom_branch_policies) {
-      return validationFailed("Validation Failed: protected_branches and custom_branch_policies cannot have the same value.", "deployment_branch_policy");
+      return validationFailed(
+        "Validation Failed: protected_branches and custom_branch_policies cannot have the same value.",
+        "deployment_branch_policy",
+      );
     }
     const now = timestamp();
     let env = this.environments.get(name);
@@ -1393,7 +1537,8 @@ export class GitHubStateStandIn {
     if (has("prevent_self_review")) env.preventSelfReview = body["prevent_self_review"] === true;
     if (has("can_admins_bypass")) env.canAdminsBypass = body["can_admins_bypass"] !== false;
     if (has("deployment_branch_policy")) {
-      env.branchPolicy = policy === null ? null : { protected_branches: policy.protected_branches, custom_branch_policies: policy.custom_branch_policies };
+      env.branchPolicy =
+        policy === null ? null : { protected_branches: policy.protected_branches, custom_branch_policies: policy.custom_branch_policies };
       // Custom policies exist only while the environment uses them.
       if (policy === null || !policy.custom_branch_policies) env.policies.clear();
     }
@@ -1412,7 +1557,12 @@ export class GitHubStateStandIn {
     const existing = [...env.policies.values()].find((p) => p.name === name && p.type === type);
     if (existing !== undefined) {
       const { owner, repository } = this.fixture;
-      return { status: 303, headers: { location: `${this.api}/repos/${owner}/${repository}/environments/${encodeURIComponent(env.name)}/deployment-branch-policies/${String(existing.id)}` } };
+      return {
+        status: 303,
+        headers: {
+          location: `${this.api}/repos/${owner}/${repository}/environments/${encodeURIComponent(env.name)}/deployment-branch-policies/${String(existing.id)}`,
+        },
+      };
     }
     const policy: DeploymentPolicy = { id: this.newId(), name, type };
     env.policies.set(policy.id, policy);
@@ -1435,7 +1585,8 @@ export class GitHubStateStandIn {
     if (problem !== undefined) return validationFailed(problem, "secret_name");
     const keyId = String(body["key_id"]);
     const encryptedValue = String(body["encrypted_value"]);
-    if (keyId !== key.keyId) return validationFailed(`Bad request: key_id ${keyId} is not the current public key (${key.keyId}).`, "key_id");
+    if (keyId !== key.keyId)
+      return validationFailed(`Bad request: key_id ${keyId} is not the current public key (${key.keyId}).`, "key_id");
     if (sealedBoxOpen(new Uint8Array(Buffer.from(encryptedValue, "base64")), key) === undefined) {
       return validationFailed("Bad request: encrypted_value was not sealed with the public key key_id names.", "encrypted_value");
     }
@@ -1489,7 +1640,13 @@ export class GitHubStateStandIn {
       if (!isObject(rule) || rule["type"] !== "pull_request" || !isObject(rule["parameters"])) return rule;
       const parameters = rule["parameters"];
       const methods = parameters["allowed_merge_methods"];
-      return { ...rule, parameters: { ...parameters, allowed_merge_methods: Array.isArray(methods) && methods.length > 0 ? methods : ["merge", "squash", "rebase"] } };
+      return {
+        ...rule,
+        parameters: {
+          ...parameters,
+          allowed_merge_methods: Array.isArray(methods) && methods.length > 0 ? methods : ["merge", "squash", "rebase"],
+        },
+      };
     });
   }
 
@@ -1499,17 +1656,20 @@ export class GitHubStateStandIn {
       return error(403, "Upgrade to GitHub Pro or make this repository public to enable this feature.");
     }
     const name = typeof body["name"] === "string" ? body["name"] : existing?.body["name"];
-    if ([...this.rulesets.values()].some((r) => r !== existing && r.body["name"] === name)) return validationFailed("Validation Failed: Name must be unique", "name");
+    if ([...this.rulesets.values()].some((r) => r !== existing && r.body["name"] === name))
+      return validationFailed("Validation Failed: Name must be unique", "name");
     const conditions = isObject(body["conditions"]) ? body["conditions"] : undefined;
     const refName = conditions !== undefined && isObject(conditions["ref_name"]) ? conditions["ref_name"] : undefined;
     const target = body["target"] ?? existing?.body["target"] ?? "branch";
     const prefix = target === "tag" ? "refs/tags/" : "refs/heads/";
     for (const pattern of [...asStrings(refName?.["include"]), ...asStrings(refName?.["exclude"])]) {
-      if (!pattern.startsWith(prefix) && pattern !== "~DEFAULT_BRANCH" && pattern !== "~ALL") return validationFailed(`Invalid target patterns: '${pattern}'`, "conditions");
+      if (!pattern.startsWith(prefix) && pattern !== "~DEFAULT_BRANCH" && pattern !== "~ALL")
+        return validationFailed(`Invalid target patterns: '${pattern}'`, "conditions");
     }
     const now = timestamp();
     const merged: JsonObject = { ...(existing?.body ?? {}) };
-    for (const key of ["name", "target", "enforcement", "bypass_actors", "conditions", "rules"]) if (key in body) merged[key] = key === "rules" ? this.normaliseRules(body[key]) : body[key];
+    for (const key of ["name", "target", "enforcement", "bypass_actors", "conditions", "rules"])
+      if (key in body) merged[key] = key === "rules" ? this.normaliseRules(body[key]) : body[key];
     if (existing !== undefined) {
       existing.body = merged;
       existing.updatedAt = now;
@@ -1528,7 +1688,11 @@ export class GitHubStateStandIn {
       enabled: p.enabled,
       allowedActions: p.allowedActions,
       shaPinningRequired: p.shaPinningRequired,
-      selectedActions: { githubOwnedAllowed: p.selected.github_owned_allowed, verifiedAllowed: p.selected.verified_allowed, patternsAllowed: [...p.selected.patterns_allowed] },
+      selectedActions: {
+        githubOwnedAllowed: p.selected.github_owned_allowed,
+        verifiedAllowed: p.selected.verified_allowed,
+        patternsAllowed: [...p.selected.patterns_allowed],
+      },
     };
   }
 
@@ -1536,7 +1700,12 @@ export class GitHubStateStandIn {
     const p = this.permissions;
     const r = `${this.api}/repos/${this.fixture.owner}/${this.fixture.repository}`;
     return p.enabled
-      ? { enabled: true, allowed_actions: p.allowedActions, selected_actions_url: `${r}/actions/permissions/selected-actions`, sha_pinning_required: p.shaPinningRequired }
+      ? {
+          enabled: true,
+          allowed_actions: p.allowedActions,
+          selected_actions_url: `${r}/actions/permissions/selected-actions`,
+          sha_pinning_required: p.shaPinningRequired,
+        }
       : { enabled: false, sha_pinning_required: p.shaPinningRequired };
   }
 
@@ -1567,7 +1736,12 @@ export class GitHubStateStandIn {
 function refPattern(pattern: string): RegExp {
   const source = pattern
     .split("**")
-    .map((part) => part.split("*").map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join("[^/]*"))
+    .map((part) =>
+      part
+        .split("*")
+        .map((literal) => literal.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+        .join("[^/]*"),
+    )
     .join(".*");
   return new RegExp(`^${source}$`);
 }
@@ -1619,7 +1793,8 @@ function updateVariable(store: Map<string, VariableState>, name: string, body: J
   const existing = store.get(name.toUpperCase());
   if (existing === undefined) return notFound;
   if (typeof body["value"] === "string") {
-    if (Buffer.byteLength(body["value"]) > variableValueLimit) return validationFailed("Variable value is too large (48 KB at most).", "value");
+    if (Buffer.byteLength(body["value"]) > variableValueLimit)
+      return validationFailed("Variable value is too large (48 KB at most).", "value");
     existing.value = body["value"];
   }
   if (typeof body["name"] === "string" && body["name"].toUpperCase() !== existing.name) {

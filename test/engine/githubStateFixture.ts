@@ -12,7 +12,10 @@ import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 import { fixtureFromStacks } from "./fixture";
 import type { GitHubStateFixture } from "./githubState";
 
-export function stateFixtureFromStacks(stacks: readonly string[] = ["staging", "production"], extras: Partial<GitHubStateFixture> = {}): GitHubStateFixture {
+export function stateFixtureFromStacks(
+  stacks: readonly string[] = ["staging", "production"],
+  extras: Partial<GitHubStateFixture> = {},
+): GitHubStateFixture {
   const configs = stacks.map((stack) => validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config);
   const first = configs[0];
   if (first === undefined) throw new Error("no stack to take the fixture from");

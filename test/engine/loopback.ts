@@ -13,6 +13,9 @@ export async function listen(server: Server, socketPath?: string): Promise<void>
 export async function close(server: Server | undefined): Promise<void> {
   await new Promise<void>((resolve) => {
     if (server === undefined) resolve();
-    else server.close(() => { resolve(); });
+    else
+      server.close(() => {
+        resolve();
+      });
   });
 }

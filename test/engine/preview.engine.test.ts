@@ -42,7 +42,10 @@ async function initStack(stack: Stack): Promise<StackRun> {
   const init = await ws.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]);
   expect(init.code, init.stderr).toBe(0);
   // No Docker daemon here: the preview must not build the image. The registry is the loopback stand-in.
-  for (const [key, value] of [["buildImageOnPreview", "false"], ["registry", registry.host]] as const) {
+  for (const [key, value] of [
+    ["buildImageOnPreview", "false"],
+    ["registry", registry.host],
+  ] as const) {
     const set = await ws.pulumi(["config", "set", key, value, "--stack", stack]);
     expect(set.code, set.stderr).toBe(0);
   }
@@ -109,7 +112,9 @@ describe.each(stacks)("pulumi preview --stack %s on the real engine", (stack) =>
       for (const name of summary?.passed ?? []) passed.add(name);
       failed.push(...(summary?.failed ?? []));
     }
-    const violations = events.flatMap((e) => (e.policyEvent === undefined ? [] : [`${e.policyEvent.policyName}: ${e.policyEvent.message}`]));
+    const violations = events.flatMap((e) =>
+      e.policyEvent === undefined ? [] : [`${e.policyEvent.policyName}: ${e.policyEvent.message}`],
+    );
     expect(violations).toEqual([]);
     expect(failed).toEqual([]);
     // A resource policy has something to check where the stack declares a resource of a type it checks.
@@ -122,13 +127,16 @@ describe.each(stacks)("pulumi preview --stack %s on the real engine", (stack) =>
 
   it("prints no secret value, in the plan, the preview or the engine's events", () => {
     const { plan, preview, events } = runs[stack];
-    const everything = [plan.stdout, plan.stderr, preview.stdout, preview.stderr, JSON.stringify(events), ws.readStackFile(stack)].join("\n");
+    const everything = [plan.stdout, plan.stderr, preview.stdout, preview.stderr, JSON.stringify(events), ws.readStackFile(stack)].join(
+      "\n",
+    );
     for (const value of allSentinels) expect(everything).not.toContain(value);
   });
 
   it("stores every secret it set encrypted in the stack file", () => {
     const config = (parse(ws.readStackFile(stack)) as { config: Record<string, unknown> }).config;
-    for (const key of runs[stack].secretsSet) expect(config[`${projectName}:${key}`], key).toEqual({ secure: expect.stringMatching(/^v1:/) as unknown });
+    for (const key of runs[stack].secretsSet)
+      expect(config[`${projectName}:${key}`], key).toEqual({ secure: expect.stringMatching(/^v1:/) as unknown });
   });
 });
 
@@ -145,7 +153,9 @@ describe("production's promotion on the real engine", () => {
   it("found staging's verified digest in the registry with the docker provider, for every platform, and no stack reference", () => {
     const [staging] = stackConfigs();
     const path = `/v2/${staging?.dockerhubRepository ?? ""}/manifests/verified-sha-${releaseSha}`;
-    expect(registry.calls.filter((c) => c.path === path && c.status === 200).map((c) => c.method)).toEqual(expect.arrayContaining(["HEAD", "GET"]));
+    expect(registry.calls.filter((c) => c.path === path && c.status === 200).map((c) => c.method)).toEqual(
+      expect.arrayContaining(["HEAD", "GET"]),
+    );
     const creates = wouldCreate(runs.production.events);
     expect(creates.filter((r) => r.startsWith("docker-build:index:Image::"))).toEqual([]);
     expect(creates).toContain("docker-build:index:Index::delivery-app-version-tag");
@@ -180,11 +190,15 @@ describe("npm run rotate on the real CLI", () => {
     const key: SecretKey = "openaiApiKey";
     const newValue = "rotated-openai-value-5d1e";
     const before = parse(ws.readStackFile("staging")) as { config: Record<string, unknown> };
-    const rotate = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["tools/cli/rotate.ts", "--stack", "staging", key], { input: `${newValue}\n` });
+    const rotate = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["tools/cli/rotate.ts", "--stack", "staging", key], {
+      input: `${newValue}\n`,
+    });
     expect(rotate.code, `${rotate.stdout}\n${rotate.stderr}`).toBe(0);
     const after = parse(ws.readStackFile("staging")) as { config: Record<string, unknown> };
 
-    const changed = Object.keys({ ...before.config, ...after.config }).filter((k) => JSON.stringify(before.config[k]) !== JSON.stringify(after.config[k]));
+    const changed = Object.keys({ ...before.config, ...after.config }).filter(
+      (k) => JSON.stringify(before.config[k]) !== JSON.stringify(after.config[k]),
+    );
     expect(changed.sort()).toEqual([`${projectName}:${key}`, `${projectName}:secretRotatedAt`]);
     expect(after.config[`${projectName}:secretRotatedAt`]).toEqual({ [key]: new Date().toISOString().slice(0, 10) });
     for (const argv of ws.pulumiArgvs()) expect(argv.join(" ")).not.toContain(newValue);
@@ -192,7 +206,9 @@ describe("npm run rotate on the real CLI", () => {
     // Its own preview ran on the engine (its exit code is rotate's) and shows the secret's consumer;
     // nothing exists yet, so that is a create here: the update after a real `up` is the up suite's.
     expect(rotate.stdout).toContain("Previewing update (staging)");
-    expect(rotate.stdout).toMatch(/\+ +github:index\/actionsEnvironmentSecret:ActionsEnvironmentSecret: \(create\)\n +\[urn=[^\]]*delivery-staging-secret-openai-api-key\]/);
+    expect(rotate.stdout).toMatch(
+      /\+ +github:index\/actionsEnvironmentSecret:ActionsEnvironmentSecret: \(create\)\n +\[urn=[^\]]*delivery-staging-secret-openai-api-key\]/,
+    );
     expect(rotate.stderr).toContain("Apply it with: pulumi up --stack staging");
   }, 300_000);
 });

@@ -64,7 +64,9 @@ function floorProject(ws: EngineWorkspace): string {
   writeFileSync(join(dir, "Pulumi.yaml"), stringify({ name: "bench-floor", runtime: project.runtime }));
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "bench-floor", private: true, main: "index.ts" }));
   cpSync(join(projectDir, "tsconfig.json"), join(dir, "tsconfig.json"));
-  const tsNode = (JSON.parse(readFileSync(join(projectDir, "tsconfig.json"), "utf8")) as { "ts-node"?: { transpiler?: string } })["ts-node"];
+  const tsNode = (JSON.parse(readFileSync(join(projectDir, "tsconfig.json"), "utf8")) as { "ts-node"?: { transpiler?: string } })[
+    "ts-node"
+  ];
   if (tsNode?.transpiler?.startsWith(".") === true) {
     mkdirSync(dirname(join(dir, tsNode.transpiler)), { recursive: true });
     cpSync(join(projectDir, tsNode.transpiler), join(dir, tsNode.transpiler));

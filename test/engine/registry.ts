@@ -44,7 +44,8 @@ const manifestTypes = new Set([
   "application/vnd.docker.distribution.manifest.list.v2+json",
   "application/vnd.docker.distribution.manifest.v2+json",
 ]);
-const isIndexType = (mediaType: string): boolean => mediaType === indexMediaType || mediaType === "application/vnd.docker.distribution.manifest.list.v2+json";
+const isIndexType = (mediaType: string): boolean =>
+  mediaType === indexMediaType || mediaType === "application/vnd.docker.distribution.manifest.list.v2+json";
 
 const sha256 = (content: string | Buffer): string => `sha256:${createHash("sha256").update(content).digest("hex")}`;
 
@@ -104,15 +105,34 @@ export class RegistryStandIn {
     this.dir = mkdtempSync(join(tmpdir(), "registry-stand-in-"));
     this.certFile = join(this.dir, "cert.pem");
     // A throw-away self-signed certificate for 127.0.0.1 (the Go runtime checks the IP SAN).
-    execFileSync("openssl", [
-      "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-      "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", join(this.dir, "key.pem"), "-out", this.certFile,
-    ], { stdio: "ignore" });
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        join(this.dir, "key.pem"),
+        "-out",
+        this.certFile,
+      ],
+      { stdio: "ignore" },
+    );
     for (const t of tags) {
       const repo = this.repository(t.repository);
       const children = t.platforms.map((p) => {
         const [os = "", architecture = ""] = p.split("/");
-        const config = Buffer.from(JSON.stringify({ architecture, os, rootfs: { type: "layers", diff_ids: [] }, config: { Labels: { tag: t.tag } } }));
+        const config = Buffer.from(
+          JSON.stringify({ architecture, os, rootfs: { type: "layers", diff_ids: [] }, config: { Labels: { tag: t.tag } } }),
+        );
         const layer = Buffer.from(`layer of ${t.repository}:${t.tag} for ${p}`);
         repo.blobs.set(sha256(config), config);
         repo.blobs.set(sha256(layer), layer);
@@ -213,7 +233,10 @@ export class RegistryStandIn {
     const path = url.pathname;
     const expected = `Basic ${Buffer.from(`${this.credentials.username}:${this.credentials.password}`).toString("base64")}`;
     if (req.headers.authorization !== expected) {
-      return { ...registryError(401, "UNAUTHORIZED", "authentication required"), headers: { "content-type": "application/json", "www-authenticate": `Basic realm="${this.host}"` } };
+      return {
+        ...registryError(401, "UNAUTHORIZED", "authentication required"),
+        headers: { "content-type": "application/json", "www-authenticate": `Basic realm="${this.host}"` },
+      };
     }
     if (path === "/v2/" || path === "/v2") return { status: 200, headers: { "content-type": "application/json" }, body: "{}" };
     const manifest = /^\/v2\/(.+)\/manifests\/([^/]+)$/.exec(path);
@@ -222,12 +245,21 @@ export class RegistryStandIn {
     if (blob !== null && (method === "GET" || method === "HEAD")) {
       const content = this.repositories.get(blob[1] ?? "")?.blobs.get(blob[2] ?? "");
       if (content === undefined) return registryError(404, "BLOB_UNKNOWN", "blob unknown to registry", blob[2]);
-      return { status: 200, headers: { "content-type": "application/octet-stream", "docker-content-digest": blob[2] ?? "", "content-length": String(content.length) }, body: content };
+      return {
+        status: 200,
+        headers: {
+          "content-type": "application/octet-stream",
+          "docker-content-digest": blob[2] ?? "",
+          "content-length": String(content.length),
+        },
+        body: content,
+      };
     }
     const startUpload = /^\/v2\/(.+)\/blobs\/uploads\/?$/.exec(path);
     if (startUpload !== null && method === "POST") return this.startUpload(startUpload[1] ?? "", url);
     const upload = /^\/v2\/(.+)\/blobs\/uploads\/([^/]+)$/.exec(path);
-    if (upload !== null && (method === "PATCH" || method === "PUT")) return this.continueUpload(method, upload[1] ?? "", upload[2] ?? "", url, body);
+    if (upload !== null && (method === "PATCH" || method === "PUT"))
+      return this.continueUpload(method, upload[1] ?? "", upload[2] ?? "", url, body);
     return registryError(405, "UNSUPPORTED", `the operation is unsupported: ${method} ${path}`);
   }
 
@@ -236,8 +268,13 @@ export class RegistryStandIn {
     if (method === "GET" || method === "HEAD") {
       const digest = reference.startsWith("sha256:") ? reference : repo?.tags.get(reference);
       const found = digest === undefined ? undefined : repo?.manifests.get(digest);
-      if (digest === undefined || found === undefined) return registryError(404, "MANIFEST_UNKNOWN", "manifest unknown", { Tag: reference });
-      return { status: 200, headers: { "content-type": found.mediaType, "docker-content-digest": digest, "content-length": String(found.body.length) }, body: found.body };
+      if (digest === undefined || found === undefined)
+        return registryError(404, "MANIFEST_UNKNOWN", "manifest unknown", { Tag: reference });
+      return {
+        status: 200,
+        headers: { "content-type": found.mediaType, "docker-content-digest": digest, "content-length": String(found.body.length) },
+        body: found.body,
+      };
     }
     if (method === "DELETE") return registryError(405, "UNSUPPORTED", "The operation is unsupported.");
     if (method !== "PUT") return registryError(405, "UNSUPPORTED", `the operation is unsupported: ${method}`);
@@ -249,19 +286,30 @@ export class RegistryStandIn {
       return registryError(400, "MANIFEST_INVALID", "manifest invalid", "not JSON");
     }
     if (!manifestTypes.has(mediaType) || (parsed.mediaType !== undefined && parsed.mediaType !== mediaType)) {
-      return registryError(400, "MANIFEST_INVALID", "manifest invalid", `content type ${mediaType} does not match the manifest's mediaType ${String(parsed.mediaType)}`);
+      return registryError(
+        400,
+        "MANIFEST_INVALID",
+        "manifest invalid",
+        `content type ${mediaType} does not match the manifest's mediaType ${String(parsed.mediaType)}`,
+      );
     }
     const digest = sha256(body);
-    if (reference.startsWith("sha256:") && reference !== digest) return registryError(400, "DIGEST_INVALID", "provided digest did not match uploaded content", { reference, digest });
+    if (reference.startsWith("sha256:") && reference !== digest)
+      return registryError(400, "DIGEST_INVALID", "provided digest did not match uploaded content", { reference, digest });
     const target = this.repository(repository);
-    const referenced = isIndexType(mediaType) ? (parsed.manifests ?? []) : [...(parsed.config === undefined ? [] : [parsed.config]), ...(parsed.layers ?? [])];
+    const referenced = isIndexType(mediaType)
+      ? (parsed.manifests ?? [])
+      : [...(parsed.config === undefined ? [] : [parsed.config]), ...(parsed.layers ?? [])];
     for (const d of referenced) {
       const known = isIndexType(mediaType) ? target.manifests.has(String(d.digest)) : target.blobs.has(String(d.digest));
       if (!known) return registryError(400, "MANIFEST_BLOB_UNKNOWN", "blob unknown to registry", String(d.digest));
     }
     target.manifests.set(digest, { mediaType, body });
     if (!reference.startsWith("sha256:")) target.tags.set(reference, digest);
-    return { status: 201, headers: { location: `/v2/${repository}/manifests/${digest}`, "docker-content-digest": digest, "content-length": "0" } };
+    return {
+      status: 201,
+      headers: { location: `/v2/${repository}/manifests/${digest}`, "docker-content-digest": digest, "content-length": "0" },
+    };
   }
 
   /** POST uploads/: a cross-repository mount when the blob is there, else an upload session. */
@@ -272,12 +320,18 @@ export class RegistryStandIn {
       const content = this.repositories.get(from)?.blobs.get(mount);
       if (content !== undefined) {
         this.repository(repository).blobs.set(mount, content);
-        return { status: 201, headers: { location: `/v2/${repository}/blobs/${mount}`, "docker-content-digest": mount, "content-length": "0" } };
+        return {
+          status: 201,
+          headers: { location: `/v2/${repository}/blobs/${mount}`, "docker-content-digest": mount, "content-length": "0" },
+        };
       }
     }
     const id = `upload-${String(this.nextUpload++)}`;
     this.uploads.set(id, { repository, data: Buffer.alloc(0) });
-    return { status: 202, headers: { location: `/v2/${repository}/blobs/uploads/${id}`, range: "0-0", "docker-upload-uuid": id, "content-length": "0" } };
+    return {
+      status: 202,
+      headers: { location: `/v2/${repository}/blobs/uploads/${id}`, range: "0-0", "docker-upload-uuid": id, "content-length": "0" },
+    };
   }
 
   /** PATCH adds a chunk; PUT ?digest= ends the upload, refused when the digest is not the content's. */
@@ -286,13 +340,25 @@ export class RegistryStandIn {
     if (session?.repository !== repository) return registryError(404, "BLOB_UPLOAD_UNKNOWN", "blob upload unknown to registry");
     session.data = Buffer.concat([session.data, body]);
     if (method === "PATCH") {
-      return { status: 202, headers: { location: `/v2/${repository}/blobs/uploads/${id}`, range: `0-${String(Math.max(session.data.length - 1, 0))}`, "docker-upload-uuid": id, "content-length": "0" } };
+      return {
+        status: 202,
+        headers: {
+          location: `/v2/${repository}/blobs/uploads/${id}`,
+          range: `0-${String(Math.max(session.data.length - 1, 0))}`,
+          "docker-upload-uuid": id,
+          "content-length": "0",
+        },
+      };
     }
     const digest = url.searchParams.get("digest") ?? "";
     this.uploads.delete(id);
-    if (digest !== sha256(session.data)) return registryError(400, "DIGEST_INVALID", "provided digest did not match uploaded content", { digest });
+    if (digest !== sha256(session.data))
+      return registryError(400, "DIGEST_INVALID", "provided digest did not match uploaded content", { digest });
     this.repository(repository).blobs.set(digest, session.data);
-    return { status: 201, headers: { location: `/v2/${repository}/blobs/${digest}`, "docker-content-digest": digest, "content-length": "0" } };
+    return {
+      status: 201,
+      headers: { location: `/v2/${repository}/blobs/${digest}`, "docker-content-digest": digest, "content-length": "0" },
+    };
   }
 }
 
@@ -322,7 +388,12 @@ export class DockerPingStandIn {
       const path = new URL(req.url ?? "/", "http://docker").pathname;
       this.requests.push(`${req.method ?? "GET"} ${path}`);
       if (/^(\/v[0-9.]+)?\/_ping$/.test(path)) {
-        res.writeHead(200, { "api-version": "1.47", "docker-experimental": "false", ostype: "linux", "content-type": "text/plain; charset=utf-8" });
+        res.writeHead(200, {
+          "api-version": "1.47",
+          "docker-experimental": "false",
+          ostype: "linux",
+          "content-type": "text/plain; charset=utf-8",
+        });
         res.end(req.method === "HEAD" ? undefined : "OK");
       } else {
         res.writeHead(501, { "content-type": "application/json" });

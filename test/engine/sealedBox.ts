@@ -47,12 +47,18 @@ export function generateBoxKeyPair(): BoxKeyPair {
 /** The key pair whose secret key is these 32 bytes (clamped by X25519 as NaCl does). */
 export function boxKeyPairFromSecretKey(secretKey: Uint8Array): BoxKeyPair {
   if (secretKey.length !== 32) throw new Error("an X25519 secret key is 32 bytes");
-  const privateKey = createPrivateKey({ key: Buffer.concat([Buffer.from("302e020100300506032b656e04220420", "hex"), secretKey]), format: "der", type: "pkcs8" });
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([Buffer.from("302e020100300506032b656e04220420", "hex"), secretKey]),
+    format: "der",
+    type: "pkcs8",
+  });
   return rawKeys(privateKey);
 }
 
 function sharedSecret(secretKey: Uint8Array, ownPublicKey: Uint8Array, theirPublicKey: Uint8Array): Uint8Array {
-  return new Uint8Array(diffieHellman({ privateKey: privateKeyObject(ownPublicKey, secretKey), publicKey: publicKeyObject(theirPublicKey) }));
+  return new Uint8Array(
+    diffieHellman({ privateKey: privateKeyObject(ownPublicKey, secretKey), publicKey: publicKeyObject(theirPublicKey) }),
+  );
 }
 
 // --- Salsa20 ----------------------------------------------------------------
@@ -60,7 +66,9 @@ function sharedSecret(secretKey: Uint8Array, ownPublicKey: Uint8Array, theirPubl
 const sigma = [0x61707865, 0x3320646e, 0x79622d32, 0x6b206574] as const;
 
 function u32(bytes: Uint8Array, offset: number): number {
-  return ((bytes[offset] ?? 0) | ((bytes[offset + 1] ?? 0) << 8) | ((bytes[offset + 2] ?? 0) << 16) | ((bytes[offset + 3] ?? 0) << 24)) >>> 0;
+  return (
+    ((bytes[offset] ?? 0) | ((bytes[offset + 1] ?? 0) << 8) | ((bytes[offset + 2] ?? 0) << 16) | ((bytes[offset + 3] ?? 0) << 24)) >>> 0
+  );
 }
 
 function put32(out: Uint8Array, offset: number, value: number): void {
@@ -77,9 +85,22 @@ function rotl(v: number, c: number): number {
 /** The Salsa20 state for a 32-byte key and 16 bytes of input (nonce || counter). */
 function salsaState(key: Uint8Array, input: Uint8Array): number[] {
   return [
-    sigma[0], u32(key, 0), u32(key, 4), u32(key, 8), u32(key, 12), sigma[1],
-    u32(input, 0), u32(input, 4), u32(input, 8), u32(input, 12),
-    sigma[2], u32(key, 16), u32(key, 20), u32(key, 24), u32(key, 28), sigma[3],
+    sigma[0],
+    u32(key, 0),
+    u32(key, 4),
+    u32(key, 8),
+    u32(key, 12),
+    sigma[1],
+    u32(input, 0),
+    u32(input, 4),
+    u32(input, 8),
+    u32(input, 12),
+    sigma[2],
+    u32(key, 16),
+    u32(key, 20),
+    u32(key, 24),
+    u32(key, 28),
+    sigma[3],
   ];
 }
 
@@ -172,8 +193,14 @@ function poly1305(key: Uint8Array, message: Uint8Array): Uint8Array {
 
 const mask64 = (1n << 64n) - 1n;
 const blakeIv = [
-  0x6a09e667f3bcc908n, 0xbb67ae8584caa73bn, 0x3c6ef372fe94f82bn, 0xa54ff53a5f1d36f1n,
-  0x510e527fade682d1n, 0x9b05688c2b3e6c1fn, 0x1f83d9abfb41bd6bn, 0x5be0cd19137e2179n,
+  0x6a09e667f3bcc908n,
+  0xbb67ae8584caa73bn,
+  0x3c6ef372fe94f82bn,
+  0xa54ff53a5f1d36f1n,
+  0x510e527fade682d1n,
+  0x9b05688c2b3e6c1fn,
+  0x1f83d9abfb41bd6bn,
+  0x5be0cd19137e2179n,
 ] as const;
 const blakeSigma = [
   [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15],
@@ -277,7 +304,11 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** crypto_box_seal: ephemeral pk (32) || Poly1305 tag (16) || ciphertext. */
-export function sealedBoxSeal(message: Uint8Array, recipientPublicKey: Uint8Array, ephemeral: BoxKeyPair = generateBoxKeyPair()): Uint8Array {
+export function sealedBoxSeal(
+  message: Uint8Array,
+  recipientPublicKey: Uint8Array,
+  ephemeral: BoxKeyPair = generateBoxKeyPair(),
+): Uint8Array {
   const key = boxKey(sharedSecret(ephemeral.secretKey, ephemeral.publicKey, recipientPublicKey));
   const nonce = sealNonce(ephemeral.publicKey, recipientPublicKey);
   const stream = xsalsa20Stream(key, nonce, 32 + message.length);

@@ -30,8 +30,13 @@ const repository = stagingConfig.dockerhubRepository;
 const given = (digest: string): string => `docker.io/${repository}@${digest}`;
 /** A workflow the team wrote by hand before the stack took the file over (`overwriteOnCreate`). */
 const handWrittenPath = ".github/workflows/test.yml";
-const handWritten = "# written by hand\nname: test\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n";
-const rotated = { openaiApiKey: "rotated-openai-4c2e", pulumiConfigPassphrase: "rotated-passphrase-81d0", railwayToken: "rotated-railway-5b7f" } as const;
+const handWritten =
+  "# written by hand\nname: test\non: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make test\n";
+const rotated = {
+  openaiApiKey: "rotated-openai-4c2e",
+  pulumiConfigPassphrase: "rotated-passphrase-81d0",
+  railwayToken: "rotated-railway-5b7f",
+} as const;
 
 let github: GitHubStateStandIn;
 let registry: RegistryStandIn;
@@ -63,7 +68,9 @@ const unique = (list: readonly string[]): string[] => [...new Set(list)].sort();
 /** The engine's own diff: the steps of `pulumi preview --json`. */
 function previewSteps(json: string): string[] {
   const parsed = JSON.parse(json) as { steps?: { op: string; urn: string; newState?: { type?: string }; oldState?: { type?: string } }[] };
-  return unique((parsed.steps ?? []).filter((s) => counted(s.op, s.urn, s.newState?.type ?? s.oldState?.type ?? "")).map((s) => stepOf(s.op, s.urn)));
+  return unique(
+    (parsed.steps ?? []).filter((s) => counted(s.op, s.urn, s.newState?.type ?? s.oldState?.type ?? "")).map((s) => stepOf(s.op, s.urn)),
+  );
 }
 
 const outputs: string[] = [];
@@ -75,7 +82,10 @@ function expectOk(result: RunResult): void {
 let runCount = 0;
 async function pulumi(args: readonly string[], input?: string): Promise<RunResult & { readonly steps: string[] }> {
   const eventLog = join(ws.dir, `events-up-${String(++runCount)}.jsonl`);
-  const result = await ws.pulumi([...args, "--event-log", eventLog], input === undefined ? { timeoutMs: 300_000 } : { input, timeoutMs: 300_000 });
+  const result = await ws.pulumi(
+    [...args, "--event-log", eventLog],
+    input === undefined ? { timeoutMs: 300_000 } : { input, timeoutMs: 300_000 },
+  );
   outputs.push(result.stdout, result.stderr);
   return { ...result, steps: steps(eventLog) };
 }
@@ -92,18 +102,29 @@ async function stackOutput(stack: Stack, name: string): Promise<string> {
  * said would change, and what the up changed, both as `op type::name` with a replacement as `replace`.
  */
 async function rotateAndUp(stack: Stack, key: keyof typeof rotated): Promise<{ readonly previewed: string[]; readonly applied: string[] }> {
-  const preview = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["tools/cli/rotate.ts", "--stack", stack, "--json", key], { input: `${rotated[key]}\n` });
+  const preview = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["tools/cli/rotate.ts", "--stack", stack, "--json", key], {
+    input: `${rotated[key]}\n`,
+  });
   expectOk(preview);
   const up = await pulumi(["up", "--yes", "--stack", stack]);
   expectOk(up);
-  return { previewed: previewSteps(preview.stdout), applied: unique(up.steps.map((s) => s.replace(/^(create-replacement|delete-replaced|replace) /, "replace "))) };
+  return {
+    previewed: previewSteps(preview.stdout),
+    applied: unique(up.steps.map((s) => s.replace(/^(create-replacement|delete-replaced|replace) /, "replace "))),
+  };
 }
 
 const secretType = "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret";
 /** `update <type>::<name>` of every environment secret the offline plan publishes under a GitHub name: a rotation's GitHub consumers. */
 function secretUpdates(stack: Stack, secretName: string): string[] {
-  const planned = JSON.parse(readFileSync(join(ws.dir, "plan-out", stack, "resources.json"), "utf8")) as { type: string; name: string; inputs: { secretName?: string } }[];
-  const names = planned.filter((r) => r.type === secretType && r.inputs.secretName === secretName).map((r) => `update ${secretType}::${r.name}`);
+  const planned = JSON.parse(readFileSync(join(ws.dir, "plan-out", stack, "resources.json"), "utf8")) as {
+    type: string;
+    name: string;
+    inputs: { secretName?: string };
+  }[];
+  const names = planned
+    .filter((r) => r.type === secretType && r.inputs.secretName === secretName)
+    .map((r) => `update ${secretType}::${r.name}`);
   expect(names.length).toBeGreaterThan(0);
   return names;
 }
@@ -112,7 +133,9 @@ async function createsAsPlanned(stack: Stack): Promise<void> {
   const before = railway.started.length;
   const up = await pulumi(["up", "--yes", "--stack", stack, "--policy-pack", join(ws.dir, "infra", "policy")]);
   expectOk(up);
-  const planned = (JSON.parse(readFileSync(join(ws.dir, "plan-out", stack, "resources.json"), "utf8")) as { type: string; name: string }[]).map((r) => `${r.type}::${r.name}`).sort();
+  const planned = (JSON.parse(readFileSync(join(ws.dir, "plan-out", stack, "resources.json"), "utf8")) as { type: string; name: string }[])
+    .map((r) => `${r.type}::${r.name}`)
+    .sort();
   expect(up.steps.map((s) => s.replace(/^create /, ""))).toEqual(planned.filter((r) => !r.startsWith("delivery:")));
   expect(up.steps.every((s) => s.startsWith("create "))).toBe(true);
   expect(railway.started.length - before).toBe(1);
@@ -130,7 +153,9 @@ async function noChangesAndNoDrift(stack: Stack): Promise<void> {
 
 beforeAll(async () => {
   // The repository starts with a hand-written test workflow on both branches (they share the head commit).
-  github = await new GitHubStateStandIn(stateFixtureFromStacks(undefined, { files: { main: { [handWrittenPath]: handWritten }, develop: { [handWrittenPath]: handWritten } } })).start();
+  github = await new GitHubStateStandIn(
+    stateFixtureFromStacks(undefined, { files: { main: { [handWrittenPath]: handWritten }, develop: { [handWrittenPath]: handWritten } } }),
+  ).start();
   // Staging verified both releases' commits: production finds either in the registry, every platform in one index.
   registry = await new RegistryStandIn(
     [releaseSha, olderReleaseSha].map((sha) => ({ repository, tag: `verified-sha-${sha}`, platforms: stagingConfig.platforms })),
@@ -139,14 +164,19 @@ beforeAll(async () => {
   // The docker plugin pings a daemon when configured, even for registry reads (pulumi-docker#1106).
   dockerPing = await new DockerPingStandIn().start();
   // Railway knows the account token and, once issued, the one it is rotated to.
-  railway = await new FakeRailway({ deploymentStatuses: ["BUILDING", "DEPLOYING", "SUCCESS"], tokens: { account: [sentinel("railwayToken"), rotated.railwayToken] } }).start();
+  railway = await new FakeRailway({
+    deploymentStatuses: ["BUILDING", "DEPLOYING", "SUCCESS"],
+    tokens: { account: [sentinel("railwayToken"), rotated.railwayToken] },
+  }).start();
   ws = EngineWorkspace.create(github.baseUrl, {
     SSL_CERT_FILE: registry.certFile,
     HOME: dockerPing.home,
     RAILWAY_API_URL: `${railway.url}/graphql/v2`,
     // The service's public domain reaches the stand-in's health endpoint (see railwayEdge.cjs).
     NODE_OPTIONS: `--require ${join(__dirname, "railwayEdge.cjs")}`,
-    DELIVERY_TEST_EDGE_HOSTS: stackConfigs().map((c) => c.railwayDomain).join(","),
+    DELIVERY_TEST_EDGE_HOSTS: stackConfigs()
+      .map((c) => c.railwayDomain)
+      .join(","),
     DELIVERY_TEST_EDGE_URL: railway.url,
     DEPLOY_POLL_START_MS: "50",
     DEPLOY_POLL_MAX_MS: "100",
@@ -156,16 +186,31 @@ beforeAll(async () => {
   // Staging: no appRevision (main's head ships), the image by digest. Production: no appRevision (the
   // latest release ships) and no deployImage (staging's verified digest is promoted from the registry).
   const settings: Record<Stack, readonly (readonly [string, string])[]> = {
-    staging: [["buildImageOnPreview", "false"], ["deployImage", given(digestOf("a"))]],
-    production: [["buildImageOnPreview", "false"], ["registry", registry.host]],
+    staging: [
+      ["buildImageOnPreview", "false"],
+      ["deployImage", given(digestOf("a"))],
+    ],
+    production: [
+      ["buildImageOnPreview", "false"],
+      ["registry", registry.host],
+    ],
   };
   for (const stack of ["staging", "production"] as const) {
     expectOk(await ws.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]));
     for (const [key, value] of settings[stack]) expectOk(await ws.pulumi(["config", "set", key, value, "--stack", stack]));
-    const plan = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["tools/cli/plan.ts", "--stack", stack, "--out", join(ws.dir, "plan-out", stack)]);
+    const plan = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), [
+      "tools/cli/plan.ts",
+      "--stack",
+      stack,
+      "--out",
+      join(ws.dir, "plan-out", stack),
+    ]);
     expectOk(plan);
-    const listed = [...plan.stdout.matchAll(new RegExp(`pulumi config set --secret (\\w+) --stack ${stack}`, "g"))].map((m) => m[1] as SecretKey);
-    for (const key of new Set([...listed, "githubToken" as const])) expectOk(await ws.pulumi(["config", "set", "--secret", key, "--stack", stack], { input: sentinel(key) }));
+    const listed = [...plan.stdout.matchAll(new RegExp(`pulumi config set --secret (\\w+) --stack ${stack}`, "g"))].map(
+      (m) => m[1] as SecretKey,
+    );
+    for (const key of new Set([...listed, "githubToken" as const]))
+      expectOk(await ws.pulumi(["config", "set", "--secret", key, "--stack", stack], { input: sentinel(key) }));
   }
 }, 600_000);
 
@@ -233,7 +278,9 @@ describe("pulumi up --stack staging on the real engine", () => {
       expectOk(await ws.pulumi(["config", "set", "deployImage", given(digestOf("b")), "--stack", "staging"]));
       const failed = await pulumi(["up", "--yes", "--stack", "staging"]);
       expect(failed.code).not.toBe(0);
-      expect(`${failed.stdout}\n${failed.stderr}`).toMatch(new RegExp(`ended FAILED[^\\n]*Railway never made it active, so deployment ${serving[0] ?? ""} still serves: nothing to roll back`));
+      expect(`${failed.stdout}\n${failed.stderr}`).toMatch(
+        new RegExp(`ended FAILED[^\\n]*Railway never made it active, so deployment ${serving[0] ?? ""} still serves: nothing to roll back`),
+      );
       expect(railway.serving).toEqual(serving);
     } finally {
       railway.reconfigure({ deploymentStatuses: ["BUILDING", "DEPLOYING", "SUCCESS"] });
@@ -241,7 +288,9 @@ describe("pulumi up --stack staging on the real engine", () => {
     const before = railway.started.length;
     const retry = await pulumi(["up", "--yes", "--stack", "staging"]);
     expectOk(retry);
-    expect(unique(retry.steps.map((s) => s.replace(/^(create-replacement|delete-replaced|replace) /, "replace ")))).toEqual(["replace command:local:Command::delivery-railway-deploy"]);
+    expect(unique(retry.steps.map((s) => s.replace(/^(create-replacement|delete-replaced|replace) /, "replace ")))).toEqual([
+      "replace command:local:Command::delivery-railway-deploy",
+    ]);
     expect(railway.started.length - before).toBe(1);
     expect(railway.instance.image).toBe(given(digestOf("b")));
     expect(railway.serving).not.toEqual(serving);
@@ -268,7 +317,9 @@ describe("pulumi up --stack production on the real engine", () => {
     const requestsBefore = railway.requests.length;
     const { previewed, applied } = await rotateAndUp("production", "railwayToken");
     // The token is in the deploy command's environment, not its triggers: an update, which runs the create again.
-    expect(previewed).toEqual(unique(["update command:local:Command::delivery-railway-deploy", ...secretUpdates("production", "RAILWAY_API_TOKEN")]));
+    expect(previewed).toEqual(
+      unique(["update command:local:Command::delivery-railway-deploy", ...secretUpdates("production", "RAILWAY_API_TOKEN")]),
+    );
     expect(applied).toEqual(previewed);
     expect(railway.started.length - before).toBe(1);
     const since = railway.requests.slice(requestsBefore);
@@ -320,9 +371,14 @@ describe("after both stacks", () => {
     // is deleted with the stack's file (it stays in main's history, restorable from the commit before).
     const left = github.leftovers();
     expect(left.filter((l) => !l.startsWith("actions permissions: "))).toEqual([`file ${handWrittenPath} on main (deleted)`]);
-    expect(left.filter((l) => l.startsWith("actions permissions: ")).map((l) => l.split(" ")[2])).toEqual(["sha_pinning_required", "selected"]);
+    expect(left.filter((l) => l.startsWith("actions permissions: ")).map((l) => l.split(" ")[2])).toEqual([
+      "sha_pinning_required",
+      "selected",
+    ]);
     expect(github.file(handWrittenPath, "develop")).toBe(handWritten);
-    const before = await fetch(`${github.baseUrl}api/v3/repos/${stagingConfig.repository}/contents/${handWrittenPath}?ref=${headSha}`, { headers: { authorization: "Bearer test" } });
+    const before = await fetch(`${github.baseUrl}api/v3/repos/${stagingConfig.repository}/contents/${handWrittenPath}?ref=${headSha}`, {
+      headers: { authorization: "Bearer test" },
+    });
     expect(Buffer.from(String(((await before.json()) as { content?: string }).content), "base64").toString()).toBe(handWritten);
     // Images are retained (Docker Hub deletes nothing through the registry API); Railway is not touched.
     expect(registry.tagsOf(repository)).toEqual(tags);

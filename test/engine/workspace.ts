@@ -7,7 +7,19 @@
  * install (offline, set PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION=true).
  */
 import { spawn } from "node:child_process";
-import { accessSync, chmodSync, constants, cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  accessSync,
+  chmodSync,
+  constants,
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { delimiter, join, resolve } from "node:path";
 
@@ -65,7 +77,15 @@ export class EngineWorkspace {
     chmodSync(join(shimDir, "pulumi"), 0o755);
 
     // Nothing ambient may reach the program: no token, owner or config of the caller's.
-    const ambient = new Set(["GITHUB_TOKEN", "GITHUB_OWNER", "DOCKER_HOST", "PULUMI_ACCESS_TOKEN", "PULUMI_CONFIG", "PULUMI_CONFIG_SECRET_KEYS", "PULUMI_TEST_MODE"]);
+    const ambient = new Set([
+      "GITHUB_TOKEN",
+      "GITHUB_OWNER",
+      "DOCKER_HOST",
+      "PULUMI_ACCESS_TOKEN",
+      "PULUMI_CONFIG",
+      "PULUMI_CONFIG_SECRET_KEYS",
+      "PULUMI_TEST_MODE",
+    ]);
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !ambient.has(key)));
     this.env = {
       ...env,
@@ -129,7 +149,9 @@ export class EngineWorkspace {
       child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
       const timer = setTimeout(() => {
         child.kill("SIGKILL");
-        reject(new Error(`${command} ${args.join(" ")} did not finish in ${String(options.timeoutMs ?? 180_000)} ms\n${stdout}\n${stderr}`));
+        reject(
+          new Error(`${command} ${args.join(" ")} did not finish in ${String(options.timeoutMs ?? 180_000)} ms\n${stdout}\n${stderr}`),
+        );
       }, options.timeoutMs ?? 180_000);
       child.on("error", (error) => {
         clearTimeout(timer);
@@ -169,4 +191,4 @@ function whichPulumi(): string {
 }
 
 export const noPulumiMessage =
-  "npm run test:engine needs the Pulumi CLI on PATH: install it (https://www.pulumi.com/docs/install/), or here: export PATH=\"$(../shared/engine/build.sh):$PATH\"";
+  'npm run test:engine needs the Pulumi CLI on PATH: install it (https://www.pulumi.com/docs/install/), or here: export PATH="$(../shared/engine/build.sh):$PATH"';

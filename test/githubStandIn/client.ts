@@ -32,10 +32,21 @@ export async function startStandIn(overrides: Partial<GitHubStateFixture> = {}):
 }
 
 /** One request to the stand-in, as go-github sends it. */
-export async function call(standIn: GitHubStateStandIn, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Reply> {
+export async function call(
+  standIn: GitHubStateStandIn,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
   const response = await fetch(`${standIn.baseUrl}api/v3${path}`, {
     method,
-    headers: { accept: "application/vnd.github.v3+json", authorization: "Bearer test-token", ...(body === undefined ? {} : { "content-type": "application/json" }), ...headers },
+    headers: {
+      accept: "application/vnd.github.v3+json",
+      authorization: "Bearer test-token",
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+      ...headers,
+    },
     ...(body === undefined ? {} : { body: typeof body === "string" ? body : JSON.stringify(body) }),
     redirect: "manual",
   });

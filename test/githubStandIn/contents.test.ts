@@ -17,7 +17,11 @@ describe("contents", () => {
     const before = gh.head("main");
     expect((await call(gh, "GET", `${repo}/branches/main`)).status).toBe(200);
     expect((await call(gh, "GET", `${repo}/contents/${path}?ref=main`)).status).toBe(404);
-    const created = await call(gh, "PUT", `${repo}/contents/${path}`, { message: "chore(delivery): update test.yml [skip ci]", content: b64("name: test\n"), branch: "main" });
+    const created = await call(gh, "PUT", `${repo}/contents/${path}`, {
+      message: "chore(delivery): update test.yml [skip ci]",
+      content: b64("name: test\n"),
+      branch: "main",
+    });
     expect(created.status).toBe(201);
     const commitSha = String(field(created.body, "commit", "sha"));
     expect(field(created.body, "commit", "parents", 0, "sha")).toBe(before);
@@ -44,7 +48,10 @@ describe("contents", () => {
     const first = await call(gh, "PUT", `${repo}/contents/${path}`, { message: "a", content: b64("1"), branch: "main" });
     await call(gh, "PUT", `${repo}/contents/.github/dependabot.yml`, { message: "b", content: b64("2"), branch: "main" });
     const listing = await call(gh, "GET", `${repo}/contents/.github?ref=main`);
-    expect((listing.body as { name: string; type: string }[]).map((e) => [e.name, e.type])).toEqual([["workflows", "dir"], ["dependabot.yml", "file"]]);
+    expect((listing.body as { name: string; type: string }[]).map((e) => [e.name, e.type])).toEqual([
+      ["workflows", "dir"],
+      ["dependabot.yml", "file"],
+    ]);
     const commits = await call(gh, "GET", `${repo}/commits?sha=main&path=${encodeURIComponent(path)}`);
     expect((commits.body as unknown[]).map((c) => field(c, "sha"))).toEqual([field(first.body, "commit", "sha")]);
     expect((await call(gh, "GET", `${repo}/contents/${path}?ref=${String(field(first.body, "commit", "sha"))}`)).status).toBe(200);
@@ -55,7 +62,11 @@ describe("contents", () => {
     const root = gh.head("main") ?? "";
     const shas: string[] = [];
     for (const n of [1, 2, 3]) {
-      const put = await call(gh, "PUT", `${repo}/contents/f${String(n)}.yml`, { message: `chore(delivery): update f${String(n)}.yml [skip ci]`, content: b64(String(n)), branch: "main" });
+      const put = await call(gh, "PUT", `${repo}/contents/f${String(n)}.yml`, {
+        message: `chore(delivery): update f${String(n)}.yml [skip ci]`,
+        content: b64(String(n)),
+        branch: "main",
+      });
       shas.unshift(String(field(put.body, "commit", "sha")));
     }
     const all = await call(gh, "GET", `${repo}/commits?sha=main&per_page=100`);
@@ -86,10 +97,17 @@ describe("contents", () => {
     const missing = await call(gh, "PUT", `${repo}/contents/${path}`, { message: "update", content: b64("v2"), branch: "main" });
     expect(missing.status).toBe(422);
     expect(field(missing.body, "message")).toBe('Invalid request.\n\n"sha" wasn\'t supplied.');
-    const stale = await call(gh, "PUT", `${repo}/contents/${path}`, { message: "update", content: b64("v2"), branch: "main", sha: "0".repeat(40) });
+    const stale = await call(gh, "PUT", `${repo}/contents/${path}`, {
+      message: "update",
+      content: b64("v2"),
+      branch: "main",
+      sha: "0".repeat(40),
+    });
     expect(stale.status).toBe(409);
     expect(field(stale.body, "message")).toBe(`${path} does not match ${"0".repeat(40)}`);
-    expect((await call(gh, "PUT", `${repo}/contents/${path}`, { message: "update", content: b64("v2"), branch: "main", sha })).status).toBe(200);
+    expect((await call(gh, "PUT", `${repo}/contents/${path}`, { message: "update", content: b64("v2"), branch: "main", sha })).status).toBe(
+      200,
+    );
     expect(gh.file(path)).toBe("v2");
   });
 
@@ -138,7 +156,12 @@ describe("contents", () => {
     const existing = await call(gh, "GET", `${repo}/contents/${path}?ref=main`);
     expect(existing.status).toBe(200);
     // overwrite_on_create: the provider PUTs with the existing file's sha.
-    await call(gh, "PUT", `${repo}/contents/${path}`, { message: "take over", content: b64("generated\n"), branch: "main", sha: field(existing.body, "sha") });
+    await call(gh, "PUT", `${repo}/contents/${path}`, {
+      message: "take over",
+      content: b64("generated\n"),
+      branch: "main",
+      sha: field(existing.body, "sha"),
+    });
     expect(gh.leftovers()).toEqual([`file ${path} on main (changed)`]);
     const now = await call(gh, "GET", `${repo}/contents/${path}?ref=main`);
     await call(gh, "DELETE", `${repo}/contents/${path}`, { message: "destroy", sha: field(now.body, "sha"), branch: "main" });
@@ -153,8 +176,20 @@ describe("contents", () => {
       bypass_actors: [{ actor_id: 1234567, actor_type: "Integration", bypass_mode: "always" }],
       conditions: { ref_name: { include, exclude: [] } },
       rules: [
-        { type: "pull_request", parameters: { dismiss_stale_reviews_on_push: true, require_code_owner_review: false, require_last_push_approval: true, required_approving_review_count: 1, required_review_thread_resolution: true } },
-        { type: "required_status_checks", parameters: { required_status_checks: [{ context: "lint" }], strict_required_status_checks_policy: true } },
+        {
+          type: "pull_request",
+          parameters: {
+            dismiss_stale_reviews_on_push: true,
+            require_code_owner_review: false,
+            require_last_push_approval: true,
+            required_approving_review_count: 1,
+            required_review_thread_resolution: true,
+          },
+        },
+        {
+          type: "required_status_checks",
+          parameters: { required_status_checks: [{ context: "lint" }], strict_required_status_checks_policy: true },
+        },
       ],
     });
     const write = { message: "m", content: b64("x"), branch: "main" };
@@ -164,7 +199,9 @@ describe("contents", () => {
       await call(gh, "POST", `${repo}/rulesets`, ruleset("active"));
       const refused = await call(gh, "PUT", `${repo}/contents/${path}`, write);
       expect(refused.status).toBe(409);
-      expect(field(refused.body, "message")).toBe('Repository rule violations found\n\nChanges must be made through a pull request.\n\nRequired status check "lint" is expected.\n\n');
+      expect(field(refused.body, "message")).toBe(
+        'Repository rule violations found\n\nChanges must be made through a pull request.\n\nRequired status check "lint" is expected.\n\n',
+      );
       expect(gh.file(path)).toBeUndefined();
       // Another branch is not covered.
       expect((await call(gh, "PUT", `${repo}/contents/${path}`, { ...write, branch: "develop" })).status).toBe(201);

@@ -84,7 +84,9 @@ describe("environments", () => {
       const gh = await standIn({ plan: "team" });
       const refused = await call(gh, "PUT", `${repo}/environments/production`, production);
       expect(refused.status).toBe(422);
-      expect(field(refused.body, "message")).toMatch(/^Failed to create the environment protection rule\. Please ensure the billing plan supports the required reviewers protection rule\./);
+      expect(field(refused.body, "message")).toMatch(
+        /^Failed to create the environment protection rule\. Please ensure the billing plan supports the required reviewers protection rule\./,
+      );
       // Even at their defaults: go-github then retries with the branch policy alone.
       expect((await call(gh, "PUT", `${repo}/environments/staging`, staging)).status).toBe(422);
       expect((await call(gh, "PUT", `${repo}/environments/staging`, { deployment_branch_policy: null })).status).toBe(200);
@@ -111,8 +113,13 @@ describe("environments", () => {
 
     it("more than 6 reviewers, users and teams together (the provider checks 6 of each only)", async () => {
       const gh = await standIn({ users: ["u1", "u2", "u3", "u4"], teams: ["t1", "t2", "t3"] });
-      const reviewers = [...["u1", "u2", "u3", "u4"].map((u) => ({ type: "User", id: idOf(`user:${u}`) })), ...["t1", "t2", "t3"].map((t) => ({ type: "Team", id: idOf(`team:${t}`) }))];
-      expect((await call(gh, "PUT", `${repo}/environments/production`, { ...production, reviewers: reviewers.slice(0, 6) })).status).toBe(200);
+      const reviewers = [
+        ...["u1", "u2", "u3", "u4"].map((u) => ({ type: "User", id: idOf(`user:${u}`) })),
+        ...["t1", "t2", "t3"].map((t) => ({ type: "Team", id: idOf(`team:${t}`) })),
+      ];
+      expect((await call(gh, "PUT", `${repo}/environments/production`, { ...production, reviewers: reviewers.slice(0, 6) })).status).toBe(
+        200,
+      );
       const refused = await call(gh, "PUT", `${repo}/environments/production`, { ...production, reviewers });
       expect(refused.status).toBe(422);
       expect(field(refused.body, "message")).toMatch(/maximum of 6 reviewers/);
@@ -120,8 +127,12 @@ describe("environments", () => {
 
     it("a reviewer who does not exist", async () => {
       const gh = await standIn();
-      expect((await call(gh, "PUT", `${repo}/environments/production`, { ...production, reviewers: [{ type: "User", id: 1 }] })).status).toBe(422);
-      expect((await call(gh, "PUT", `${repo}/environments/production`, { ...production, reviewers: [{ type: "User", id: hubot }] })).status).toBe(200);
+      expect(
+        (await call(gh, "PUT", `${repo}/environments/production`, { ...production, reviewers: [{ type: "User", id: 1 }] })).status,
+      ).toBe(422);
+      expect(
+        (await call(gh, "PUT", `${repo}/environments/production`, { ...production, reviewers: [{ type: "User", id: hubot }] })).status,
+      ).toBe(200);
     });
 
     it("protected_branches and custom_branch_policies with the same value", async () => {

@@ -42,7 +42,9 @@ describe("the reads a preview makes", () => {
     expect(field(r.body, "default_branch")).toBe("main");
     expect(field(r.body, "private")).toBe(true);
     expect(field((await call(github, "GET", `${repo}/git/ref/heads/main`)).body, "object", "sha")).toBe(fixture.branches["main"]);
-    expect(field((await call(github, "GET", `${repo}/git/ref/tags/v1.4.2`)).body, "object", "sha")).toBe("89e6c98d92887913cadf06b2adb97f26cde4849b");
+    expect(field((await call(github, "GET", `${repo}/git/ref/tags/v1.4.2`)).body, "object", "sha")).toBe(
+      "89e6c98d92887913cadf06b2adb97f26cde4849b",
+    );
     expect((await call(github, "GET", `${repo}/git/ref/heads/nope`)).status).toBe(404);
     // "latest" skips the pre-release listed first.
     expect(field((await call(github, "GET", `${repo}/releases/latest`)).body, "tag_name")).toBe("v1.4.2");

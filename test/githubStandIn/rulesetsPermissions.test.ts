@@ -19,9 +19,22 @@ const mainRuleset = {
     { type: "non_fast_forward" },
     {
       type: "pull_request",
-      parameters: { dismiss_stale_reviews_on_push: true, require_code_owner_review: false, require_last_push_approval: true, required_approving_review_count: 1, required_review_thread_resolution: true },
+      parameters: {
+        dismiss_stale_reviews_on_push: true,
+        require_code_owner_review: false,
+        require_last_push_approval: true,
+        required_approving_review_count: 1,
+        required_review_thread_resolution: true,
+      },
     },
-    { type: "required_status_checks", parameters: { do_not_enforce_on_create: false, required_status_checks: [{ context: "lint" }, { context: "pytest (3.12)" }], strict_required_status_checks_policy: true } },
+    {
+      type: "required_status_checks",
+      parameters: {
+        do_not_enforce_on_create: false,
+        required_status_checks: [{ context: "lint" }, { context: "pytest (3.12)" }],
+        strict_required_status_checks_policy: true,
+      },
+    },
   ],
 };
 
@@ -33,7 +46,12 @@ describe("rulesets", () => {
     const created = await call(gh, "POST", `${repo}/rulesets`, mainRuleset);
     expect(created.status).toBe(201);
     const id = field(created.body, "id") as number;
-    expect(created.body).toMatchObject({ name: "main", source_type: "Repository", source: `${fixture.owner}/${fixture.repository}`, enforcement: "active" });
+    expect(created.body).toMatchObject({
+      name: "main",
+      source_type: "Repository",
+      source: `${fixture.owner}/${fixture.repository}`,
+      enforcement: "active",
+    });
     const pullRequest = (field(created.body, "rules") as { type: string }[]).find((r) => r.type === "pull_request");
     // The provider leaves allowed_merge_methods out when unset (it is Computed); GitHub answers all three.
     expect(field(pullRequest, "parameters", "allowed_merge_methods")).toEqual(["merge", "squash", "rebase"]);
@@ -75,21 +93,40 @@ describe("rulesets", () => {
 describe("Actions permissions", () => {
   it("starts as a new repository's (all actions allowed), then takes the program's hardening", async () => {
     const gh = await standIn();
-    expect((await call(gh, "GET", `${repo}/actions/permissions`)).body).toMatchObject({ enabled: true, allowed_actions: "all", sha_pinning_required: false });
-    expect((await call(gh, "PUT", `${repo}/actions/permissions`, { enabled: true, allowed_actions: "selected", sha_pinning_required: true })).status).toBe(204);
+    expect((await call(gh, "GET", `${repo}/actions/permissions`)).body).toMatchObject({
+      enabled: true,
+      allowed_actions: "all",
+      sha_pinning_required: false,
+    });
+    expect(
+      (await call(gh, "PUT", `${repo}/actions/permissions`, { enabled: true, allowed_actions: "selected", sha_pinning_required: true }))
+        .status,
+    ).toBe(204);
     const allowed = { github_owned_allowed: true, verified_allowed: false, patterns_allowed: ["docker/*", "astral-sh/setup-uv@*"] };
     expect((await call(gh, "PUT", `${repo}/actions/permissions/selected-actions`, allowed)).status).toBe(204);
-    expect((await call(gh, "GET", `${repo}/actions/permissions`)).body).toMatchObject({ enabled: true, allowed_actions: "selected", sha_pinning_required: true });
+    expect((await call(gh, "GET", `${repo}/actions/permissions`)).body).toMatchObject({
+      enabled: true,
+      allowed_actions: "selected",
+      sha_pinning_required: true,
+    });
     expect((await call(gh, "GET", `${repo}/actions/permissions/selected-actions`)).body).toEqual(allowed);
   });
 
   it("changes only what a PUT names: the provider's delete leaves SHA pinning and the allow-list behind", async () => {
     const gh = await standIn();
     await call(gh, "PUT", `${repo}/actions/permissions`, { enabled: true, allowed_actions: "selected", sha_pinning_required: true });
-    await call(gh, "PUT", `${repo}/actions/permissions/selected-actions`, { github_owned_allowed: true, verified_allowed: false, patterns_allowed: ["docker/*"] });
+    await call(gh, "PUT", `${repo}/actions/permissions/selected-actions`, {
+      github_owned_allowed: true,
+      verified_allowed: false,
+      patterns_allowed: ["docker/*"],
+    });
     // resourceGithubActionsRepositoryPermissionsDelete: {allowed_actions: all, enabled: true}, nothing else.
     await call(gh, "PUT", `${repo}/actions/permissions`, { allowed_actions: "all", enabled: true });
-    expect(gh.snapshot().actionsPermissions).toMatchObject({ allowedActions: "all", shaPinningRequired: true, selectedActions: { patternsAllowed: ["docker/*"] } });
+    expect(gh.snapshot().actionsPermissions).toMatchObject({
+      allowedActions: "all",
+      shaPinningRequired: true,
+      selectedActions: { patternsAllowed: ["docker/*"] },
+    });
     expect(gh.leftovers()).toEqual([
       "actions permissions: sha_pinning_required true (was false)",
       'actions permissions: selected actions {"github_owned_allowed":true,"verified_allowed":false,"patterns_allowed":["docker/*"]} (was github-owned only)',

@@ -10,7 +10,10 @@ const goSecretKey = new Uint8Array(32).map((_, i) => i + 1);
 const goPublicKey = "B6N8vBQgk8i3VdwbEOhstCY3StFqqFPtC9/AsrhtHHw=";
 const goBoxes: readonly { readonly message: string; readonly sealed: string }[] = [
   { message: "", sealed: "aq2ze+zclTLYPxlOfYtDpkibfCEjFtrO06P0+4SI5HQ4Izr0WHxGZi5+PcSpHS1Q" },
-  { message: "sentinel-githubToken-7f3a", sealed: "YE3xymlVhkG8TbJGMQsFyRuF+ppbaKh1rJBTyl7ioUODnuB6ND49IIjubvzb6NSxT1ZUIs/co55DkJGU9U8SDFMtrIfwkJqPgg==" },
+  {
+    message: "sentinel-githubToken-7f3a",
+    sealed: "YE3xymlVhkG8TbJGMQsFyRuF+ppbaKh1rJBTyl7ioUODnuB6ND49IIjubvzb6NSxT1ZUIs/co55DkJGU9U8SDFMtrIfwkJqPgg==",
+  },
   {
     message: "\0".repeat(200),
     sealed:
@@ -56,8 +59,22 @@ describe("sealed box (libsodium crypto_box_seal)", () => {
 
 describe("BLAKE2b", () => {
   it("matches x/crypto/blake2b at 24 bytes (the sealed-box nonce)", () => {
-    expect(Buffer.from(blake2b(new Uint8Array(64).map((_, i) => i), 24)).toString("base64")).toBe("qgVFB7SRaDem0rNbHOfFJfrNt4aO1VqK");
-    expect(Buffer.from(blake2b(new Uint8Array(300).map((_, i) => (i * 7) & 0xff), 24)).toString("base64")).toBe("v2GUMOKm7wukgdQhnKkWQpi+Zovf6Q3N");
+    expect(
+      Buffer.from(
+        blake2b(
+          new Uint8Array(64).map((_, i) => i),
+          24,
+        ),
+      ).toString("base64"),
+    ).toBe("qgVFB7SRaDem0rNbHOfFJfrNt4aO1VqK");
+    expect(
+      Buffer.from(
+        blake2b(
+          new Uint8Array(300).map((_, i) => (i * 7) & 0xff),
+          24,
+        ),
+      ).toString("base64"),
+    ).toBe("v2GUMOKm7wukgdQhnKkWQpi+Zovf6Q3N");
   });
 
   it.each([0, 1, 127, 128, 129, 300])("matches node's blake2b512 at 64 bytes for %i bytes of input", (length) => {

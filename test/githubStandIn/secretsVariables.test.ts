@@ -18,7 +18,10 @@ async function sealFor(gh: GitHubStateStandIn, keyPath: string, value: string): 
   expect(key.status).toBe(200);
   const publicKey = new Uint8Array(Buffer.from(String(field(key.body, "key")), "base64"));
   expect(publicKey).toHaveLength(32);
-  return { key_id: String(field(key.body, "key_id")), encrypted_value: Buffer.from(sealedBoxSeal(Buffer.from(value), publicKey)).toString("base64") };
+  return {
+    key_id: String(field(key.body, "key_id")),
+    encrypted_value: Buffer.from(sealedBoxSeal(Buffer.from(value), publicKey)).toString("base64"),
+  };
 }
 
 describe("repository secrets", () => {
@@ -84,7 +87,9 @@ describe("environment secrets", () => {
     expect((await call(gh, "GET", `${repo}/environments/production/secrets/RAILWAY_TOKEN`)).status).toBe(200);
     expect(gh.decryptSecret("RAILWAY_TOKEN", "production")).toBe(sentinel);
     expect(gh.decryptSecret("RAILWAY_TOKEN")).toBeUndefined();
-    expect(gh.calls.find((c) => c.method === "PUT" && c.path.includes("/secrets/"))?.operation).toBe("PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}");
+    expect(gh.calls.find((c) => c.method === "PUT" && c.path.includes("/secrets/"))?.operation).toBe(
+      "PUT /repos/{owner}/{repo}/environments/{environment_name}/secrets/{secret_name}",
+    );
 
     await call(gh, "DELETE", `${repo}/environments/production`);
     expect((await call(gh, "GET", `${byId}/secrets/RAILWAY_TOKEN`)).status).toBe(404);
@@ -95,7 +100,9 @@ describe("environment secrets", () => {
     const gh = await standIn();
     expect((await call(gh, "GET", `/repositories/${String(gh.repositoryId)}/environments/nope/secrets/public-key`)).status).toBe(404);
     await call(gh, "PUT", `${repo}/environments/staging`, { deployment_branch_policy: null });
-    expect((await call(gh, "GET", `/repositories/${String(gh.repositoryId + 1)}/environments/staging/secrets/public-key`)).status).toBe(404);
+    expect((await call(gh, "GET", `/repositories/${String(gh.repositoryId + 1)}/environments/staging/secrets/public-key`)).status).toBe(
+      404,
+    );
   });
 });
 
@@ -103,9 +110,14 @@ describe("variables", () => {
   it("repository: create (201), read, update (204), conflict on create (409), delete", async () => {
     const gh = await standIn();
     expect((await call(gh, "POST", `${repo}/actions/variables`, { name: "PYTHON_VERSION", value: "3.12" })).status).toBe(201);
-    expect((await call(gh, "GET", `${repo}/actions/variables/PYTHON_VERSION`)).body).toMatchObject({ name: "PYTHON_VERSION", value: "3.12" });
+    expect((await call(gh, "GET", `${repo}/actions/variables/PYTHON_VERSION`)).body).toMatchObject({
+      name: "PYTHON_VERSION",
+      value: "3.12",
+    });
     expect((await call(gh, "POST", `${repo}/actions/variables`, { name: "python_version", value: "3.11" })).status).toBe(409);
-    expect((await call(gh, "PATCH", `${repo}/actions/variables/PYTHON_VERSION`, { name: "PYTHON_VERSION", value: "3.13" })).status).toBe(204);
+    expect((await call(gh, "PATCH", `${repo}/actions/variables/PYTHON_VERSION`, { name: "PYTHON_VERSION", value: "3.13" })).status).toBe(
+      204,
+    );
     expect(gh.snapshot().repositoryVariables).toMatchObject([{ name: "PYTHON_VERSION", value: "3.13" }]);
     expect((await call(gh, "DELETE", `${repo}/actions/variables/PYTHON_VERSION`)).status).toBe(204);
     expect((await call(gh, "GET", `${repo}/actions/variables/PYTHON_VERSION`)).status).toBe(404);
@@ -115,10 +127,16 @@ describe("variables", () => {
     const gh = await standIn();
     expect((await call(gh, "POST", `${repo}/environments/staging/variables`, { name: "APP_URL", value: "x" })).status).toBe(404);
     await call(gh, "PUT", `${repo}/environments/staging`, { deployment_branch_policy: null });
-    expect((await call(gh, "POST", `${repo}/environments/staging/variables`, { name: "APP_URL", value: "https://staging.example" })).status).toBe(201);
+    expect(
+      (await call(gh, "POST", `${repo}/environments/staging/variables`, { name: "APP_URL", value: "https://staging.example" })).status,
+    ).toBe(201);
     expect((await call(gh, "POST", `${repo}/environments/staging/variables`, { name: "GITHUB_SHA", value: "x" })).status).toBe(422);
-    expect((await call(gh, "GET", `${repo}/environments/staging/variables/APP_URL`)).body).toMatchObject({ value: "https://staging.example" });
-    expect((await call(gh, "PATCH", `${repo}/environments/staging/variables/APP_URL`, { name: "APP_URL", value: "https://s2.example" })).status).toBe(204);
+    expect((await call(gh, "GET", `${repo}/environments/staging/variables/APP_URL`)).body).toMatchObject({
+      value: "https://staging.example",
+    });
+    expect(
+      (await call(gh, "PATCH", `${repo}/environments/staging/variables/APP_URL`, { name: "APP_URL", value: "https://s2.example" })).status,
+    ).toBe(204);
     expect(gh.environment("staging")?.variables).toMatchObject([{ name: "APP_URL", value: "https://s2.example" }]);
     expect((await call(gh, "GET", `${repo}/actions/variables/APP_URL`)).status).toBe(404);
   });

@@ -26,7 +26,11 @@ describe("a malformed request", () => {
     expect(field(reply.body, "message")).toMatch(/^Invalid request\./);
     expect(gh.environment("production")).toBeUndefined();
     expect(gh.violations).toHaveLength(1);
-    expect(gh.violations[0]).toMatchObject({ kind: "request", method: "PUT", operation: "PUT /repos/{owner}/{repo}/environments/{environment_name}" });
+    expect(gh.violations[0]).toMatchObject({
+      kind: "request",
+      method: "PUT",
+      operation: "PUT /repos/{owner}/{repo}/environments/{environment_name}",
+    });
     expect(gh.violations[0]?.message).toMatch(/colour/);
   });
 
@@ -71,7 +75,17 @@ describe("what the stand-in does not model", () => {
 describe("the description it checks against", () => {
   it("can be api.github.com's instead of GHES 3.19's, with the same paths", async () => {
     const gh = await standIn({ description: "api.github.com" });
-    expect((await call(gh, "PUT", `${repo}/environments/staging`, { wait_timer: 0, reviewers: null, can_admins_bypass: true, deployment_branch_policy: null, prevent_self_review: false })).status).toBe(200);
+    expect(
+      (
+        await call(gh, "PUT", `${repo}/environments/staging`, {
+          wait_timer: 0,
+          reviewers: null,
+          can_admins_bypass: true,
+          deployment_branch_policy: null,
+          prevent_self_review: false,
+        })
+      ).status,
+    ).toBe(200);
     expect((await call(gh, "GET", repo)).status).toBe(200);
     expect(gh.violations).toEqual([]);
   });

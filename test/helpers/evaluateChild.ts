@@ -8,7 +8,11 @@ import { projectDir } from "./stacks";
 /** `preview`: evaluate as `pulumi preview` does (Pulumi's dry run); default as `pulumi up`. */
 export function evaluateInChild(stack: string, settings: StackSettings, preview = false): Promise<EvaluationSummary> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(projectDir, "node_modules", "tsx", "dist", "cli.mjs"), join(projectDir, "tools", "cli", "evaluate.ts")], { cwd: projectDir });
+    const child = spawn(
+      process.execPath,
+      [join(projectDir, "node_modules", "tsx", "dist", "cli.mjs"), join(projectDir, "tools", "cli", "evaluate.ts")],
+      { cwd: projectDir },
+    );
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => (out += d.toString()));

@@ -39,7 +39,11 @@ export const fixtureValues: Record<"staging" | "production", Record<string, stri
 };
 
 /** Fully qualified settings, every required secret set, plus `extra` (fully qualified keys) as given. */
-export function fixtureSettings(stack: "staging" | "production", overrides: Record<string, string> = {}, extra: Record<string, string> = {}): StackSettings {
+export function fixtureSettings(
+  stack: "staging" | "production",
+  overrides: Record<string, string> = {},
+  extra: Record<string, string> = {},
+): StackSettings {
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...fixtureValues[stack], ...overrides })) config[`${projectName}:${key}`] = value;
   const secretKeys = requiredSecrets({ ...fixtureValues[stack], ...overrides }.stateBackendUrl).map((k) => `${projectName}:${k}`);
@@ -47,7 +51,11 @@ export function fixtureSettings(stack: "staging" | "production", overrides: Reco
   return { config: { ...config, ...extra }, secretKeys };
 }
 
-export function fixtureRaw(stack: "staging" | "production", overrides: Record<string, string> = {}, extra: Record<string, string> = {}): RawStackConfig {
+export function fixtureRaw(
+  stack: "staging" | "production",
+  overrides: Record<string, string> = {},
+  extra: Record<string, string> = {},
+): RawStackConfig {
   const settings = fixtureSettings(stack, overrides, extra);
   return toRawStackConfig(stack, settings.config, (k) => settings.secretKeys.includes(k));
 }
@@ -55,7 +63,8 @@ export function fixtureRaw(stack: "staging" | "production", overrides: Record<st
 /** Writes stacks/Pulumi.<stack>.yaml as a user would (values in YAML, no secrets) into `dir`. */
 export function writeFixtureStackFile(dir: string, stack: "staging" | "production", overrides: Record<string, string> = {}): void {
   const lines = [`# fixture stack ${stack}`, "config:"];
-  for (const [key, value] of Object.entries({ ...fixtureValues[stack], ...overrides })) lines.push(`  ${projectName}:${key}: ${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries({ ...fixtureValues[stack], ...overrides }))
+    lines.push(`  ${projectName}:${key}: ${JSON.stringify(value)}`);
   writeFileSync(join(dir, `Pulumi.${stack}.yaml`), lines.join("\n") + "\n");
 }
 

@@ -20,7 +20,8 @@ export function assertNoLeaks(run: ProgramRun): SecretKey[] {
   for (const key of secretKeys) expect(everythingVisible, key).not.toContain(sentinel(key));
   for (const resource of run.resources) {
     for (const field of ["content", "create", "update", "delete"]) {
-      for (const key of secretKeys) expect(contains(resource.plainInputs[field], sentinel(key)), `${resource.name}.${field} holds ${key}`).toBe(false);
+      for (const key of secretKeys)
+        expect(contains(resource.plainInputs[field], sentinel(key)), `${resource.name}.${field} holds ${key}`).toBe(false);
     }
   }
   // Where a sentinel does appear in plain inputs, it must sit under a path Pulumi marks secret.
@@ -42,7 +43,10 @@ function pathValue(root: unknown, path: string): unknown {
     .replace(/\[(\d+)\]/g, ".$1")
     .split(".")
     .filter((p) => p !== "")
-    .reduce<unknown>((value, part) => (typeof value === "object" && value !== null ? (value as Record<string, unknown>)[part] : undefined), root);
+    .reduce<unknown>(
+      (value, part) => (typeof value === "object" && value !== null ? (value as Record<string, unknown>)[part] : undefined),
+      root,
+    );
 }
 
 /** What each stack must consume; together they cover the whole catalog (checked in leak.catalog.test.ts). */

@@ -25,7 +25,14 @@ export function packViolations(run: ProgramRun, config: object, perPolicy = fals
     }
     const validations = [policy.validateResource].flat();
     for (const resource of run.resources.filter((r) => r.custom)) {
-      const args = { type: resource.type, props: unknownCheckingProxy(resource.plainInputs), urn: resource.name, name: resource.name, getConfig: () => own, notApplicable } as unknown as ResourceValidationArgs;
+      const args = {
+        type: resource.type,
+        props: unknownCheckingProxy(resource.plainInputs),
+        urn: resource.name,
+        name: resource.name,
+        getConfig: () => own,
+        notApplicable,
+      } as unknown as ResourceValidationArgs;
       for (const validate of validations) {
         try {
           void validate?.(args, (message: string) => found.push(`${policy.name} ${resource.name}: ${message}`));

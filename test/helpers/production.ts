@@ -29,14 +29,27 @@ export function shippingInvokes(verifiedShas: readonly string[], platforms: read
       if (tag === releaseTag || tag === prereleaseTag) return { ...inputs, releaseTag: tag, prerelease: tag === prereleaseTag };
       throw invokeFailure(`GET /repos/acme/learning-voice-agent/releases/tags/${tag}: 404 Not Found []`);
     }
-    if (token === "github:index/getRef:getRef") return { ...inputs, sha: String(inputs["ref"]).startsWith("tags/") ? releaseSha : undefined };
+    if (token === "github:index/getRef:getRef")
+      return { ...inputs, sha: String(inputs["ref"]).startsWith("tags/") ? releaseSha : undefined };
     if (token.startsWith("docker:index/getRegistryImage")) {
       const name = String(inputs["name"]);
       if (!verifiedShas.some((sha) => name.endsWith(`:verified-sha-${sha}`))) {
-        throw invokeFailure(`Got error when attempting to fetch image version ${name} from registry: got bad response from registry: 404 Not Found`);
+        throw invokeFailure(
+          `Got error when attempting to fetch image version ${name} from registry: got bad response from registry: 404 Not Found`,
+        );
       }
-      if (token === "docker:index/getRegistryImage:getRegistryImage") return { ...inputs, id: verifiedDigest, sha256Digest: verifiedDigest };
-      return { ...inputs, id: verifiedDigest, manifests: platforms.map((architecture) => ({ architecture, os: "linux", mediaType: "application/vnd.oci.image.manifest.v1+json", sha256Digest: verifiedDigest })) };
+      if (token === "docker:index/getRegistryImage:getRegistryImage")
+        return { ...inputs, id: verifiedDigest, sha256Digest: verifiedDigest };
+      return {
+        ...inputs,
+        id: verifiedDigest,
+        manifests: platforms.map((architecture) => ({
+          architecture,
+          os: "linux",
+          mediaType: "application/vnd.oci.image.manifest.v1+json",
+          sha256Digest: verifiedDigest,
+        })),
+      };
     }
     return planInvokeMock(token, inputs);
   };
@@ -44,7 +57,8 @@ export function shippingInvokes(verifiedShas: readonly string[], platforms: read
 
 /** Builds produce `builtDigest`; indexes point at what they join. */
 export const builtImages: ResourceMock = (type, name, inputs) => {
-  if (type === "docker-build:index:Image") return { ...inputs, digest: builtDigest, ref: `${String((inputs["tags"] as string[] | undefined)?.[0])}@${builtDigest}` };
+  if (type === "docker-build:index:Image")
+    return { ...inputs, digest: builtDigest, ref: `${String((inputs["tags"] as string[] | undefined)?.[0])}@${builtDigest}` };
   if (type === "docker-build:index:Index") return { ...inputs, ref: `${String(inputs["tag"])}@${builtDigest}` };
   return planResourceMock(type, name, inputs);
 };
@@ -53,10 +67,17 @@ export const builtImages: ResourceMock = (type, name, inputs) => {
  * Evaluates production with `revision` handed over and returns the message it
  * was refused with (a RunError, as Pulumi reports a user's mistake).
  */
-export async function productionRefusal(revision: string, verifiedShas: readonly string[], overrides: Record<string, string> = {}): Promise<string> {
+export async function productionRefusal(
+  revision: string,
+  verifiedShas: readonly string[],
+  overrides: Record<string, string> = {},
+): Promise<string> {
   process.env["DELIVERY_APP_REVISION"] = revision;
   try {
-    const error: unknown = await evaluate("production", stackWithSecrets("production", undefined, overrides), false, { invoke: shippingInvokes(verifiedShas), resource: builtImages }).then(
+    const error: unknown = await evaluate("production", stackWithSecrets("production", undefined, overrides), false, {
+      invoke: shippingInvokes(verifiedShas),
+      resource: builtImages,
+    }).then(
       () => new Error("production was not refused"),
       (e: unknown) => e,
     );

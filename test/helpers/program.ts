@@ -41,7 +41,9 @@ export function named(run: ProgramRun, name: string) {
  * first, as GitHub's `GET /repos/{owner}/{repo}/commits` shapes it); anything
  * else as the offline plan answers it.
  */
-export function branchHistoryInvoke(commits: readonly { readonly sha: string; readonly message: string; readonly parents: readonly string[] }[]): InvokeMock {
+export function branchHistoryInvoke(
+  commits: readonly { readonly sha: string; readonly message: string; readonly parents: readonly string[] }[],
+): InvokeMock {
   return (token, inputs) => {
     if (token === "github:index/getBranch:getBranch") return { ...inputs, sha: commits[0]?.sha };
     if (token === "github:index/getRestApi:getRestApi") {

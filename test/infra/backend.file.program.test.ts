@@ -22,7 +22,9 @@ describe("program with a local file:// state backend", () => {
     const names = byType(run, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret").map((r) => String(r.inputs["secretName"]));
     expect(names.filter((n) => /^(AWS_|AZURE_|GOOGLE_|PULUMI_ACCESS_TOKEN$)/.test(n))).toEqual([]);
 
-    const deploy = byType(run, "github:index/repositoryFile:RepositoryFile").find((f) => f.inputs["file"] === ".github/workflows/deploy-staging.yml");
+    const deploy = byType(run, "github:index/repositoryFile:RepositoryFile").find(
+      (f) => f.inputs["file"] === ".github/workflows/deploy-staging.yml",
+    );
     const workflow = parse(String(deploy?.inputs["content"])) as { jobs: { deploy: { steps: { name: string; run?: string }[] } } };
     const first = workflow.jobs.deploy.steps[0];
     expect(first?.name).toBe("Stop: the state backend is a local folder");

@@ -14,7 +14,8 @@ beforeAll(async () => {
 }, 60_000);
 
 const images = (run: EvaluationSummary) => run.resources.filter((r) => r.type === "docker-build:index:Image");
-const cacheRefs = (inputs: Inputs): string[] => ((inputs["cacheTo"] ?? []) as { registry?: { ref?: string } }[]).map((c) => String(c.registry?.ref));
+const cacheRefs = (inputs: Inputs): string[] =>
+  ((inputs["cacheTo"] ?? []) as { registry?: { ref?: string } }[]).map((c) => String(c.registry?.ref));
 
 describe("staging with buildImageOnPreview", () => {
   it("no build that runs in a preview writes the cache", () => {
@@ -25,7 +26,10 @@ describe("staging with buildImageOnPreview", () => {
 
   it("updates still write each platform's cache, from a cache-only build that never runs in a preview or pushes", () => {
     const writers = images(update).filter((r) => cacheRefs(r.inputs).length > 0);
-    expect(writers.flatMap((r) => cacheRefs(r.inputs)).sort()).toEqual(["docker.io/acme/learning-voice-agent:buildcache-amd64", "docker.io/acme/learning-voice-agent:buildcache-arm64"]);
+    expect(writers.flatMap((r) => cacheRefs(r.inputs)).sort()).toEqual([
+      "docker.io/acme/learning-voice-agent:buildcache-amd64",
+      "docker.io/acme/learning-voice-agent:buildcache-arm64",
+    ]);
     for (const writer of writers) {
       expect(writer.inputs, writer.name).toMatchObject({ buildOnPreview: false, push: false, exports: [{ cacheonly: {} }] });
       expect(writer.inputs["tags"], writer.name).toBeUndefined();
@@ -33,7 +37,8 @@ describe("staging with buildImageOnPreview", () => {
   });
 
   it("declares the same inputs in the preview and the update (an unchanged stack previews with no changes)", () => {
-    const shape = (run: EvaluationSummary) => run.resources.map((r) => ({ name: r.name, inputs: r.inputs, plainHash: r.plainHash })).sort((a, b) => a.name.localeCompare(b.name));
+    const shape = (run: EvaluationSummary) =>
+      run.resources.map((r) => ({ name: r.name, inputs: r.inputs, plainHash: r.plainHash })).sort((a, b) => a.name.localeCompare(b.name));
     expect(shape(preview)).toEqual(shape(update));
   });
 });

@@ -12,11 +12,15 @@ describe("program with a broken pair of stacks", () => {
   it("refuses neither stack governing, with the fix on staging", async () => {
     const dir = mkdtempSync(join(tmpdir(), "stacks-neither-"));
     writeFixtureStackFile(dir, "staging", { governsRepository: "false" });
-    const error: unknown = await evaluate("production", fixtureSettings("production"), false, { siblingsDir: dir }).catch((e: unknown) => e);
+    const error: unknown = await evaluate("production", fixtureSettings("production"), false, { siblingsDir: dir }).catch(
+      (e: unknown) => e,
+    );
     expect(pulumi.RunError.isInstance(error)).toBe(true);
     const cause = (error as Error).cause as ConfigError;
     expect(cause).toBeInstanceOf(ConfigError);
-    expect(cause.problems.map((p) => [p.key, p.fix])).toEqual([["governsRepository", "pulumi config set governsRepository true --stack staging (production stays false)"]]);
+    expect(cause.problems.map((p) => [p.key, p.fix])).toEqual([
+      ["governsRepository", "pulumi config set governsRepository true --stack staging (production stays false)"],
+    ]);
     const monitor = pulumi.runtime.getMonitor() as unknown as { resources: Map<string, unknown> };
     expect([...monitor.resources.keys()]).toEqual([]);
   });

@@ -37,7 +37,9 @@ describe("staging's environments hold the identity of the jobs that run in them"
     expect(secrets["staging/AWS_ACCESS_KEY_ID"]).toBe("awsAccessKeyId");
     expect(secrets["staging/AWS_SECRET_ACCESS_KEY"]).toBe("awsSecretAccessKey");
     // No deploy-scope state credential reaches the preview environment, under any name.
-    const previewKeys = Object.entries(secrets).filter(([name]) => name.startsWith("staging-preview/")).map(([, key]) => key);
+    const previewKeys = Object.entries(secrets)
+      .filter(([name]) => name.startsWith("staging-preview/"))
+      .map(([, key]) => key);
     expect(previewKeys).not.toContain("awsAccessKeyId");
     expect(previewKeys).not.toContain("awsSecretAccessKey");
     expect(previewKeys).not.toContain("pulumiAccessToken");

@@ -7,7 +7,10 @@ import { stackWithSecrets } from "../helpers/stacks";
 
 describe("program with missing secrets", () => {
   it("lists the exact command for each missing secret and registers nothing", async () => {
-    const settings = stackWithSecrets("production", secretKeys.filter((k) => k !== "railwayToken" && k !== "openaiApiKey"));
+    const settings = stackWithSecrets(
+      "production",
+      secretKeys.filter((k) => k !== "railwayToken" && k !== "openaiApiKey"),
+    );
     const error: unknown = await evaluate("production", settings, false).catch((e: unknown) => e);
     // Reported as Pulumi reports a user's mistake: a RunError, whose message the CLI prints alone.
     expect(pulumi.RunError.isInstance(error)).toBe(true);

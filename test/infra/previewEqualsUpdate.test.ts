@@ -9,7 +9,10 @@ describe.each(["staging", "production"])("%s in preview and in update mode", (st
   it("declares the same resources with the same inputs, secrets included (compared by hash)", async () => {
     const settings = stackWithSecrets(stack);
     const [preview, update] = await Promise.all([evaluateInChild(stack, settings, true), evaluateInChild(stack, settings, false)]);
-    const shape = (run: typeof preview) => run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, plainHash: r.plainHash })).sort((a, b) => a.name.localeCompare(b.name));
+    const shape = (run: typeof preview) =>
+      run.resources
+        .map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, plainHash: r.plainHash }))
+        .sort((a, b) => a.name.localeCompare(b.name));
     expect(shape(preview)).toEqual(shape(update));
     expect(preview.resources.length).toBeGreaterThan(20);
   }, 60_000);

@@ -9,7 +9,14 @@ import { stackWithSecrets } from "../helpers/stacks";
 let run: ProgramRun;
 beforeAll(async () => {
   // Optional secrets left unset: their GitHub secrets must simply not exist.
-  const set = secretKeys.filter((k) => k !== "codecovToken" && k !== "slackWebhookUrl" && k !== "githubToken" && k !== "pulumiAccessToken" && k !== "pulumiPreviewAccessToken");
+  const set = secretKeys.filter(
+    (k) =>
+      k !== "codecovToken" &&
+      k !== "slackWebhookUrl" &&
+      k !== "githubToken" &&
+      k !== "pulumiAccessToken" &&
+      k !== "pulumiPreviewAccessToken",
+  );
   run = await evaluate("production", stackWithSecrets("production", set));
 });
 
@@ -34,17 +41,36 @@ describe("production program", () => {
       .sort();
     expect(secretNames).toEqual(
       [
-        ...["RAILWAY_API_TOKEN", "ANTHROPIC_API_KEY", "OPENAI_API_KEY", "PULUMI_CONFIG_PASSPHRASE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "GOOGLE_CREDENTIALS", "AZURE_STORAGE_KEY", "DELIVERY_APP_PRIVATE_KEY"].map((n) => `production/${n}`),
+        ...[
+          "RAILWAY_API_TOKEN",
+          "ANTHROPIC_API_KEY",
+          "OPENAI_API_KEY",
+          "PULUMI_CONFIG_PASSPHRASE",
+          "AWS_ACCESS_KEY_ID",
+          "AWS_SECRET_ACCESS_KEY",
+          "GOOGLE_CREDENTIALS",
+          "AZURE_STORAGE_KEY",
+          "DELIVERY_APP_PRIVATE_KEY",
+        ].map((n) => `production/${n}`),
         // The preview environment gets only what `pulumi preview` needs: no Railway token, no API keys, no delivery App key;
         // the read-only App's key only there, and the read-only S3 keys in place of the deploy ones.
         // The other backends' credentials are set here too (the helper sets them), so they are published as well.
-        ...["PULUMI_CONFIG_PASSPHRASE", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "GOOGLE_CREDENTIALS", "AZURE_STORAGE_KEY", "PREVIEW_APP_PRIVATE_KEY"].map((n) => `production-preview/${n}`),
+        ...[
+          "PULUMI_CONFIG_PASSPHRASE",
+          "AWS_ACCESS_KEY_ID",
+          "AWS_SECRET_ACCESS_KEY",
+          "GOOGLE_CREDENTIALS",
+          "AZURE_STORAGE_KEY",
+          "PREVIEW_APP_PRIVATE_KEY",
+        ].map((n) => `production-preview/${n}`),
       ].sort(),
     );
   });
 
   it("commits only its own deploy workflow", () => {
-    expect(run.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile").map((r) => r.inputs["file"])).toEqual([".github/workflows/deploy-production.yml"]);
+    expect(run.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile").map((r) => r.inputs["file"])).toEqual([
+      ".github/workflows/deploy-production.yml",
+    ]);
   });
 
   it("gates production: reviewers by id, wait timer, no self-review, no admin bypass, release tags only", () => {
@@ -72,6 +98,10 @@ describe("production program", () => {
   });
 
   it("exports its environment and does not govern the repository", () => {
-    expect(run.outputs).toMatchObject({ environmentName: "production", environmentUrl: "https://learning-voice-agent.up.railway.app", governsRepository: false });
+    expect(run.outputs).toMatchObject({
+      environmentName: "production",
+      environmentUrl: "https://learning-voice-agent.up.railway.app",
+      governsRepository: false,
+    });
   });
 });

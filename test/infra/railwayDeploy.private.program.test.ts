@@ -9,15 +9,20 @@ import { sentinel, stackWithSecrets } from "../helpers/stacks";
 const digest = `sha256:${"c".repeat(64)}`;
 let run: ProgramRun;
 beforeAll(async () => {
-  run = await evaluate("staging", stackWithSecrets("staging", undefined, { privateImageRepository: "true", railwayTokenKind: "project" }), false, {
-    invoke: branchHistoryInvoke([{ sha: "0123456789abcdef0123456789abcdef01234567", message: "Add lessons", parents: [] }]),
-    resource: (type, name, inputs) =>
-      type === "docker-build:index:Image"
-        ? { ...inputs, digest, ref: `${String((inputs["tags"] as string[])[0])}@${digest}` }
-        : type === "docker-build:index:Index"
-          ? { ...inputs, ref: `${String(inputs["tag"])}@${digest}` }
-          : planResourceMock(type, name, inputs),
-  });
+  run = await evaluate(
+    "staging",
+    stackWithSecrets("staging", undefined, { privateImageRepository: "true", railwayTokenKind: "project" }),
+    false,
+    {
+      invoke: branchHistoryInvoke([{ sha: "0123456789abcdef0123456789abcdef01234567", message: "Add lessons", parents: [] }]),
+      resource: (type, name, inputs) =>
+        type === "docker-build:index:Image"
+          ? { ...inputs, digest, ref: `${String((inputs["tags"] as string[])[0])}@${digest}` }
+          : type === "docker-build:index:Index"
+            ? { ...inputs, ref: `${String(inputs["tag"])}@${digest}` }
+            : planResourceMock(type, name, inputs),
+    },
+  );
 });
 
 describe("Railway deploy of a private image with a project token", () => {
@@ -34,6 +39,11 @@ describe("Railway deploy of a private image with a project token", () => {
     expect(environment["REGISTRY_USERNAME"]).toBe("acmebot");
     expect(environment["REGISTRY_PASSWORD"]).toBe(sentinel("dockerhubPullToken"));
     expect(JSON.stringify(environment)).not.toContain(sentinel("dockerhubToken"));
-    expect([...deploy.secretPaths].sort()).toEqual(["environment.RAILWAY_TOKEN", "environment.REGISTRY_PASSWORD", "environment.SERVICE_VARIABLES", "triggers[1]"]);
+    expect([...deploy.secretPaths].sort()).toEqual([
+      "environment.RAILWAY_TOKEN",
+      "environment.REGISTRY_PASSWORD",
+      "environment.SERVICE_VARIABLES",
+      "triggers[1]",
+    ]);
   });
 });

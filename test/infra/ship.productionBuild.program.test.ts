@@ -8,7 +8,10 @@ import { stackWithSecrets } from "../helpers/stacks";
 let run: ProgramRun;
 beforeAll(async () => {
   delete process.env["DELIVERY_APP_REVISION"];
-  run = await evaluate("production", stackWithSecrets("production", undefined, { buildUnverifiedRelease: "true" }), false, { invoke: shippingInvokes([]), resource: builtImages });
+  run = await evaluate("production", stackWithSecrets("production", undefined, { buildUnverifiedRelease: "true" }), false, {
+    invoke: shippingInvokes([]),
+    resource: builtImages,
+  });
 });
 
 describe("production builds a release staging never verified, when told to", () => {
@@ -27,6 +30,10 @@ describe("production builds a release staging never verified, when told to", () 
     expect(named(run, "delivery-app-version-tag").inputs).toMatchObject({ tag: `docker.io/acme/learning-voice-agent:${releaseTag}` });
     // Production never marks anything verified: only staging's health check does.
     expect(run.resources.some((r) => r.name === "delivery-verified-tag")).toBe(false);
-    expect(run.outputs).toMatchObject({ imageBuilt: true, version: releaseTag, imageRef: `docker.io/acme/learning-voice-agent@${builtDigest}` });
+    expect(run.outputs).toMatchObject({
+      imageBuilt: true,
+      version: releaseTag,
+      imageRef: `docker.io/acme/learning-voice-agent@${builtDigest}`,
+    });
   });
 });

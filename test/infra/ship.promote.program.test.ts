@@ -9,12 +9,20 @@ import { stackWithSecrets } from "../helpers/stacks";
 let run: ProgramRun;
 beforeAll(async () => {
   process.env["DELIVERY_APP_REVISION"] = releaseTag;
-  run = await evaluate("production", stackWithSecrets("production"), false, { invoke: shippingInvokes([releaseSha]), resource: builtImages });
+  run = await evaluate("production", stackWithSecrets("production"), false, {
+    invoke: shippingInvokes([releaseSha]),
+    resource: builtImages,
+  });
 });
 
 describe("production promotes the digest staging verified", () => {
   it("ships the handed-over tag after checking it is a published release, and its commit", () => {
-    expect(run.invokes.find((i) => i.token === "github:index/getRelease:getRelease")?.inputs).toMatchObject({ owner: "acme", repository: "learning-voice-agent", retrieveBy: "tag", releaseTag });
+    expect(run.invokes.find((i) => i.token === "github:index/getRelease:getRelease")?.inputs).toMatchObject({
+      owner: "acme",
+      repository: "learning-voice-agent",
+      retrieveBy: "tag",
+      releaseTag,
+    });
     expect(run.invokes.find((i) => i.token === "github:index/getRef:getRef")?.inputs).toMatchObject({ ref: `tags/${releaseTag}` });
   });
 
@@ -34,7 +42,12 @@ describe("production promotes the digest staging verified", () => {
   it("builds nothing: it adds the version tag to that digest", () => {
     expect(run.resources.filter((r) => r.type === "docker-build:index:Image")).toEqual([]);
     const index = named(run, "delivery-app-version-tag");
-    expect(index.inputs).toMatchObject({ sources: [verifiedImage], tag: `docker.io/acme/learning-voice-agent:${releaseTag}`, push: true, registry: { address: "docker.io", username: "acmebot", password: "[secret]" } });
+    expect(index.inputs).toMatchObject({
+      sources: [verifiedImage],
+      tag: `docker.io/acme/learning-voice-agent:${releaseTag}`,
+      push: true,
+      registry: { address: "docker.io", username: "acmebot", password: "[secret]" },
+    });
     expect(index.retainOnDelete).toBe(true);
   });
 

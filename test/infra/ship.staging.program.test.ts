@@ -33,7 +33,10 @@ beforeAll(async () => {
 
 describe("staging ships the default branch head", () => {
   it("asks GitHub for the head of main through the explicit provider", () => {
-    expect(run.invokes.find((i) => i.token === "github:index/getBranch:getBranch")?.inputs).toEqual({ repository: "learning-voice-agent", branch: "main" });
+    expect(run.invokes.find((i) => i.token === "github:index/getBranch:getBranch")?.inputs).toEqual({
+      repository: "learning-voice-agent",
+      branch: "main",
+    });
   });
 
   it("ships the app's commit under the pipeline's own workflow-file commits, read from the branch's history", () => {
@@ -71,7 +74,10 @@ describe("staging ships the default branch head", () => {
     }
     const index = named(run, "delivery-app-index");
     expect(index.inputs).toMatchObject({
-      sources: [`docker.io/acme/learning-voice-agent:sha-0123456-amd64@sha256:${"a".repeat(64)}`, `docker.io/acme/learning-voice-agent:sha-0123456-arm64@sha256:${"a".repeat(64)}`],
+      sources: [
+        `docker.io/acme/learning-voice-agent:sha-0123456-amd64@sha256:${"a".repeat(64)}`,
+        `docker.io/acme/learning-voice-agent:sha-0123456-arm64@sha256:${"a".repeat(64)}`,
+      ],
       tag: "docker.io/acme/learning-voice-agent:sha-0123456",
       push: true,
     });
@@ -80,7 +86,11 @@ describe("staging ships the default branch head", () => {
 
   it("marks the digest verified in the registry only after the deploy (and its health check) succeeded", () => {
     const verified = named(run, "delivery-verified-tag");
-    expect(verified.inputs).toMatchObject({ sources: [`docker.io/acme/learning-voice-agent@${digest}`], tag: `docker.io/acme/learning-voice-agent:verified-sha-${sha}`, push: true });
+    expect(verified.inputs).toMatchObject({
+      sources: [`docker.io/acme/learning-voice-agent@${digest}`],
+      tag: `docker.io/acme/learning-voice-agent:verified-sha-${sha}`,
+      push: true,
+    });
     expect(verified.dependencies.some((urn) => urn.endsWith("command:local:Command::delivery-railway-deploy"))).toBe(true);
     expect(verified.retainOnDelete).toBe(true);
   });
@@ -116,7 +126,12 @@ describe("staging ships the default branch head", () => {
   });
 
   it("exports the revision and the image by digest", () => {
-    expect(run.outputs).toMatchObject({ revision: sha, version: "", imageRef: `docker.io/acme/learning-voice-agent@${digest}`, imageBuilt: true });
+    expect(run.outputs).toMatchObject({
+      revision: sha,
+      version: "",
+      imageRef: `docker.io/acme/learning-voice-agent@${digest}`,
+      imageBuilt: true,
+    });
   });
 
   it("passes every mandatory policy of the pack", () => {

@@ -13,7 +13,10 @@ beforeAll(async () => {
 
 describe("staging program", () => {
   it("declares exactly the environment and the repository-wide objects", () => {
-    const declared = run.resources.filter((r) => r.custom).map((r) => `${r.type} ${r.name}`).sort();
+    const declared = run.resources
+      .filter((r) => r.custom)
+      .map((r) => `${r.type} ${r.name}`)
+      .sort();
     expect(declared).toEqual(
       [
         "pulumi:providers:github delivery-github",
@@ -25,18 +28,38 @@ describe("staging program", () => {
         "command:local:Command delivery-railway-deploy",
         "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-environment",
         "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy delivery-staging-deployment-policy",
-        ...["railway-api-token", "anthropic-api-key", "openai-api-key", "pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "google-credentials", "azure-storage-key", "delivery-app-private-key"].map(
-          (s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-secret-${s}`,
-        ),
-        ...["railway-project-id", "railway-environment-id", "railway-service-id", "railway-domain", "pulumi-stack", "policy-pack-config"].map(
-          (s) => `github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-variable-${s}`,
-        ),
+        ...[
+          "railway-api-token",
+          "anthropic-api-key",
+          "openai-api-key",
+          "pulumi-config-passphrase",
+          "pulumi-access-token",
+          "aws-access-key-id",
+          "aws-secret-access-key",
+          "google-credentials",
+          "azure-storage-key",
+          "delivery-app-private-key",
+        ].map((s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-secret-${s}`),
+        ...[
+          "railway-project-id",
+          "railway-environment-id",
+          "railway-service-id",
+          "railway-domain",
+          "pulumi-stack",
+          "policy-pack-config",
+        ].map((s) => `github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-variable-${s}`),
         // The preview environment: only what `pulumi preview` needs, no deployment policy.
         "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-preview-environment",
         // Every backend's credentials are set here (the helper sets each catalog secret), so each is published.
-        ...["pulumi-config-passphrase", "pulumi-access-token", "aws-access-key-id", "aws-secret-access-key", "google-credentials", "azure-storage-key", "preview-app-private-key"].map(
-          (s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-preview-secret-${s}`,
-        ),
+        ...[
+          "pulumi-config-passphrase",
+          "pulumi-access-token",
+          "aws-access-key-id",
+          "aws-secret-access-key",
+          "google-credentials",
+          "azure-storage-key",
+          "preview-app-private-key",
+        ].map((s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-preview-secret-${s}`),
         "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-preview-variable-pulumi-stack",
         "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-preview-variable-policy-pack-config",
         "github:index/repositoryRuleset:RepositoryRuleset delivery-repository-protect-main",
@@ -47,9 +70,14 @@ describe("staging program", () => {
         ...["dockerhub-username", "dockerhub-repository", "pulumi-backend-url", "delivery-app-id", "preview-app-id"].map(
           (s) => `github:index/actionsVariable:ActionsVariable delivery-repository-variable-${s}`,
         ),
-        ...["workflows-test-yml", "workflows-lint-yml", "dependabot-yml", "workflows-infra-preview-yml", "workflows-drift-yml", "workflows-deploy-staging-yml"].map(
-          (s) => `github:index/repositoryFile:RepositoryFile delivery-files-${s}`,
-        ),
+        ...[
+          "workflows-test-yml",
+          "workflows-lint-yml",
+          "dependabot-yml",
+          "workflows-infra-preview-yml",
+          "workflows-drift-yml",
+          "workflows-deploy-staging-yml",
+        ].map((s) => `github:index/repositoryFile:RepositoryFile delivery-files-${s}`),
       ].sort(),
     );
   });
@@ -77,32 +105,43 @@ describe("staging program", () => {
   });
 
   it("publishes every secret as a Pulumi secret with its own value, and nothing secret in plain inputs", () => {
-    const secrets = [...byType(run, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"), ...byType(run, "github:index/actionsSecret:ActionsSecret")];
+    const secrets = [
+      ...byType(run, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"),
+      ...byType(run, "github:index/actionsSecret:ActionsSecret"),
+    ];
     expect(secrets).toHaveLength(19);
     for (const secret of secrets) {
       expect(secret.secretPaths, secret.name).toEqual(["value"]);
       expect(secret.inputs["value"]).toBe("[secret]");
     }
     expect(named(run, "delivery-staging-secret-railway-api-token").plainInputs["value"]).toBe(sentinel("railwayToken"));
-    expect(named(run, "delivery-staging-preview-secret-preview-app-private-key").plainInputs["value"]).toBe(sentinel("previewAppPrivateKey"));
+    expect(named(run, "delivery-staging-preview-secret-preview-app-private-key").plainInputs["value"]).toBe(
+      sentinel("previewAppPrivateKey"),
+    );
     const redacted = JSON.stringify(run.resources.map((r) => r.inputs)) + JSON.stringify(run.outputs);
     for (const value of allSentinels) expect(redacted).not.toContain(value);
   });
 
   it("opens the preview environment to any branch, without approvals", () => {
-    expect(named(run, "delivery-staging-preview-environment").inputs).toMatchObject({ environment: "staging-preview", waitTimer: 0, reviewers: [] });
+    expect(named(run, "delivery-staging-preview-environment").inputs).toMatchObject({
+      environment: "staging-preview",
+      waitTimer: 0,
+      reviewers: [],
+    });
     expect(named(run, "delivery-staging-preview-environment").inputs["deploymentBranchPolicy"]).toBeUndefined();
-    expect(run.resources.filter((r) => r.type.includes("DeploymentPolicy")).map((r) => r.name)).toEqual(["delivery-staging-deployment-policy"]);
+    expect(run.resources.filter((r) => r.type.includes("DeploymentPolicy")).map((r) => r.name)).toEqual([
+      "delivery-staging-deployment-policy",
+    ]);
   });
 
   it("publishes the environment's and the repository's variables from config", () => {
     const values: Record<string, unknown> = Object.fromEntries(
       [
-        ...byType(run, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable").filter((v) => v.inputs["environment"] === "staging"),
+        ...byType(run, "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable").filter(
+          (v) => v.inputs["environment"] === "staging",
+        ),
         ...byType(run, "github:index/actionsVariable:ActionsVariable"),
-      ].map(
-        (v) => [String(v.inputs["variableName"]), v.inputs["value"]],
-      ),
+      ].map((v) => [String(v.inputs["variableName"]), v.inputs["value"]]),
     );
     expect(values).toEqual({
       RAILWAY_PROJECT_ID: "6f1e2d3c-4b5a-4978-8a6b-5c4d3e2f1a0b",
@@ -137,7 +176,12 @@ describe("staging program", () => {
           nonFastForward: true,
           pullRequest: { requiredApprovingReviewCount: 1, dismissStaleReviewsOnPush: true },
           requiredStatusChecks: {
-            requiredChecks: [{ context: "pytest (3.11)" }, { context: "pytest (3.12)" }, { context: "lint" }, { context: "docker build (no push)" }],
+            requiredChecks: [
+              { context: "pytest (3.11)" },
+              { context: "pytest (3.12)" },
+              { context: "lint" },
+              { context: "docker build (no push)" },
+            ],
           },
         },
       });
@@ -184,7 +228,11 @@ describe("staging program", () => {
       expect(String(file.inputs["commitMessage"])).toContain("[skip ci]");
       expect(file.secretPaths).toEqual([]);
       const previous = files[i - 1];
-      if (previous !== undefined) expect(file.dependencies.some((d) => d.endsWith(`::${previous.name}`)), file.name).toBe(true);
+      if (previous !== undefined)
+        expect(
+          file.dependencies.some((d) => d.endsWith(`::${previous.name}`)),
+          file.name,
+        ).toBe(true);
     });
     // The first commit waits for the environment's secrets and the rulesets (components expand to their children).
     const first = files[0]?.dependencies ?? [];

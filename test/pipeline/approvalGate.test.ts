@@ -5,7 +5,8 @@ import { approvalGateWarning, buildPipelineSpec, planNotes } from "../../src/pip
 import { fixtureRaw } from "../helpers/fixtureConfig";
 
 const ungated = { repositoryVisibility: "private", githubPlan: "team", reviewerUsers: "[]", waitTimerMinutes: "0" };
-const spec = (stack: "staging" | "production", overrides: Record<string, string> = {}) => buildPipelineSpec(validateStackConfig(fixtureRaw(stack, overrides)).config);
+const spec = (stack: "staging" | "production", overrides: Record<string, string> = {}) =>
+  buildPipelineSpec(validateStackConfig(fixtureRaw(stack, overrides)).config);
 
 describe("approval gate", () => {
   it("warns when production on a private Team repository has neither reviewers nor a wait timer", () => {
@@ -18,7 +19,9 @@ describe("approval gate", () => {
 
   it("stays quiet for a gated production and for staging", () => {
     expect(approvalGateWarning(spec("production"))).toBeUndefined();
-    expect(approvalGateWarning(spec("production", { ...ungated, githubPlan: "enterprise", reviewerUsers: '["maintainer-one"]' }))).toBeUndefined();
+    expect(
+      approvalGateWarning(spec("production", { ...ungated, githubPlan: "enterprise", reviewerUsers: '["maintainer-one"]' })),
+    ).toBeUndefined();
     expect(approvalGateWarning(spec("staging", { repositoryVisibility: "private", githubPlan: "team" }))).toBeUndefined();
   });
 });

@@ -9,12 +9,24 @@ const specOf = (stack: string, secrets: readonly SecretKey[] = secretKeys, overr
 
 /** `<environment>/<GitHub name>` → the config key it is read from. */
 const placed = (spec: PipelineSpec): Record<string, SecretKey> =>
-  Object.fromEntries(spec.secrets.filter((s) => s.environment !== undefined).map((s) => [`${String(s.environment)}/${s.githubName}`, s.configKey]));
+  Object.fromEntries(
+    spec.secrets.filter((s) => s.environment !== undefined).map((s) => [`${String(s.environment)}/${s.githubName}`, s.configKey]),
+  );
 
-const withoutReadOnlyState = secretKeys.filter((k) => k !== "awsPreviewAccessKeyId" && k !== "awsPreviewSecretAccessKey" && k !== "pulumiPreviewAccessToken");
+const withoutReadOnlyState = secretKeys.filter(
+  (k) => k !== "awsPreviewAccessKeyId" && k !== "awsPreviewSecretAccessKey" && k !== "pulumiPreviewAccessToken",
+);
 
 describe("entryEnvironments", () => {
-  const entry = (over: Partial<GithubEntry>): GithubEntry => ({ name: "X", kind: "secret", scope: "environment", source: { configKey: "awsAccessKeyId" }, consumers: [], replaces: [], ...over });
+  const entry = (over: Partial<GithubEntry>): GithubEntry => ({
+    name: "X",
+    kind: "secret",
+    scope: "environment",
+    source: { configKey: "awsAccessKeyId" },
+    consumers: [],
+    replaces: [],
+    ...over,
+  });
   const shared = entry({ preview: true });
   const readOnly = entry({ preview: "only", source: { configKey: "awsPreviewAccessKeyId" } });
   const entries = [shared, readOnly];
@@ -32,8 +44,15 @@ describe("entryEnvironments", () => {
 
 describe("the catalog's identities", () => {
   it("marks the read-only App's key and the read-only state credentials preview-only, the delivery App's key deploy-only", () => {
-    const previewOnly = allGithubEntries.filter((e) => e.preview === "only").map((e) => ("configKey" in e.source ? e.source.configKey : ""));
-    expect(previewOnly.sort()).toEqual(["awsPreviewAccessKeyId", "awsPreviewSecretAccessKey", "previewAppPrivateKey", "pulumiPreviewAccessToken"]);
+    const previewOnly = allGithubEntries
+      .filter((e) => e.preview === "only")
+      .map((e) => ("configKey" in e.source ? e.source.configKey : ""));
+    expect(previewOnly.sort()).toEqual([
+      "awsPreviewAccessKeyId",
+      "awsPreviewSecretAccessKey",
+      "previewAppPrivateKey",
+      "pulumiPreviewAccessToken",
+    ]);
     expect(allGithubEntries.find((e) => e.name === "DELIVERY_APP_PRIVATE_KEY")?.preview).toBeUndefined();
   });
 });
@@ -50,10 +69,19 @@ describe.each(["staging", "production"])("%s's spec", (stack) => {
 
   it("gives previews the read-only S3 keys when set, the deploy keys otherwise", () => {
     const readOnly = placed(specOf(stack));
-    expect([readOnly[`${preview}/AWS_ACCESS_KEY_ID`], readOnly[`${preview}/AWS_SECRET_ACCESS_KEY`]]).toEqual(["awsPreviewAccessKeyId", "awsPreviewSecretAccessKey"]);
-    expect([readOnly[`${stack}/AWS_ACCESS_KEY_ID`], readOnly[`${stack}/AWS_SECRET_ACCESS_KEY`]]).toEqual(["awsAccessKeyId", "awsSecretAccessKey"]);
+    expect([readOnly[`${preview}/AWS_ACCESS_KEY_ID`], readOnly[`${preview}/AWS_SECRET_ACCESS_KEY`]]).toEqual([
+      "awsPreviewAccessKeyId",
+      "awsPreviewSecretAccessKey",
+    ]);
+    expect([readOnly[`${stack}/AWS_ACCESS_KEY_ID`], readOnly[`${stack}/AWS_SECRET_ACCESS_KEY`]]).toEqual([
+      "awsAccessKeyId",
+      "awsSecretAccessKey",
+    ]);
     const fallback = placed(specOf(stack, withoutReadOnlyState));
-    expect([fallback[`${preview}/AWS_ACCESS_KEY_ID`], fallback[`${preview}/AWS_SECRET_ACCESS_KEY`]]).toEqual(["awsAccessKeyId", "awsSecretAccessKey"]);
+    expect([fallback[`${preview}/AWS_ACCESS_KEY_ID`], fallback[`${preview}/AWS_SECRET_ACCESS_KEY`]]).toEqual([
+      "awsAccessKeyId",
+      "awsSecretAccessKey",
+    ]);
   });
 
   it("gives previews the read-only Pulumi Cloud token when set, the deploy token otherwise", () => {
@@ -74,7 +102,9 @@ describe.each(["staging", "production"])("%s's spec", (stack) => {
 describe("read-only S3 keys come in pairs", () => {
   it("reports the other half missing when only one is set", () => {
     const one = secretKeys.filter((k) => k !== "awsPreviewSecretAccessKey");
-    expect(validateStackConfig(rawConfig(stackWithSecrets("staging", one), "staging")).missingSecrets).toEqual(["awsPreviewSecretAccessKey"]);
+    expect(validateStackConfig(rawConfig(stackWithSecrets("staging", one), "staging")).missingSecrets).toEqual([
+      "awsPreviewSecretAccessKey",
+    ]);
     expect(validateStackConfig(rawConfig(stackWithSecrets("staging", withoutReadOnlyState), "staging")).missingSecrets).toEqual([]);
   });
 });

@@ -16,9 +16,14 @@ describe("planNotes", () => {
   it("says what `pulumi up` ships, and that production promotes staging's build", () => {
     expect(planNotes(spec("staging"))).toContainEqual(expect.stringContaining("ships the head of main"));
     expect(planNotes(spec("production"))).toContainEqual(expect.stringContaining("ships the latest published release"));
-    expect(planNotes(spec("production"))).toContainEqual(expect.stringContaining("deploys the digest staging verified for the same commit"));
+    expect(planNotes(spec("production"))).toContainEqual(
+      expect.stringContaining("deploys the digest staging verified for the same commit"),
+    );
     expect(planNotes(spec("staging"))).not.toContainEqual(expect.stringContaining("staging verified"));
-    const pinned = { ...spec("staging"), ship: { ...spec("staging").ship, revisionSource: { kind: "pinned-tag" as const, tag: "v1.0.0", release: undefined } } };
+    const pinned = {
+      ...spec("staging"),
+      ship: { ...spec("staging").ship, revisionSource: { kind: "pinned-tag" as const, tag: "v1.0.0", release: undefined } },
+    };
     expect(planNotes(pinned)).toContainEqual(expect.stringContaining("ships the pinned v1.0.0"));
   });
 });

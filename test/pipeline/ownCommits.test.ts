@@ -1,8 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { generatedFileCommitMessage, isOwnCommit, maxHistoryPages, OnlyOwnCommitsError, parseCommitList, shippableBranchCommit, shippableCommit, type CommitSummary, type RestAnswer } from "../../src/pipeline";
+import {
+  generatedFileCommitMessage,
+  isOwnCommit,
+  maxHistoryPages,
+  OnlyOwnCommitsError,
+  parseCommitList,
+  shippableBranchCommit,
+  shippableCommit,
+  type CommitSummary,
+  type RestAnswer,
+} from "../../src/pipeline";
 
 const sha = (c: string): string => c.repeat(40);
-const own = (s: string, parent: string, path = ".github/workflows/test.yml"): CommitSummary => ({ sha: s, message: generatedFileCommitMessage(path), parents: [parent] });
+const own = (s: string, parent: string, path = ".github/workflows/test.yml"): CommitSummary => ({
+  sha: s,
+  message: generatedFileCommitMessage(path),
+  parents: [parent],
+});
 const app = (s: string, parents: string[], message = "Add the pronunciation drill"): CommitSummary => ({ sha: s, message, parents });
 const known = (...commits: CommitSummary[]): Map<string, CommitSummary> => new Map(commits.map((c) => [c.sha, c]));
 
@@ -27,12 +41,19 @@ describe("what a branch head ships", () => {
   });
 
   it("past the pipeline's own commits, the first commit that is not one", () => {
-    const history = known(own(sha("a"), sha("b")), own(sha("b"), sha("c"), ".github/workflows/deploy-production.yml"), app(sha("c"), [sha("d")]), own(sha("d"), sha("e")));
+    const history = known(
+      own(sha("a"), sha("b")),
+      own(sha("b"), sha("c"), ".github/workflows/deploy-production.yml"),
+      app(sha("c"), [sha("d")]),
+      own(sha("d"), sha("e")),
+    );
     expect(shippableCommit(sha("a"), history)).toEqual({ kind: "ship", sha: sha("c"), skipped: [sha("a"), sha("b")] });
   });
 
   it("follows first parents only: a merge is the app's, whatever its second parent", () => {
-    expect(shippableCommit(sha("a"), known(own(sha("a"), sha("b")), app(sha("b"), [sha("c"), sha("d")], "Merge pull request #7")))).toMatchObject({ kind: "ship", sha: sha("b") });
+    expect(
+      shippableCommit(sha("a"), known(own(sha("a"), sha("b")), app(sha("b"), [sha("c"), sha("d")], "Merge pull request #7"))),
+    ).toMatchObject({ kind: "ship", sha: sha("b") });
   });
 
   it("asks for more history where the chain leaves what is known, keeping what it skipped", () => {
@@ -41,14 +62,19 @@ describe("what a branch head ships", () => {
   });
 
   it("ships a root commit even when it is the pipeline's own (nothing is older), and stops on a cycle", () => {
-    expect(shippableCommit(sha("a"), known({ sha: sha("a"), message: generatedFileCommitMessage("a.yml"), parents: [] }))).toMatchObject({ kind: "ship", sha: sha("a") });
+    expect(shippableCommit(sha("a"), known({ sha: sha("a"), message: generatedFileCommitMessage("a.yml"), parents: [] }))).toMatchObject({
+      kind: "ship",
+      sha: sha("a"),
+    });
     expect(shippableCommit(sha("a"), known(own(sha("a"), sha("b")), own(sha("b"), sha("a"))))).toMatchObject({ kind: "ship" });
   });
 });
 
 describe("GitHub's commit list", () => {
   it("becomes summaries: sha, message, parents in order", () => {
-    const body = JSON.stringify([{ sha: sha("a"), node_id: "C_1", commit: { message: "m", tree: {} }, parents: [{ sha: sha("b"), url: "u" }, { sha: sha("c") }] }]);
+    const body = JSON.stringify([
+      { sha: sha("a"), node_id: "C_1", commit: { message: "m", tree: {} }, parents: [{ sha: sha("b"), url: "u" }, { sha: sha("c") }] },
+    ]);
     expect(parseCommitList(body)).toEqual([{ sha: sha("a"), message: "m", parents: [sha("b"), sha("c")] }]);
   });
 
@@ -85,7 +111,10 @@ describe("reading the history from GitHub", () => {
   it("reads on from where the chain left the last page", async () => {
     const gh = github([own(sha("a"), sha("b")), own(sha("b"), sha("c")), app(sha("c"), [])], 2);
     expect(await shippableBranchCommit(sha("a"), "acme", "app", gh.read)).toBe(sha("c"));
-    expect(gh.endpoints).toEqual([`repos/acme/app/commits?sha=${sha("a")}&per_page=100`, `repos/acme/app/commits?sha=${sha("c")}&per_page=100`]);
+    expect(gh.endpoints).toEqual([
+      `repos/acme/app/commits?sha=${sha("a")}&per_page=100`,
+      `repos/acme/app/commits?sha=${sha("c")}&per_page=100`,
+    ]);
   });
 
   it("gives up after a bounded number of pages with a message that says how to pin a revision", async () => {
@@ -98,8 +127,12 @@ describe("reading the history from GitHub", () => {
   });
 
   it("stops on an answer that is not a commit list, or one that lists nothing new", async () => {
-    await expect(shippableBranchCommit(sha("a"), "acme", "app", () => Promise.resolve({ code: 404, body: '{"message":"Not Found"}' }))).rejects.toThrow(/answered 404: \{"message":"Not Found"\}/);
+    await expect(
+      shippableBranchCommit(sha("a"), "acme", "app", () => Promise.resolve({ code: 404, body: '{"message":"Not Found"}' })),
+    ).rejects.toThrow(/answered 404: \{"message":"Not Found"\}/);
     await expect(shippableBranchCommit(sha("a"), "acme", "app", () => Promise.resolve({ code: 200 }))).rejects.toThrow(/answered 200/);
-    await expect(shippableBranchCommit(sha("a"), "acme", "app", () => Promise.resolve({ code: 200, body: "[]" }))).rejects.toThrow(/listed no commit it had not listed before/);
+    await expect(shippableBranchCommit(sha("a"), "acme", "app", () => Promise.resolve({ code: 200, body: "[]" }))).rejects.toThrow(
+      /listed no commit it had not listed before/,
+    );
   });
 });

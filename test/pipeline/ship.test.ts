@@ -17,7 +17,8 @@ import {
 import { variablesHash } from "../../src/railway/variablesHash";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
-const configOf = (stack: string, overrides: Record<string, string> = {}) => validateStackConfig(rawConfig(stackWithSecrets(stack, undefined, overrides), stack)).config;
+const configOf = (stack: string, overrides: Record<string, string> = {}) =>
+  validateStackConfig(rawConfig(stackWithSecrets(stack, undefined, overrides), stack)).config;
 const sha = "0123456789abcdef0123456789abcdef01234567";
 
 describe("which revision ships", () => {
@@ -27,26 +28,42 @@ describe("which revision ships", () => {
   });
   it("appRevision pins a commit or a tag (manual rollback)", () => {
     expect(revisionSource(configOf("production", { appRevision: sha }))).toEqual({ kind: "pinned-sha", sha });
-    expect(revisionSource(configOf("staging", { appRevision: "v1.2.0" }))).toEqual({ kind: "pinned-tag", tag: "v1.2.0", release: undefined });
+    expect(revisionSource(configOf("staging", { appRevision: "v1.2.0" }))).toEqual({
+      kind: "pinned-tag",
+      tag: "v1.2.0",
+      release: undefined,
+    });
   });
 });
 
 describe("the revision a deploy workflow hands over", () => {
   it("is what ships: the pushed commit on staging, the triggering tag on production, which must be a release", () => {
     expect(revisionSource(configOf("staging"), sha)).toEqual({ kind: "pinned-sha", sha });
-    expect(revisionSource(configOf("production"), "v1.4.2")).toEqual({ kind: "pinned-tag", tag: "v1.4.2", release: { allowPrerelease: false } });
-    expect(revisionSource(configOf("production", { allowPrerelease: "true" }), "v1.5.0-rc.1")).toEqual({ kind: "pinned-tag", tag: "v1.5.0-rc.1", release: { allowPrerelease: true } });
+    expect(revisionSource(configOf("production"), "v1.4.2")).toEqual({
+      kind: "pinned-tag",
+      tag: "v1.4.2",
+      release: { allowPrerelease: false },
+    });
+    expect(revisionSource(configOf("production", { allowPrerelease: "true" }), "v1.5.0-rc.1")).toEqual({
+      kind: "pinned-tag",
+      tag: "v1.5.0-rc.1",
+      release: { allowPrerelease: true },
+    });
     // Rolling back is running the production workflow on an older tag: that tag ships, not the latest.
     expect(revisionSource(configOf("production"), "v1.0.0")).toMatchObject({ kind: "pinned-tag", tag: "v1.0.0" });
   });
 
   it("a pinned appRevision that contradicts it is refused, one that agrees is fine", () => {
-    expect(() => revisionSource(configOf("production", { appRevision: "v1.0.0" }), "v1.4.2")).toThrow(/appRevision = "v1.0.0" pins another revision[\s\S]*pulumi config rm appRevision --stack production/);
+    expect(() => revisionSource(configOf("production", { appRevision: "v1.0.0" }), "v1.4.2")).toThrow(
+      /appRevision = "v1.0.0" pins another revision[\s\S]*pulumi config rm appRevision --stack production/,
+    );
     expect(revisionSource(configOf("production", { appRevision: "v1.4.2" }), "v1.4.2")).toMatchObject({ tag: "v1.4.2" });
   });
 
   it("refuses something that is not a revision, naming the variable", () => {
-    expect(() => revisionSource(configOf("staging"), "main; rm -rf /")).toThrow(/DELIVERY_APP_REVISION = "main; rm -rf \/" is not a revision/);
+    expect(() => revisionSource(configOf("staging"), "main; rm -rf /")).toThrow(
+      /DELIVERY_APP_REVISION = "main; rm -rf \/" is not a revision/,
+    );
   });
 
   it("reaches the spec", () => {
@@ -67,7 +84,9 @@ describe("promotion through the registry", () => {
   it("refuses a commit staging never verified, with the way out; builds it only when told to", () => {
     const refused = promotion(image, revision, undefined, false);
     expect(refused.kind).toBe("refuse");
-    expect(refused.kind === "refuse" ? refused.reason : "").toMatch(/staging never verified commit 0123456789abcdef0123456789abcdef01234567 \(v1\.0\.0\): docker\.io\/acme\/learning-voice-agent:verified-sha-0123456789abcdef0123456789abcdef01234567 is not in the registry[\s\S]*pulumi config set buildUnverifiedRelease true --stack production/);
+    expect(refused.kind === "refuse" ? refused.reason : "").toMatch(
+      /staging never verified commit 0123456789abcdef0123456789abcdef01234567 \(v1\.0\.0\): docker\.io\/acme\/learning-voice-agent:verified-sha-0123456789abcdef0123456789abcdef01234567 is not in the registry[\s\S]*pulumi config set buildUnverifiedRelease true --stack production/,
+    );
     expect(promotion(image, revision, undefined, true)).toEqual({ kind: "build" });
   });
 
@@ -93,7 +112,9 @@ describe("image naming", () => {
     expect(platformCacheRef(image, "linux/arm/v7")).toBe("docker.io/acme/learning-voice-agent:buildcache-arm-v7");
     expect(versionTag(image, commit, false)).toBeUndefined();
     expect(versionTag(image, { sha, version: "v2.0.0", gitRef: "v2.0.0" }, true)).toBe("docker.io/acme/learning-voice-agent:v2.0.0");
-    expect(versionTag(image, { sha: undefined, version: undefined, gitRef: undefined }, true)).toBe("docker.io/acme/learning-voice-agent:unresolved");
+    expect(versionTag(image, { sha: undefined, version: undefined, gitRef: undefined }, true)).toBe(
+      "docker.io/acme/learning-voice-agent:unresolved",
+    );
     expect(shipsRelease({ kind: "latest-release" })).toBe(true);
     expect(shipsRelease({ kind: "pinned-sha", sha })).toBe(false);
     expect(verifiedTag(image, sha)).toBe(`docker.io/acme/learning-voice-agent:verified-sha-${sha}`);

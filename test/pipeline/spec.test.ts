@@ -40,11 +40,25 @@ describe("buildPipelineSpec", () => {
   it("names secrets by config key, never by value", () => {
     const text = JSON.stringify([staging, production]);
     expect(text).not.toContain("sentinel-");
-    expect(staging.secrets.find((s) => s.githubName === "RAILWAY_API_TOKEN")).toEqual({ githubName: "RAILWAY_API_TOKEN", scope: "environment", environment: "staging", configKey: "railwayToken" });
+    expect(staging.secrets.find((s) => s.githubName === "RAILWAY_API_TOKEN")).toEqual({
+      githubName: "RAILWAY_API_TOKEN",
+      scope: "environment",
+      environment: "staging",
+      configKey: "railwayToken",
+    });
   });
 
   it("leaves optional secrets out when they are not set", () => {
-    const spec = specOf("staging", ["railwayToken", "anthropicApiKey", "openaiApiKey", "pulumiConfigPassphrase", "awsAccessKeyId", "awsSecretAccessKey", "deliveryAppPrivateKey", "dockerhubToken"]);
+    const spec = specOf("staging", [
+      "railwayToken",
+      "anthropicApiKey",
+      "openaiApiKey",
+      "pulumiConfigPassphrase",
+      "awsAccessKeyId",
+      "awsSecretAccessKey",
+      "deliveryAppPrivateKey",
+      "dockerhubToken",
+    ]);
     expect(spec.secrets.map((s) => s.githubName)).not.toContain("CODECOV_TOKEN");
     expect(spec.secrets.map((s) => s.githubName)).not.toContain("SLACK_WEBHOOK_URL");
   });
@@ -56,7 +70,11 @@ describe("buildPipelineSpec", () => {
   });
 
   it("gates production by release tag, staging by the default branch", () => {
-    expect(production.environment).toMatchObject({ deploymentPolicy: { kind: "tag", pattern: "v*" }, preventSelfReview: true, canAdminsBypass: false });
+    expect(production.environment).toMatchObject({
+      deploymentPolicy: { kind: "tag", pattern: "v*" },
+      preventSelfReview: true,
+      canAdminsBypass: false,
+    });
     expect(staging.environment).toMatchObject({ deploymentPolicy: { kind: "branch", pattern: "main" }, canAdminsBypass: true });
   });
 
@@ -66,7 +84,9 @@ describe("buildPipelineSpec", () => {
   });
 
   it("publishes the Railway token under the name Railway's tools read for its kind", () => {
-    const project = buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets("staging", undefined, { railwayTokenKind: "project" }), "staging")).config);
+    const project = buildPipelineSpec(
+      validateStackConfig(rawConfig(stackWithSecrets("staging", undefined, { railwayTokenKind: "project" }), "staging")).config,
+    );
     const names = (spec: typeof staging) => spec.secrets.filter((s) => s.configKey === "railwayToken").map((s) => s.githubName);
     expect(new Set(names(staging))).toEqual(new Set(["RAILWAY_API_TOKEN"]));
     expect(new Set(names(project))).toEqual(new Set(["RAILWAY_TOKEN"]));

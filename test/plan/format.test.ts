@@ -22,7 +22,11 @@ describe("formatPlan", () => {
       resources: [
         resource({ name: "s", inputs: { secretName: "X", value: "[secret]" }, plainInputs: { secretName: "X", value: "hunter2" } }),
         resource({ type: "pulumi:providers:github", name: "p", inputs: { owner: "acme" } }),
-        resource({ type: "github:index/repositoryFile:RepositoryFile", name: "f", inputs: { file: ".github/workflows/test.yml", content: "x".repeat(300) } }),
+        resource({
+          type: "github:index/repositoryFile:RepositoryFile",
+          name: "f",
+          inputs: { file: ".github/workflows/test.yml", content: "x".repeat(300) },
+        }),
         resource({ type: "delivery:index:DeliveryPipeline", name: "c", custom: false }),
       ],
       invokes: [],
@@ -59,7 +63,14 @@ describe("formatPlan", () => {
   });
 
   it("says so when no secret is missing", () => {
-    const none = formatPlan({ stack: "s", run: { resources: [], invokes: [], outputs: {}, secretOutputs: [] }, missingSecretCommands: [], notes: [], outDir: ".", writtenFiles: [] });
+    const none = formatPlan({
+      stack: "s",
+      run: { resources: [], invokes: [], outputs: {}, secretOutputs: [] },
+      missingSecretCommands: [],
+      notes: [],
+      outDir: ".",
+      writtenFiles: [],
+    });
     expect(none).toContain("every secret this stack needs is set");
     expect(none).toContain("plus 0 providers");
     expect(none).not.toContain("Before `pulumi up`");

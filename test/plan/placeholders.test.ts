@@ -8,7 +8,10 @@ describe("withPlaceholderSecrets", () => {
   it("adds exactly the missing secrets, as secrets", () => {
     const settings = fixtureSettings("production");
     const key = `${projectName}:railwayToken`;
-    const without = { config: Object.fromEntries(Object.entries(settings.config).filter(([k]) => k !== key)), secretKeys: settings.secretKeys.filter((k) => k !== key) };
+    const without = {
+      config: Object.fromEntries(Object.entries(settings.config).filter(([k]) => k !== key)),
+      secretKeys: settings.secretKeys.filter((k) => k !== key),
+    };
     const planned = withPlaceholderSecrets(projectName, "production", without);
     expect(planned.config[key]).toBe(unsetSecretPlaceholder);
     expect(planned.secretKeys).toContain(key);

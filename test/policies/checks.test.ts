@@ -30,18 +30,29 @@ describe("workflowFileViolations", () => {
     expect(workflowFileViolations(workflow(body)).join("\n")).toMatch(message);
   });
   it("reports unparsable YAML", () => {
-    expect(workflowFileViolations({ file: ".github/workflows/x.yml", content: "a: [" })).toEqual([".github/workflows/x.yml is not valid YAML"]);
+    expect(workflowFileViolations({ file: ".github/workflows/x.yml", content: "a: [" })).toEqual([
+      ".github/workflows/x.yml is not valid YAML",
+    ]);
   });
 });
 
 describe("productionEnvironmentViolations", () => {
-  const good = { environment: "production", reviewers: [{ users: [1], teams: [] }], canAdminsBypass: false, preventSelfReview: true, deploymentBranchPolicy: { customBranchPolicies: true, protectedBranches: false } };
+  const good = {
+    environment: "production",
+    reviewers: [{ users: [1], teams: [] }],
+    canAdminsBypass: false,
+    preventSelfReview: true,
+    deploymentBranchPolicy: { customBranchPolicies: true, protectedBranches: false },
+  };
   it("passes a gated production environment, and ignores staging", () => {
     expect(productionEnvironmentViolations(good, { reviewersAllowed: true })).toEqual([]);
     expect(productionEnvironmentViolations({ environment: "staging" }, { reviewersAllowed: true })).toEqual([]);
   });
   it("catches each missing gate", () => {
-    const bad = productionEnvironmentViolations({ environment: "production", reviewers: [], canAdminsBypass: true }, { reviewersAllowed: true });
+    const bad = productionEnvironmentViolations(
+      { environment: "production", reviewers: [], canAdminsBypass: true },
+      { reviewersAllowed: true },
+    );
     expect(bad).toHaveLength(4);
   });
   it("does not demand reviewers where the plan cannot have them", () => {
@@ -59,20 +70,32 @@ describe("rulesetViolations", () => {
     name: "protect-main",
     target: "branch",
     bypassActors: [{ actorType: "Integration", actorId: 7, bypassMode: "always" }],
-    rules: { deletion: true, nonFastForward: true, pullRequest: { requiredApprovingReviewCount: 1 }, requiredStatusChecks: { requiredChecks: [{ context: "lint" }] } },
+    rules: {
+      deletion: true,
+      nonFastForward: true,
+      pullRequest: { requiredApprovingReviewCount: 1 },
+      requiredStatusChecks: { requiredChecks: [{ context: "lint" }] },
+    },
   };
   it("passes a protective ruleset", () => {
     expect(rulesetViolations(good, { deliveryAppId: 7 })).toEqual([]);
   });
   it("catches weak rules and foreign bypass actors", () => {
-    const bad = rulesetViolations({ ...good, bypassActors: [{ actorType: "RepositoryRole", actorId: 5 }], rules: { deletion: false } }, { deliveryAppId: 7 });
+    const bad = rulesetViolations(
+      { ...good, bypassActors: [{ actorType: "RepositoryRole", actorId: 5 }], rules: { deletion: false } },
+      { deliveryAppId: 7 },
+    );
     expect(bad.map((v) => v.split(": ")[1]?.split(" ")[0])).toEqual(["require", "require", "forbid", "forbid", "only"]);
     expect(rulesetViolations({ ...good, bypassActors: [{ actorType: "Integration", actorId: 8 }] }, { deliveryAppId: 7 })).toHaveLength(1);
   });
 });
 
 describe("deployCommandViolations", () => {
-  const good = { create: "npx --no-install tsx src/railway/deployCli.ts", logging: "stderr", environment: { RAILWAY_TOKEN: "tok-123456", DEPLOY_IMAGE: `docker.io/a/b@sha256:${"a".repeat(64)}` } };
+  const good = {
+    create: "npx --no-install tsx src/railway/deployCli.ts",
+    logging: "stderr",
+    environment: { RAILWAY_TOKEN: "tok-123456", DEPLOY_IMAGE: `docker.io/a/b@sha256:${"a".repeat(64)}` },
+  };
   it("passes secrets in environment, quiet logging, a digest", () => {
     expect(deployCommandViolations(good)).toEqual([]);
   });
@@ -91,7 +114,9 @@ describe("imageViolations", () => {
   it("passes every configured platform, catches a missing one", () => {
     const both = ["linux/amd64", "linux/arm64"];
     expect(imageViolations([{ platforms: ["linux/amd64"] }, { platforms: ["linux/arm64"] }], both)).toEqual([]);
-    expect(imageViolations([{ platforms: ["linux/amd64"] }], both)).toEqual(["the image is not built for linux/arm64: build every configured platform"]);
+    expect(imageViolations([{ platforms: ["linux/amd64"] }], both)).toEqual([
+      "the image is not built for linux/arm64: build every configured platform",
+    ]);
     // Nothing built (production promotes a verified digest): nothing to judge.
     expect(imageViolations([], both)).toEqual([]);
   });

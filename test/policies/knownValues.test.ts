@@ -7,13 +7,25 @@ import { unknownValue } from "../../src/policies/checks";
 
 describe("knownValues", () => {
   it("copies what the SDK's proxy lets through and marks what it would throw on", () => {
-    const props = unknownCheckingProxy({ a: "x", n: 3, nested: { id: unknownStringValue, list: [1, unknownStringValue] }, tags: [unknownStringValue] });
+    const props = unknownCheckingProxy({
+      a: "x",
+      n: 3,
+      nested: { id: unknownStringValue, list: [1, unknownStringValue] },
+      tags: [unknownStringValue],
+    });
     expect(() => (props as { nested: { id: unknown } }).nested.id).toThrow(UnknownValueError);
     expect(knownValues(props)).toEqual({ a: "x", n: 3, nested: { id: unknownValue, list: [1, unknownValue] }, tags: [unknownValue] });
   });
 
   it("passes other errors on", () => {
-    const hostile = new Proxy({ k: 1 }, { get: () => { throw new TypeError("boom"); } });
+    const hostile = new Proxy(
+      { k: 1 },
+      {
+        get: () => {
+          throw new TypeError("boom");
+        },
+      },
+    );
     expect(() => knownValues(hostile)).toThrow("boom");
   });
 });

@@ -1,5 +1,11 @@
 // The pack's policy list, as the CLI would run it: levels, and each wired to its resource type.
-import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type {
+  PolicyResource,
+  ResourceValidationArgs,
+  ResourceValidationPolicy,
+  StackValidationArgs,
+  StackValidationPolicy,
+} from "@pulumi/policy";
 import { describe, expect, it } from "vitest";
 import { unknownCheckingProxy } from "../helpers/policySdk";
 // What the engine sends for a value not known until the update (the wire sentinel).
@@ -16,7 +22,14 @@ function resourceViolations(name: string, type: string, props: Record<string, un
   const notApplicable = (reason?: string): never => {
     throw new NotApplicable(reason);
   };
-  const args = { type, props: unknownCheckingProxy(props), urn: "urn", name: "r", getConfig: () => config, notApplicable } as unknown as ResourceValidationArgs;
+  const args = {
+    type,
+    props: unknownCheckingProxy(props),
+    urn: "urn",
+    name: "r",
+    getConfig: () => config,
+    notApplicable,
+  } as unknown as ResourceValidationArgs;
   try {
     for (const validate of validations) void validate?.(args, (message: string) => found.push(message));
   } catch (error) {
@@ -41,11 +54,38 @@ describe("policy pack", () => {
   it("applies each resource policy to its type only", () => {
     const badCommand = { create: "x", logging: "stdout" };
     expect(resourceViolations("deploy-command-secrets-contained", "command:local:Command", badCommand)).toHaveLength(1);
-    expect(resourceViolations("deploy-command-secrets-contained", "github:index/repositoryFile:RepositoryFile", badCommand)).toBe("not applicable");
-    expect(resourceViolations("production-environment-gated", "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy", { environment: "production", branchPattern: "main" })).toHaveLength(1);
-    expect(resourceViolations("production-environment-gated", "github:index/repositoryEnvironment:RepositoryEnvironment", { environment: "production", reviewers: [] }, { reviewersAllowed: false })).toHaveLength(3);
-    expect(resourceViolations("branch-rulesets-protective", "github:index/repositoryRuleset:RepositoryRuleset", { target: "branch", rules: {} }, { deliveryAppId: 1 })).toHaveLength(4);
-    expect(resourceViolations("workflow-files-hardened", "github:index/repositoryFile:RepositoryFile", { file: ".github/workflows/a.yml", content: "jobs: {}" })).toHaveLength(1);
+    expect(resourceViolations("deploy-command-secrets-contained", "github:index/repositoryFile:RepositoryFile", badCommand)).toBe(
+      "not applicable",
+    );
+    expect(
+      resourceViolations(
+        "production-environment-gated",
+        "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy",
+        { environment: "production", branchPattern: "main" },
+      ),
+    ).toHaveLength(1);
+    expect(
+      resourceViolations(
+        "production-environment-gated",
+        "github:index/repositoryEnvironment:RepositoryEnvironment",
+        { environment: "production", reviewers: [] },
+        { reviewersAllowed: false },
+      ),
+    ).toHaveLength(3);
+    expect(
+      resourceViolations(
+        "branch-rulesets-protective",
+        "github:index/repositoryRuleset:RepositoryRuleset",
+        { target: "branch", rules: {} },
+        { deliveryAppId: 1 },
+      ),
+    ).toHaveLength(4);
+    expect(
+      resourceViolations("workflow-files-hardened", "github:index/repositoryFile:RepositoryFile", {
+        file: ".github/workflows/a.yml",
+        content: "jobs: {}",
+      }),
+    ).toHaveLength(1);
   });
 
   it("is not applicable to other types, so the engine counts a pass only where a policy really checked", () => {
@@ -56,22 +96,31 @@ describe("policy pack", () => {
 
   it("runs during preview: values unknown until the update are left alone, the known ones still checked", () => {
     // As the engine sends a new deploy command in preview: the image digest is not known yet.
-    const preview = { create: "node deploy.js", logging: "stderr", environment: { DEPLOY_IMAGE: unknownStringValue, RAILWAY_TOKEN: "tok-1234" } };
+    const preview = {
+      create: "node deploy.js",
+      logging: "stderr",
+      environment: { DEPLOY_IMAGE: unknownStringValue, RAILWAY_TOKEN: "tok-1234" },
+    };
     expect(resourceViolations("deploy-command-secrets-contained", "command:local:Command", preview)).toEqual([]);
     const leaky = { ...preview, create: "node deploy.js tok-1234", logging: "stdoutAndStderr" };
     expect(resourceViolations("deploy-command-secrets-contained", "command:local:Command", leaky)).toEqual([
       "the value of RAILWAY_TOKEN appears in the command line: pass it only through environment",
-      'logging is "stdoutAndStderr": use stderr or none, so the command\'s output is not echoed into Pulumi\'s logs',
+      "logging is \"stdoutAndStderr\": use stderr or none, so the command's output is not echoed into Pulumi's logs",
     ]);
     const unknownContent = { file: ".github/workflows/a.yml", content: unknownStringValue };
-    expect(resourceViolations("workflow-files-hardened", "github:index/repositoryFile:RepositoryFile", unknownContent)).toEqual([expect.stringMatching(/no top-level permissions/)]);
+    expect(resourceViolations("workflow-files-hardened", "github:index/repositoryFile:RepositoryFile", unknownContent)).toEqual([
+      expect.stringMatching(/no top-level permissions/),
+    ]);
   });
 
   it("judges the image platforms across the stack's per-platform builds", () => {
     const policy = policies.find((p) => p.name === "image-every-platform") as StackValidationPolicy;
     const violations = (resources: object[]): string[] => {
       const found: string[] = [];
-      void policy.validateStack({ resources, getConfig: () => ({ platforms: ["linux/amd64", "linux/s390x"] }) } as unknown as StackValidationArgs, (m: string) => found.push(m));
+      void policy.validateStack(
+        { resources, getConfig: () => ({ platforms: ["linux/amd64", "linux/s390x"] }) } as unknown as StackValidationArgs,
+        (m: string) => found.push(m),
+      );
       return found;
     };
     const build = (platform: string) => ({ type: "docker-build:index:Image", props: unknownCheckingProxy({ platforms: [platform] }) });
@@ -83,8 +132,13 @@ describe("policy pack", () => {
   it("reports old secrets from the pipeline component's rotation dates", () => {
     const policy = policies.find((p) => p.name === "secret-age") as StackValidationPolicy;
     const found: string[] = [];
-    const pipeline = { type: "delivery:index:DeliveryPipeline", props: { secretRotatedAt: { railwayToken: "2000-01-01", openaiApiKey: new Date().toISOString().slice(0, 10) }, secretMaxAgeDays: 90 } } as unknown as PolicyResource;
-    void policy.validateStack({ resources: [pipeline], getConfig: () => ({}) } as unknown as StackValidationArgs, (m: string) => found.push(m));
+    const pipeline = {
+      type: "delivery:index:DeliveryPipeline",
+      props: { secretRotatedAt: { railwayToken: "2000-01-01", openaiApiKey: new Date().toISOString().slice(0, 10) }, secretMaxAgeDays: 90 },
+    } as unknown as PolicyResource;
+    void policy.validateStack({ resources: [pipeline], getConfig: () => ({}) } as unknown as StackValidationArgs, (m: string) =>
+      found.push(m),
+    );
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^railwayToken was last rotated 2000-01-01/);
   });

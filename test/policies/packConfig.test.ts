@@ -9,7 +9,8 @@ import { packViolations } from "../helpers/policies";
 import { evaluate } from "../helpers/program";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
-const configOf = (stack: string, overrides: Record<string, string> = {}) => validateStackConfig(rawConfig(stackWithSecrets(stack, undefined, overrides), stack)).config;
+const configOf = (stack: string, overrides: Record<string, string> = {}) =>
+  validateStackConfig(rawConfig(stackWithSecrets(stack, undefined, overrides), stack)).config;
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -35,7 +36,13 @@ describe("policyPackConfig", () => {
       [policyNames.imagePlatforms]: { platforms: ["linux/amd64"] },
       [policyNames.productionEnvironment]: { reviewersAllowed: true },
     });
-    const privateTeam = configOf("production", { repositoryVisibility: "private", githubPlan: "team", reviewerUsers: "[]", reviewerTeams: "[]", waitTimerMinutes: "0" });
+    const privateTeam = configOf("production", {
+      repositoryVisibility: "private",
+      githubPlan: "team",
+      reviewerUsers: "[]",
+      reviewerTeams: "[]",
+      waitTimerMinutes: "0",
+    });
     expect(policyPackConfig(privateTeam)[policyNames.productionEnvironment]).toEqual({ reviewersAllowed: false });
   });
 });
@@ -54,8 +61,8 @@ describe("the pack, given the config file, over staging's program", () => {
   });
 
   it("judges the platforms the stack configures, not the pack's default", () => {
-    expect(packViolations(run, policyPackConfig({ ...configOf("staging"), platforms: ["linux/amd64", "linux/arm64", "linux/s390x"] }), true)).toEqual([
-      `${policyNames.imagePlatforms}: the image is not built for linux/s390x: build every configured platform`,
-    ]);
+    expect(
+      packViolations(run, policyPackConfig({ ...configOf("staging"), platforms: ["linux/amd64", "linux/arm64", "linux/s390x"] }), true),
+    ).toEqual([`${policyNames.imagePlatforms}: the image is not built for linux/s390x: build every configured platform`]);
   });
 });

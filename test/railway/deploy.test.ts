@@ -101,13 +101,31 @@ describe("deploy", () => {
     const r = await run({ history });
     expect(r.error).toBeUndefined();
     expect(r.result).toEqual({ deploymentId: "deployment-new", url: "https://app.up.railway.app" });
-    expect(r.operations).toEqual(["RecentDeployments", "UpsertVariables", "UpdateServiceInstance", "ServiceInstance", "Deploy", "DeploymentStatus", "DeploymentStatus", "DeploymentStatus"]);
+    expect(r.operations).toEqual([
+      "RecentDeployments",
+      "UpsertVariables",
+      "UpdateServiceInstance",
+      "ServiceInstance",
+      "Deploy",
+      "DeploymentStatus",
+      "DeploymentStatus",
+      "DeploymentStatus",
+    ]);
     const [, upsert, update] = r.fake.requests;
-    expect(upsert?.variables).toEqual({ input: { projectId: "p-1", environmentId: "e-1", serviceId: "s-1", variables, skipDeploys: true } });
+    expect(upsert?.variables).toEqual({
+      input: { projectId: "p-1", environmentId: "e-1", serviceId: "s-1", variables, skipDeploys: true },
+    });
     expect(update?.variables).toEqual({
       serviceId: "s-1",
       environmentId: "e-1",
-      input: { source: { image: digest }, healthcheckPath: "/health", healthcheckTimeout: 300, restartPolicyType: "ON_FAILURE", restartPolicyMaxRetries: 3, preDeployCommand: null },
+      input: {
+        source: { image: digest },
+        healthcheckPath: "/health",
+        healthcheckTimeout: 300,
+        restartPolicyType: "ON_FAILURE",
+        restartPolicyMaxRetries: 3,
+        preDeployCommand: null,
+      },
     });
     expect(r.fake.requests.every((q) => q.authorization === `Bearer ${token}`)).toBe(true);
     expect(r.fake.healthRequests).toEqual(["/health"]);
@@ -168,15 +186,26 @@ describe("deploy", () => {
 
   it("bounds network errors (nothing listening) and names them", async () => {
     const logs: string[] = [];
-    const client = new RailwayClient({ token, tokenKind: "account", endpoint: "http://127.0.0.1:9/graphql/v2", maxAttempts: 2, backoffMs: 1, log: (l) => logs.push(l) });
-    await expect(client.request("deploymentStatus", { id: "x" })).rejects.toThrow(/Railway deploymentStatus failed after 2 attempts: network error/);
+    const client = new RailwayClient({
+      token,
+      tokenKind: "account",
+      endpoint: "http://127.0.0.1:9/graphql/v2",
+      maxAttempts: 2,
+      backoffMs: 1,
+      log: (l) => logs.push(l),
+    });
+    await expect(client.request("deploymentStatus", { id: "x" })).rejects.toThrow(
+      /Railway deploymentStatus failed after 2 attempts: network error/,
+    );
     expect(logs).toHaveLength(2);
   });
 
   it("reports GraphQL errors without retrying them", async () => {
     fake = await new FakeRailway({ rollbackFails: true, history }).start();
     const client = new RailwayClient({ token, tokenKind: "account", endpoint: `${fake.url}/graphql/v2` });
-    await expect(client.request("rollback", { id: "deployment-good" })).rejects.toThrow("Railway rejected rollback: Deployment cannot be rolled back");
+    await expect(client.request("rollback", { id: "deployment-good" })).rejects.toThrow(
+      "Railway rejected rollback: Deployment cannot be rolled back",
+    );
     expect(fake.requests).toHaveLength(1);
   });
 });
@@ -187,7 +216,9 @@ describe("auth failures as Railway sends them", () => {
     const r = await run({ history, tokens: { account: ["another-token"] } });
     expect(r.fake.requests[0]?.status).toBe(200);
     expect(r.error).toBeInstanceOf(RailwayAuthError);
-    expect(message(r)).toContain("Railway refused recentDeployments for an account or workspace token (RAILWAY_API_TOKEN, sent as Authorization: Bearer)");
+    expect(message(r)).toContain(
+      "Railway refused recentDeployments for an account or workspace token (RAILWAY_API_TOKEN, sent as Authorization: Bearer)",
+    );
     expect(message(r)).toContain("pulumi config set --secret railwayToken --stack <stack>");
     expect(message(r)).toContain("(Railway said: Not Authorized)");
     expect(r.operations).toEqual(["RecentDeployments"]);
@@ -204,7 +235,9 @@ describe("auth failures as Railway sends them", () => {
   it("an under-scoped token: Railway refuses one mutation with 'Not Authorized'; the error says what a project token reaches", async () => {
     const r = await run({ history, notAuthorizedFor: ["serviceInstanceUpdate"] }, { tokenKind: "project" });
     expect(r.error).toBeInstanceOf(RailwayAuthError);
-    expect(message(r)).toContain("Railway refused updateServiceInstance for a project token (RAILWAY_TOKEN, sent as Project-Access-Token): a project token only reaches the one environment it was created for");
+    expect(message(r)).toContain(
+      "Railway refused updateServiceInstance for a project token (RAILWAY_TOKEN, sent as Project-Access-Token): a project token only reaches the one environment it was created for",
+    );
     expect(r.operations.at(-1)).toBe("UpdateServiceInstance");
     expect(r.fake.started).toEqual([]);
   });
@@ -231,7 +264,11 @@ describe("auth failures as Railway sends them", () => {
 // 2. Every status Railway has, and what it means for this deploy.
 describe("deployment statuses", () => {
   it("a sleeping deployment (app sleeping on) is still the rollback target", async () => {
-    const r = await run({ history: [{ id: "deployment-asleep", status: "SLEEPING", canRollback: true }], deploymentStatuses: ["DEPLOYING", "SUCCESS"], healthStatus: 503 });
+    const r = await run({
+      history: [{ id: "deployment-asleep", status: "SLEEPING", canRollback: true }],
+      deploymentStatuses: ["DEPLOYING", "SUCCESS"],
+      healthStatus: 503,
+    });
     expect(r.logs).toContain("rollback target: deployment deployment-asleep (SLEEPING)");
     expect((r.error as DeployFailedError).rolledBackTo).toBe("deployment-asleep");
   });
@@ -246,7 +283,9 @@ describe("deployment statuses", () => {
   it("superseded (REMOVED before a verdict): never rolls back the newer deployment", async () => {
     const r = await run({ history, deploymentStatuses: ["DEPLOYING", "REMOVED"] });
     const error = r.error as DeployFailedError;
-    expect(error.message).toContain("deployment deployment-new was REMOVED before Railway's verdict: a newer deployment or a person replaced it");
+    expect(error.message).toContain(
+      "deployment deployment-new was REMOVED before Railway's verdict: a newer deployment or a person replaced it",
+    );
     expect(error.rolledBackTo).toBeUndefined();
     expect(r.operations).not.toContain("Rollback");
     expect(r.fake.serving).toEqual(["deployment-by-someone-else"]);
@@ -265,14 +304,17 @@ describe("deployment statuses", () => {
     expect(r.fake.serving).toEqual(["deployment-good"]);
   });
 
-  it.each(["WAITING", "NEEDS_APPROVAL"] as const)("%s (awaiting approval): stops at once, says where to approve, rolls nothing back", async (status) => {
-    const r = await run({ history, deploymentStatuses: ["INITIALIZING", status] });
-    expect(message(r)).toContain(`deployment deployment-new is ${status}: it waits for someone to approve it in Railway`);
-    expect(r.operations).not.toContain("Rollback");
-    // Not polled to the deadline: two polls, one wait between them.
-    expect(r.operations.filter((o) => o === "DeploymentStatus")).toHaveLength(2);
-    expect(r.elapsedMs).toBe(1000);
-  });
+  it.each(["WAITING", "NEEDS_APPROVAL"] as const)(
+    "%s (awaiting approval): stops at once, says where to approve, rolls nothing back",
+    async (status) => {
+      const r = await run({ history, deploymentStatuses: ["INITIALIZING", status] });
+      expect(message(r)).toContain(`deployment deployment-new is ${status}: it waits for someone to approve it in Railway`);
+      expect(r.operations).not.toContain("Rollback");
+      // Not polled to the deadline: two polls, one wait between them.
+      expect(r.operations.filter((o) => o === "DeploymentStatus")).toHaveLength(2);
+      expect(r.elapsedMs).toBe(1000);
+    },
+  );
 
   it.each(["INITIALIZING", "QUEUED", "BUILDING", "DEPLOYING"] as const)("%s is not a verdict: the deploy keeps waiting", async (status) => {
     const r = await run({ history, deploymentStatuses: [status, status, "SUCCESS"] });
@@ -311,8 +353,19 @@ describe("deadline", () => {
   });
 
   it("gives up on the health check only after its timeout plus the grace, says so, and rolls nothing back (Railway never switched)", async () => {
-    const r = await run({ history, timeline: [{ fromMs: 0, status: "QUEUED" }, { fromMs: 20_000, status: "DEPLOYING" }] }, { overrides: { healthcheckTimeoutSeconds: 3600 } });
-    expect(message(r)).toMatch(/deployment deployment-new was still DEPLOYING 37\d\d s after it started deploying: its health check may take 3600 s \(healthCheckTimeoutSeconds\), and Railway's verdict did not come within 120 s more/);
+    const r = await run(
+      {
+        history,
+        timeline: [
+          { fromMs: 0, status: "QUEUED" },
+          { fromMs: 20_000, status: "DEPLOYING" },
+        ],
+      },
+      { overrides: { healthcheckTimeoutSeconds: 3600 } },
+    );
+    expect(message(r)).toMatch(
+      /deployment deployment-new was still DEPLOYING 37\d\d s after it started deploying: its health check may take 3600 s \(healthCheckTimeoutSeconds\), and Railway's verdict did not come within 120 s more/,
+    );
     expect(message(r)).toContain("Railway never made it active, so deployment deployment-good still serves: nothing to roll back.");
     expect(r.operations).not.toContain("Rollback");
     // The last poll is at the deadline itself, not a poll interval before it.
@@ -338,7 +391,11 @@ describe("registry credentials", () => {
   it("a public image on the Hobby plan deploys without credentials", async () => {
     const r = await run({ history, plan: "hobby" });
     expect(r.result?.deploymentId).toBe("deployment-new");
-    expect((r.fake.requests.find((q) => q.operationName === "UpdateServiceInstance")?.variables["input"] as Record<string, unknown>)["registryCredentials"]).toBeUndefined();
+    expect(
+      (r.fake.requests.find((q) => q.operationName === "UpdateServiceInstance")?.variables["input"] as Record<string, unknown>)[
+        "registryCredentials"
+      ],
+    ).toBeUndefined();
   });
 
   it("credentials on the Hobby plan: Railway refuses them; the error names the Pro plan and nothing is deployed", async () => {
@@ -386,7 +443,11 @@ describe("idempotence", () => {
   });
 
   it("a rollback answered with a 502 after Railway started it is not sent twice", async () => {
-    const r = await run({ history, deploymentStatuses: ["CRASHED"], operationFaults: { Rollback: [{ status: 502, afterProcessing: true }] } });
+    const r = await run({
+      history,
+      deploymentStatuses: ["CRASHED"],
+      operationFaults: { Rollback: [{ status: 502, afterProcessing: true }] },
+    });
     expect(r.fake.requests.find((q) => q.operationName === "Rollback")?.status).toBe(502);
     expect((r.error as DeployFailedError).rolledBackTo).toBe("deployment-good");
     expect(r.operations.filter((o) => o === "Rollback")).toHaveLength(1);
@@ -444,7 +505,9 @@ describe("image update and deploy sequence", () => {
 
   it("refuses to deploy when Railway stored another image reference than the digest it was sent", async () => {
     const r = await run({ history, storesImageAs: "docker.io/acme/app:latest" });
-    expect(message(r)).toContain(`Railway stored the service image as docker.io/acme/app:latest instead of ${digest}; nothing was deployed.`);
+    expect(message(r)).toContain(
+      `Railway stored the service image as docker.io/acme/app:latest instead of ${digest}; nothing was deployed.`,
+    );
     expect(r.operations).not.toContain("Deploy");
     expect(r.fake.started).toEqual([]);
   });

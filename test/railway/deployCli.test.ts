@@ -38,9 +38,13 @@ function baseEnv(url: string): Record<string, string> {
 
 function deployCli(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(projectDir, "node_modules", "tsx", "dist", "cli.mjs"), join(projectDir, "src", "railway", "deployCli.ts")], {
-      env: { PATH: process.env["PATH"] ?? "", ...env },
-    });
+    const child = spawn(
+      process.execPath,
+      [join(projectDir, "node_modules", "tsx", "dist", "cli.mjs"), join(projectDir, "src", "railway", "deployCli.ts")],
+      {
+        env: { PATH: process.env["PATH"] ?? "", ...env },
+      },
+    );
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -75,7 +79,9 @@ describe("deploy command", () => {
     const r = await deployCli(baseEnv(railway.url));
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toContain("deploy failed: deployment deployment-new became active, then CRASHED; rolled back to deployment deployment-good.");
+    expect(r.stderr).toContain(
+      "deploy failed: deployment deployment-new became active, then CRASHED; rolled back to deployment deployment-good.",
+    );
   });
 
   // 1. Railway refuses with HTTP 200 and an `errors` array.
@@ -83,7 +89,9 @@ describe("deploy command", () => {
     const railway = await start({ history, tokens: { account: ["some-other-token"] } });
     const r = await deployCli(baseEnv(railway.url));
     expect(r.code).toBe(1);
-    expect(r.stderr).toContain("Railway refused recentDeployments for an account or workspace token (RAILWAY_API_TOKEN, sent as Authorization: Bearer)");
+    expect(r.stderr).toContain(
+      "Railway refused recentDeployments for an account or workspace token (RAILWAY_API_TOKEN, sent as Authorization: Bearer)",
+    );
     expect(r.stderr).toContain("pulumi config set --secret railwayToken");
     expect(r.stderr).not.toContain(apiToken);
   });
@@ -173,7 +181,11 @@ describe("deploy command main()", () => {
   async function inProcess(env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
     let out = "";
     let err = "";
-    const code = await main(env, (s) => (out += s), (s) => (err += s));
+    const code = await main(
+      env,
+      (s) => (out += s),
+      (s) => (err += s),
+    );
     return { code, out, err };
   }
 

@@ -4,7 +4,9 @@ import { buildClientSchema, parse, validate, type IntrospectionQuery, type Graph
 import { describe, expect, it } from "vitest";
 import { deploymentStatuses, documents, retrySafe, verdicts } from "../../src/railway/documents";
 
-const schema = buildClientSchema((JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "railway-schema.json"), "utf8")) as { data: IntrospectionQuery }).data);
+const schema = buildClientSchema(
+  (JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "railway-schema.json"), "utf8")) as { data: IntrospectionQuery }).data,
+);
 
 describe("Railway GraphQL documents", () => {
   it.each(Object.entries(documents))("%s validates against Railway's published schema", (_, document) => {
@@ -33,9 +35,20 @@ describe("deployment statuses", () => {
   });
 
   it("take only SUCCESS/SLEEPING as active and FAILED/CRASHED as failures, like Railway's CLI; approval waits and removals are no failure to roll back", () => {
-    expect(Object.entries(verdicts).filter(([, v]) => v === "active").map(([s]) => s).sort()).toEqual(["SLEEPING", "SUCCESS"]);
+    expect(
+      Object.entries(verdicts)
+        .filter(([, v]) => v === "active")
+        .map(([s]) => s)
+        .sort(),
+    ).toEqual(["SLEEPING", "SUCCESS"]);
     expect(verdicts.FAILED).toBe("failed");
     expect(verdicts.CRASHED).toBe("crashed");
-    expect([verdicts.WAITING, verdicts.NEEDS_APPROVAL, verdicts.REMOVED, verdicts.REMOVING, verdicts.SKIPPED]).toEqual(["approval", "approval", "superseded", "superseded", "skipped"]);
+    expect([verdicts.WAITING, verdicts.NEEDS_APPROVAL, verdicts.REMOVED, verdicts.REMOVING, verdicts.SKIPPED]).toEqual([
+      "approval",
+      "approval",
+      "superseded",
+      "superseded",
+      "skipped",
+    ]);
   });
 });

@@ -108,7 +108,9 @@ interface ServiceInstanceUpdateInput {
 
 let schema: GraphQLSchema | undefined;
 function railwaySchema(): GraphQLSchema {
-  schema ??= buildClientSchema((JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "railway-schema.json"), "utf8")) as { data: IntrospectionQuery }).data);
+  schema ??= buildClientSchema(
+    (JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "railway-schema.json"), "utf8")) as { data: IntrospectionQuery }).data,
+  );
   return schema;
 }
 
@@ -167,7 +169,11 @@ export class FakeRailway {
 
   async stop(): Promise<void> {
     this.server?.closeAllConnections();
-    await new Promise<void>((resolve) => this.server?.close(() => { resolve(); }));
+    await new Promise<void>((resolve) =>
+      this.server?.close(() => {
+        resolve();
+      }),
+    );
   }
 
   private now(): number {
@@ -182,7 +188,11 @@ export class FakeRailway {
     }
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const body = JSON.parse(Buffer.concat(chunks).toString()) as { query: string; variables: Record<string, unknown>; operationName: string };
+    const body = JSON.parse(Buffer.concat(chunks).toString()) as {
+      query: string;
+      variables: Record<string, unknown>;
+      operationName: string;
+    };
     const calls = this.requests.filter((r) => r.operationName === body.operationName).length;
     const fault = this.options.faults?.[this.requests.length] ?? this.options.operationFaults?.[body.operationName]?.[calls];
     const record = (status: number): void => {
@@ -207,7 +217,12 @@ export class FakeRailway {
       await answerFault(fault);
       return;
     }
-    const result = await graphql({ schema: railwaySchema(), source: body.query, variableValues: body.variables, rootValue: this.root(req) });
+    const result = await graphql({
+      schema: railwaySchema(),
+      source: body.query,
+      variableValues: body.variables,
+      rootValue: this.root(req),
+    });
     if (fault !== undefined) {
       record("delayMs" in fault ? 0 : fault.status);
       await answerFault(fault);
@@ -251,9 +266,20 @@ export class FakeRailway {
       (credentials?.username !== privateImage.username || credentials.password !== privateImage.password);
     const preDeployFails = this.options.preDeployFails === true && (this.instance.preDeployCommand ?? []).length > 0;
     // Railway runs the pre-deploy command after the pull and before the deployment starts; either failing ends it FAILED.
-    const script: DeploymentStatus[] = pullDenied || preDeployFails ? ["INITIALIZING", "FAILED"] : [...(this.options.deploymentStatuses ?? ["BUILDING", "DEPLOYING", "SUCCESS"])];
+    const script: DeploymentStatus[] =
+      pullDenied || preDeployFails
+        ? ["INITIALIZING", "FAILED"]
+        : [...(this.options.deploymentStatuses ?? ["BUILDING", "DEPLOYING", "SUCCESS"])];
     const id = this.started.length === 0 ? "deployment-new" : `deployment-new-${String(this.started.length + 1)}`;
-    this.deployments.unshift({ id, image, startedAt: this.now(), script, status: script[0] ?? "INITIALIZING", canRollback: false, polls: 0 });
+    this.deployments.unshift({
+      id,
+      image,
+      startedAt: this.now(),
+      script,
+      status: script[0] ?? "INITIALIZING",
+      canRollback: false,
+      polls: 0,
+    });
     this.started.push(id);
     for (const expired of this.options.retentionExpires ?? []) this.find(expired).canRollback = false;
     return id;
@@ -273,7 +299,15 @@ export class FakeRailway {
     if (becameActive.includes(d.status) && this.activeId !== d.id) this.activate(d);
     // Superseded: someone else's newer deployment replaced this one and serves now.
     if ((d.status === "REMOVED" || d.status === "REMOVING") && !this.deployments.some((x) => x.id === "deployment-by-someone-else")) {
-      const newer: Deployment = { id: "deployment-by-someone-else", image: undefined, startedAt: this.now(), script: undefined, status: "SUCCESS", canRollback: true, polls: 0 };
+      const newer: Deployment = {
+        id: "deployment-by-someone-else",
+        image: undefined,
+        startedAt: this.now(),
+        script: undefined,
+        status: "SUCCESS",
+        canRollback: true,
+        polls: 0,
+      };
       this.deployments.unshift(newer);
       this.activate(newer);
     }
@@ -331,14 +365,23 @@ export class FakeRailway {
       },
       serviceInstanceDeployV2: () => this.startDeployment(),
       environmentPatchCommit: ({ patch }: { patch: { services?: Record<string, { source?: { image?: string } }> } }) => {
-        for (const service of Object.values(patch.services ?? {})) if (service.source?.image !== undefined) this.instance.image = service.source.image;
+        for (const service of Object.values(patch.services ?? {}))
+          if (service.source?.image !== undefined) this.instance.image = service.source.image;
         // Applies and deploys in one call: a caller that then also calls serviceInstanceDeployV2 starts two.
         this.startDeployment();
         return "workflow-1";
       },
       deploymentRollback: ({ id }: { id: string }) => {
         if (this.options.rollbackFails === true || !this.find(id).canRollback) throw new Error("Deployment cannot be rolled back");
-        const rollback: Deployment = { id: `rollback-of-${id}`, image: undefined, startedAt: this.now(), script: undefined, status: "SUCCESS", canRollback: true, polls: 0 };
+        const rollback: Deployment = {
+          id: `rollback-of-${id}`,
+          image: undefined,
+          startedAt: this.now(),
+          script: undefined,
+          status: "SUCCESS",
+          canRollback: true,
+          polls: 0,
+        };
         this.deployments.unshift(rollback);
         this.activate(rollback);
         this.rolledBackTo = id;

@@ -26,11 +26,19 @@ afterEach(async () => {
 });
 
 async function start(): Promise<RegistryStandIn> {
-  registry = await new RegistryStandIn([{ repository, tag: "verified-sha-abc", platforms: ["linux/amd64", "linux/arm64"] }], credentials).start();
+  registry = await new RegistryStandIn(
+    [{ repository, tag: "verified-sha-abc", platforms: ["linux/amd64", "linux/arm64"] }],
+    credentials,
+  ).start();
   return registry;
 }
 
-function call(r: RegistryStandIn, method: string, path: string, options: { body?: string | Buffer; headers?: Record<string, string> } = {}): Promise<Reply> {
+function call(
+  r: RegistryStandIn,
+  method: string,
+  path: string,
+  options: { body?: string | Buffer; headers?: Record<string, string> } = {},
+): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const [host, port] = r.host.split(":");
     const req = request(
@@ -66,7 +74,8 @@ describe("the registry stand-in", () => {
       const manifest = await call(r, "GET", `/v2/${repository}/manifests/${child.digest}`);
       expect(sha256(manifest.body)).toBe(child.digest);
       const { config, layers } = JSON.parse(manifest.body) as { config: { digest: string }; layers: { digest: string }[] };
-      for (const blob of [config, ...layers]) expect(sha256((await call(r, "GET", `/v2/${repository}/blobs/${blob.digest}`)).body)).toBe(blob.digest);
+      for (const blob of [config, ...layers])
+        expect(sha256((await call(r, "GET", `/v2/${repository}/blobs/${blob.digest}`)).body)).toBe(blob.digest);
     }
   });
 
@@ -104,13 +113,20 @@ describe("the registry stand-in", () => {
 
   it("refuses a manifest whose children the repository lacks, a digest that is not the content's, a body that is not its media type", async () => {
     const r = await start();
-    const orphan = JSON.stringify({ schemaVersion: 2, mediaType: index, manifests: [{ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: sha256("absent"), size: 7 }] });
+    const orphan = JSON.stringify({
+      schemaVersion: 2,
+      mediaType: index,
+      manifests: [{ mediaType: "application/vnd.oci.image.manifest.v1+json", digest: sha256("absent"), size: 7 }],
+    });
     const missing = await call(r, "PUT", `/v2/${repository}/manifests/v9`, { body: orphan, headers: { "content-type": index } });
     expect([missing.status, errorCode(missing)]).toEqual([400, "MANIFEST_BLOB_UNKNOWN"]);
     const body = (await call(r, "GET", `/v2/${repository}/manifests/verified-sha-abc`)).body;
     const digest = await call(r, "PUT", `/v2/${repository}/manifests/${sha256("other")}`, { body, headers: { "content-type": index } });
     expect([digest.status, errorCode(digest)]).toEqual([400, "DIGEST_INVALID"]);
-    const mismatch = await call(r, "PUT", `/v2/${repository}/manifests/v9`, { body, headers: { "content-type": "application/vnd.oci.image.manifest.v1+json" } });
+    const mismatch = await call(r, "PUT", `/v2/${repository}/manifests/v9`, {
+      body,
+      headers: { "content-type": "application/vnd.oci.image.manifest.v1+json" },
+    });
     expect([mismatch.status, errorCode(mismatch)]).toEqual([400, "MANIFEST_INVALID"]);
     expect(r.tagDigest(repository, "v9")).toBeUndefined();
   });

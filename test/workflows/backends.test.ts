@@ -23,7 +23,10 @@ const backends = [
   { url: "https://api.pulumi.com", credentials: ["PULUMI_ACCESS_TOKEN"] },
   { url: "https://pulumi.acme.internal:8443", credentials: ["PULUMI_ACCESS_TOKEN"] },
   { url: "s3://acme-pulumi-state/delivery?region=eu-central-1", credentials: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] },
-  { url: "s3://state?region=us-east-1&endpoint=https://minio.acme.internal:9000&s3ForcePathStyle=true", credentials: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"] },
+  {
+    url: "s3://state?region=us-east-1&endpoint=https://minio.acme.internal:9000&s3ForcePathStyle=true",
+    credentials: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
+  },
   { url: "gs://acme-pulumi-state", credentials: ["GOOGLE_CREDENTIALS"] },
   { url: "azblob://pulumi-state?storage_account=acmepulumistate", credentials: ["AZURE_STORAGE_KEY"] },
   { url: "file://~", credentials: [] },
@@ -40,7 +43,9 @@ function filesFor(stack: "staging" | "production", url: string): { files: readon
 /** The steps that run pulumi (pulumi/actions with a command), across the file's jobs. */
 function pulumiSteps(file: GeneratedFile): Step[] {
   const workflow = parse(file.content) as Workflow;
-  return Object.values(workflow.jobs).flatMap((j) => [...(j.steps ?? [])]).filter((s) => s.uses?.startsWith("pulumi/actions@") === true);
+  return Object.values(workflow.jobs)
+    .flatMap((j) => [...(j.steps ?? [])])
+    .filter((s) => s.uses?.startsWith("pulumi/actions@") === true);
 }
 
 describe.each(backends)("state backend $url", ({ url, credentials }) => {
@@ -57,7 +62,11 @@ describe.each(backends)("state backend $url", ({ url, credentials }) => {
       const env = step.env ?? {};
       expect(env["PULUMI_BACKEND_URL"]).toBe("${{ vars.PULUMI_BACKEND_URL }}");
       expect(env["PULUMI_CONFIG_PASSPHRASE"]).toBe("${{ secrets.PULUMI_CONFIG_PASSPHRASE }}");
-      expect(Object.keys(env).filter((k) => everyCredential.includes(k)).sort()).toEqual([...credentials].sort());
+      expect(
+        Object.keys(env)
+          .filter((k) => everyCredential.includes(k))
+          .sort(),
+      ).toEqual([...credentials].sort());
       for (const name of credentials) expect(env[name]).toBe(`\${{ secrets.${name} }}`);
     }
   });
@@ -65,13 +74,17 @@ describe.each(backends)("state backend $url", ({ url, credentials }) => {
   it("publishes each credential the workflows read to the environments they run in, from the secrets this backend requires", () => {
     for (const { published } of [staging, production]) {
       for (const name of credentials) expect(published.filter((n) => n === name)).toHaveLength(2);
-      for (const name of everyCredential.filter((n) => !(credentials as readonly string[]).includes(n))) expect(published).not.toContain(name);
+      for (const name of everyCredential.filter((n) => !(credentials as readonly string[]).includes(n)))
+        expect(published).not.toContain(name);
     }
-    for (const name of credentials) expect(githubEntries.find((e) => e.name === name)).toMatchObject({ kind: "secret", scope: "environment", preview: true });
+    for (const name of credentials)
+      expect(githubEntries.find((e) => e.name === name)).toMatchObject({ kind: "secret", scope: "environment", preview: true });
   });
 
   it(url.startsWith("file:") ? "stops every pulumi job first, saying why" : "has no stop step", () => {
-    const jobs = workflows.flatMap((f) => Object.values((parse(f.content) as Workflow).jobs)).filter((j) => (j.steps ?? []).some((s) => s.uses?.startsWith("pulumi/actions@") === true));
+    const jobs = workflows
+      .flatMap((f) => Object.values((parse(f.content) as Workflow).jobs))
+      .filter((j) => (j.steps ?? []).some((s) => s.uses?.startsWith("pulumi/actions@") === true));
     for (const job of jobs) {
       const first = job.steps?.[0];
       if (url.startsWith("file:")) {
@@ -91,7 +104,13 @@ describe.each(backends)("state backend $url", ({ url, credentials }) => {
 
 describe("secrets per backend", () => {
   it("requires each backend's own credentials, the passphrase always, and none for a local folder", () => {
-    const backendKeys: readonly SecretKey[] = ["pulumiAccessToken", "awsAccessKeyId", "awsSecretAccessKey", "googleCredentials", "azureStorageKey"];
+    const backendKeys: readonly SecretKey[] = [
+      "pulumiAccessToken",
+      "awsAccessKeyId",
+      "awsSecretAccessKey",
+      "googleCredentials",
+      "azureStorageKey",
+    ];
     const of = (url: string): SecretKey[] => requiredSecrets(url).filter((k) => backendKeys.includes(k) || k === "pulumiConfigPassphrase");
     expect(of("https://api.pulumi.com")).toEqual(["pulumiConfigPassphrase", "pulumiAccessToken"]);
     expect(of("s3://b-1?region=eu-west-1")).toEqual(["pulumiConfigPassphrase", "awsAccessKeyId", "awsSecretAccessKey"]);

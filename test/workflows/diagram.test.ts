@@ -4,7 +4,8 @@ import { buildPipelineSpec } from "../../src/pipeline";
 import { nodeId, pipelineDiagram } from "../../src/workflows/diagram";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
-const diagramOf = (stack: string): string => buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config).diagram;
+const diagramOf = (stack: string): string =>
+  buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config).diagram;
 
 describe("pipeline diagram", () => {
   const staging = diagramOf("staging");
@@ -12,7 +13,8 @@ describe("pipeline diagram", () => {
 
   it("is a Mermaid flowchart with one subgraph per workflow the stack owns", () => {
     expect(staging.startsWith("flowchart LR\n")).toBe(true);
-    for (const file of ["test.yml", "lint.yml", "infra-preview.yml", "drift.yml", "deploy-staging.yml"]) expect(staging).toContain(`["${file}"]`);
+    for (const file of ["test.yml", "lint.yml", "infra-preview.yml", "drift.yml", "deploy-staging.yml"])
+      expect(staging).toContain(`["${file}"]`);
     expect(production.match(/subgraph /g)).toHaveLength(1);
     expect(staging.match(/subgraph /g)?.length).toBe(staging.match(/\n {2}end\n/g)?.length);
   });
@@ -25,7 +27,9 @@ describe("pipeline diagram", () => {
   });
 
   it("shows each environment's gate and the deploy target", () => {
-    expect(production).toContain('env_production{{"environment production<br/>tags v*<br/>approval: octocat, team release-managers<br/>wait 5 min"}}');
+    expect(production).toContain(
+      'env_production{{"environment production<br/>tags v*<br/>approval: octocat, team release-managers<br/>wait 5 min"}}',
+    );
     expect(production).toContain("deploy_production_deploy --> env_production\n  env_production --> target");
     expect(production).toContain('target[("Railway: learning-voice-agent.up.railway.app")]');
     expect(staging).toContain("drift_drift --> env_staging_preview");
@@ -35,7 +39,15 @@ describe("pipeline diagram", () => {
   it("keeps ids to safe characters and escapes quotes in labels", () => {
     expect(nodeId("deploy-staging", "a.b")).toBe("deploy_staging_a_b");
     const text = pipelineDiagram({
-      workflows: [{ path: ".github/workflows/x.yml", name: "x", on: { workflowDispatch: {} }, permissions: {}, jobs: { j: { name: 'say "hi"', uses: "./.github/workflows/none.yml", permissions: {} } } }],
+      workflows: [
+        {
+          path: ".github/workflows/x.yml",
+          name: "x",
+          on: { workflowDispatch: {} },
+          permissions: {},
+          jobs: { j: { name: 'say "hi"', uses: "./.github/workflows/none.yml", permissions: {} } },
+        },
+      ],
       environments: [],
       deployTarget: "nowhere",
     });

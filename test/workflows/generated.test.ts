@@ -7,30 +7,55 @@ import { isAlias, isNode, parse, parseDocument, visit } from "yaml";
 import { describe, expect, it } from "vitest";
 import { githubEntries, secretKeys, validateStackConfig } from "../../src/config";
 import { buildPipelineSpec, handedOverRevisionVariable, requiredCheckNames } from "../../src/pipeline";
-import { appTokenPermissions, dependabotCooldownDays, policyPackConfigVariable, policyPackPath, variablesPermissionInput } from "../../src/workflows/appWorkflows";
+import {
+  appTokenPermissions,
+  dependabotCooldownDays,
+  policyPackConfigVariable,
+  policyPackPath,
+  variablesPermissionInput,
+} from "../../src/workflows/appWorkflows";
 import { policyPackConfig } from "../../src/policies/packConfig";
 import type { GeneratedFile } from "../../src/workflows/files";
 import { pins, type ActionName } from "../../src/workflows/pins";
-import { checkActionInputs, selfRepositoryIgnore, toGithubObject, undeclaredInputsRead, WorkflowModelError } from "../../src/workflows/render";
+import {
+  checkActionInputs,
+  selfRepositoryIgnore,
+  toGithubObject,
+  undeclaredInputsRead,
+  WorkflowModelError,
+} from "../../src/workflows/render";
 import { programCiPath, renderProgramCi } from "../../src/workflows/programWorkflow";
 import { projectDir, rawConfig, stackWithSecrets } from "../helpers/stacks";
 import { actionlintFindings, workflowParserErrors } from "../helpers/validators";
 
 type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed YAML under test
 
-const filesOf = (stack: string, secrets = secretKeys as readonly (typeof secretKeys)[number][], overrides: Record<string, string> = {}): GeneratedFile[] =>
-  [...buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(stack, secrets, overrides), stack)).config).files];
+const filesOf = (
+  stack: string,
+  secrets = secretKeys as readonly (typeof secretKeys)[number][],
+  overrides: Record<string, string> = {},
+): GeneratedFile[] => [
+  ...buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(stack, secrets, overrides), stack)).config).files,
+];
 
 const staging = filesOf("staging");
 const production = filesOf("production");
 const all = [...staging, ...production];
-const minimal = filesOf("staging", secretKeys.filter((k) => k !== "codecovToken" && k !== "slackWebhookUrl"), {
-  stateBackendUrl: "https://api.pulumi.com",
-  programRepository: "acme/delivery-pipeline",
-  programRef: "v1.0.0",
-});
+const minimal = filesOf(
+  "staging",
+  secretKeys.filter((k) => k !== "codecovToken" && k !== "slackWebhookUrl"),
+  {
+    stateBackendUrl: "https://api.pulumi.com",
+    programRepository: "acme/delivery-pipeline",
+    programRef: "v1.0.0",
+  },
+);
 // Settings that change what the deploy and preview jobs set up.
-const building = filesOf("staging", secretKeys, { buildImageOnPreview: "true", platforms: '["linux/amd64"]', dockerfile: "Dockerfile.optimized" });
+const building = filesOf("staging", secretKeys, {
+  buildImageOnPreview: "true",
+  platforms: '["linux/amd64"]',
+  dockerfile: "Dockerfile.optimized",
+});
 const productionBuilding = filesOf("production", secretKeys, { buildUnverifiedRelease: "true", allowPrerelease: "true" });
 // This repository's own CI, as committed.
 const programCi: GeneratedFile = { path: programCiPath, content: readFileSync(join(projectDir, programCiPath), "utf8") };
@@ -44,8 +69,13 @@ const workflows = [...all.filter((f) => f.path.startsWith(".github/workflows/"))
 function reportedChecks(workflow: Yaml): string[] {
   return Object.entries(workflow["jobs"] as Yaml).flatMap(([id, job]: [string, Yaml]) => {
     const name = String(job["name"] ?? id);
-    const matrix = Object.entries(((job["strategy"] as Yaml | undefined)?.["matrix"] ?? {}) as Yaml).filter(([k]) => k !== "include" && k !== "exclude");
-    const combos = matrix.reduce<string[][]>((acc, [, values]) => acc.flatMap((c) => (values as unknown[]).map((v) => [...c, String(v)])), [[]]);
+    const matrix = Object.entries(((job["strategy"] as Yaml | undefined)?.["matrix"] ?? {}) as Yaml).filter(
+      ([k]) => k !== "include" && k !== "exclude",
+    );
+    const combos = matrix.reduce<string[][]>(
+      (acc, [, values]) => acc.flatMap((c) => (values as unknown[]).map((v) => [...c, String(v)])),
+      [[]],
+    );
     return matrix.length === 0 ? [name] : combos.map((c) => `${name} (${c.join(", ")})`);
   });
 }
@@ -64,18 +94,19 @@ describe("ownership of generated files", () => {
   });
 });
 
-describe.each([...all, ...minimal, ...building, ...productionBuilding, programCi].filter((f) => f.path.startsWith(".github/workflows/")).map((f, i) => [`${f.path} #${i}`, f] as const))(
-  "%s",
-  (_, file) => {
-    const files = file.content.includes("codecov") || file.content.includes("slack") ? all : [...minimal, ...all];
-    it("passes actionlint with zero findings", async () => {
-      expect(await actionlintFindings(file)).toEqual([]);
-    });
-    it("passes GitHub's workflow parser with zero errors", async () => {
-      expect(await workflowParserErrors(file, files)).toEqual([]);
-    });
-  },
-);
+describe.each(
+  [...all, ...minimal, ...building, ...productionBuilding, programCi]
+    .filter((f) => f.path.startsWith(".github/workflows/"))
+    .map((f, i) => [`${f.path} #${i}`, f] as const),
+)("%s", (_, file) => {
+  const files = file.content.includes("codecov") || file.content.includes("slack") ? all : [...minimal, ...all];
+  it("passes actionlint with zero findings", async () => {
+    expect(await actionlintFindings(file)).toEqual([]);
+  });
+  it("passes GitHub's workflow parser with zero errors", async () => {
+    expect(await workflowParserErrors(file, files)).toEqual([]);
+  });
+});
 
 describe("hardening, on every workflow", () => {
   it.each(workflows.map((f) => [f.path, f] as const))("%s", (_, file) => {
@@ -115,7 +146,8 @@ describe("hardening, on every workflow", () => {
           expect(pins[action ?? ""]?.sha, uses).toBe(sha);
           expect(file.content).toContain(`${uses} # ${pins[action ?? ""]?.version ?? ""}`);
           if (action === "actions/checkout") expect((step["with"] as Yaml)["persist-credentials"]).toBe(false);
-          if (action === "pulumi/actions") expect(Object.keys(step["with"] as Yaml)).not.toEqual(expect.arrayContaining(["debug", "log-verbosity", "log-flow"]));
+          if (action === "pulumi/actions")
+            expect(Object.keys(step["with"] as Yaml)).not.toEqual(expect.arrayContaining(["debug", "log-verbosity", "log-flow"]));
         }
       }
     }
@@ -128,7 +160,9 @@ describe("test.yml", () => {
     expect(wf["on"]).toEqual({
       push: { branches: ["main", "develop", "feature/**"] },
       pull_request: { branches: ["main", "develop"] },
-      workflow_call: { secrets: { CODECOV_TOKEN: { description: "Codecov upload token; unused when the upload is off.", required: false } } },
+      workflow_call: {
+        secrets: { CODECOV_TOKEN: { description: "Codecov upload token; unused when the upload is off.", required: false } },
+      },
     });
   });
   it("declares the same secrets when called whether or not Codecov is on (the production stack cannot tell)", () => {
@@ -142,8 +176,12 @@ describe("test.yml", () => {
     const steps = job["steps"] as Yaml[];
     expect(steps.map((s) => String(s["run"])).join("\n")).toContain("--cov-fail-under=80");
     expect(steps.find((s) => String(s["uses"]).startsWith("actions/setup-python"))?.["with"]).toMatchObject({ cache: "pip" });
-    expect(steps.find((s) => String(s["uses"]).startsWith("codecov/codecov-action"))?.["with"]).toMatchObject({ token: "${{ secrets.CODECOV_TOKEN }}" });
-    expect(steps.find((s) => String(s["uses"]).startsWith("actions/upload-artifact"))?.["with"]).toMatchObject({ path: "coverage.xml\nhtmlcov/" });
+    expect(steps.find((s) => String(s["uses"]).startsWith("codecov/codecov-action"))?.["with"]).toMatchObject({
+      token: "${{ secrets.CODECOV_TOKEN }}",
+    });
+    expect(steps.find((s) => String(s["uses"]).startsWith("actions/upload-artifact"))?.["with"]).toMatchObject({
+      path: "coverage.xml\nhtmlcov/",
+    });
   });
   it("installs the app's requirements and dev requirements when present, measures the package, not the tests, and uploads JUnit results", () => {
     const steps = ((wf["jobs"] as Yaml)["pytest"] as Yaml)["steps"] as Yaml[];
@@ -154,8 +192,13 @@ describe("test.yml", () => {
     expect(pytest).toContain("--cov=app ");
     expect(pytest).not.toContain("--cov=.");
     expect(pytest).toContain("--junitxml=junit-${{ matrix.python-version }}.xml");
-    expect(steps.find((s) => s["name"] === "Upload JUnit results")).toMatchObject({ if: "always()", with: { path: "junit-${{ matrix.python-version }}.xml" } });
-    const other = filesOf("staging", secretKeys, { pythonPackage: "src/voice_agent" }).find((f) => f.path === ".github/workflows/test.yml")?.content;
+    expect(steps.find((s) => s["name"] === "Upload JUnit results")).toMatchObject({
+      if: "always()",
+      with: { path: "junit-${{ matrix.python-version }}.xml" },
+    });
+    const other = filesOf("staging", secretKeys, { pythonPackage: "src/voice_agent" }).find(
+      (f) => f.path === ".github/workflows/test.yml",
+    )?.content;
     expect(other).toContain("--cov=src/voice_agent ");
   });
   it("checks out the commit of the event, which is the commit a calling deploy hands its program", () => {
@@ -169,7 +212,12 @@ describe("test.yml", () => {
     const image = (wf["jobs"] as Yaml)["image"] as Yaml;
     expect(image).toMatchObject({ if: "github.event_name == 'pull_request'", permissions: { contents: "read" } });
     const steps = image["steps"] as Yaml[];
-    expect(steps.map((s) => String(s["uses"] ?? "run").split("@")[0])).toEqual(["actions/checkout", "docker/setup-qemu-action", "docker/setup-buildx-action", "run"]);
+    expect(steps.map((s) => String(s["uses"] ?? "run").split("@")[0])).toEqual([
+      "actions/checkout",
+      "docker/setup-qemu-action",
+      "docker/setup-buildx-action",
+      "run",
+    ]);
     const build = steps[3] as Yaml;
     expect(build["env"]).toEqual({
       PLATFORMS: "linux/amd64,linux/arm64",
@@ -177,20 +225,33 @@ describe("test.yml", () => {
       CACHE_REFS: "docker.io/acme/learning-voice-agent:buildcache-amd64 docker.io/acme/learning-voice-agent:buildcache-arm64",
     });
     expect(String(build["run"])).toContain('docker buildx build --platform "$PLATFORMS" --file "$DOCKERFILE" "${cache_from[@]}" .');
-    const command = String(build["run"]).split("\n").filter((line) => !line.startsWith("#")).join("\n");
+    const command = String(build["run"])
+      .split("\n")
+      .filter((line) => !line.startsWith("#"))
+      .join("\n");
     expect(command).not.toMatch(/--push|--load|--output|--cache-to|docker login/);
     expect(JSON.stringify(image)).not.toContain("secrets.");
     // The dockerfile and platforms settings reach it; amd64 alone needs no QEMU.
     const single = (parse(building.find((f) => f.path === ".github/workflows/test.yml")?.content ?? "") as Yaml)["jobs"] as Yaml;
     const singleSteps = (single["image"] as Yaml)["steps"] as Yaml[];
-    expect(singleSteps.map((s) => String(s["uses"] ?? "run").split("@")[0])).toEqual(["actions/checkout", "docker/setup-buildx-action", "run"]);
+    expect(singleSteps.map((s) => String(s["uses"] ?? "run").split("@")[0])).toEqual([
+      "actions/checkout",
+      "docker/setup-buildx-action",
+      "run",
+    ]);
     expect(singleSteps[2]?.["env"]).toMatchObject({ PLATFORMS: "linux/amd64", DOCKERFILE: "Dockerfile.optimized" });
   });
   it("names its checks exactly as the rulesets require them: every job a pull request runs, the image build included", () => {
     const checks = [...reportedChecks(wf), ...reportedChecks(doc(".github/workflows/lint.yml"))];
     expect(checks).toContain("docker build (no push)");
     expect(new Set(checks)).toEqual(new Set(requiredCheckNames(["3.11", "3.12"])));
-    expect(new Set(buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets("staging"), "staging")).config).rulesets.flatMap((r) => r.requiredChecks))).toEqual(new Set(checks));
+    expect(
+      new Set(
+        buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets("staging"), "staging")).config).rulesets.flatMap(
+          (r) => r.requiredChecks,
+        ),
+      ),
+    ).toEqual(new Set(checks));
   });
 });
 
@@ -199,7 +260,8 @@ describe("dependabot.yml", () => {
     const updates = doc(".github/dependabot.yml")["updates"] as Yaml[];
     expect(updates.map((u) => String(u["package-ecosystem"]))).toEqual(["pip", "docker", "github-actions"]);
     expect(dependabotCooldownDays).toBeGreaterThanOrEqual(7);
-    for (const update of updates) expect(update["cooldown"], String(update["package-ecosystem"])).toEqual({ "default-days": dependabotCooldownDays });
+    for (const update of updates)
+      expect(update["cooldown"], String(update["package-ecosystem"])).toEqual({ "default-days": dependabotCooldownDays });
   });
 });
 
@@ -219,8 +281,20 @@ describe("lint.yml", () => {
   const runOf = (name: string): string => String(steps.find((s) => String(s["name"]).includes(name))?.["run"]);
   it("has one named step per gate", () => {
     const names = steps.map((s) => String(s["name"]));
-    for (const gate of ["black formatting (line length 100)", "isort", "flake8", "mypy", "pip-audit", "bandit", "complexity gate (max 10 per function)", "docstring coverage"]) {
-      expect(names.some((s) => s.includes(gate)), gate).toBe(true);
+    for (const gate of [
+      "black formatting (line length 100)",
+      "isort",
+      "flake8",
+      "mypy",
+      "pip-audit",
+      "bandit",
+      "complexity gate (max 10 per function)",
+      "docstring coverage",
+    ]) {
+      expect(
+        names.some((s) => s.includes(gate)),
+        gate,
+      ).toBe(true);
     }
   });
   it("passes a black-formatted app: flake8 at black's line length without E203 and W503, mypy and bandit on the package only", () => {
@@ -234,19 +308,32 @@ describe("lint.yml", () => {
 
 describe("deploy workflows", () => {
   const stepsOf = (path: string, files = all): Yaml[] => ((doc(path, files)["jobs"] as Yaml)["deploy"] as Yaml)["steps"] as Yaml[];
-  const stepOf = (path: string, action: string, files = all): Yaml | undefined => stepsOf(path, files).find((s) => String(s["uses"]).startsWith(action));
+  const stepOf = (path: string, action: string, files = all): Yaml | undefined =>
+    stepsOf(path, files).find((s) => String(s["uses"]).startsWith(action));
   const actionsOf = (steps: Yaml[]): string[] => steps.map((s) => String(s["uses"] ?? "run").split("@")[0] ?? "");
 
   it("deploy-staging: on push to main, test and lint first, then pulumi up in the staging environment, never cancelled", () => {
     const wf = doc(".github/workflows/deploy-staging.yml");
     expect(wf["on"]).toEqual({ push: { branches: ["main"] }, workflow_dispatch: null });
     const jobs = wf["jobs"] as Yaml;
-    expect(jobs["test"]).toMatchObject({ uses: "./.github/workflows/test.yml", secrets: { CODECOV_TOKEN: "${{ secrets.CODECOV_TOKEN }}" } });
+    expect(jobs["test"]).toMatchObject({
+      uses: "./.github/workflows/test.yml",
+      secrets: { CODECOV_TOKEN: "${{ secrets.CODECOV_TOKEN }}" },
+    });
     expect(jobs["lint"]).toMatchObject({ uses: "./.github/workflows/lint.yml" });
     const deploy = jobs["deploy"] as Yaml;
-    expect(deploy).toMatchObject({ needs: ["test", "lint"], environment: { name: "staging", url: "https://learning-voice-agent-staging.up.railway.app" }, concurrency: { group: "pulumi-staging", "cancel-in-progress": false } });
-    expect(actionsOf(deploy["steps"] as Yaml[])).toEqual(expect.arrayContaining(["docker/setup-qemu-action", "docker/setup-buildx-action", "pulumi/actions", "slackapi/slack-github-action"]));
-    expect(stepOf(".github/workflows/deploy-staging.yml", "pulumi/actions")?.["with"]).toMatchObject({ command: "up", "stack-name": "staging" });
+    expect(deploy).toMatchObject({
+      needs: ["test", "lint"],
+      environment: { name: "staging", url: "https://learning-voice-agent-staging.up.railway.app" },
+      concurrency: { group: "pulumi-staging", "cancel-in-progress": false },
+    });
+    expect(actionsOf(deploy["steps"] as Yaml[])).toEqual(
+      expect.arrayContaining(["docker/setup-qemu-action", "docker/setup-buildx-action", "pulumi/actions", "slackapi/slack-github-action"]),
+    );
+    expect(stepOf(".github/workflows/deploy-staging.yml", "pulumi/actions")?.["with"]).toMatchObject({
+      command: "up",
+      "stack-name": "staging",
+    });
   });
 
   it("deploy-staging hands the program the pushed commit its test and lint jobs checked, through env", () => {
@@ -264,8 +351,13 @@ describe("deploy workflows", () => {
 
   it("deploy-production: on a full release or a dispatch naming a tag, tests and audit required, gated by the environment", () => {
     const wf = doc(".github/workflows/deploy-production.yml");
-    expect(wf["on"]).toMatchObject({ release: { types: ["released"] }, workflow_dispatch: { inputs: { version: { required: true, type: "string" } } } });
-    expect(String(((((wf["on"] as Yaml)["workflow_dispatch"] as Yaml)["inputs"] as Yaml)["version"] as Yaml)["description"])).toContain("Release tag");
+    expect(wf["on"]).toMatchObject({
+      release: { types: ["released"] },
+      workflow_dispatch: { inputs: { version: { required: true, type: "string" } } },
+    });
+    expect(String(((((wf["on"] as Yaml)["workflow_dispatch"] as Yaml)["inputs"] as Yaml)["version"] as Yaml)["description"])).toContain(
+      "Release tag",
+    );
     const jobs = wf["jobs"] as Yaml;
     expect((jobs["deploy"] as Yaml)["needs"]).toEqual(["version", "test", "audit"]);
     expect((jobs["deploy"] as Yaml)["environment"]).toMatchObject({ name: "production" });
@@ -289,11 +381,16 @@ describe("deploy workflows", () => {
   });
 
   it("the release tag check passes a release tag on its own tag ref, and nothing else", () => {
-    const script = String(((((doc(".github/workflows/deploy-production.yml")["jobs"] as Yaml)["version"] as Yaml)["steps"] as Yaml[])[0] as Yaml)["run"]);
+    const script = String(
+      ((((doc(".github/workflows/deploy-production.yml")["jobs"] as Yaml)["version"] as Yaml)["steps"] as Yaml[])[0] as Yaml)["run"],
+    );
     const outputFile = join(mkdtempSync(join(tmpdir(), "tag-check-")), "output");
     const check = (tag: string, ref: string): { status: number | null; output: string } => {
       writeFileSync(outputFile, "");
-      const result = spawnSync("bash", ["-e", "-c", script], { env: { PATH: process.env["PATH"] ?? "", TAG: tag, GITHUB_REF: ref, GITHUB_OUTPUT: outputFile }, encoding: "utf8" });
+      const result = spawnSync("bash", ["-e", "-c", script], {
+        env: { PATH: process.env["PATH"] ?? "", TAG: tag, GITHUB_REF: ref, GITHUB_OUTPUT: outputFile },
+        encoding: "utf8",
+      });
       return { status: result.status, output: readFileSync(outputFile, "utf8") };
     };
     expect(check("v1.4.1", "refs/tags/v1.4.1")).toEqual({ status: 0, output: "tag=v1.4.1\n" });
@@ -316,26 +413,29 @@ describe("deploy workflows", () => {
     [".github/workflows/deploy-staging.yml", all],
     [".github/workflows/deploy-production.yml", all],
     [".github/workflows/deploy-staging.yml", minimal],
-  ] as const)("%s mints the delivery App's token for the app repository, with exactly what pulumi up needs, after npm ci", (path, files) => {
-    const steps = stepsOf(path, files);
-    const app = steps.find((s) => s["id"] === "app-token") as Yaml;
-    expect(app["with"]).toEqual({
-      "app-id": "${{ vars.DELIVERY_APP_ID }}",
-      "private-key": "${{ secrets.DELIVERY_APP_PRIVATE_KEY }}",
-      owner: "acme",
-      repositories: "learning-voice-agent",
-      "permission-administration": "write",
-      "permission-contents": "write",
-      "permission-workflows": "write",
-      "permission-environments": "write",
-      "permission-secrets": "write",
-      "permission-actions-variables": "write",
-      "permission-members": "read",
-      "permission-actions": "read",
-    });
-    expect(steps.indexOf(app)).toBeGreaterThan(steps.findIndex((s) => s["run"] === "npm ci"));
-    expect(steps.indexOf(app)).toBe(steps.findIndex((s) => String(s["uses"]).startsWith("pulumi/actions")) - 1);
-  });
+  ] as const)(
+    "%s mints the delivery App's token for the app repository, with exactly what pulumi up needs, after npm ci",
+    (path, files) => {
+      const steps = stepsOf(path, files);
+      const app = steps.find((s) => s["id"] === "app-token") as Yaml;
+      expect(app["with"]).toEqual({
+        "app-id": "${{ vars.DELIVERY_APP_ID }}",
+        "private-key": "${{ secrets.DELIVERY_APP_PRIVATE_KEY }}",
+        owner: "acme",
+        repositories: "learning-voice-agent",
+        "permission-administration": "write",
+        "permission-contents": "write",
+        "permission-workflows": "write",
+        "permission-environments": "write",
+        "permission-secrets": "write",
+        "permission-actions-variables": "write",
+        "permission-members": "read",
+        "permission-actions": "read",
+      });
+      expect(steps.indexOf(app)).toBeGreaterThan(steps.findIndex((s) => s["run"] === "npm ci"));
+      expect(steps.indexOf(app)).toBe(steps.findIndex((s) => String(s["uses"]).startsWith("pulumi/actions")) - 1);
+    },
+  );
 
   it("checks out the program's own repository at a pinned ref with a token that can only read it", () => {
     const steps = stepsOf(".github/workflows/deploy-staging.yml", minimal);
@@ -363,7 +463,9 @@ describe("deploy workflows", () => {
     expect(actionsOf(stepsOf(".github/workflows/deploy-staging.yml"))).toContain("docker/setup-buildx-action");
     // Production promotes staging's verified digest; it builds only with buildUnverifiedRelease.
     expect(actionsOf(stepsOf(".github/workflows/deploy-production.yml"))).not.toContain("docker/setup-buildx-action");
-    expect(actionsOf(stepsOf(".github/workflows/deploy-production.yml", productionBuilding))).toEqual(expect.arrayContaining(["docker/setup-qemu-action", "docker/setup-buildx-action"]));
+    expect(actionsOf(stepsOf(".github/workflows/deploy-production.yml", productionBuilding))).toEqual(
+      expect.arrayContaining(["docker/setup-qemu-action", "docker/setup-buildx-action"]),
+    );
   });
 });
 
@@ -391,7 +493,10 @@ describe("this repository's CI (.github/workflows/ci.yml)", () => {
       repositories: "learning-voice-agent",
       ...appTokenPermissions.preview,
     });
-    expect(steps.find((s) => String(s["uses"]).startsWith("pulumi/actions"))?.["with"]).toMatchObject({ "work-dir": ".", policyPacks: policyPackPath });
+    expect(steps.find((s) => String(s["uses"]).startsWith("pulumi/actions"))?.["with"]).toMatchObject({
+      "work-dir": ".",
+      policyPacks: policyPackPath,
+    });
   });
 });
 
@@ -399,18 +504,30 @@ describe("infra-preview.yml and drift.yml", () => {
   const preview = doc(".github/workflows/infra-preview.yml");
   const drift = doc(".github/workflows/drift.yml");
   const stepsOf = (wf: Yaml, job: string): Yaml[] => ((wf["jobs"] as Yaml)[job] as Yaml)["steps"] as Yaml[];
-  const stepOf = (wf: Yaml, job: string, action: string): Yaml | undefined => stepsOf(wf, job).find((s) => String(s["uses"]).startsWith(action));
+  const stepOf = (wf: Yaml, job: string, action: string): Yaml | undefined =>
+    stepsOf(wf, job).find((s) => String(s["uses"]).startsWith(action));
   const actionsOf = (wf: Yaml, job: string): string[] => stepsOf(wf, job).map((s) => String(s["uses"]).split("@")[0] ?? "");
 
   it("previews both stacks on pull requests that touch the program, commenting once and editing it", () => {
     expect(preview["on"]).toEqual({ pull_request: { branches: ["main"], paths: ["delivery-pipeline/**"] } });
     const job = (preview["jobs"] as Yaml)["preview"] as Yaml;
-    expect(job).toMatchObject({ strategy: { matrix: { stack: ["staging", "production"] } }, environment: { name: "${{ matrix.stack }}-preview" } });
-    expect(stepOf(preview, "preview", "pulumi/actions")?.["with"]).toMatchObject({ command: "preview", "comment-on-pr": true, "edit-pr-comment": true, diff: true });
+    expect(job).toMatchObject({
+      strategy: { matrix: { stack: ["staging", "production"] } },
+      environment: { name: "${{ matrix.stack }}-preview" },
+    });
+    expect(stepOf(preview, "preview", "pulumi/actions")?.["with"]).toMatchObject({
+      command: "preview",
+      "comment-on-pr": true,
+      "edit-pr-comment": true,
+      diff: true,
+    });
   });
 
   it("builds nothing in previews by default: no QEMU, no Buildx (the pull request's image check builds)", () => {
-    for (const [wf, job] of [[preview, "preview"], [drift, "drift"]] as const) {
+    for (const [wf, job] of [
+      [preview, "preview"],
+      [drift, "drift"],
+    ] as const) {
       expect(actionsOf(wf, job)).not.toContain("docker/setup-qemu-action");
       expect(actionsOf(wf, job)).not.toContain("docker/setup-buildx-action");
     }
@@ -457,7 +574,11 @@ describe("infra-preview.yml and drift.yml", () => {
 
   it("checks drift daily and on demand with a refresh, failing on any change", () => {
     expect(drift["on"]).toEqual({ schedule: [{ cron: "17 6 * * *" }], workflow_dispatch: null });
-    expect(stepOf(drift, "drift", "pulumi/actions")?.["with"]).toMatchObject({ command: "preview", refresh: true, "expect-no-changes": true });
+    expect(stepOf(drift, "drift", "pulumi/actions")?.["with"]).toMatchObject({
+      command: "preview",
+      refresh: true,
+      "expect-no-changes": true,
+    });
     const slack = stepOf(drift, "drift", "slackapi/slack-github-action");
     expect(slack?.["if"]).toBe("failure()");
   });
@@ -469,28 +590,36 @@ describe("infra-preview.yml and drift.yml", () => {
 });
 
 describe("the policy pack runs in every preview and deploy", () => {
-  it.each([...all, ...minimal, ...productionBuilding, programCi].filter((f) => f.path.startsWith(".github/workflows/")).map((f, i) => [`${f.path} #${i}`, f] as const))("%s", (_, file) => {
+  it.each(
+    [...all, ...minimal, ...productionBuilding, programCi]
+      .filter((f) => f.path.startsWith(".github/workflows/"))
+      .map((f, i) => [`${f.path} #${i}`, f] as const),
+  )("%s", (_, file) => {
     for (const job of Object.values((parse(file.content) as Yaml)["jobs"] as Record<string, Yaml>)) {
       for (const step of (job["steps"] ?? []) as Yaml[]) {
         const inputs = step["with"] as Yaml | undefined;
         // pulumi/actions with a command runs pulumi; without one it only installs the CLI (ci.yml's engine job).
-        if (String(step["uses"]).startsWith("pulumi/actions") && inputs?.["command"] !== undefined) expect(inputs["policyPacks"]).toBe(policyPackPath);
+        if (String(step["uses"]).startsWith("pulumi/actions") && inputs?.["command"] !== undefined)
+          expect(inputs["policyPacks"]).toBe(policyPackPath);
       }
     }
   });
-  it.each([...all, ...minimal, ...productionBuilding, programCi].filter((f) => f.path.startsWith(".github/workflows/")).map((f, i) => [`${f.path} #${i}`, f] as const))(
-    "%s hands the pack the stack's config file, written first from the environment's variable",
-    (_, file) => {
-      for (const job of Object.values((parse(file.content) as Yaml)["jobs"] as Record<string, Yaml>)) {
-        const steps = (job["steps"] ?? []) as Yaml[];
-        const pulumi = steps.findIndex((s) => String(s["uses"]).startsWith("pulumi/actions") && (s["with"] as Yaml | undefined)?.["command"] !== undefined);
-        if (pulumi === -1) continue;
-        expect((steps[pulumi]?.["with"] as Yaml)["policyPackConfigs"]).toBe("${{ runner.temp }}/policy-pack-config.json");
-        const writer = steps.slice(0, pulumi).find((s) => String(s["run"] ?? "").includes('> "$RUNNER_TEMP/policy-pack-config.json"'));
-        expect(writer?.["env"]).toEqual({ [policyPackConfigVariable]: `\${{ vars.${policyPackConfigVariable} }}` });
-      }
-    },
-  );
+  it.each(
+    [...all, ...minimal, ...productionBuilding, programCi]
+      .filter((f) => f.path.startsWith(".github/workflows/"))
+      .map((f, i) => [`${f.path} #${i}`, f] as const),
+  )("%s hands the pack the stack's config file, written first from the environment's variable", (_, file) => {
+    for (const job of Object.values((parse(file.content) as Yaml)["jobs"] as Record<string, Yaml>)) {
+      const steps = (job["steps"] ?? []) as Yaml[];
+      const pulumi = steps.findIndex(
+        (s) => String(s["uses"]).startsWith("pulumi/actions") && (s["with"] as Yaml | undefined)?.["command"] !== undefined,
+      );
+      if (pulumi === -1) continue;
+      expect((steps[pulumi]?.["with"] as Yaml)["policyPackConfigs"]).toBe("${{ runner.temp }}/policy-pack-config.json");
+      const writer = steps.slice(0, pulumi).find((s) => String(s["run"] ?? "").includes('> "$RUNNER_TEMP/policy-pack-config.json"'));
+      expect(writer?.["env"]).toEqual({ [policyPackConfigVariable]: `\${{ vars.${policyPackConfigVariable} }}` });
+    }
+  });
   it("each stack publishes its own config, as JSON of policyPackConfig, to its deploy and preview environments", () => {
     for (const stack of ["staging", "production"]) {
       const config = validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config;
@@ -518,24 +647,44 @@ describe("every secret and variable a workflow reads is one the stacks publish",
     const entry = (name: string) => githubEntries.find((e) => e.name === name);
     expect(entry("DELIVERY_APP_PRIVATE_KEY")).toMatchObject({ scope: "environment" });
     expect(entry("DELIVERY_APP_PRIVATE_KEY")?.preview).toBeUndefined();
-    expect(entry("PREVIEW_APP_PRIVATE_KEY")).toMatchObject({ scope: "environment", preview: "only", source: { configKey: "previewAppPrivateKey" } });
+    expect(entry("PREVIEW_APP_PRIVATE_KEY")).toMatchObject({
+      scope: "environment",
+      preview: "only",
+      source: { configKey: "previewAppPrivateKey" },
+    });
     expect(entry("PREVIEW_APP_ID")).toMatchObject({ kind: "variable", scope: "repository", source: { configKey: "previewAppId" } });
   });
 });
 
 describe("the model refuses inputs an action does not declare", () => {
   it("unknown and missing required inputs", () => {
-    expect(() => { checkActionInputs({ name: "x", action: "actions/cache", with: { paths: "a" } }, "w"); }).toThrow(WorkflowModelError);
-    expect(() => { checkActionInputs({ name: "x", action: "actions/cache", with: { paths: "a" } }, "w"); }).toThrow(/undeclared inputs paths and lacks required inputs key, path/);
-    expect(() => { checkActionInputs({ name: "x", action: "actions/cache", with: { key: "k", path: "p" } }, "w"); }).not.toThrow();
+    expect(() => {
+      checkActionInputs({ name: "x", action: "actions/cache", with: { paths: "a" } }, "w");
+    }).toThrow(WorkflowModelError);
+    expect(() => {
+      checkActionInputs({ name: "x", action: "actions/cache", with: { paths: "a" } }, "w");
+    }).toThrow(/undeclared inputs paths and lacks required inputs key, path/);
+    expect(() => {
+      checkActionInputs({ name: "x", action: "actions/cache", with: { key: "k", path: "p" } }, "w");
+    }).not.toThrow();
   });
 
   it("accepts exactly one undeclared input, on exactly one action: create-github-app-token's permission-actions-variables", () => {
     expect(undeclaredInputsRead).toEqual({ "actions/create-github-app-token": [variablesPermissionInput] });
-    const token = (extra: Record<string, string>) => ({ name: "t", action: "actions/create-github-app-token" as const, with: { "app-id": "1", "private-key": "k", ...extra } });
-    expect(() => { checkActionInputs(token({ [variablesPermissionInput]: "read" }), "w"); }).not.toThrow();
-    expect(() => { checkActionInputs(token({ "permission-variables": "read" }), "w"); }).toThrow(/undeclared inputs permission-variables/);
-    expect(() => { checkActionInputs({ name: "x", action: "actions/cache", with: { key: "k", path: "p", [variablesPermissionInput]: "read" } }, "w"); }).toThrow(WorkflowModelError);
+    const token = (extra: Record<string, string>) => ({
+      name: "t",
+      action: "actions/create-github-app-token" as const,
+      with: { "app-id": "1", "private-key": "k", ...extra },
+    });
+    expect(() => {
+      checkActionInputs(token({ [variablesPermissionInput]: "read" }), "w");
+    }).not.toThrow();
+    expect(() => {
+      checkActionInputs(token({ "permission-variables": "read" }), "w");
+    }).toThrow(/undeclared inputs permission-variables/);
+    expect(() => {
+      checkActionInputs({ name: "x", action: "actions/cache", with: { key: "k", path: "p", [variablesPermissionInput]: "read" } }, "w");
+    }).toThrow(WorkflowModelError);
   });
 
   it("lists only inputs the pinned version really lacks (drop the exception once a pin declares it)", () => {
@@ -574,7 +723,9 @@ describe("the model passes secrets to a called workflow by name only", () => {
       jobs: {},
     });
     expect(called["on"]).toEqual({ workflow_call: { secrets: { TOKEN: { description: "d", required: true } } } });
-    expect(toGithubObject({ path: "p", name: "n", on: { workflowCall: {} }, permissions: {}, jobs: {} })["on"]).toEqual({ workflow_call: null });
+    expect(toGithubObject({ path: "p", name: "n", on: { workflowCall: {} }, permissions: {}, jobs: {} })["on"]).toEqual({
+      workflow_call: null,
+    });
     const caller = toGithubObject({
       path: ".github/workflows/c.yml",
       name: "c",
@@ -582,7 +733,12 @@ describe("the model passes secrets to a called workflow by name only", () => {
       permissions: {},
       jobs: { t: { name: "t", uses: "./.github/workflows/t.yml", secrets: { TOKEN: "${{ secrets.TOKEN }}" }, permissions: {} } },
     });
-    expect((caller["jobs"] as Yaml)["t"]).toEqual({ name: "t", permissions: {}, uses: "./.github/workflows/t.yml", secrets: { TOKEN: "${{ secrets.TOKEN }}" } });
+    expect((caller["jobs"] as Yaml)["t"]).toEqual({
+      name: "t",
+      permissions: {},
+      uses: "./.github/workflows/t.yml",
+      secrets: { TOKEN: "${{ secrets.TOKEN }}" },
+    });
   });
 });
 
@@ -595,7 +751,8 @@ describe("snapshots", () => {
 describe("the validators can fail", () => {
   const broken: GeneratedFile = {
     path: ".github/workflows/broken.yml",
-    content: "name: broken\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.issue.title }}\n      - uses: actions/checkout@v4\n        with:\n          nope: 1\n  b:\n    needs: [missing]\n    runs-on: ubuntu-latest\n    steps: []\n",
+    content:
+      "name: broken\non: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.event.issue.title }}\n      - uses: actions/checkout@v4\n        with:\n          nope: 1\n  b:\n    needs: [missing]\n    runs-on: ubuntu-latest\n    steps: []\n",
   };
   it("actionlint reports an untrusted expression in run: and an unknown needs", async () => {
     const findings = await actionlintFindings(broken);

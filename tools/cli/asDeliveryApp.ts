@@ -58,18 +58,25 @@ export async function installationToken(request: InstallationTokenRequest): Prom
   try {
     jwt = appJwt(request.appId, request.privateKeyPem, request.nowSeconds);
   } catch {
-    throw new AppTokenError("the key file is not a PEM private key: use the .pem file GitHub downloaded when you generated the App's private key");
+    throw new AppTokenError(
+      "the key file is not a PEM private key: use the .pem file GitHub downloaded when you generated the App's private key",
+    );
   }
   const headers = { Accept: "application/vnd.github+json", Authorization: `Bearer ${jwt}`, "X-GitHub-Api-Version": "2022-11-28" };
   const installation = await call(`${request.apiUrl}/repos/${request.repository}/installation`, { headers });
   if (installation.status === 401) {
-    throw new AppTokenError(`GitHub refused the App's key (401): check that deliveryAppId ${request.appId} is the App whose private key this is, and that this machine's clock is right`);
+    throw new AppTokenError(
+      `GitHub refused the App's key (401): check that deliveryAppId ${request.appId} is the App whose private key this is, and that this machine's clock is right`,
+    );
   }
   if (installation.status === 404) {
-    throw new AppTokenError(`the delivery App (id ${request.appId}) is not installed on ${request.repository}: install it on that repository (README: Before you start)`);
+    throw new AppTokenError(
+      `the delivery App (id ${request.appId}) is not installed on ${request.repository}: install it on that repository (README: Before you start)`,
+    );
   }
   const id = installation.body["id"];
-  if (installation.status !== 200 || typeof id !== "number") throw new AppTokenError(`GitHub answered ${installation.status} to the installation look-up of ${request.repository}`);
+  if (installation.status !== 200 || typeof id !== "number")
+    throw new AppTokenError(`GitHub answered ${installation.status} to the installation look-up of ${request.repository}`);
   const name = request.repository.split("/")[1] ?? "";
   const minted = await call(`${request.apiUrl}/app/installations/${id}/access_tokens`, {
     method: "POST",
@@ -94,11 +101,17 @@ async function main(): Promise<number> {
   const [command, ...args] = positionals;
   if (values.stack === undefined || values.key === undefined || command === undefined) throw new AppTokenError(usage);
   const projectDir = resolve(__dirname, "..", "..");
-  const settings = readStackSettings(projectDir, values.stack, values["stacks-dir"] === undefined ? undefined : resolve(values["stacks-dir"]));
+  const settings = readStackSettings(
+    projectDir,
+    values.stack,
+    values["stacks-dir"] === undefined ? undefined : resolve(values["stacks-dir"]),
+  );
   const appId = settings.config[`${projectName}:deliveryAppId`];
   const repository = settings.config[`${projectName}:repository`];
   if (appId === undefined || appId === "" || repository === undefined || repository === "") {
-    throw new AppTokenError(`stacks/Pulumi.${values.stack}.yaml sets no deliveryAppId or repository: set both first (npm run plan -- --stack ${values.stack} lists what is missing)`);
+    throw new AppTokenError(
+      `stacks/Pulumi.${values.stack}.yaml sets no deliveryAppId or repository: set both first (npm run plan -- --stack ${values.stack} lists what is missing)`,
+    );
   }
   let pem: string;
   try {
@@ -113,7 +126,9 @@ async function main(): Promise<number> {
     repository,
     nowSeconds: Math.floor(Date.now() / 1000),
   });
-  process.stderr.write(`${projectName}: running ${command} as the delivery App (id ${appId}) on ${repository}; the token expires within the hour\n`);
+  process.stderr.write(
+    `${projectName}: running ${command} as the delivery App (id ${appId}) on ${repository}; the token expires within the hour\n`,
+  );
   const child = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, GITHUB_TOKEN: token } });
   if (child.error !== undefined) throw new AppTokenError(`cannot run ${command}: ${child.error.message}`);
   return child.status ?? 1;

@@ -30,13 +30,17 @@ interface Usage {
 
 function node(script: string, args: readonly string[], input?: string): { usage: Usage; stdout: string } {
   const usageFile = join(mkdtempSync(join(tmpdir(), "bench-")), "usage.json");
-  const result = spawnSync(process.execPath, ["--import", "tsx", "--import", pathToFileURL(join(projectDir, "tools/cli/reportUsage.ts")).href, join(projectDir, script), ...args], {
-    cwd: projectDir,
-    input,
-    encoding: "utf8",
-    env: { ...process.env, BENCH_USAGE_FILE: usageFile },
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--import", pathToFileURL(join(projectDir, "tools/cli/reportUsage.ts")).href, join(projectDir, script), ...args],
+    {
+      cwd: projectDir,
+      input,
+      encoding: "utf8",
+      env: { ...process.env, BENCH_USAGE_FILE: usageFile },
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   if (result.status !== 0) throw new Error(`${script} failed: ${result.stderr}`);
   return { usage: JSON.parse(readFileSync(usageFile, "utf8")) as Usage, stdout: result.stdout };
 }
@@ -59,7 +63,11 @@ function evaluation(
   secrets: readonly SecretKey[] = secretKeys,
 ): { wallMs: number; evalMs: number; maxRssKb: number; resources: number } {
   const samples = Array.from({ length: runs }, () => {
-    const { usage, stdout } = node("tools/cli/evaluate.ts", [], JSON.stringify({ stack, settings: settingsFor(stack, overrides, secrets) }));
+    const { usage, stdout } = node(
+      "tools/cli/evaluate.ts",
+      [],
+      JSON.stringify({ stack, settings: settingsFor(stack, overrides, secrets) }),
+    );
     const summary = JSON.parse(stdout) as EvaluationSummary;
     return { ...usage, evalMs: summary.elapsedMs, resources: summary.resources.length };
   });
@@ -71,7 +79,10 @@ function evaluation(
   };
 }
 
-const medianUsage = (samples: readonly Usage[]): Usage => ({ wallMs: median(samples.map((s) => s.wallMs)), maxRssKb: median(samples.map((s) => s.maxRssKb)) });
+const medianUsage = (samples: readonly Usage[]): Usage => ({
+  wallMs: median(samples.map((s) => s.wallMs)),
+  maxRssKb: median(samples.map((s) => s.maxRssKb)),
+});
 
 /** The plan and its floor, run alternately so that a change in the machine's load hits both alike. */
 function planAndFloor(stack: string): { plan: Usage; floor: Usage } {
@@ -98,7 +109,15 @@ async function enginePreview(): Promise<string> {
   };
   return `Real-engine \`pulumi preview --stack staging\` (file backend, loopback GitHub stand-in) against its floor, an empty program importing the same SDKs with the same runtime settings and tsconfig.json:\n\n${table(
     ["preview wall ms", "floor wall ms", "ratio", "preview peak MB", "floor peak MB"],
-    [[wall(figures.program), wall(figures.floor), ratio(wall(figures.program), wall(figures.floor)), rss(figures.program), rss(figures.floor)]],
+    [
+      [
+        wall(figures.program),
+        wall(figures.floor),
+        ratio(wall(figures.program), wall(figures.floor)),
+        rss(figures.program),
+        rss(figures.floor),
+      ],
+    ],
   )}\n\n`;
 }
 
@@ -106,7 +125,9 @@ const table = (header: readonly string[], rows: readonly (readonly (string | num
   [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
 async function main(): Promise<void> {
-  process.stdout.write(`delivery-pipeline benchmark: Node ${process.version}, ${String(cpus().length)} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; median of ${String(runs)} runs, each a fresh process\n\n`);
+  process.stdout.write(
+    `delivery-pipeline benchmark: Node ${process.version}, ${String(cpus().length)} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; median of ${String(runs)} runs, each a fresh process\n\n`,
+  );
 
   const plans = ["staging", "production"].map((stack) => {
     const { plan, floor } = planAndFloor(stack);
@@ -120,7 +141,9 @@ async function main(): Promise<void> {
     const e = evaluation(stack);
     return [stack, e.wallMs, e.evalMs, mb(e.maxRssKb), e.resources];
   });
-  process.stdout.write(`One program evaluation under mocks:\n\n${table(["stack", "evaluation wall ms", "program ms", "evaluation peak MB", "resources"], perStack)}\n\n`);
+  process.stdout.write(
+    `One program evaluation under mocks:\n\n${table(["stack", "evaluation wall ms", "program ms", "evaluation peak MB", "resources"], perStack)}\n\n`,
+  );
 
   const versions = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.7", "3.6", "3.5"];
   const users = ["octocat", "hubot", "monalisa", "defunkt", "mojombo", "pjhyett"];
@@ -130,15 +153,22 @@ async function main(): Promise<void> {
     const e = evaluation(stack, overrides);
     growth.push([axis, size, e.resources, e.evalMs, e.wallMs, mb(e.maxRssKb)]);
   };
-  for (const n of [1, 5, 10]) measure("Python versions (workflow matrix, checks)", n, "staging", { pythonVersions: JSON.stringify(versions.slice(0, n)) });
-  for (const n of [1, 3, 5]) measure("reviewers (GitHub lookups)", n + 1, "production", { reviewerUsers: JSON.stringify(users.slice(0, n)), reviewerTeams: '["release-managers"]' });
+  for (const n of [1, 5, 10])
+    measure("Python versions (workflow matrix, checks)", n, "staging", { pythonVersions: JSON.stringify(versions.slice(0, n)) });
+  for (const n of [1, 3, 5])
+    measure("reviewers (GitHub lookups)", n + 1, "production", {
+      reviewerUsers: JSON.stringify(users.slice(0, n)),
+      reviewerTeams: '["release-managers"]',
+    });
   for (const n of [1, 4, 7]) measure("platforms", n, "staging", { platforms: JSON.stringify(platforms.slice(0, n)) });
   const required = requiredSecrets(readStackSettings(projectDir, "staging").config[`${projectName}:stateBackendUrl`]);
   for (const secrets of [required, secretKeys]) {
     const e = evaluation("staging", {}, secrets);
     growth.push(["secrets set (optional ones publish more)", secrets.length, e.resources, e.evalMs, e.wallMs, mb(e.maxRssKb)]);
   }
-  process.stdout.write(`How evaluation grows with the config (secrets and variables are fixed by the catalog):\n\n${table(["axis", "size", "resources", "program ms", "wall ms", "peak MB"], growth)}\n`);
+  process.stdout.write(
+    `How evaluation grows with the config (secrets and variables are fixed by the catalog):\n\n${table(["axis", "size", "resources", "program ms", "wall ms", "peak MB"], growth)}\n`,
+  );
 }
 
 main().catch((error: unknown) => {

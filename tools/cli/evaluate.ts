@@ -12,7 +12,13 @@ import { planInvokeMock, planResourceMock } from "../plan/invokes";
 import type { StackSettings } from "../../src/config/stackFiles";
 
 export interface EvaluationSummary {
-  readonly resources: readonly { type: string; name: string; inputs: Readonly<Record<string, unknown>>; secretPaths: readonly string[]; plainHash: string }[];
+  readonly resources: readonly {
+    type: string;
+    name: string;
+    inputs: Readonly<Record<string, unknown>>;
+    secretPaths: readonly string[];
+    plainHash: string;
+  }[];
   readonly outputs: Readonly<Record<string, unknown>>;
   readonly elapsedMs: number;
   readonly maxRssKb: number;
@@ -21,7 +27,11 @@ export interface EvaluationSummary {
 async function main(): Promise<void> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  const { stack, settings, preview } = JSON.parse(Buffer.concat(chunks).toString()) as { stack: string; settings: StackSettings; preview?: boolean };
+  const { stack, settings, preview } = JSON.parse(Buffer.concat(chunks).toString()) as {
+    stack: string;
+    settings: StackSettings;
+    preview?: boolean;
+  };
   const started = performance.now();
   const run = await runProgram({
     project: projectName,

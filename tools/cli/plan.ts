@@ -37,7 +37,11 @@ export function parsePlanArgs(argv: readonly string[], projectDir: string): Plan
   }
   const { stack, out } = parsed.values;
   const stacksDir = parsed.values["stacks-dir"];
-  for (const [flag, value] of [["--stack", stack], ["--out", out], ["--stacks-dir", stacksDir]] as const) {
+  for (const [flag, value] of [
+    ["--stack", stack],
+    ["--out", out],
+    ["--stacks-dir", stacksDir],
+  ] as const) {
     if (value !== undefined && value.trim() === "") throw new Error(`${flag} needs a value, got an empty one\n${usage}`);
   }
   if (stack === undefined) throw new Error(`--stack is required\n${usage}`);
@@ -85,7 +89,10 @@ async function runPlan(args: PlanArgs, projectDir: string): Promise<number> {
     return 2;
   }
   const sibling = readSiblingConfig(projectDir, args.stack, args.stacksDir);
-  const raw = { ...toRawStackConfig(args.stack, settings.config, (key) => settings.secretKeys.includes(key)), ...(sibling === undefined ? {} : { sibling }) };
+  const raw = {
+    ...toRawStackConfig(args.stack, settings.config, (key) => settings.secretKeys.includes(key)),
+    ...(sibling === undefined ? {} : { sibling }),
+  };
   // The program checks the same sibling: the one in the folder this plan reads.
   useStacksDirForSiblings(args.stacksDir);
   let missing: string[];

@@ -34,12 +34,17 @@ export function parseRotateArgs(argv: readonly string[]): RotateArgs {
   }
   if (stack === undefined || stack === "") throw new Error(`--stack is required\n${usage}`);
   // Anything beyond the key could be the value typed on the command line, where shell history keeps it.
-  if (rest.length !== 1) throw new Error(`expected exactly one secret key${rest.length > 1 ? "; the value is read from standard input, never from the arguments" : ""}\n${usage}`);
+  if (rest.length !== 1)
+    throw new Error(
+      `expected exactly one secret key${rest.length > 1 ? "; the value is read from standard input, never from the arguments" : ""}\n${usage}`,
+    );
   const key = rest[0] ?? "";
   if (!isSecretKey(key)) {
     // What stands where the key belongs may be the value itself: name the key it resembles, never echo it.
     const near = closest(key, secretKeys);
-    throw new Error(`the argument is not a secret key of this program (not shown: it may be a value)${near === undefined ? "" : `; did you mean ${near}?`}; secrets: ${secretKeys.join(", ")}\n${usage}`);
+    throw new Error(
+      `the argument is not a secret key of this program (not shown: it may be a value)${near === undefined ? "" : `; did you mean ${near}?`}; secrets: ${secretKeys.join(", ")}\n${usage}`,
+    );
   }
   return { stack, key, json };
 }
@@ -48,7 +53,9 @@ export function parseRotateArgs(argv: readonly string[]): RotateArgs {
 async function readPiped(stdin: NodeJS.ReadStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString().replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString()
+    .replace(/\r?\n$/, "");
 }
 
 function pulumi(args: readonly string[], input?: string): Promise<number> {
@@ -72,11 +79,13 @@ export async function main(argv: readonly string[], today: Date = new Date()): P
     if ((await pulumi(setSecret)) !== 0) throw new Error(`pulumi config set --secret ${key} failed: nothing else was changed`);
   } else {
     const value = await readPiped(process.stdin);
-    if (value.trim() === "") throw new Error(`${value === "" ? "no value" : "a value of only blanks"} given for ${key}: nothing was changed`);
+    if (value.trim() === "")
+      throw new Error(`${value === "" ? "no value" : "a value of only blanks"} given for ${key}: nothing was changed`);
     if ((await pulumi(setSecret, value)) !== 0) throw new Error(`pulumi config set --secret ${key} failed: nothing else was changed`);
   }
   const date = today.toISOString().slice(0, 10);
-  if ((await pulumi(["config", "set", "--path", `secretRotatedAt.${key}`, date, "--stack", stack])) !== 0) throw new Error(`the new ${key} is set, but recording its rotation date failed`);
+  if ((await pulumi(["config", "set", "--path", `secretRotatedAt.${key}`, date, "--stack", stack])) !== 0)
+    throw new Error(`the new ${key} is set, but recording its rotation date failed`);
   process.stderr.write(`${key} rotated on ${date} in stack ${stack}. What it changes:\n`);
   const preview = await pulumi(["preview", json ? "--json" : "--diff", "--stack", stack]);
   process.stderr.write(`Apply it with: pulumi up --stack ${stack}\n`);

@@ -90,7 +90,9 @@ export function withPlaceholderSecrets(project: string, stack: string, settings:
 }
 
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
-  const settings = options.allowMissingSecrets ? withPlaceholderSecrets(options.project, options.stack, options.settings) : options.settings;
+  const settings = options.allowMissingSecrets
+    ? withPlaceholderSecrets(options.project, options.stack, options.settings)
+    : options.settings;
   process.env["PULUMI_CONFIG"] = JSON.stringify(settings.config);
   process.env["PULUMI_CONFIG_SECRET_KEYS"] = JSON.stringify(settings.secretKeys);
 

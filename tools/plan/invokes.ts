@@ -21,7 +21,16 @@ export const planInvokeMock: InvokeMock = (token, inputs) => {
   // Offline there is no registry: the plan shows production promoting a stand-in verified digest.
   if (token === "docker:index/getRegistryImage:getRegistryImage") return { ...inputs, id: standInDigest, sha256Digest: standInDigest };
   if (token === "docker:index/getRegistryImageManifests:getRegistryImageManifests") {
-    return { ...inputs, id: standInDigest, manifests: anyPlatform.map((architecture) => ({ architecture, os: "linux", mediaType: "application/vnd.oci.image.manifest.v1+json", sha256Digest: standInDigest })) };
+    return {
+      ...inputs,
+      id: standInDigest,
+      manifests: anyPlatform.map((architecture) => ({
+        architecture,
+        os: "linux",
+        mediaType: "application/vnd.oci.image.manifest.v1+json",
+        sha256Digest: standInDigest,
+      })),
+    };
   }
   if (token === "github:index/getUser:getUser") {
     const login = String(inputs["username"]);
@@ -34,9 +43,9 @@ export const planInvokeMock: InvokeMock = (token, inputs) => {
   return undefined;
 };
 
-
 export const planResourceMock: ResourceMock = (type, _name, inputs) => {
-  if (type === "docker-build:index:Image") return { ...inputs, digest: standInDigest, ref: `${String((inputs["tags"] as string[] | undefined)?.[0])}@${standInDigest}` };
+  if (type === "docker-build:index:Image")
+    return { ...inputs, digest: standInDigest, ref: `${String((inputs["tags"] as string[] | undefined)?.[0])}@${standInDigest}` };
   if (type === "docker-build:index:Index") return { ...inputs, ref: `${String(inputs["tag"])}@${standInDigest}` };
   return undefined;
 };
