@@ -15,6 +15,7 @@ import {
   secretDefinitions,
   secretKeys,
 } from "../config";
+import { releaseTagGlob } from "../formats";
 import { policyPackConfig } from "../policies/packConfig";
 import { pipelineDiagram, type DiagramEnvironment } from "../workflows/diagram";
 import { generatedFiles, ownedWorkflows, type GeneratedFile } from "../workflows/files";
@@ -113,8 +114,6 @@ export function previewEnvironmentName(stack: string): string {
 }
 
 /** Production deploys only from release tags; this is the tag shape releases use. */
-export const releaseTagPattern = "v*";
-
 function splitRepository(fullName: string): { owner: string; name: string } {
   const [owner = "", name = ""] = fullName.split("/");
   return { owner, name };
@@ -217,7 +216,7 @@ export function buildPipelineSpec(config: StackConfig, handedOverRevision?: stri
     // Production: the person who triggered a deploy cannot approve it, and admins cannot skip the approval.
     preventSelfReview: production,
     canAdminsBypass: !production,
-    deploymentPolicy: production ? { kind: "tag", pattern: releaseTagPattern } : { kind: "branch", pattern: config.defaultBranch },
+    deploymentPolicy: production ? { kind: "tag", pattern: releaseTagGlob } : { kind: "branch", pattern: config.defaultBranch },
   };
   const previewEnvironment: EnvironmentSpec = {
     name: previewEnvironmentName(config.stack),

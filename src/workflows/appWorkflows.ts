@@ -3,6 +3,7 @@
  * file follows the ownership rule: the governing stack owns the shared ones,
  * each stack its own deploy workflow.
  */
+import { releaseTagPattern } from "../formats";
 import { handedOverRevisionVariable, imageCheckName, jobIds } from "../shipping";
 import type { StateBackendKind } from "../config/backend";
 import type { ActionStep, CallJob, Job, Step, StepsJob, Workflow, WorkflowCallSecret } from "./model";
@@ -554,7 +555,8 @@ export function deployStagingWorkflow(s: AppWorkflowSettings, url: string): Work
  * Bash's `=~` matches the whole value, so a tag with a line break cannot pass.
  */
 const releaseTagCheck = [
-  'if [[ ! "$TAG" =~ ^v[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$ ]]; then',
+  // The one release tag format (src/formats), which is also a POSIX extended regular expression.
+  `if [[ ! "$TAG" =~ ${releaseTagPattern.source} ]]; then`,
   '  echo "::error::\\"$TAG\\" is not a release tag like v1.2.3"; exit 1',
   "fi",
   'if [ "$GITHUB_REF" != "refs/tags/$TAG" ]; then',
