@@ -250,6 +250,21 @@ export class FakeRailway {
   }
 
   /** Makes `d` the serving deployment; the one serving before is removed. */
+  /** A deployment that did not go through a build (a rollback, someone else's redeploy): newest, and serving at once. */
+  private serveAtOnce(id: string): void {
+    const d: Deployment = {
+      id,
+      image: undefined,
+      startedAt: this.now(),
+      script: undefined,
+      status: "SUCCESS",
+      canRollback: true,
+      polls: 0,
+    };
+    this.deployments.unshift(d);
+    this.activate(d);
+  }
+
   private activate(d: Deployment): void {
     const before = this.deployments.find((x) => x.id === this.activeId);
     if (before !== undefined && before !== d) before.status = "REMOVED";
@@ -299,17 +314,7 @@ export class FakeRailway {
     if (becameActive.includes(d.status) && this.activeId !== d.id) this.activate(d);
     // Superseded: someone else's newer deployment replaced this one and serves now.
     if ((d.status === "REMOVED" || d.status === "REMOVING") && !this.deployments.some((x) => x.id === "deployment-by-someone-else")) {
-      const newer: Deployment = {
-        id: "deployment-by-someone-else",
-        image: undefined,
-        startedAt: this.now(),
-        script: undefined,
-        status: "SUCCESS",
-        canRollback: true,
-        polls: 0,
-      };
-      this.deployments.unshift(newer);
-      this.activate(newer);
+      this.serveAtOnce("deployment-by-someone-else");
     }
   }
 
@@ -373,17 +378,7 @@ export class FakeRailway {
       },
       deploymentRollback: ({ id }: { id: string }) => {
         if (this.options.rollbackFails === true || !this.find(id).canRollback) throw new Error("Deployment cannot be rolled back");
-        const rollback: Deployment = {
-          id: `rollback-of-${id}`,
-          image: undefined,
-          startedAt: this.now(),
-          script: undefined,
-          status: "SUCCESS",
-          canRollback: true,
-          polls: 0,
-        };
-        this.deployments.unshift(rollback);
-        this.activate(rollback);
+        this.serveAtOnce(`rollback-of-${id}`);
         this.rolledBackTo = id;
         return true;
       },
