@@ -77,3 +77,15 @@ export function useStandIn(): (overrides?: Partial<GitHubStateFixture>) => Promi
     return github;
   };
 }
+
+/** The pull request rule the program's rulesets send (one approval, stale reviews dismissed, threads resolved). */
+export const pullRequestRule = {
+  type: "pull_request",
+  parameters: {
+    dismiss_stale_reviews_on_push: true,
+    require_code_owner_review: false,
+    require_last_push_approval: true,
+    required_approving_review_count: 1,
+    required_review_thread_resolution: true,
+  },
+};

@@ -3,7 +3,7 @@
 // when replacing, GET commits/{sha}; every write a commit that moves the
 // branch head; one write at a time per branch.
 import { describe, expect, it } from "vitest";
-import { call, field, fixture, useStandIn } from "./client";
+import { call, field, fixture, useStandIn, pullRequestRule } from "./client";
 
 const repo = `/repos/${fixture.owner}/${fixture.repository}`;
 const path = ".github/workflows/test.yml";
@@ -176,16 +176,7 @@ describe("contents", () => {
       bypass_actors: [{ actor_id: 1234567, actor_type: "Integration", bypass_mode: "always" }],
       conditions: { ref_name: { include, exclude: [] } },
       rules: [
-        {
-          type: "pull_request",
-          parameters: {
-            dismiss_stale_reviews_on_push: true,
-            require_code_owner_review: false,
-            require_last_push_approval: true,
-            required_approving_review_count: 1,
-            required_review_thread_resolution: true,
-          },
-        },
+        pullRequestRule,
         {
           type: "required_status_checks",
           parameters: { required_status_checks: [{ context: "lint" }], strict_required_status_checks_policy: true },

@@ -1,7 +1,7 @@
 // Branch rulesets and Actions permissions, in the bodies the provider sends
 // (go-github RepositoryRuleset, ActionsPermissionsRepository, ActionsAllowed).
 import { describe, expect, it } from "vitest";
-import { call, field, fixture, useStandIn } from "./client";
+import { call, field, fixture, useStandIn, pullRequestRule } from "./client";
 
 const repo = `/repos/${fixture.owner}/${fixture.repository}`;
 
@@ -17,16 +17,7 @@ const mainRuleset = {
   rules: [
     { type: "deletion" },
     { type: "non_fast_forward" },
-    {
-      type: "pull_request",
-      parameters: {
-        dismiss_stale_reviews_on_push: true,
-        require_code_owner_review: false,
-        require_last_push_approval: true,
-        required_approving_review_count: 1,
-        required_review_thread_resolution: true,
-      },
-    },
+    pullRequestRule,
     {
       type: "required_status_checks",
       parameters: {
