@@ -1,6 +1,6 @@
 // The one definition of each reference format, and that every reader uses it: a release tag the
 // config accepts is one the production workflow's shell check accepts, and the other way round.
-import { execFileSync } from "node:child_process";
+import { runSync } from "./helpers/runSync";
 import { describe, expect, it } from "vitest";
 import { configKeys } from "../src/config";
 import { commitShaPattern, isCommitSha, isImageByDigest, isReleaseTag, releaseTagGlob, releaseTagPattern } from "../src/formats";
@@ -46,7 +46,7 @@ describe("reference formats", () => {
   // The workflows check tags with bash's =~ (POSIX extended regular expressions): the same source must mean the same there.
   it.each(["v1.4.2", "v1.5.0-rc.1", "1.4.2", "v1.4", "vx.y.z"])("bash's =~ with the same pattern agrees on %j", (tag) => {
     const script = `if [[ "$TAG" =~ ${releaseTagPattern.source} ]]; then echo yes; else echo no; fi`;
-    const answer = execFileSync("bash", ["-c", script], { env: { TAG: tag }, encoding: "utf8" }).trim();
+    const answer = runSync("bash", ["-c", script], { env: { TAG: tag } }).stdout.trim();
     expect(answer).toBe(isReleaseTag(tag) ? "yes" : "no");
   });
 });

@@ -1,5 +1,5 @@
 // The leak tests cover every secret of the catalog; error messages and the offline plan never show a value.
-import { spawnSync } from "node:child_process";
+import { runSync } from "./helpers/runSync";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,11 +33,9 @@ describe("leak coverage", () => {
       readFileSync(join(fixtureStacksDir, "Pulumi.staging.yaml"), "utf8") +
       `  delivery-pipeline:openaiApiKey: ${sentinel("openaiApiKey")}\n`;
     writeFileSync(join(dir, "Pulumi.staging.yaml"), text);
-    const result = spawnSync(
-      "npm",
-      ["run", "--silent", "plan", "--", "--stack", "staging", "--stacks-dir", dir, "--out", join(dir, "out")],
-      { cwd: projectDir, encoding: "utf8" },
-    );
+    const result = runSync("npm", ["run", "--silent", "plan", "--", "--stack", "staging", "--stacks-dir", dir, "--out", join(dir, "out")], {
+      cwd: projectDir,
+    });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("openaiApiKey");
     expect(result.stdout + result.stderr).not.toContain(sentinel("openaiApiKey"));

@@ -1,14 +1,14 @@
 // `npm run bench` runs end to end and prints its tables. Figures are printed, never asserted.
-import { spawnSync } from "node:child_process";
+import { runSync } from "../helpers/runSync";
 import { describe, expect, it } from "vitest";
 import { projectDir } from "../helpers/stacks";
 
 describe("npm run bench", () => {
   // The engine part (a real `pulumi preview`) is left out here: `npm test` stays Node-only.
   it("prints the plan against its floor, per-stack figures and the growth table", () => {
-    const result = spawnSync("npm", ["run", "--silent", "bench"], {
+    const result = runSync("npm", ["run", "--silent", "bench"], {
+      timeout: 170_000,
       cwd: projectDir,
-      encoding: "utf8",
       env: { ...process.env, BENCH_RUNS: "1", BENCH_ENGINE: "0" },
     });
     expect(result.status, result.stderr).toBe(0);

@@ -1,5 +1,5 @@
 // The offline plan as a user runs it: `npm run plan -- --stack <name>`, in a child process.
-import { spawnSync } from "node:child_process";
+import { runSync } from "../helpers/runSync";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -15,9 +15,8 @@ interface Planned {
 // The stack files these tests own, unless a test names its own folder: a user's stacks/ must not change them.
 function plan(stack: string, ...extra: string[]): { status: number | null; stdout: string; stderr: string } {
   const dir = extra.includes("--stacks-dir") ? [] : ["--stacks-dir", fixtureStacksDir];
-  const result = spawnSync("npm", ["run", "--silent", "plan", "--", "--stack", stack, ...dir, ...extra], {
+  const result = runSync("npm", ["run", "--silent", "plan", "--", "--stack", stack, ...dir, ...extra], {
     cwd: projectDir,
-    encoding: "utf8",
   });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

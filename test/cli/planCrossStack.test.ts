@@ -1,5 +1,5 @@
 // The offline plan reads the other stack's file in the same folder and refuses a broken pair, naming the fix for this stack.
-import { spawnSync } from "node:child_process";
+import { runSync } from "../helpers/runSync";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,7 +8,7 @@ import { writeFixtureStackFile } from "../helpers/fixtureConfig";
 import { projectDir } from "../helpers/stacks";
 
 function plan(...args: string[]) {
-  const result = spawnSync("npm", ["run", "--silent", "plan", "--", ...args], { cwd: projectDir, encoding: "utf8" });
+  const result = runSync("npm", ["run", "--silent", "plan", "--", ...args], { cwd: projectDir });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

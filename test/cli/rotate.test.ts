@@ -1,5 +1,5 @@
 // `npm run rotate` against a stand-in `pulumi` that records its arguments and standard input.
-import { spawnSync } from "node:child_process";
+import { runSync } from "../helpers/runSync";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,10 +24,9 @@ process.exit(process.env.PULUMI_STAND_IN_FAIL === process.argv[2] + " " + proces
 
 function rotate(args: string[], input: string, env: Record<string, string> = {}) {
   const pulumi = standInPulumi();
-  const result = spawnSync("npm", ["run", "--silent", "rotate", "--", ...args], {
+  const result = runSync("npm", ["run", "--silent", "rotate", "--", ...args], {
     cwd: projectDir,
     input,
-    encoding: "utf8",
     env: { ...process.env, PATH: `${pulumi.bin}:${process.env["PATH"] ?? ""}`, ...env },
   });
   let calls: { args: string[]; stdin: string }[] = [];
@@ -113,9 +112,8 @@ describe("npm run rotate on a terminal", () => {
   it("lets Pulumi's own hidden prompt read the value: pulumi config set --secret gets the terminal", () => {
     const pulumi = standInPulumi();
     // `script` gives the command a pseudo-terminal, as a person's shell would.
-    const result = spawnSync("script", ["-qec", "npm run --silent rotate -- --stack staging railwayToken", "/dev/null"], {
+    const result = runSync("script", ["-qec", "npm run --silent rotate -- --stack staging railwayToken", "/dev/null"], {
       cwd: projectDir,
-      encoding: "utf8",
       env: { ...process.env, PATH: `${pulumi.bin}:${process.env["PATH"] ?? ""}` },
     });
     expect(result.status).toBe(0);

@@ -124,7 +124,8 @@ export class RegistryStandIn {
         "-out",
         this.certFile,
       ],
-      { stdio: "ignore" },
+      // Bounded: a synchronous call the suite's timeouts cannot interrupt.
+      { stdio: "ignore", timeout: 60_000, killSignal: "SIGKILL" },
     );
     for (const t of tags) {
       const repo = this.repository(t.repository);

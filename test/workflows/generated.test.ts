@@ -1,5 +1,5 @@
 // Every generated file, as GitHub and actionlint read it, plus the hardening rules on each.
-import { spawnSync } from "node:child_process";
+import { runSync } from "../helpers/runSync";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -387,9 +387,8 @@ describe("deploy workflows", () => {
     const outputFile = join(mkdtempSync(join(tmpdir(), "tag-check-")), "output");
     const check = (tag: string, ref: string): { status: number | null; output: string } => {
       writeFileSync(outputFile, "");
-      const result = spawnSync("bash", ["-e", "-c", script], {
+      const result = runSync("bash", ["-e", "-c", script], {
         env: { PATH: process.env["PATH"] ?? "", TAG: tag, GITHUB_REF: ref, GITHUB_OUTPUT: outputFile },
-        encoding: "utf8",
       });
       return { status: result.status, output: readFileSync(outputFile, "utf8") };
     };
