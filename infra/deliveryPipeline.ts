@@ -16,19 +16,29 @@ export interface DeliveryPipelineArgs {
   readonly secrets: Readonly<Partial<Record<SecretKey, pulumi.Output<string>>>>;
   /** The GitHub provider every GitHub resource uses (the entrypoint also asks it for the revision). */
   readonly provider: github.Provider;
-  /** What this update ships: the revision, and the image when it is not built here. */
-  readonly shipment: Shipment;
+  /**
+   * What this update ships: the revision, and the image when it is not built here. Only the image,
+   * the deploy and the verified tag wait for it; the GitHub side is declared at once.
+   */
+  readonly shipment: Promise<Shipment>;
   /** Token for cloning a private app repository in the image build. */
   readonly gitToken: pulumi.Output<string> | undefined;
+}
+
+/** What the pipeline shipped, once what ships is known and its resources are declared. */
+export interface Shipped {
+  readonly shipment: Shipment;
+  readonly imageRef: pulumi.Output<string>;
+  readonly deploymentId: pulumi.Output<string>;
+  readonly railwayUrl: pulumi.Output<string>;
 }
 
 /** The whole pipeline one stack owns. */
 export class DeliveryPipeline extends pulumi.ComponentResource {
   public readonly environmentName: pulumi.Output<string>;
   public readonly environmentUrl: string | undefined;
-  public readonly imageRef: pulumi.Output<string>;
-  public readonly deploymentId: pulumi.Output<string>;
-  public readonly railwayUrl: pulumi.Output<string>;
+  /** Settles when the shipping side is declared; rejects with the shipment's refusal. */
+  public readonly shipped: Promise<Shipped>;
 
   constructor(name: string, args: DeliveryPipelineArgs, opts: pulumi.ComponentResourceOptions = {}) {
     // Rotation dates are the component's own properties: the policy pack's secret-age check reads them here.
@@ -93,20 +103,35 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
       childOpts,
     );
 
-    const ship = spec.ship;
+    this.shipped = args.shipment.then((shipment) => this.declareShipping(name, args, shipment, secret));
+    this.registerOutputs({
+      imageRef: pulumi.output(this.shipped.then((s) => s.imageRef)),
+      deploymentId: pulumi.output(this.shipped.then((s) => s.deploymentId)),
+      environmentName: this.environmentName,
+      environmentUrl: this.environmentUrl,
+    });
+  }
+
+  /** The image, the Railway deploy and the verified tag: what depends on what ships. */
+  private declareShipping(
+    name: string,
+    args: DeliveryPipelineArgs,
+    shipment: Shipment,
+    secret: (key: SecretKey) => pulumi.Output<string>,
+  ): Shipped {
+    const ship = args.spec.ship;
     const image = new AppImage(
       `${name}-app`,
       {
         image: ship.image,
-        revision: args.shipment.revision,
+        revision: shipment.revision,
         registryToken: secret("dockerhubToken"),
-        existing: args.shipment.existingImage,
+        existing: shipment.existingImage,
         release: shipsRelease(ship.revisionSource),
         gitToken: args.gitToken,
       },
       { parent: this },
     );
-    this.imageRef = image.imageRef;
     const deploy = new RailwayDeploy(
       `${name}-railway`,
       {
@@ -122,7 +147,6 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    this.deploymentId = deploy.deploymentId;
 
     // Staging vouches for what passed its health check: production deploys only digests tagged so.
     if (ship.imageSource.kind === "build" && ship.imageSource.markVerified) {
@@ -130,7 +154,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         `${name}-verified-tag`,
         {
           sources: [image.imageRef],
-          tag: verifiedTag(ship.image, args.shipment.revision.sha ?? unresolved),
+          tag: verifiedTag(ship.image, shipment.revision.sha ?? unresolved),
           push: true,
           registry: registryLogin(ship.image, secret("dockerhubToken")),
         },
@@ -138,13 +162,6 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         { parent: this, dependsOn: [deploy], retainOnDelete: true },
       );
     }
-    this.railwayUrl = deploy.url;
-
-    this.registerOutputs({
-      imageRef: this.imageRef,
-      deploymentId: this.deploymentId,
-      environmentName: this.environmentName,
-      environmentUrl: this.environmentUrl,
-    });
+    return { shipment, imageRef: image.imageRef, deploymentId: deploy.deploymentId, railwayUrl: deploy.url };
   }
 }

@@ -1,5 +1,6 @@
 // The Pulumi entrypoint: load config and build the spec, the GitHub provider, resolve what ships, declare one pipeline, outputs.
 import * as pulumi from "@pulumi/pulumi";
+import { installCheapPromiseStacks } from "./promiseStacks";
 import { ConfigError, MissingSecretsError, missingSecretCommands, validateStackConfig } from "../src/config";
 import { approvalGateWarning, backendWarning, buildPipelineSpec, handedOverRevisionVariable, type PipelineSpec } from "../src/pipeline";
 import { DeliveryPipeline } from "./deliveryPipeline";
@@ -31,6 +32,7 @@ function validatedSpec(): PipelineSpec {
 }
 
 export = async (): Promise<Record<string, unknown>> => {
+  installCheapPromiseStacks();
   const spec = validatedSpec();
   // Shown by `pulumi preview` and `up` (and so in CI logs): a warning, not a refusal, since GitHub offers no gate on this plan.
   const gate = approvalGateWarning(spec);
@@ -43,7 +45,12 @@ export = async (): Promise<Record<string, unknown>> => {
   if (registryToken === undefined) throw new Error("the spec reads no registry token");
 
   const provider = githubProvider("delivery-github", spec.repository.owner, secrets.githubToken);
-  const shipment = await resolveShipment(spec, provider, registryToken);
+  // What ships decides only the image and the deploy. A preview creates nothing, so it declares the
+  // GitHub side while GitHub answers what ships (the engine checks those resources meanwhile); an
+  // update learns what ships first, so a refusal (a pre-release, an unverified release) stops it
+  // before anything is created or changed.
+  const shipment = resolveShipment(spec, provider, registryToken);
+  if (!pulumi.runtime.isDryRun()) await shipment;
 
   const pipeline = new DeliveryPipeline("delivery", {
     spec,
@@ -57,16 +64,17 @@ export = async (): Promise<Record<string, unknown>> => {
         : (secrets.githubToken ?? (process.env["GITHUB_TOKEN"] === undefined ? undefined : pulumi.secret(process.env["GITHUB_TOKEN"]))),
   });
 
+  const shipped = await pipeline.shipped;
   return {
     environmentName: pipeline.environmentName,
     environmentUrl: pipeline.environmentUrl,
     repository: spec.repository.fullName,
     governsRepository: spec.governsRepository,
-    revision: shipment.revision.sha ?? "unresolved",
-    version: shipment.revision.version ?? "",
-    imageRef: pipeline.imageRef,
-    imageBuilt: shipment.existingImage === undefined,
-    railwayDeploymentId: pipeline.deploymentId,
-    railwayUrl: pipeline.railwayUrl,
+    revision: shipped.shipment.revision.sha ?? "unresolved",
+    version: shipped.shipment.revision.version ?? "",
+    imageRef: shipped.imageRef,
+    imageBuilt: shipped.shipment.existingImage === undefined,
+    railwayDeploymentId: shipped.deploymentId,
+    railwayUrl: shipped.railwayUrl,
   };
 };
