@@ -1,6 +1,6 @@
 import * as github from "@pulumi/github";
 import type * as pulumi from "@pulumi/pulumi";
-import { OnlyOwnCommitsError, shippableBranchCommit, type ReleaseRule, type Revision, type RevisionSource } from "../src/pipeline";
+import { MissingBranchError, OnlyOwnCommitsError, shippableBranchCommit, type ReleaseRule, type Revision, type RevisionSource } from "../src/pipeline";
 import { userError } from "./userError";
 
 /**
@@ -23,8 +23,7 @@ export async function resolveRevision(
   };
   switch (source.kind) {
     case "branch-head": {
-      const branch: { sha?: string } = await github.getBranch({ repository, branch: source.branch }, opts);
-      const sha = branch.sha === undefined ? undefined : await pastOwnCommits(branch.sha, owner, repository, opts);
+      const sha = await pastOwnCommits(source.branch, owner, repository, opts);
       return { sha, version: undefined, gitRef: sha };
     }
     case "latest-release": {
@@ -41,12 +40,12 @@ export async function resolveRevision(
   }
 }
 
-/** The branch head past the pipeline's own commits, read through the provider's REST data source (same base URL and token). */
-async function pastOwnCommits(head: string, owner: string, repository: string, opts: pulumi.InvokeOptions): Promise<string> {
+/** The branch's head past the pipeline's own commits, read through the provider's REST data source (same base URL and token). */
+async function pastOwnCommits(branch: string, owner: string, repository: string, opts: pulumi.InvokeOptions): Promise<string | undefined> {
   try {
-    return await shippableBranchCommit(head, owner, repository, (endpoint) => github.getRestApi({ endpoint }, opts));
+    return await shippableBranchCommit(branch, owner, repository, (endpoint) => github.getRestApi({ endpoint }, opts));
   } catch (error) {
-    if (error instanceof OnlyOwnCommitsError) throw userError(error.message, error);
+    if (error instanceof OnlyOwnCommitsError || error instanceof MissingBranchError) throw userError(error.message, error);
     throw error;
   }
 }

@@ -90,33 +90,53 @@ export interface RestAnswer {
 /** The user's to fix: nothing but the pipeline's own commits within the history read. */
 export class OnlyOwnCommitsError extends Error {}
 
+/** The user's to fix: the branch the stack ships does not exist in the repository. */
+export class MissingBranchError extends Error {}
+
 /**
- * The commit a branch head ships: walks first parents from `head` past the
- * pipeline's own commits, reading `GET /repos/{owner}/{repo}/commits?sha=`
- * one page at a time (`read` sends it, through the provider, with its base URL and token).
+ * The commit a branch ships: reads `GET /repos/{owner}/{repo}/commits?sha=<branch>`
+ * (its first commit is the head: one request, no separate branch look-up), then
+ * walks first parents from the head past the pipeline's own commits, reading
+ * on from where a page ends (`read` sends each request through the provider,
+ * with its base URL and token). Undefined when the answer carries no status:
+ * the offline plan has no GitHub.
  */
 export async function shippableBranchCommit(
-  head: string,
+  branch: string,
   owner: string,
   repository: string,
   read: (endpoint: string) => Promise<RestAnswer>,
-): Promise<string> {
+): Promise<string | undefined> {
   const known = new Map<string, CommitSummary>();
+  let head: string | undefined;
+  let from = branch;
   for (let page = 0; ; page++) {
-    const decision = shippableCommit(head, known);
-    if (decision.kind === "ship") return decision.sha;
-    if (page === maxHistoryPages) {
-      throw new OnlyOwnCommitsError(
-        `The last ${String(decision.skipped.length)} commits on ${owner}/${repository} from ${head} are all the pipeline's own generated-file commits: ` +
-          "no commit of the app's to ship. Pin one: pulumi config set appRevision <commit sha>",
+    if (head !== undefined) {
+      const decision = shippableCommit(head, known);
+      if (decision.kind === "ship") return decision.sha;
+      if (page === maxHistoryPages) {
+        throw new OnlyOwnCommitsError(
+          `The last ${String(decision.skipped.length)} commits on ${owner}/${repository} from ${head} are all the pipeline's own generated-file commits: ` +
+            "no commit of the app's to ship. Pin one: pulumi config set appRevision <commit sha>",
+        );
+      }
+      from = decision.from;
+    }
+    const endpoint = `repos/${owner}/${repository}/commits?sha=${encodeURIComponent(from)}&per_page=100`;
+    const answer = await read(endpoint);
+    if (answer.code === undefined && answer.body === undefined) return undefined;
+    if (answer.code === 404 && head === undefined) {
+      throw new MissingBranchError(
+        `${owner}/${repository} has no branch ${branch} to ship from (GitHub: ${(answer.body ?? "").slice(0, 200)}). ` +
+          `Push it, or name the branch this stack ships: pulumi config set defaultBranch <branch>`,
       );
     }
-    const endpoint = `repos/${owner}/${repository}/commits?sha=${decision.from}&per_page=100`;
-    const answer = await read(endpoint);
     if (answer.code !== 200 || answer.body === undefined)
       throw new Error(`GET ${endpoint} answered ${String(answer.code)}: ${(answer.body ?? "").slice(0, 300)}`);
     const before = known.size;
-    for (const commit of parseCommitList(answer.body)) known.set(commit.sha, commit);
+    const listed = parseCommitList(answer.body);
+    for (const commit of listed) known.set(commit.sha, commit);
     if (known.size === before) throw new Error(`GET ${endpoint} listed no commit it had not listed before`);
+    head ??= listed[0]?.sha;
   }
 }

@@ -36,16 +36,15 @@ export function named(run: ProgramRun, name: string) {
 }
 
 /**
- * GitHub's history of a branch for the program's branch-head look-up: getBranch
- * answers the first commit's sha, the REST data source the commit list (newest
- * first, as GitHub's `GET /repos/{owner}/{repo}/commits` shapes it); anything
- * else as the offline plan answers it.
+ * GitHub's history of a branch for the program's branch-head look-up: the REST
+ * data source answers the commit list (newest first, the head first, as
+ * GitHub's `GET /repos/{owner}/{repo}/commits` shapes it); anything else as
+ * the offline plan answers it.
  */
 export function branchHistoryInvoke(
   commits: readonly { readonly sha: string; readonly message: string; readonly parents: readonly string[] }[],
 ): InvokeMock {
   return (token, inputs) => {
-    if (token === "github:index/getBranch:getBranch") return { ...inputs, sha: commits[0]?.sha };
     if (token === "github:index/getRestApi:getRestApi") {
       const body = commits.map((c) => ({ sha: c.sha, commit: { message: c.message }, parents: c.parents.map((sha) => ({ sha })) }));
       return { ...inputs, id: "stand-in-request", code: 200, status: "200 OK", headers: "{}", body: JSON.stringify(body) };

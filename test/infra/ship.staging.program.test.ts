@@ -32,18 +32,15 @@ beforeAll(async () => {
 });
 
 describe("staging ships the default branch head", () => {
-  it("asks GitHub for the head of main through the explicit provider", () => {
-    expect(run.invokes.find((i) => i.token === "github:index/getBranch:getBranch")?.inputs).toEqual({
-      repository: "learning-voice-agent",
-      branch: "main",
-    });
+  it("asks GitHub once, for the history of main (its head is the first commit listed), with no separate branch look-up", () => {
+    expect(run.invokes.filter((i) => i.token.startsWith("github:")).map((i) => [i.token, i.inputs])).toEqual([
+      ["github:index/getRestApi:getRestApi", { endpoint: "repos/acme/learning-voice-agent/commits?sha=main&per_page=100" }],
+    ]);
   });
 
   it("ships the app's commit under the pipeline's own workflow-file commits, read from the branch's history", () => {
-    expect(run.invokes.filter((i) => i.token === "github:index/getRestApi:getRestApi").map((i) => i.inputs)).toEqual([
-      { endpoint: `repos/acme/learning-voice-agent/commits?sha=${ownHead}&per_page=100` },
-    ]);
     expect(run.outputs["revision"]).toBe(sha);
+    expect(run.outputs["revision"]).not.toBe(ownHead);
   });
 
   it("builds that commit once per platform, each with its own cache, joins them in an index tagged sha-<short>, and keeps them on delete", () => {

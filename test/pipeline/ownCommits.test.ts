@@ -6,6 +6,7 @@ import {
   OnlyOwnCommitsError,
   parseCommitList,
   shippableBranchCommit,
+  MissingBranchError,
   shippableCommit,
   type CommitSummary,
   type RestAnswer,
@@ -86,13 +87,15 @@ describe("GitHub's commit list", () => {
 });
 
 describe("reading the history from GitHub", () => {
-  /** GitHub's commit list from a sha: first parents, newest first, `perPage` at a time. */
+  /** GitHub's commit list from a sha or the branch `main` (whose head is the first commit): first parents, newest first, `perPage` at a time. */
   const github = (commits: readonly CommitSummary[], perPage = 100) => {
     const endpoints: string[] = [];
     const byShaMap = new Map(commits.map((c) => [c.sha, c]));
     const read = (endpoint: string): Promise<RestAnswer> => {
       endpoints.push(endpoint);
-      const from = /sha=([0-9a-f]{40})/.exec(endpoint)?.[1] ?? "";
+      const ref = /sha=([^&]+)/.exec(endpoint)?.[1] ?? "";
+      const from = ref === "main" ? (commits[0]?.sha ?? "") : ref;
+      if (!byShaMap.has(from)) return Promise.resolve({ code: 404, body: `{"message":"No commit found for SHA: ${ref}"}` });
       const page: unknown[] = [];
       for (let c = byShaMap.get(from); c !== undefined && page.length < perPage; c = byShaMap.get(c.parents[0] ?? "")) {
         page.push({ sha: c.sha, commit: { message: c.message }, parents: c.parents.map((p) => ({ sha: p })) });
@@ -104,34 +107,50 @@ describe("reading the history from GitHub", () => {
 
   it("reads one page when the app's commit is on it, from the head", async () => {
     const gh = github([own(sha("a"), sha("b")), app(sha("b"), [sha("c")])]);
-    expect(await shippableBranchCommit(sha("a"), "acme", "app", gh.read)).toBe(sha("b"));
-    expect(gh.endpoints).toEqual([`repos/acme/app/commits?sha=${sha("a")}&per_page=100`]);
+    expect(await shippableBranchCommit("main", "acme", "app", gh.read)).toBe(sha("b"));
+    expect(gh.endpoints).toEqual(["repos/acme/app/commits?sha=main&per_page=100"]);
   });
 
   it("reads on from where the chain left the last page", async () => {
     const gh = github([own(sha("a"), sha("b")), own(sha("b"), sha("c")), app(sha("c"), [])], 2);
-    expect(await shippableBranchCommit(sha("a"), "acme", "app", gh.read)).toBe(sha("c"));
-    expect(gh.endpoints).toEqual([
-      `repos/acme/app/commits?sha=${sha("a")}&per_page=100`,
-      `repos/acme/app/commits?sha=${sha("c")}&per_page=100`,
-    ]);
+    expect(await shippableBranchCommit("main", "acme", "app", gh.read)).toBe(sha("c"));
+    expect(gh.endpoints).toEqual(["repos/acme/app/commits?sha=main&per_page=100", `repos/acme/app/commits?sha=${sha("c")}&per_page=100`]);
   });
 
   it("gives up after a bounded number of pages with a message that says how to pin a revision", async () => {
     const chain = Array.from({ length: maxHistoryPages + 2 }, (_, i) => own(String(i).padStart(40, "1"), String(i + 1).padStart(40, "1")));
     const gh = github(chain, 1);
-    const walk = shippableBranchCommit(chain[0]?.sha ?? "", "acme", "app", gh.read);
+    const walk = shippableBranchCommit("main", "acme", "app", gh.read);
     await expect(walk).rejects.toBeInstanceOf(OnlyOwnCommitsError);
     await expect(walk).rejects.toThrow(/all the pipeline's own generated-file commits[\s\S]*pulumi config set appRevision/);
     expect(gh.endpoints).toHaveLength(maxHistoryPages);
   });
 
+  it("a branch the repository lacks: the user's to fix, with the setting that names the branch", async () => {
+    const walk = shippableBranchCommit("mian", "acme", "app", github([app(sha("a"), [])]).read);
+    await expect(walk).rejects.toBeInstanceOf(MissingBranchError);
+    await expect(walk).rejects.toThrow(/acme\/app has no branch mian[\s\S]*pulumi config set defaultBranch <branch>/);
+  });
+
+  it("the offline plan (an answer without a status): nothing resolved, nothing read further", async () => {
+    const endpoints: string[] = [];
+    const offline = (endpoint: string): Promise<RestAnswer> => {
+      endpoints.push(endpoint);
+      return Promise.resolve({});
+    };
+    expect(await shippableBranchCommit("main", "acme", "app", offline)).toBeUndefined();
+    expect(endpoints).toEqual(["repos/acme/app/commits?sha=main&per_page=100"]);
+  });
+
   it("stops on an answer that is not a commit list, or one that lists nothing new", async () => {
-    await expect(
-      shippableBranchCommit(sha("a"), "acme", "app", () => Promise.resolve({ code: 404, body: '{"message":"Not Found"}' })),
-    ).rejects.toThrow(/answered 404: \{"message":"Not Found"\}/);
-    await expect(shippableBranchCommit(sha("a"), "acme", "app", () => Promise.resolve({ code: 200 }))).rejects.toThrow(/answered 200/);
-    await expect(shippableBranchCommit(sha("a"), "acme", "app", () => Promise.resolve({ code: 200, body: "[]" }))).rejects.toThrow(
+    const history = github([own(sha("a"), sha("b"))]);
+    const failLater = (answer: RestAnswer) => (endpoint: string) =>
+      endpoint.includes("sha=main") ? history.read(endpoint) : Promise.resolve(answer);
+    await expect(shippableBranchCommit("main", "acme", "app", failLater({ code: 404, body: '{"message":"Not Found"}' }))).rejects.toThrow(
+      /answered 404: \{"message":"Not Found"\}/,
+    );
+    await expect(shippableBranchCommit("main", "acme", "app", () => Promise.resolve({ code: 200 }))).rejects.toThrow(/answered 200/);
+    await expect(shippableBranchCommit("main", "acme", "app", () => Promise.resolve({ code: 200, body: "[]" }))).rejects.toThrow(
       /listed no commit it had not listed before/,
     );
   });
