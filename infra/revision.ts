@@ -1,6 +1,13 @@
 import * as github from "@pulumi/github";
 import type * as pulumi from "@pulumi/pulumi";
-import { MissingBranchError, OnlyOwnCommitsError, shippableBranchCommit, type ReleaseRule, type Revision, type RevisionSource } from "../src/pipeline";
+import {
+  MissingBranchError,
+  OnlyOwnCommitsError,
+  shippableBranchCommit,
+  type ReleaseRule,
+  type Revision,
+  type RevisionSource,
+} from "../src/pipeline";
 import { userError } from "./userError";
 
 /**

@@ -1,6 +1,6 @@
 // The SDK's promise stamps skip source maps; every other stack still goes through the installed formatter.
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cheapPromiseStacks, isPromiseStamp } from "../../infra/promiseStacks";
+import { cheapPromiseStacks, installCheapPromiseStacks, isPromiseStamp } from "../../infra/promiseStacks";
 
 // The SDK's own stamping function, not a copy: if a release renames or moves it, this test says so.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -50,12 +50,25 @@ describe("cheap promise stacks", () => {
     expect(cheapPromiseStacks(undefined, {})).toBeUndefined();
   });
 
+  it("installs over the formatter in place, and leaves a process without one as it is", () => {
+    const mapped = vi.fn(() => "MAPPED");
+    Error.prepareStackTrace = mapped;
+    installCheapPromiseStacks();
+    expect(Object.getOwnPropertyDescriptor(Error, "prepareStackTrace")?.value).not.toBe(mapped);
+    expect(new Error("x").stack).toBe("MAPPED");
+    expect(stampOf("y")).toMatch(/^Error\n {4}at debuggablePromise /);
+    Reflect.deleteProperty(Error, "prepareStackTrace");
+    installCheapPromiseStacks();
+    expect(Object.getOwnPropertyDescriptor(Error, "prepareStackTrace")).toBeUndefined();
+  });
+
   it("recognizes a stamp by the SDK's function and file only", () => {
     const frame = (name: string | null, file: string | undefined) =>
       ({ getFunctionName: () => name, getFileName: () => file }) as NodeJS.CallSite;
     expect(isPromiseStamp([frame("debuggablePromise", "/p/node_modules/@pulumi/pulumi/runtime/debuggable.js")])).toBe(true);
     expect(isPromiseStamp([frame("debuggablePromise", "/p/infra/index.ts")])).toBe(false);
     expect(isPromiseStamp([frame("other", "/p/node_modules/@pulumi/pulumi/runtime/debuggable.js")])).toBe(false);
+    expect(isPromiseStamp([frame("debuggablePromise", undefined)])).toBe(false);
     expect(isPromiseStamp([])).toBe(false);
   });
 });
