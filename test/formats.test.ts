@@ -2,8 +2,17 @@
 // config accepts is one the production workflow's shell check accepts, and the other way round.
 import { runSync } from "./helpers/runSync";
 import { describe, expect, it } from "vitest";
-import { configKeys } from "../src/config";
-import { commitShaPattern, isCommitSha, isImageByDigest, isReleaseTag, releaseTagGlob, releaseTagPattern } from "../src/formats";
+import { configKeys, defaults } from "../src/config";
+import {
+  commitShaPattern,
+  defaultPlatforms,
+  isCommitSha,
+  isImageByDigest,
+  isReleaseTag,
+  releaseTagGlob,
+  releaseTagPattern,
+  supportedPlatforms,
+} from "../src/formats";
 
 const sha = "3f786850e387550fdab836ed7e6dc881de23001b";
 const digest = `sha256:${"a".repeat(64)}`;
@@ -48,5 +57,13 @@ describe("reference formats", () => {
     const script = `if [[ "$TAG" =~ ${releaseTagPattern.source} ]]; then echo yes; else echo no; fi`;
     const answer = runSync("bash", ["-c", script], { env: { TAG: tag } }).stdout.trim();
     expect(answer).toBe(isReleaseTag(tag) ? "yes" : "no");
+  });
+
+  it("the platforms setting takes exactly the platforms BuildKit knows, and its default is two of them", () => {
+    for (const platform of supportedPlatforms) expect(configKeys.platforms.schema.safeParse([platform]).success, platform).toBe(true);
+    for (const platform of ["linux/mips", "windows/amd64", "amd64", "linux/arm64/v8"])
+      expect(configKeys.platforms.schema.safeParse([platform]).success, platform).toBe(false);
+    expect(defaults.platforms).toEqual(defaultPlatforms);
+    for (const platform of defaultPlatforms) expect(supportedPlatforms).toContain(platform);
   });
 });

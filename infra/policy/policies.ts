@@ -22,6 +22,7 @@ import {
 } from "../../src/policies/checks";
 // What the pack can be told with `--policy-pack-config`: the workflows pass the file src/policies/packConfig.ts makes.
 import { policyNames, type PackConfig } from "../../src/policies/packConfig";
+import { defaultPlatforms } from "../../src/formats";
 
 export type { PackConfig };
 
@@ -98,10 +99,10 @@ export const policies: (TypedResourcePolicy | StackValidationPolicy)[] = [
     name: policyNames.imagePlatforms,
     description: "Every configured platform is built (one build per platform, so judged across the stack's builds).",
     enforcementLevel: "mandatory",
-    configSchema: schema({ platforms: { type: "array", items: { type: "string" }, default: ["linux/amd64", "linux/arm64"] } }),
+    configSchema: schema({ platforms: { type: "array", items: { type: "string" }, default: [...defaultPlatforms] } }),
     validateStack: (args, reportViolation) => {
       const builds = args.resources.filter((r) => r.type === "docker-build:index:Image").map((r) => knownValues(r.props) as Props);
-      report(imageViolations(builds, args.getConfig<PackConfig & object>().platforms ?? ["linux/amd64", "linux/arm64"]), reportViolation);
+      report(imageViolations(builds, args.getConfig<PackConfig & object>().platforms ?? defaultPlatforms), reportViolation);
     },
   },
   {

@@ -4,7 +4,7 @@
  * command. `Pulumi.yaml` declares the same keys (a test keeps them in step).
  */
 import { z } from "zod";
-import { digestSuffixPattern, isCommitSha, isReleaseTag } from "../formats";
+import { digestSuffixPattern, isCommitSha, isReleaseTag, supportedPlatforms } from "../formats";
 import { secretKeys } from "./secretKeys";
 import { stateBackendAllowed, stateBackendProblem } from "./backend";
 
@@ -34,8 +34,8 @@ const branchName = /^(?!\/|.*\/$|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*\.$)[A-Za-z0-9.
 // Docker Hub: namespace 4-30 lowercase alphanumerics, repository lowercase with . _ - separators.
 const dockerhubNamespace = /^[a-z0-9]{4,30}$/;
 const dockerhubRepository = /^[a-z0-9]{4,30}\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
-// The Linux platforms BuildKit (and @pulumi/docker-build's Platform type) knows.
-const platform = /^linux\/(amd64|arm64|arm|386|ppc64le|s390x|riscv64)$/;
+// The platforms BuildKit knows, from their one definition.
+const platform = new RegExp(`^(?:${supportedPlatforms.join("|")})$`);
 const registryHost = /^(?=.{1,253}(?::|$))[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*(?::[0-9]{1,5})?$/;
 // A registry host and repository path, then the one digest format (src/formats).
 const digestReference = new RegExp(
@@ -200,7 +200,7 @@ export const configKeys = {
   platforms: {
     kind: "array",
     schema: z.array(z.string().regex(platform)).min(1).refine(unique, "duplicates"),
-    allowed: "a non-empty list of linux/<arch> platforms (amd64, arm64, arm, 386, ppc64le, s390x, riscv64), no duplicates",
+    allowed: `a non-empty list of linux/<arch> platforms (${supportedPlatforms.map((p) => p.slice("linux/".length)).join(", ")}), no duplicates`,
     example: '["linux/amd64","linux/arm64"]',
     description: "The platforms the image is built for.",
     required: false,

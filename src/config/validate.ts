@@ -14,6 +14,7 @@ import { projectName, providerNamespaces, stackNames, type RawStackConfig, type 
 import { requiredSecrets, setSecretCommand } from "./requiredSecrets";
 import { credentialKind, exposureWarning, hiddenValue, mustHide } from "./exposure";
 import { stateBackendProblem } from "./backend";
+import { defaultPlatforms } from "../formats";
 
 type Values = { -readonly [K in ConfigKey]: z.infer<(typeof configKeys)[K]["schema"]> };
 type Defaults = { [K in ConfigKey as (typeof configKeys)[K]["required"] extends true ? never : K]?: Values[K] };
@@ -28,7 +29,7 @@ export const defaults: Defaults = {
   pythonVersions: ["3.11", "3.12"],
   coverageMinimum: 80,
   pythonPackage: "app",
-  platforms: ["linux/amd64", "linux/arm64"],
+  platforms: [...defaultPlatforms],
   buildImageOnPreview: false,
   privateImageRepository: false,
   registry: "docker.io",

@@ -32,3 +32,17 @@ export function isReleaseTag(value: string): boolean {
 export function isImageByDigest(image: string): boolean {
   return digestSuffixPattern.test(image);
 }
+
+/** The Linux platforms BuildKit (and @pulumi/docker-build's `Platform` type) knows, as `platforms` takes them. */
+export const supportedPlatforms = [
+  "linux/amd64",
+  "linux/arm64",
+  "linux/arm",
+  "linux/386",
+  "linux/ppc64le",
+  "linux/s390x",
+  "linux/riscv64",
+] as const;
+
+/** What the image is built for when a stack names no `platforms`; the policy pack checks the same list by default. */
+export const defaultPlatforms: readonly string[] = ["linux/amd64", "linux/arm64"];

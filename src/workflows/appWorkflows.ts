@@ -6,6 +6,7 @@
 import { releaseTagPattern } from "../formats";
 import { handedOverRevisionVariable, imageCheckName, jobIds } from "../shipping";
 import type { StateBackendKind } from "../config/backend";
+import { stackNames } from "../config/rawConfig";
 import type { ActionStep, CallJob, Job, Step, StepsJob, Workflow, WorkflowCallSecret } from "./model";
 import { checkout, pipInstall, run, setupPython } from "./steps";
 
@@ -62,7 +63,7 @@ export const workflowPaths = {
 } as const;
 
 /** Both stacks, in the order previews and drift checks run them. */
-const stacks = ["staging", "production"] as const;
+const stacks = stackNames;
 
 /**
  * Which GitHub App a job authenticates as, by the names of the variable and

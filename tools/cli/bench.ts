@@ -13,7 +13,8 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { projectName, requiredSecrets, secretKeys, type SecretKey } from "../../src/config";
+import { projectName, requiredSecrets, secretKeys, stackNames, type SecretKey } from "../../src/config";
+import { supportedPlatforms } from "../../src/formats";
 import { readStackSettings, type StackSettings } from "../../src/config/stackFiles";
 // The engine part drives the CLI against the engine suite's loopback stand-ins.
 import { measureEnginePreview } from "../../test/engine/previewBench";
@@ -129,7 +130,7 @@ async function main(): Promise<void> {
     `delivery-pipeline benchmark: Node ${process.version}, ${String(cpus().length)} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; median of ${String(runs)} runs, each a fresh process\n\n`,
   );
 
-  const plans = ["staging", "production"].map((stack) => {
+  const plans = stackNames.map((stack) => {
     const { plan, floor } = planAndFloor(stack);
     return [stack, plan.wallMs, floor.wallMs, ratio(plan.wallMs, floor.wallMs), mb(plan.maxRssKb), mb(floor.maxRssKb)];
   });
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${table(["stack", "plan wall ms", "floor wall ms", "ratio", "plan peak MB", "floor peak MB"], plans)}\n\n`);
   process.stdout.write(await enginePreview());
 
-  const perStack = ["staging", "production"].map((stack) => {
+  const perStack = stackNames.map((stack) => {
     const e = evaluation(stack);
     return [stack, e.wallMs, e.evalMs, mb(e.maxRssKb), e.resources];
   });
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
 
   const versions = ["3.8", "3.9", "3.10", "3.11", "3.12", "3.13", "3.14", "3.7", "3.6", "3.5"];
   const users = ["octocat", "hubot", "monalisa", "defunkt", "mojombo", "pjhyett"];
-  const platforms = ["linux/amd64", "linux/arm64", "linux/arm", "linux/386", "linux/ppc64le", "linux/s390x", "linux/riscv64"];
+  const platforms = supportedPlatforms;
   const growth: (readonly (string | number)[])[] = [];
   const measure = (axis: string, size: number, stack: string, overrides: Record<string, string>): void => {
     const e = evaluation(stack, overrides);

@@ -2,6 +2,7 @@
  * What the offline plan answers for GitHub data sources. There is no GitHub
  * here: ids are stand-ins derived from the name, marked as such in the plan.
  */
+import { supportedPlatforms } from "../../src/formats";
 import type { InvokeMock, ResourceMock } from "./harness";
 
 /** A stable stand-in id, so two plans of one config are identical. */
@@ -15,7 +16,7 @@ export function standInId(name: string): number {
 export const standInDigest = `sha256:${"0".repeat(64)}`;
 
 /** Every platform a stack may configure: offline, staging's verified image is assumed to hold them all. */
-const anyPlatform = ["amd64", "arm64", "arm", "386", "ppc64le", "s390x", "riscv64"];
+const anyPlatform = supportedPlatforms.map((platform) => platform.slice("linux/".length));
 
 export const planInvokeMock: InvokeMock = (token, inputs) => {
   // Offline there is no registry: the plan shows production promoting a stand-in verified digest.
