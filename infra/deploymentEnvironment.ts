@@ -1,7 +1,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvironmentSpec, SecretRef, VariableSpec } from "../src/pipeline";
-import { resourceSuffix } from "./names";
+import { resourceSuffix } from "./resourceNames";
 
 export interface DeploymentEnvironmentArgs {
   /** The app repository's name (without owner; the provider carries the owner). */

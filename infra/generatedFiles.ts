@@ -2,7 +2,7 @@ import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import { generatedFileCommitMessage } from "../src/pipeline";
 import type { GeneratedFile } from "../src/workflows/files";
-import { resourceSuffix } from "./names";
+import { resourceSuffix } from "./resourceNames";
 
 export interface GeneratedFilesArgs {
   readonly repository: string;

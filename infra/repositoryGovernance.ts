@@ -1,7 +1,7 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import type { ActionsPermissionsSpec, RulesetSpec, SecretRef, VariableSpec } from "../src/pipeline";
-import { resourceSuffix } from "./names";
+import { resourceSuffix } from "./resourceNames";
 
 export interface RepositoryGovernanceArgs {
   readonly repository: string;

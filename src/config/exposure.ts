@@ -5,7 +5,7 @@
  */
 import { credentialPatterns } from "../policies/checks";
 import { secretKeys } from "./secretKeys";
-import { closest } from "./closest";
+import { closest } from "./didYouMean";
 import { configKeyNames } from "./keys";
 
 /** The key without its `namespace:` prefix. */

@@ -8,7 +8,7 @@ import type { z } from "zod";
 import { configKeys, configKeyNames, type ConfigKey, type KeyDefinition } from "./keys";
 import { isSecretKey, secretDefinitions, type SecretKey } from "./catalog";
 import { ConfigError, type Problem } from "./errors";
-import { closest } from "./closest";
+import { closest } from "./didYouMean";
 import { crossStackProblems } from "./crossStack";
 import { projectName, providerNamespaces, stackNames, type RawStackConfig, type StackName } from "./rawConfig";
 import { requiredSecrets, setSecretCommand } from "./requiredSecrets";

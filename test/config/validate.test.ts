@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError, configKeyNames, requiredSecrets, validateStackConfig, type RawStackConfig } from "../../src/config";
-import { closest } from "../../src/config/closest";
+import { closest } from "../../src/config/didYouMean";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 import { problemsOf } from "../helpers/problems";
 

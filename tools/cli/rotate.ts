@@ -10,7 +10,7 @@
  */
 import { spawn } from "node:child_process";
 import { isSecretKey, secretKeys } from "../../src/config";
-import { closest } from "../../src/config/closest";
+import { closest } from "../../src/config/didYouMean";
 
 const usage = "usage: npm run rotate -- --stack <staging|production> [--json] <secretKey>   (the new value is read from standard input)";
 
