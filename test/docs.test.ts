@@ -136,6 +136,7 @@ describe("the workflows reference", () => {
       "runs-on": "ubuntu-latest",
       "timeout-minutes": 60,
       steps: [{}, {}],
+      permissions: { contents: "read", "pull-requests": "write" },
       if: "always()",
       strategy: { matrix: { stack: ["staging", "production"] } },
     });
@@ -145,15 +146,17 @@ describe("the workflows reference", () => {
       "`test`",
       "stack: `staging`, `production`",
       "`staging`",
+      "contents: read, pull-requests: write",
       "`always()`",
       "2 steps on `ubuntu-latest`, timeout 60 min",
     ]);
-    expect(describeJob("test", { name: "test", uses: "./.github/workflows/test.yml" })).toEqual([
+    expect(describeJob("test", { name: "test", uses: "./.github/workflows/test.yml", permissions: {} })).toEqual([
       "`test`",
       "test",
       "",
       "",
       "",
+      "none",
       "",
       "calls `./.github/workflows/test.yml`",
     ]);

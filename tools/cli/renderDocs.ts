@@ -211,6 +211,13 @@ export function describeTrigger(event: string, settings: unknown): string {
   return details.length === 0 ? code(event) : `${code(event)}: ${details.join("; ")}`;
 }
 
+/** A job's `permissions:`; `{}` grants nothing. */
+export function permissionsText(permissions: unknown): string {
+  if (!isMap(permissions)) return "";
+  const grants = Object.entries(permissions).map(([scope, level]) => `${scope}: ${scalar(level)}`);
+  return grants.length === 0 ? "none" : grants.join(", ");
+}
+
 export function describeJob(id: string, job: Yaml): string[] {
   const environment = isMap(job["environment"]) ? scalar(job["environment"]["name"]) : job["environment"];
   const strategy = isMap(job["strategy"]) && isMap(job["strategy"]["matrix"]) ? job["strategy"]["matrix"] : undefined;
@@ -228,6 +235,7 @@ export function describeJob(id: string, job: Yaml): string[] {
           .map(([k, v]) => `${k}: ${codes(list(v))}`)
           .join("; "),
     typeof environment === "string" ? code(environment) : "",
+    permissionsText(job["permissions"]),
     job["if"] === undefined ? "" : code(scalar(job["if"])),
     runs,
   ];
@@ -285,7 +293,12 @@ export function workflowsReferenceDoc(): string {
     const jobs = f.parsed["jobs"];
     if (!isMap(jobs)) return [];
     const rows = Object.entries(jobs).map(([id, job]) => describeJob(id, isMap(job) ? job : {}));
-    return [`## ${code(f.path)}`, "", markdownTable(["job", "name", "needs", "matrix", "environment", "runs if", "runs"], rows), ""];
+    return [
+      `## ${code(f.path)}`,
+      "",
+      markdownTable(["job", "name", "needs", "matrix", "environment", "permissions", "runs if", "runs"], rows),
+      "",
+    ];
   });
   return [
     "# Generated workflows: reference",
