@@ -34,7 +34,7 @@ export function anchorOf(heading: string): string {
 export function anchorsOf(markdown: string): Set<string> {
   return new Set(
     proseLines(markdown)
-      .flatMap((line) => /^#{1,6} (.*)$/.exec(line)?.[1] ?? null ?? [])
+      .flatMap((line) => /^#{1,6} (.*)$/.exec(line)?.slice(1, 2) ?? [])
       .map(anchorOf),
   );
 }

@@ -77,7 +77,7 @@ export function settingsDoc(): string {
   return [
     "# Settings",
     "",
-    generatedNote("src/config/keys.ts (the key table) and src/config/validate.ts (the defaults)"),
+    generatedNote("src/config (the key table and the defaults)"),
     "",
     "Every non-secret setting a stack file (`stacks/Pulumi.<stack>.yaml`) may hold, as `" +
       projectName +
@@ -159,7 +159,7 @@ export function secretsDoc(): string {
   return [
     "# Secrets and variables",
     "",
-    generatedNote("src/config/catalog.ts (the catalog)"),
+    generatedNote("src/config (the secrets and variables catalog)"),
     "",
     "Secret config keys are set with `pulumi config set --secret <key> --stack <stack>` (it prompts for the value); `npm run plan -- --stack <stack>` lists the ones a stack still needs. Secrets are Pulumi secrets end to end: read with `requireSecret`, published to GitHub only as the value of an Actions secret, never in a plain output, the plan or an error message. Why each lives where it does: [identities.md](identities.md); the seed's old names: [migration.md](migration.md).",
     "",
