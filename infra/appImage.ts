@@ -34,6 +34,72 @@ export function registryLogin(image: ImageSpec, token: pulumi.Output<string>): d
   return { address: image.registry, username: image.username, password: token };
 }
 
+/** What one build of the image needs: the image, the revision it is built from, the registry login and the clone token. */
+export interface BuildInputs {
+  readonly image: ImageSpec;
+  readonly revision: Revision;
+  readonly registry: dockerbuild.types.input.RegistryArgs;
+  readonly gitToken: pulumi.Output<string> | undefined;
+}
+
+/** What the build of one platform and its cache writer share: the source, the platform, labels, login and cache. */
+function sharedBuildArgs(build: BuildInputs, platform: string): Omit<dockerbuild.ImageArgs, "push"> {
+  const { image, revision } = build;
+  return {
+    context: { location: gitContext(image, revision) },
+    // BuildKit reads `Dockerfile` from the git context by itself. docker-build checks a named
+    // Dockerfile on the local disk (its Check opens the path), so another name must also exist
+    // at that path where the program runs: the README says so.
+    ...(image.dockerfile === "Dockerfile" ? {} : { dockerfile: { location: image.dockerfile } }),
+    platforms: [platform as dockerbuild.Platform],
+    labels: ociLabels(image, revision),
+    registries: [build.registry],
+    ...(build.gitToken === undefined
+      ? {}
+      : {
+          secrets: { GIT_AUTH_TOKEN: build.gitToken },
+          // A workflow's App token is new on every run; a new token alone is not a change.
+          ignoreSecretsInDiffCalculation: ["GIT_AUTH_TOKEN"],
+        }),
+    cacheFrom: [{ registry: { ref: platformCacheRef(image, platform) } }],
+  };
+}
+
+function cacheTo(image: ImageSpec, platform: string): dockerbuild.types.input.CacheToArgs[] {
+  return [
+    { registry: { ref: platformCacheRef(image, platform), mode: dockerbuild.CacheMode.Max, imageManifest: true, ociMediaTypes: true } },
+  ];
+}
+
+/** The build of one platform, pushed with its platform tag. */
+export function platformBuildArgs(build: BuildInputs, platform: string): dockerbuild.ImageArgs {
+  const { image } = build;
+  return {
+    ...sharedBuildArgs(build, platform),
+    tags: [platformTag(image, build.revision, platform)],
+    push: true,
+    buildOnPreview: image.buildOnPreview,
+    // docker-build keeps cacheTo in a preview build (it only turns push off): a build that runs in
+    // previews must not write the cache the deploys build from, so a cache-only build does.
+    ...(image.buildOnPreview ? {} : { cacheTo: cacheTo(image, platform) }),
+  };
+}
+
+/**
+ * The cache writer of one platform: the same build again, after the real one (the builder's local cache
+ * makes it cheap), exporting only the cache. It never builds in a preview and pushes nothing, and its
+ * inputs are the same in a preview and an update, so an unchanged stack still previews with no changes.
+ */
+export function cacheWriterArgs(build: BuildInputs, platform: string): dockerbuild.ImageArgs {
+  return {
+    ...sharedBuildArgs(build, platform),
+    push: false,
+    exports: [{ cacheonly: {} }],
+    buildOnPreview: false,
+    cacheTo: cacheTo(build.image, platform),
+  };
+}
+
 /**
  * The app's multi-platform image: one cached build per platform from the app
  * repository (BuildKit git context), joined by an index tagged with the
@@ -53,87 +119,41 @@ export class AppImage extends pulumi.ComponentResource {
     super("delivery:docker:AppImage", name, {}, opts);
     const { image, revision } = args;
     const registry = registryLogin(image, args.registryToken);
-    // The registry does not delete tags through its API (Docker Hub): deleting the resource must leave the image alone.
-    const childOpts = { parent: this, retainOnDelete: true };
-
-    let shipped: pulumi.Output<string>;
-    if (args.existing !== undefined) {
-      shipped = pulumi.output(args.existing);
-    } else {
-      const cacheTo = (platform: string): dockerbuild.types.input.CacheToArgs[] => [
-        { registry: { ref: platformCacheRef(image, platform), mode: dockerbuild.CacheMode.Max, imageManifest: true, ociMediaTypes: true } },
-      ];
-      const builds = image.platforms.map(
-        (platform) =>
-          new dockerbuild.Image(
-            `${name}-image-${platformSlug(platform)}`,
-            {
-              context: { location: gitContext(image, revision) },
-              // BuildKit reads `Dockerfile` from the git context by itself. docker-build checks a named
-              // Dockerfile on the local disk (its Check opens the path), so another name must also exist
-              // at that path where the program runs: the README says so.
-              ...(image.dockerfile === "Dockerfile" ? {} : { dockerfile: { location: image.dockerfile } }),
-              platforms: [platform as dockerbuild.Platform],
-              tags: [platformTag(image, revision, platform)],
-              labels: ociLabels(image, revision),
-              registries: [registry],
-              ...(args.gitToken === undefined
-                ? {}
-                : {
-                    secrets: { GIT_AUTH_TOKEN: args.gitToken },
-                    // A workflow's App token is new on every run; a new token alone is not a change.
-                    ignoreSecretsInDiffCalculation: ["GIT_AUTH_TOKEN"],
-                  }),
-              push: true,
-              buildOnPreview: image.buildOnPreview,
-              cacheFrom: [{ registry: { ref: platformCacheRef(image, platform) } }],
-              // docker-build keeps cacheTo in a preview build (it only turns push off): a build that runs in
-              // previews must not write the cache the deploys build from, so a cache-only build below does.
-              ...(image.buildOnPreview ? {} : { cacheTo: cacheTo(platform) }),
-            },
-            childOpts,
-          ),
-      );
-      if (image.buildOnPreview) {
-        // The cache writer: the same build again, after the real one (the builder's local cache makes it cheap),
-        // exporting only the cache. It never builds in a preview and pushes nothing, and its inputs are the same
-        // in a preview and an update, so an unchanged stack still previews with no changes.
-        image.platforms.forEach(
-          (platform, i) =>
-            new dockerbuild.Image(
-              `${name}-cache-${platformSlug(platform)}`,
-              {
-                context: { location: gitContext(image, revision) },
-                ...(image.dockerfile === "Dockerfile" ? {} : { dockerfile: { location: image.dockerfile } }),
-                platforms: [platform as dockerbuild.Platform],
-                labels: ociLabels(image, revision),
-                registries: [registry],
-                ...(args.gitToken === undefined
-                  ? {}
-                  : { secrets: { GIT_AUTH_TOKEN: args.gitToken }, ignoreSecretsInDiffCalculation: ["GIT_AUTH_TOKEN"] }),
-                push: false,
-                exports: [{ cacheonly: {} }],
-                buildOnPreview: false,
-                cacheFrom: [{ registry: { ref: platformCacheRef(image, platform) } }],
-                cacheTo: cacheTo(platform),
-              },
-              { ...childOpts, dependsOn: builds.slice(i, i + 1) },
-            ),
-        );
-      }
-      const index = new dockerbuild.Index(
-        `${name}-index`,
-        { sources: builds.map((b) => b.ref), tag: commitTag(image, revision), push: true, registry },
-        childOpts,
-      );
-      shipped = index.ref.apply((ref) => digestRef(image.repository, ref.slice(ref.indexOf("@") + 1)));
-    }
-
+    const shipped =
+      args.existing === undefined ? this.build(name, { image, revision, registry, gitToken: args.gitToken }) : pulumi.output(args.existing);
     const version = versionTag(image, revision, args.release);
     if (version !== undefined) {
-      new dockerbuild.Index(`${name}-version-tag`, { sources: [shipped], tag: version, push: true, registry }, childOpts);
+      new dockerbuild.Index(`${name}-version-tag`, { sources: [shipped], tag: version, push: true, registry }, this.childOpts());
     }
     this.imageRef = shipped;
     this.registerOutputs({ imageRef: this.imageRef });
+  }
+
+  /** The registry does not delete tags through its API (Docker Hub): deleting a resource must leave the image alone. */
+  private childOpts(): pulumi.CustomResourceOptions {
+    return { parent: this, retainOnDelete: true };
+  }
+
+  /** One build per platform (and its cache writer), joined by the commit-tagged index; returns the index's digest reference. */
+  private build(name: string, build: BuildInputs): pulumi.Output<string> {
+    const { image } = build;
+    const builds = image.platforms.map(
+      (platform) => new dockerbuild.Image(`${name}-image-${platformSlug(platform)}`, platformBuildArgs(build, platform), this.childOpts()),
+    );
+    if (image.buildOnPreview) {
+      image.platforms.forEach(
+        (platform, i) =>
+          new dockerbuild.Image(`${name}-cache-${platformSlug(platform)}`, cacheWriterArgs(build, platform), {
+            ...this.childOpts(),
+            dependsOn: builds.slice(i, i + 1),
+          }),
+      );
+    }
+    const index = new dockerbuild.Index(
+      `${name}-index`,
+      { sources: builds.map((b) => b.ref), tag: commitTag(image, build.revision), push: true, registry: build.registry },
+      this.childOpts(),
+    );
+    return index.ref.apply((ref) => digestRef(image.repository, ref.slice(ref.indexOf("@") + 1)));
   }
 }

@@ -1,19 +1,20 @@
-import * as github from "@pulumi/github";
+import type * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import type { SecretKey } from "../src/config";
 import * as dockerbuild from "@pulumi/docker-build";
-import { shipsRelease, unresolved, verifiedTag, type PipelineSpec, type SecretRef } from "../src/pipeline";
+import type { SecretKey } from "../src/config";
+import { shipsRelease, unresolved, verifiedTag, type PipelineSpec } from "../src/pipeline";
 import { AppImage, registryLogin } from "./appImage";
 import { DeploymentEnvironment } from "./deploymentEnvironment";
 import { GeneratedFiles } from "./generatedFiles";
 import { RailwayDeploy } from "./railwayDeploy";
 import { RepositoryGovernance } from "./repositoryGovernance";
+import { secretValue, type SecretValues } from "./secrets";
 import type { Shipment } from "./shipment";
 
 export interface DeliveryPipelineArgs {
   readonly spec: PipelineSpec;
-  /** Every secret the spec references, read with `requireSecret` by the entrypoint. */
-  readonly secrets: Readonly<Partial<Record<SecretKey, pulumi.Output<string>>>>;
+  /** Every secret the spec reads (`secretsRead`), read with `requireSecret` by the entrypoint. */
+  readonly secrets: SecretValues;
   /** The GitHub provider every GitHub resource uses (the entrypoint also asks it for the revision). */
   readonly provider: github.Provider;
   /**
@@ -33,7 +34,7 @@ export interface Shipped {
   readonly railwayUrl: pulumi.Output<string>;
 }
 
-/** The whole pipeline one stack owns. */
+/** The whole pipeline one stack owns: each child component declares its slice of the spec. */
 export class DeliveryPipeline extends pulumi.ComponentResource {
   public readonly environmentName: pulumi.Output<string>;
   public readonly environmentUrl: string | undefined;
@@ -48,62 +49,10 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
       { secretRotatedAt: args.spec.secretAge.rotatedAt, secretMaxAgeDays: args.spec.secretAge.maxAgeDays },
       opts,
     );
-    const spec = args.spec;
-
-    const childOpts = { parent: this, providers: [args.provider] };
-
-    const secret = (key: SecretKey): pulumi.Output<string> => {
-      const value = args.secrets[key];
-      if (value === undefined) throw new Error(`secret ${key} was not read by the entrypoint`);
-      return value;
-    };
-    const withValue = (ref: SecretRef): { ref: SecretRef; value: pulumi.Output<string> } => ({ ref, value: secret(ref.configKey) });
-
-    const declareEnvironment = (env: PipelineSpec["environment"]): DeploymentEnvironment =>
-      new DeploymentEnvironment(
-        `${name}-${env.name}`,
-        {
-          repository: spec.repository.name,
-          environment: env,
-          secrets: spec.secrets.filter((s) => s.environment === env.name).map(withValue),
-          variables: spec.variables.filter((v) => v.environment === env.name),
-        },
-        childOpts,
-      );
-    const environment = declareEnvironment(spec.environment);
-    const preview = declareEnvironment(spec.previewEnvironment);
+    const environment = this.declareGithub(name, args);
     this.environmentName = environment.environmentName;
     this.environmentUrl = environment.url;
-
-    let governance: RepositoryGovernance | undefined;
-    // The spec gives Actions permissions (and rulesets) only to the governing stack.
-    if (spec.actionsPermissions !== undefined) {
-      governance = new RepositoryGovernance(
-        `${name}-repository`,
-        {
-          repository: spec.repository.name,
-          rulesets: spec.rulesets,
-          actionsPermissions: spec.actionsPermissions,
-          secrets: spec.secrets.filter((s) => s.scope === "repository").map(withValue),
-          variables: spec.variables.filter((v) => v.scope === "repository"),
-        },
-        childOpts,
-      );
-    }
-
-    // Files land after the environment and rulesets exist, so the first workflow run finds its secrets.
-    new GeneratedFiles(
-      `${name}-files`,
-      {
-        repository: spec.repository.name,
-        branch: spec.repository.defaultBranch,
-        files: spec.files,
-        after: governance === undefined ? [environment, preview] : [environment, preview, governance],
-      },
-      childOpts,
-    );
-
-    this.shipped = args.shipment.then((shipment) => this.declareShipping(name, args, shipment, secret));
+    this.shipped = args.shipment.then((shipment) => this.declareShipping(name, args, shipment));
     this.registerOutputs({
       imageRef: pulumi.output(this.shipped.then((s) => s.imageRef)),
       deploymentId: pulumi.output(this.shipped.then((s) => s.deploymentId)),
@@ -112,14 +61,37 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
     });
   }
 
+  /** The GitHub side: both environments, governance when the spec gives it, then the files. Returns the deploy environment. */
+  private declareGithub(name: string, args: DeliveryPipelineArgs): DeploymentEnvironment {
+    const { spec, secrets } = args;
+    const repository = spec.repository.name;
+    const childOpts = { parent: this, providers: [args.provider] };
+    const declareEnvironment = (environment: PipelineSpec["deployEnvironment"]): DeploymentEnvironment =>
+      new DeploymentEnvironment(`${name}-${environment.name}`, { repository, environment, secrets }, childOpts);
+    const environment = declareEnvironment(spec.deployEnvironment);
+    const preview = declareEnvironment(spec.previewEnvironment);
+    const governance =
+      spec.governance === undefined
+        ? undefined
+        : new RepositoryGovernance(`${name}-repository`, { repository, governance: spec.governance, secrets }, childOpts);
+    // Files land after the environments and rulesets exist, so the first workflow run finds its secrets.
+    new GeneratedFiles(
+      `${name}-files`,
+      {
+        repository,
+        branch: spec.repository.defaultBranch,
+        files: spec.files,
+        after: governance === undefined ? [environment, preview] : [environment, preview, governance],
+      },
+      childOpts,
+    );
+    return environment;
+  }
+
   /** The image, the Railway deploy and the verified tag: what depends on what ships. */
-  private declareShipping(
-    name: string,
-    args: DeliveryPipelineArgs,
-    shipment: Shipment,
-    secret: (key: SecretKey) => pulumi.Output<string>,
-  ): Shipped {
-    const ship = args.spec.ship;
+  private declareShipping(name: string, args: DeliveryPipelineArgs, shipment: Shipment): Shipped {
+    const { ship } = args.spec;
+    const secret = (key: SecretKey): pulumi.Output<string> => secretValue(args.secrets, key);
     const image = new AppImage(
       `${name}-app`,
       {
@@ -147,21 +119,24 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-
     // Staging vouches for what passed its health check: production deploys only digests tagged so.
-    if (ship.imageSource.kind === "build" && ship.imageSource.markVerified) {
-      new dockerbuild.Index(
-        `${name}-verified-tag`,
-        {
-          sources: [image.imageRef],
-          tag: verifiedTag(ship.image, shipment.revision.sha ?? unresolved),
-          push: true,
-          registry: registryLogin(ship.image, secret("dockerhubToken")),
-        },
-        // Only after the deploy (and its health check) succeeded; the registry keeps the tag when the stack goes.
-        { parent: this, dependsOn: [deploy], retainOnDelete: true },
-      );
-    }
+    if (ship.imageSource.kind === "build" && ship.imageSource.markVerified) this.declareVerifiedTag(name, args, shipment, image, deploy);
     return { shipment, imageRef: image.imageRef, deploymentId: deploy.deploymentId, railwayUrl: deploy.url };
+  }
+
+  /** The registry tag that marks the image verified: only after the deploy (and its health check) succeeded. */
+  private declareVerifiedTag(name: string, args: DeliveryPipelineArgs, shipment: Shipment, image: AppImage, deploy: RailwayDeploy): void {
+    const { image: imageSpec } = args.spec.ship;
+    new dockerbuild.Index(
+      `${name}-verified-tag`,
+      {
+        sources: [image.imageRef],
+        tag: verifiedTag(imageSpec, shipment.revision.sha ?? unresolved),
+        push: true,
+        registry: registryLogin(imageSpec, secretValue(args.secrets, "dockerhubToken")),
+      },
+      // The registry keeps the tag when the stack goes.
+      { parent: this, dependsOn: [deploy], retainOnDelete: true },
+    );
   }
 }

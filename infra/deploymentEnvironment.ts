@@ -1,15 +1,16 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import type { EnvironmentSpec, SecretRef, VariableSpec } from "../src/pipeline";
+import type { EnvironmentSlice } from "../src/pipeline";
 import { resourceSuffix } from "./resourceNames";
+import { secretValue, type SecretValues } from "./secrets";
 
 export interface DeploymentEnvironmentArgs {
   /** The app repository's name (without owner; the provider carries the owner). */
   readonly repository: string;
-  readonly environment: EnvironmentSpec;
-  /** This environment's secrets, each with its value as a Pulumi secret. */
-  readonly secrets: readonly { readonly ref: SecretRef; readonly value: pulumi.Output<string> }[];
-  readonly variables: readonly VariableSpec[];
+  /** The environment's slice of the spec: its protection rules, secrets and variables. */
+  readonly environment: EnvironmentSlice;
+  /** The values of the secrets the slice names, by config key. */
+  readonly secrets: SecretValues;
 }
 
 /**
@@ -24,60 +25,63 @@ export class DeploymentEnvironment extends pulumi.ComponentResource {
   constructor(name: string, args: DeploymentEnvironmentArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("delivery:github:DeploymentEnvironment", name, {}, opts);
     const env = args.environment;
-    const childOpts = { parent: this };
-
-    // GitHub wants numeric ids; reviewers are configured by login and slug, which people can read.
-    const userIds = env.reviewerUsers.map((login) => github.getUserOutput({ username: login }, childOpts).apply((u) => Number(u.id)));
-    const teamIds = env.reviewerTeams.map((slug) =>
-      github.getTeamOutput({ slug, summaryOnly: true }, childOpts).apply((t) => Number(t.id)),
-    );
-    const reviewers = userIds.length + teamIds.length > 0 ? [{ users: userIds, teams: teamIds }] : [];
-
     const environment = new github.RepositoryEnvironment(
       `${name}-environment`,
       {
         repository: args.repository,
         environment: env.name,
-        reviewers,
+        reviewers: this.reviewers(env),
         waitTimer: env.waitTimerMinutes,
         preventSelfReview: env.preventSelfReview,
         canAdminsBypass: env.canAdminsBypass,
-        // Custom policies, not "protected branches": a release tag is not a branch. No policy: any branch.
-        ...(env.deploymentPolicy === undefined ? {} : { deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true } }),
+        // No policy: any branch.
+        ...(env.deploymentPolicy === undefined ? {} : { deploymentBranchPolicy: env.deploymentPolicy.branchPolicy }),
       },
-      childOpts,
+      { parent: this },
     );
     this.environmentName = environment.environment;
     this.url = env.url;
+    this.declareContents(name, args, environment.environment);
+    this.registerOutputs({ environmentName: this.environmentName, url: this.url });
+  }
 
+  /** GitHub wants numeric ids; reviewers are configured by login and slug, which people can read. */
+  private reviewers(env: EnvironmentSlice): github.types.input.RepositoryEnvironmentReviewer[] {
+    const userIds = env.reviewerUsers.map((login) =>
+      github.getUserOutput({ username: login }, { parent: this }).apply((u) => Number(u.id)),
+    );
+    const teamIds = env.reviewerTeams.map((slug) =>
+      github.getTeamOutput({ slug, summaryOnly: true }, { parent: this }).apply((t) => Number(t.id)),
+    );
+    return userIds.length + teamIds.length > 0 ? [{ users: userIds, teams: teamIds }] : [];
+  }
+
+  /** The deployment policy, the secrets and the variables: everything that lives in the environment. */
+  private declareContents(name: string, args: DeploymentEnvironmentArgs, environment: pulumi.Output<string>): void {
+    const { repository, environment: env } = args;
+    const childOpts = { parent: this };
     const policy = env.deploymentPolicy;
     if (policy !== undefined) {
+      const { kind, pattern } = policy.allowed;
       new github.RepositoryEnvironmentDeploymentPolicy(
         `${name}-deployment-policy`,
-        {
-          repository: args.repository,
-          environment: environment.environment,
-          ...(policy.kind === "branch" ? { branchPattern: policy.pattern } : { tagPattern: policy.pattern }),
-        },
+        { repository, environment, ...(kind === "branch" ? { branchPattern: pattern } : { tagPattern: pattern }) },
         childOpts,
       );
     }
-
-    for (const { ref, value } of args.secrets) {
+    for (const ref of env.secrets) {
       new github.ActionsEnvironmentSecret(
         `${name}-secret-${resourceSuffix(ref.githubName)}`,
-        { repository: args.repository, environment: environment.environment, secretName: ref.githubName, value },
+        { repository, environment, secretName: ref.githubName, value: secretValue(args.secrets, ref.configKey) },
         childOpts,
       );
     }
-    for (const variable of args.variables) {
+    for (const variable of env.variables) {
       new github.ActionsEnvironmentVariable(
         `${name}-variable-${resourceSuffix(variable.githubName)}`,
-        { repository: args.repository, environment: environment.environment, variableName: variable.githubName, value: variable.value },
+        { repository, environment, variableName: variable.githubName, value: variable.value },
         childOpts,
       );
     }
-
-    this.registerOutputs({ environmentName: this.environmentName, url: this.url });
   }
 }

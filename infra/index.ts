@@ -1,11 +1,18 @@
-// The Pulumi entrypoint: load config and build the spec, the GitHub provider, resolve what ships, declare one pipeline, outputs.
+// The Pulumi entrypoint: load the config (as the spec), the GitHub provider, resolve what ships, declare the pipeline, outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { installCheapPromiseStacks } from "./promiseStacks";
 import { ConfigError, MissingSecretsError, missingSecretCommands, validateStackConfig } from "../src/config";
-import { approvalGateWarning, backendWarning, buildPipelineSpec, handedOverRevisionVariable, type PipelineSpec } from "../src/pipeline";
+import {
+  approvalGateWarning,
+  backendWarning,
+  buildPipelineSpec,
+  handedOverRevisionVariable,
+  unresolved,
+  type PipelineSpec,
+} from "../src/pipeline";
 import { DeliveryPipeline } from "./deliveryPipeline";
 import { githubProvider } from "./githubProvider";
-import { readSecrets } from "./secrets";
+import { cloneToken, readSecrets, secretValue } from "./secrets";
 import { resolveShipment } from "./shipment";
 import { readStackConfig } from "./stackConfig";
 import { userError } from "./userError";
@@ -31,25 +38,33 @@ function validatedSpec(): PipelineSpec {
   }
 }
 
-export = async (): Promise<Record<string, unknown>> => {
-  installCheapPromiseStacks();
-  const spec = validatedSpec();
-  // Shown by `pulumi preview` and `up` (and so in CI logs): a warning, not a refusal, since GitHub offers no gate on this plan.
+/** Shown by `pulumi preview` and `up` (and so in CI logs): warnings, not refusals. */
+function warnAbout(spec: PipelineSpec): void {
+  // GitHub offers no approval gate on this plan.
   const gate = approvalGateWarning(spec);
   if (gate !== undefined) void pulumi.log.warn(gate);
   // A file:// backend works for this run; the workflows it commits cannot reach it.
   const backend = backendWarning(spec);
   if (backend !== undefined) void pulumi.log.warn(backend);
-  const secrets = readSecrets(spec.secretsRead);
-  const registryToken = secrets.dockerhubToken;
-  if (registryToken === undefined) throw new Error("the spec reads no registry token");
+}
 
+/**
+ * Pulumi calls this with no argument. The offline plan passes `showSpec` to
+ * read the spec this run declares (for its notes and diagram), so the spec is built once.
+ */
+export = async (showSpec?: (spec: PipelineSpec) => void): Promise<Record<string, unknown>> => {
+  installCheapPromiseStacks();
+  const spec = validatedSpec();
+  showSpec?.(spec);
+  warnAbout(spec);
+  const secrets = readSecrets(spec.secretsRead);
   const provider = githubProvider("delivery-github", spec.repository.owner, secrets.githubToken);
+
   // What ships decides only the image and the deploy. A preview creates nothing, so it declares the
   // GitHub side while GitHub answers what ships (the engine checks those resources meanwhile); an
   // update learns what ships first, so a refusal (a pre-release, an unverified release) stops it
   // before anything is created or changed.
-  const shipment = resolveShipment(spec, provider, registryToken);
+  const shipment = resolveShipment(spec, provider, secretValue(secrets, "dockerhubToken"));
   if (!pulumi.runtime.isDryRun()) await shipment;
 
   const pipeline = new DeliveryPipeline("delivery", {
@@ -58,10 +73,7 @@ export = async (): Promise<Record<string, unknown>> => {
     provider,
     shipment,
     // The build clones the app repository; a private one needs the same token the GitHub provider uses.
-    gitToken:
-      spec.repository.visibility === "public"
-        ? undefined
-        : (secrets.githubToken ?? (process.env["GITHUB_TOKEN"] === undefined ? undefined : pulumi.secret(process.env["GITHUB_TOKEN"]))),
+    gitToken: cloneToken(spec.repository.visibility, secrets, process.env["GITHUB_TOKEN"]),
   });
 
   const shipped = await pipeline.shipped;
@@ -69,8 +81,8 @@ export = async (): Promise<Record<string, unknown>> => {
     environmentName: pipeline.environmentName,
     environmentUrl: pipeline.environmentUrl,
     repository: spec.repository.fullName,
-    governsRepository: spec.governsRepository,
-    revision: shipped.shipment.revision.sha ?? "unresolved",
+    governsRepository: spec.governance !== undefined,
+    revision: shipped.shipment.revision.sha ?? unresolved,
     version: shipped.shipment.revision.version ?? "",
     imageRef: shipped.imageRef,
     imageBuilt: shipped.shipment.existingImage === undefined,

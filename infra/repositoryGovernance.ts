@@ -1,15 +1,37 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import type { ActionsPermissionsSpec, RulesetSpec, SecretRef, VariableSpec } from "../src/pipeline";
+import type { GovernanceSlice, RulesetSpec } from "../src/pipeline";
 import { resourceSuffix } from "./resourceNames";
+import { secretValue, type SecretValues } from "./secrets";
 
 export interface RepositoryGovernanceArgs {
   readonly repository: string;
-  readonly rulesets: readonly RulesetSpec[];
-  readonly actionsPermissions: ActionsPermissionsSpec;
-  /** Repository-wide secrets, each with its value as a Pulumi secret. */
-  readonly secrets: readonly { readonly ref: SecretRef; readonly value: pulumi.Output<string> }[];
-  readonly variables: readonly VariableSpec[];
+  /** The governing stack's slice of the spec: rulesets, Actions permissions, repository secrets and variables. */
+  readonly governance: GovernanceSlice;
+  /** The values of the secrets the slice names, by config key. */
+  readonly secrets: SecretValues;
+}
+
+/** A ruleset's inputs: the spec's rules, in the provider's shape. */
+export function rulesetArgs(repository: string, ruleset: RulesetSpec): github.RepositoryRulesetArgs {
+  const { rules } = ruleset;
+  return {
+    repository,
+    name: ruleset.name,
+    target: "branch",
+    enforcement: ruleset.enforcement,
+    conditions: { refName: { includes: [ruleset.ref], excludes: [] } },
+    bypassActors: [{ actorType: "Integration", actorId: ruleset.bypass.appId, bypassMode: ruleset.bypass.mode }],
+    rules: {
+      deletion: rules.deletion,
+      nonFastForward: rules.nonFastForward,
+      pullRequest: rules.pullRequest,
+      requiredStatusChecks: {
+        strictRequiredStatusChecksPolicy: rules.requiredStatusChecks.strictRequiredStatusChecksPolicy,
+        requiredChecks: rules.requiredStatusChecks.requiredChecks.map((context) => ({ context })),
+      },
+    },
+  };
 }
 
 /**
@@ -20,43 +42,18 @@ export interface RepositoryGovernanceArgs {
 export class RepositoryGovernance extends pulumi.ComponentResource {
   constructor(name: string, args: RepositoryGovernanceArgs, opts: pulumi.ComponentResourceOptions = {}) {
     super("delivery:github:RepositoryGovernance", name, {}, opts);
+    const { repository, governance } = args;
     const childOpts = { parent: this };
 
-    for (const ruleset of args.rulesets) {
-      new github.RepositoryRuleset(
-        `${name}-${ruleset.name}`,
-        {
-          repository: args.repository,
-          name: ruleset.name,
-          target: "branch",
-          enforcement: "active",
-          conditions: { refName: { includes: [`refs/heads/${ruleset.branch}`], excludes: [] } },
-          // Only the delivery App may bypass, so the workflow files it commits can land on a protected branch.
-          bypassActors: [{ actorType: "Integration", actorId: ruleset.bypassAppId, bypassMode: "always" }],
-          rules: {
-            deletion: true,
-            nonFastForward: true,
-            pullRequest: {
-              requiredApprovingReviewCount: ruleset.requiredApprovals,
-              dismissStaleReviewsOnPush: true,
-              requireLastPushApproval: true,
-              requiredReviewThreadResolution: true,
-            },
-            requiredStatusChecks: {
-              strictRequiredStatusChecksPolicy: true,
-              requiredChecks: ruleset.requiredChecks.map((context) => ({ context })),
-            },
-          },
-        },
-        childOpts,
-      );
+    for (const ruleset of governance.rulesets) {
+      new github.RepositoryRuleset(`${name}-${ruleset.name}`, rulesetArgs(repository, ruleset), childOpts);
     }
 
-    const permissions = args.actionsPermissions;
+    const permissions = governance.actionsPermissions;
     new github.ActionsRepositoryPermissions(
       `${name}-actions-permissions`,
       {
-        repository: args.repository,
+        repository,
         enabled: true,
         allowedActions: permissions.allowedActions,
         allowedActionsConfig: {
@@ -69,17 +66,17 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
       childOpts,
     );
 
-    for (const { ref, value } of args.secrets) {
+    for (const ref of governance.secrets) {
       new github.ActionsSecret(
         `${name}-secret-${resourceSuffix(ref.githubName)}`,
-        { repository: args.repository, secretName: ref.githubName, value },
+        { repository, secretName: ref.githubName, value: secretValue(args.secrets, ref.configKey) },
         childOpts,
       );
     }
-    for (const variable of args.variables) {
+    for (const variable of governance.variables) {
       new github.ActionsVariable(
         `${name}-variable-${resourceSuffix(variable.githubName)}`,
-        { repository: args.repository, variableName: variable.githubName, value: variable.value },
+        { repository, variableName: variable.githubName, value: variable.value },
         childOpts,
       );
     }

@@ -1,6 +1,6 @@
 import type * as github from "@pulumi/github";
 import type * as pulumi from "@pulumi/pulumi";
-import { promotion, type PipelineSpec, type Revision } from "../src/pipeline";
+import { promotion, unresolved, type PipelineSpec, type Revision } from "../src/pipeline";
 import { findVerifiedImage, registryProvider } from "./registry";
 import { resolveRevision } from "./revision";
 import { userError } from "./userError";
@@ -33,7 +33,7 @@ export async function resolveShipment(
       return { revision, existingImage: imageSource.imageRef };
     case "promote-verified": {
       const registry = registryProvider("delivery-registry", image, registryToken);
-      const verified = await findVerifiedImage(image, revision.sha ?? "unresolved", registry);
+      const verified = await findVerifiedImage(image, revision.sha ?? unresolved, registry);
       const decision = promotion(image, revision, verified, imageSource.buildWhenUnverified);
       if (decision.kind === "refuse")
         throw userError(`Stack "${spec.stack}" will not ship ${revision.version ?? revision.sha ?? "this revision"}: ${decision.reason}`);

@@ -8,7 +8,7 @@ import type { PipelineSpec } from "./spec";
  * anyone who can publish a release then deploys to production unasked.
  */
 export function approvalGateWarning(spec: PipelineSpec): string | undefined {
-  const env = spec.environment;
+  const env = spec.deployEnvironment;
   if (spec.stack !== "production" || env.reviewerUsers.length + env.reviewerTeams.length > 0 || env.waitTimerMinutes > 0) return undefined;
   return (
     `Production has no approval gate: the ${spec.repository.visibility} repository ${spec.repository.fullName} is below GitHub Enterprise, ` +
@@ -39,7 +39,7 @@ export function planNotes(spec: PipelineSpec): string[] {
         "once the rulesets exist, because only the App may bypass them.",
     );
   }
-  if (spec.environment.reviewerUsers.length + spec.environment.reviewerTeams.length > 0) {
+  if (spec.deployEnvironment.reviewerUsers.length + spec.deployEnvironment.reviewerTeams.length > 0) {
     notes.push(
       `Reviewers are looked up by login and team slug at \`pulumi up\`; the ids in this plan are stand-ins. ` +
         "Each reviewer needs read access to the repository.",

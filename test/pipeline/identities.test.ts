@@ -10,7 +10,9 @@ const specOf = (stack: string, secrets: readonly SecretKey[] = secretKeys, overr
 /** `<environment>/<GitHub name>` → the config key it is read from. */
 const placed = (spec: PipelineSpec): Record<string, SecretKey> =>
   Object.fromEntries(
-    spec.secrets.filter((s) => s.environment !== undefined).map((s) => [`${String(s.environment)}/${s.githubName}`, s.configKey]),
+    [spec.deployEnvironment, spec.previewEnvironment].flatMap((env) =>
+      env.secrets.map((s) => [`${env.name}/${s.githubName}`, s.configKey]),
+    ),
   );
 
 const withoutReadOnlyState = secretKeys.filter(
@@ -93,7 +95,8 @@ describe.each(["staging", "production"])("%s's spec", (stack) => {
 
   it("declares each GitHub secret of an environment once, whichever secrets are set", () => {
     for (const secrets of [secretKeys, withoutReadOnlyState]) {
-      const ids = specOf(stack, secrets).secrets.map((s) => `${String(s.environment)}/${s.githubName}`);
+      const spec = specOf(stack, secrets);
+      const ids = [spec.deployEnvironment, spec.previewEnvironment].flatMap((env) => env.secrets.map((s) => `${env.name}/${s.githubName}`));
       expect(ids.length).toBe(new Set(ids).size);
     }
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { githubEntries, validateStackConfig } from "../../src/config";
-import { buildPipelineSpec, requiredCheckNames, type PipelineSpec } from "../../src/pipeline";
+import { buildPipelineSpec, publishedSecrets, requiredCheckNames, type PipelineSpec } from "../../src/pipeline";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
 const specOf = (stack: string, secrets?: Parameters<typeof stackWithSecrets>[1], overrides?: Record<string, string>): PipelineSpec =>
@@ -8,27 +8,39 @@ const specOf = (stack: string, secrets?: Parameters<typeof stackWithSecrets>[1],
 
 /** Every GitHub object a spec declares, by its identity in GitHub. */
 function githubObjects(spec: PipelineSpec): string[] {
+  const governance = spec.governance;
   return [
-    `environment:${spec.environment.name}`,
-    `environment:${spec.previewEnvironment.name}`,
-    ...spec.secrets.map((s) => `secret:${s.environment ?? "repo"}:${s.githubName}`),
-    ...spec.variables.map((v) => `variable:${v.environment ?? "repo"}:${v.githubName}`),
-    ...spec.rulesets.map((r) => `ruleset:${r.name}`),
-    ...(spec.actionsPermissions === undefined ? [] : ["actions-permissions"]),
+    ...[spec.deployEnvironment, spec.previewEnvironment].flatMap((env) => [
+      `environment:${env.name}`,
+      ...env.secrets.map((s) => `secret:${env.name}:${s.githubName}`),
+      ...env.variables.map((v) => `variable:${env.name}:${v.githubName}`),
+    ]),
+    ...(governance === undefined
+      ? []
+      : [
+          ...governance.secrets.map((s) => `secret:repo:${s.githubName}`),
+          ...governance.variables.map((v) => `variable:repo:${v.githubName}`),
+          ...governance.rulesets.map((r) => `ruleset:${r.name}`),
+          "actions-permissions",
+        ]),
   ];
 }
+
+/** Every variable a spec publishes, wherever to. */
+const publishedVariables = (spec: PipelineSpec) =>
+  [spec.deployEnvironment, spec.previewEnvironment, ...(spec.governance === undefined ? [] : [spec.governance])].flatMap(
+    (p) => p.variables,
+  );
 
 describe("buildPipelineSpec", () => {
   const staging = specOf("staging");
   const production = specOf("production");
 
   it("gives the governing stack the repository-wide objects, and only it", () => {
-    expect(staging.rulesets.map((r) => r.branch)).toEqual(["main", "develop"]);
-    expect(staging.actionsPermissions?.shaPinningRequired).toBe(true);
-    expect(production.rulesets).toEqual([]);
-    expect(production.actionsPermissions).toBeUndefined();
-    expect(production.secrets.every((s) => s.scope === "environment")).toBe(true);
-    expect(production.variables.every((v) => v.scope === "environment")).toBe(true);
+    expect(staging.governance?.rulesets.map((r) => r.ref)).toEqual(["refs/heads/main", "refs/heads/develop"]);
+    expect(staging.governance?.actionsPermissions.shaPinningRequired).toBe(true);
+    expect(staging.governance?.secrets.map((s) => s.githubName)).toEqual(["CODECOV_TOKEN", "SLACK_WEBHOOK_URL"]);
+    expect(production.governance).toBeUndefined();
   });
 
   it("declares no GitHub object in both stacks", () => {
@@ -40,12 +52,11 @@ describe("buildPipelineSpec", () => {
   it("names secrets by config key, never by value", () => {
     const text = JSON.stringify([staging, production]);
     expect(text).not.toContain("sentinel-");
-    expect(staging.secrets.find((s) => s.githubName === "RAILWAY_API_TOKEN")).toEqual({
+    expect(staging.deployEnvironment.secrets.find((s) => s.githubName === "RAILWAY_API_TOKEN")).toEqual({
       githubName: "RAILWAY_API_TOKEN",
-      scope: "environment",
-      environment: "staging",
       configKey: "railwayToken",
     });
+    expect(staging.previewEnvironment.secrets.map((s) => s.githubName)).not.toContain("RAILWAY_API_TOKEN");
   });
 
   it("leaves optional secrets out when they are not set", () => {
@@ -59,27 +70,33 @@ describe("buildPipelineSpec", () => {
       "deliveryAppPrivateKey",
       "dockerhubToken",
     ]);
-    expect(spec.secrets.map((s) => s.githubName)).not.toContain("CODECOV_TOKEN");
-    expect(spec.secrets.map((s) => s.githubName)).not.toContain("SLACK_WEBHOOK_URL");
+    expect(publishedSecrets(spec).map((s) => s.githubName)).not.toContain("CODECOV_TOKEN");
+    expect(publishedSecrets(spec).map((s) => s.githubName)).not.toContain("SLACK_WEBHOOK_URL");
+    expect(spec.secretsRead).not.toContain("codecovToken");
   });
 
   it("requires the generated checks for every Python version", () => {
     const spec = specOf("staging", undefined, { pythonVersions: '["3.12","3.13"]' });
-    expect(spec.rulesets[0]?.requiredChecks).toEqual(requiredCheckNames(["3.12", "3.13"]));
-    expect(spec.rulesets[0]?.requiredChecks).toEqual(["pytest (3.12)", "pytest (3.13)", "lint", "docker build (no push)"]);
+    const checks = spec.governance?.rulesets.map((r) => r.rules.requiredStatusChecks.requiredChecks);
+    expect(checks).toEqual([requiredCheckNames(["3.12", "3.13"]), requiredCheckNames(["3.12", "3.13"])]);
+    expect(checks?.[0]).toEqual(["pytest (3.12)", "pytest (3.13)", "lint", "docker build (no push)"]);
   });
 
   it("gates production by release tag, staging by the default branch", () => {
-    expect(production.environment).toMatchObject({
-      deploymentPolicy: { kind: "tag", pattern: "v*" },
+    expect(production.deployEnvironment).toMatchObject({
+      deploymentPolicy: { allowed: { kind: "tag", pattern: "v*" } },
       preventSelfReview: true,
       canAdminsBypass: false,
     });
-    expect(staging.environment).toMatchObject({ deploymentPolicy: { kind: "branch", pattern: "main" }, canAdminsBypass: true });
+    expect(staging.deployEnvironment).toMatchObject({
+      deploymentPolicy: { allowed: { kind: "branch", pattern: "main" } },
+      canAdminsBypass: true,
+    });
+    expect(staging.previewEnvironment.deploymentPolicy).toBeUndefined();
   });
 
   it("covers every catalog entry in one of the two stacks", () => {
-    const published = new Set([...staging.secrets.map((s) => s.githubName), ...staging.variables.map((v) => v.githubName)]);
+    const published = new Set([...publishedSecrets(staging), ...publishedVariables(staging)].map((p) => p.githubName));
     for (const entry of githubEntries) expect(published, entry.name).toContain(entry.name);
   });
 
@@ -87,7 +104,10 @@ describe("buildPipelineSpec", () => {
     const project = buildPipelineSpec(
       validateStackConfig(rawConfig(stackWithSecrets("staging", undefined, { railwayTokenKind: "project" }), "staging")).config,
     );
-    const names = (spec: typeof staging) => spec.secrets.filter((s) => s.configKey === "railwayToken").map((s) => s.githubName);
+    const names = (spec: typeof staging) =>
+      publishedSecrets(spec)
+        .filter((s) => s.configKey === "railwayToken")
+        .map((s) => s.githubName);
     expect(new Set(names(staging))).toEqual(new Set(["RAILWAY_API_TOKEN"]));
     expect(new Set(names(project))).toEqual(new Set(["RAILWAY_TOKEN"]));
   });

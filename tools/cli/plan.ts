@@ -3,15 +3,14 @@
  * real program under Pulumi's mock runtime with the committed stack file; no
  * Pulumi CLI, credentials or network. Exit 0 with the plan, 2 on invalid config.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { existsSync, rmSync } from "node:fs";
+import { join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ConfigError, missingSecretCommands, projectName, toRawStackConfig, validateStackConfig } from "../../src/config";
-import { buildPipelineSpec, planNotes } from "../../src/pipeline";
+import { planNotes } from "../../src/pipeline";
 import { formatPlan } from "../plan/format";
-import { runProgram } from "../plan/harness";
-import { planInvokeMock, planResourceMock } from "../plan/invokes";
-import { readSiblingConfig, readStackSettings, useStacksDirForSiblings } from "../../src/config/stackFiles";
+import { readPlanInput } from "../plan/input";
+import { planFiles, writePlanFile, writePlanFolder } from "../plan/output";
+import { runPlanProgram } from "../plan/planProgram";
 
 const usage = "usage: npm run plan -- --stack <staging|production> [--out <dir>] [--stacks-dir <dir>]";
 
@@ -81,78 +80,23 @@ function discardStalePlan(outDir: string): void {
 }
 
 async function runPlan(args: PlanArgs, projectDir: string): Promise<number> {
-  let settings;
-  try {
-    settings = readStackSettings(projectDir, args.stack, args.stacksDir);
-  } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
+  const input = readPlanInput(projectDir, args.stack, args.stacksDir);
+  if (input.kind === "refused") {
+    process.stderr.write(`${input.message}\n`);
     return 2;
   }
-  const sibling = readSiblingConfig(projectDir, args.stack, args.stacksDir);
-  const raw = {
-    ...toRawStackConfig(args.stack, settings.config, (key) => settings.secretKeys.includes(key)),
-    ...(sibling === undefined ? {} : { sibling }),
-  };
-  // The program checks the same sibling: the one in the folder this plan reads.
-  useStacksDirForSiblings(args.stacksDir);
-  let missing: string[];
-  let diagram: string;
-  let notes: string[];
-  try {
-    const validation = validateStackConfig(raw);
-    missing = missingSecretCommands(validation);
-    const spec = buildPipelineSpec(validation.config);
-    diagram = spec.diagram;
-    notes = planNotes(spec);
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      return 2;
-    }
-    throw error;
-  }
-  const run = await runProgram({
-    project: projectName,
-    stack: args.stack,
-    settings,
-    allowMissingSecrets: true,
-    invoke: planInvokeMock,
-    resource: planResourceMock,
-    load: () => import("../../infra/index.js"),
-  });
-
-  // The folder holds exactly what this run produced: stale files from an earlier run would mislead.
-  rmSync(args.outDir, { recursive: true, force: true });
-  const written: string[] = [];
-  const write = (path: string, content: string): void => {
-    const target = join(args.outDir, path);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, content);
-    written.push(path);
-  };
-  for (const resource of run.resources) {
-    if (resource.type === "github:index/repositoryFile:RepositoryFile") {
-      write(join("app-repository", String(resource.inputs["file"])), String(resource.inputs["content"]));
-    }
-  }
-  write("pipeline.md", `# Pipeline of stack ${args.stack}\n\n\`\`\`mermaid\n${diagram}\`\`\`\n`);
-  write(
-    "resources.json",
-    JSON.stringify(
-      run.resources.map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, secretInputs: r.secretPaths })),
-      null,
-      2,
-    ) + "\n",
-  );
+  const { run, spec } = await runPlanProgram(args.stack, input.settings);
+  const files = planFiles(run, input.config, spec);
+  writePlanFolder(args.outDir, files);
   const report = formatPlan({
     stack: args.stack,
     run,
-    missingSecretCommands: missing,
-    notes,
+    missingSecretCommands: input.missingSecretCommands,
+    notes: planNotes(spec),
     outDir: relative(process.cwd(), args.outDir) || ".",
-    writtenFiles: written,
+    writtenFiles: files.map((f) => f.path),
   });
-  write("plan.txt", report);
+  writePlanFile(args.outDir, { path: "plan.txt", content: report });
   process.stdout.write(report);
   return 0;
 }
