@@ -1,13 +1,32 @@
 import { defineConfig } from "vitest/config";
 
+/**
+ * Two projects, because isolation is what a vitest run spends its time on:
+ * - `unit`: pure code, validators and loopback stand-ins. They share no state
+ *   between files, so they run in worker threads without a fresh module graph
+ *   per file (about half the time of isolated forks here).
+ * - `program`: anything that evaluates the Pulumi program, drives a CLI or sets
+ *   process-wide state. The Pulumi runtime keeps global state, so each file gets
+ *   its own process: at most one program evaluation per file.
+ * Everything not listed as `unit` runs as `program`. A third project, `bench`,
+ * runs the benchmark end to end: `npm run test:bench` (.ci/run), not `npm test`.
+ */
+const unitFolders = ["test/architecture", "test/config", "test/githubStandIn", "test/pipeline", "test/registryStandIn", "test/workflows"];
+const unitFiles = [
+  "test/formats.test.ts",
+  "test/moduleNames.test.ts",
+  "test/readme.test.ts",
+  "test/docs.test.ts",
+  // The deploy client against the Railway stand-in; the deploy command's own tests (deployCli) run it as a child with its environment.
+  "test/railway/deploy.test.ts",
+  "test/railway/documents.test.ts",
+];
+const unit = [...unitFolders.map((f) => `${f}/**/*.test.ts`), ...unitFiles];
+
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     // The real-engine suite needs the Pulumi CLI: npm run test:engine.
     exclude: ["test/engine/**", "node_modules/**"],
-    // Each file evaluates at most one Pulumi program: the runtime keeps global state.
-    pool: "forks",
-    isolate: true,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     server: {
@@ -16,6 +35,31 @@ export default defineConfig({
         inline: ["@actions/workflow-parser", "@actions/expressions"],
       },
     },
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: "unit",
+          include: unit,
+          pool: "threads",
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "program",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/engine/**", "test/bench/**", "node_modules/**", ...unit],
+          pool: "forks",
+          isolate: true,
+        },
+      },
+      {
+        extends: true,
+        test: { name: "bench", include: ["test/bench/**/*.test.ts"], pool: "forks", isolate: true },
+      },
+    ],
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts", "infra/**/*.ts", "tools/**/*.ts"],

@@ -1,12 +1,12 @@
 // The leak tests cover every secret of the catalog; error messages and the offline plan never show a value.
-import { runSync } from "./helpers/runSync";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, secretKeys, validateStackConfig } from "../src/config";
 import { consumedBy } from "./helpers/leaks";
-import { fixtureStacksDir, projectDir, rawConfig, sentinel, stackWithSecrets } from "./helpers/stacks";
+import { runTool } from "./helpers/tool";
+import { fixtureStacksDir, rawConfig, sentinel, stackWithSecrets } from "./helpers/stacks";
 
 describe("leak coverage", () => {
   it("the two stacks' leak tests together consume every secret the catalog defines", () => {
@@ -33,9 +33,7 @@ describe("leak coverage", () => {
       readFileSync(join(fixtureStacksDir, "Pulumi.staging.yaml"), "utf8") +
       `  delivery-pipeline:openaiApiKey: ${sentinel("openaiApiKey")}\n`;
     writeFileSync(join(dir, "Pulumi.staging.yaml"), text);
-    const result = runSync("npm", ["run", "--silent", "plan", "--", "--stack", "staging", "--stacks-dir", dir, "--out", join(dir, "out")], {
-      cwd: projectDir,
-    });
+    const result = runTool("plan", ["--stack", "staging", "--stacks-dir", dir, "--out", join(dir, "out")]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("openaiApiKey");
     expect(result.stdout + result.stderr).not.toContain(sentinel("openaiApiKey"));

@@ -22,6 +22,17 @@ function rotated(stack: string, key: string) {
   return { ...settings, config: { ...settings.config, [`${projectName}:${key}`]: `rotated-${key}-value` } };
 }
 
+// Each stack's baseline is evaluated once, however many rotations compare against it.
+const baselines = new Map<string, Promise<EvaluationSummary>>();
+function baseline(stack: string): Promise<EvaluationSummary> {
+  let evaluation = baselines.get(stack);
+  if (evaluation === undefined) {
+    evaluation = evaluateInChild(stack, stackWithSecrets(stack));
+    baselines.set(stack, evaluation);
+  }
+  return evaluation;
+}
+
 describe("secret rotation", () => {
   it.each([
     ["staging", "railwayToken", ["delivery-railway-deploy", "delivery-staging-secret-railway-api-token"]],
@@ -37,10 +48,7 @@ describe("secret rotation", () => {
   ])(
     "%s %s changes exactly its consumers",
     async (stack, key, expected) => {
-      const [before, after] = await Promise.all([
-        evaluateInChild(stack, stackWithSecrets(stack)),
-        evaluateInChild(stack, rotated(stack, key)),
-      ]);
+      const [before, after] = await Promise.all([baseline(stack), evaluateInChild(stack, rotated(stack, key))]);
       expect(changed(before, after)).toEqual(expected);
     },
     60_000,

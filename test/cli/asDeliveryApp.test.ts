@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AppTokenError, installationToken } from "../../tools/cli/asDeliveryApp";
 import { fixtureStacksDir, projectDir } from "../helpers/stacks";
+import { toolCommand } from "../helpers/tool";
 
 const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
 const pem = privateKey.export({ type: "pkcs8", format: "pem" }).toString();
@@ -115,7 +116,8 @@ describe("npm run as-delivery-app", () => {
   const run = (args: readonly string[]): Promise<{ status: number | null; stdout: string; stderr: string }> =>
     new Promise((done) => {
       // Asynchronous: the loopback GitHub runs in this process and must answer while the CLI waits.
-      const child = spawn("npm", ["run", "--silent", "as-delivery-app", "--", ...args], {
+      const tool = toolCommand("as-delivery-app", args);
+      const child = spawn(tool.command, tool.args, {
         cwd: projectDir,
         env: { ...process.env, GITHUB_API_URL: apiUrl },
       });

@@ -1,10 +1,10 @@
 // The offline plan as a user runs it: `npm run plan -- --stack <name>`, in a child process.
-import { runSync } from "../helpers/runSync";
+import { runTool } from "../helpers/tool";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { fixtureStacksDir, projectDir } from "../helpers/stacks";
+import { fixtureStacksDir } from "../helpers/stacks";
 
 interface Planned {
   readonly stdout: string;
@@ -15,9 +15,7 @@ interface Planned {
 // The stack files these tests own, unless a test names its own folder: a user's stacks/ must not change them.
 function plan(stack: string, ...extra: string[]): { status: number | null; stdout: string; stderr: string } {
   const dir = extra.includes("--stacks-dir") ? [] : ["--stacks-dir", fixtureStacksDir];
-  const result = runSync("npm", ["run", "--silent", "plan", "--", "--stack", stack, ...dir, ...extra], {
-    cwd: projectDir,
-  });
+  const result = runTool("plan", ["--stack", stack, ...dir, ...extra]);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

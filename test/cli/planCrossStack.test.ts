@@ -1,14 +1,13 @@
 // The offline plan reads the other stack's file in the same folder and refuses a broken pair, naming the fix for this stack.
-import { runSync } from "../helpers/runSync";
+import { runTool } from "../helpers/tool";
 import { existsSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { writeFixtureStackFile } from "../helpers/fixtureConfig";
-import { projectDir } from "../helpers/stacks";
 
 function plan(...args: string[]) {
-  const result = runSync("npm", ["run", "--silent", "plan", "--", ...args], { cwd: projectDir });
+  const result = runTool("plan", args);
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRotateArgs } from "../../tools/cli/rotate";
 import { projectDir } from "../helpers/stacks";
+import { runTool, toolCommand } from "../helpers/tool";
 
 function standInPulumi(): { bin: string; log: string } {
   const bin = mkdtempSync(join(tmpdir(), "pulumi-bin-"));
@@ -24,8 +25,7 @@ process.exit(process.env.PULUMI_STAND_IN_FAIL === process.argv[2] + " " + proces
 
 function rotate(args: string[], input: string, env: Record<string, string> = {}) {
   const pulumi = standInPulumi();
-  const result = runSync("npm", ["run", "--silent", "rotate", "--", ...args], {
-    cwd: projectDir,
+  const result = runTool("rotate", args, {
     input,
     env: { ...process.env, PATH: `${pulumi.bin}:${process.env["PATH"] ?? ""}`, ...env },
   });
@@ -112,7 +112,9 @@ describe("npm run rotate on a terminal", () => {
   it("lets Pulumi's own hidden prompt read the value: pulumi config set --secret gets the terminal", () => {
     const pulumi = standInPulumi();
     // `script` gives the command a pseudo-terminal, as a person's shell would.
-    const result = runSync("script", ["-qec", "npm run --silent rotate -- --stack staging railwayToken", "/dev/null"], {
+    const tool = toolCommand("rotate", ["--stack", "staging", "railwayToken"]);
+    const commandLine = [tool.command, ...tool.args].map((word) => `'${word}'`).join(" ");
+    const result = runSync("script", ["-qec", commandLine, "/dev/null"], {
       cwd: projectDir,
       env: { ...process.env, PATH: `${pulumi.bin}:${process.env["PATH"] ?? ""}` },
     });

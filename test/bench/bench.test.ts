@@ -1,14 +1,13 @@
 // `npm run bench` runs end to end and prints its tables. Figures are printed, never asserted.
-import { runSync } from "../helpers/runSync";
+// Not part of `npm test` (it takes half a minute of evaluations): `npm run test:bench`, which .ci/run runs.
+import { runTool } from "../helpers/tool";
 import { describe, expect, it } from "vitest";
-import { projectDir } from "../helpers/stacks";
 
 describe("npm run bench", () => {
   // The engine part (a real `pulumi preview`) is left out here: `npm test` stays Node-only.
   it("prints the plan against its floor, per-stack figures and the growth table", () => {
-    const result = runSync("npm", ["run", "--silent", "bench"], {
+    const result = runTool("bench", [], {
       timeout: 170_000,
-      cwd: projectDir,
       env: { ...process.env, BENCH_RUNS: "1", BENCH_ENGINE: "0" },
     });
     expect(result.status, result.stderr).toBe(0);

@@ -1,0 +1,32 @@
+/**
+ * A command of tools/cli run as `npm run <script>` runs it, without npm in
+ * between: npm's own start-up cost about half a second per call, and the tests
+ * call the CLIs dozens of times. The script's definition in package.json is
+ * read, not assumed, so the tests run exactly what a user's `npm run` runs.
+ */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import type { SpawnSyncOptionsWithStringEncoding, SpawnSyncReturns } from "node:child_process";
+import { runSync } from "./runSync";
+import { projectDir } from "./stacks";
+
+const scripts = (JSON.parse(readFileSync(join(projectDir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+const tsxCli = join(projectDir, "node_modules", "tsx", "dist", "cli.mjs");
+
+/** The program and arguments `npm run <script> -- <args>` starts. */
+export function toolCommand(script: string, args: readonly string[] = []): { command: string; args: string[] } {
+  const definition = scripts[script];
+  const entry = definition === undefined ? undefined : /^tsx (tools\/cli\/[A-Za-z]+\.ts)$/.exec(definition)?.[1];
+  if (entry === undefined) throw new Error(`npm script ${script} is ${String(definition)}, not "tsx tools/cli/<name>.ts"`);
+  return { command: process.execPath, args: [tsxCli, join(projectDir, entry), ...args] };
+}
+
+/** `npm run --silent <script> -- <args>`, run to completion within runSync's limit, from the project folder. */
+export function runTool(
+  script: string,
+  args: readonly string[],
+  options: Omit<SpawnSyncOptionsWithStringEncoding, "encoding"> = {},
+): SpawnSyncReturns<string> {
+  const { command, args: argv } = toolCommand(script, args);
+  return runSync(command, argv, { cwd: projectDir, ...options });
+}
