@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { githubEntries, validateStackConfig } from "../../src/config";
-import { buildPipelineSpec, publishedSecrets, requiredCheckNames, type PipelineSpec } from "../../src/pipeline";
+import { buildPipelineSpec, publishedSecrets, repositoryRef, requiredCheckNames, type PipelineSpec } from "../../src/pipeline";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
 const specOf = (stack: string, secrets?: Parameters<typeof stackWithSecrets>[1], overrides?: Record<string, string>): PipelineSpec =>
@@ -110,5 +110,38 @@ describe("buildPipelineSpec", () => {
         .map((s) => s.githubName);
     expect(new Set(names(staging))).toEqual(new Set(["RAILWAY_API_TOKEN"]));
     expect(new Set(names(project))).toEqual(new Set(["RAILWAY_TOKEN"]));
+  });
+});
+
+describe("the spec's pieces", () => {
+  const config = validateStackConfig(rawConfig(stackWithSecrets("staging"), "staging")).config;
+  const spec = buildPipelineSpec(config);
+
+  it("repositoryRef splits owner and name and keeps the branches and visibility", () => {
+    expect(repositoryRef({ ...config, repository: "acme/voice-app" })).toEqual({
+      owner: "acme",
+      name: "voice-app",
+      fullName: "acme/voice-app",
+      defaultBranch: config.defaultBranch,
+      developBranch: config.developBranch,
+      visibility: config.repositoryVisibility,
+    });
+  });
+
+  it("publishedSecrets gathers each slice's secrets, the repository's only when the stack governs", () => {
+    const all = publishedSecrets(spec).map((s) => s.githubName);
+    expect(all).toContain("CODECOV_TOKEN");
+    expect(all).toContain("PREVIEW_APP_PRIVATE_KEY");
+    expect(all).toContain("DELIVERY_APP_PRIVATE_KEY");
+    expect(all.length).toBe(
+      spec.deployEnvironment.secrets.length + spec.previewEnvironment.secrets.length + (spec.governance?.secrets.length ?? 0),
+    );
+    expect(publishedSecrets({ ...spec, governance: undefined }).map((s) => s.githubName)).not.toContain("CODECOV_TOKEN");
+  });
+
+  it("reads every secret it publishes, and the program's own (the registry token), none twice", () => {
+    for (const ref of publishedSecrets(spec)) expect(spec.secretsRead).toContain(ref.configKey);
+    expect(spec.secretsRead).toContain("dockerhubToken");
+    expect(new Set(spec.secretsRead).size).toBe(spec.secretsRead.length);
   });
 });

@@ -38,7 +38,7 @@ export interface RunOptions {
   readonly preview?: boolean;
 }
 
-interface WireRequest {
+export interface WireRequest {
   getType(): string;
   getName(): string;
   getParent(): string;
@@ -48,7 +48,7 @@ interface WireRequest {
   getObject(): { toJavaScript(): Record<string, unknown> } | undefined;
 }
 type Callback = (err: unknown, response: unknown) => void;
-interface PatchableMonitor {
+export interface PatchableMonitor {
   registerResource(req: WireRequest, callback: Callback): Promise<void>;
 }
 
@@ -89,6 +89,47 @@ export function withPlaceholderSecrets(project: string, stack: string, settings:
   };
 }
 
+/** Records each registration as it arrives on the wire, before the mock unwraps its secrets. */
+export function recordRegistrations(monitor: PatchableMonitor, resources: RecordedResource[]): void {
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req, callback) => {
+    const wire = req.getObject()?.toJavaScript() ?? {};
+    const secretPaths: string[] = [];
+    resources.push({
+      type: req.getType(),
+      name: req.getName(),
+      custom: req.getCustom(),
+      parent: req.getParent(),
+      dependencies: req.getDependenciesList(),
+      retainOnDelete: req.getRetainondelete() === true,
+      inputs: redactWire(wire, "", secretPaths) as Record<string, unknown>,
+      plainInputs: unwrapWire(wire) as Record<string, unknown>,
+      secretPaths,
+    });
+    return register(req, callback);
+  };
+}
+
+/** A program module's stack outputs, resolved; secret ones are `[secret]`. */
+export async function resolveOutputs(
+  module: Record<string, unknown>,
+): Promise<{ outputs: Record<string, unknown>; secretOutputs: string[] }> {
+  // An entrypoint may export its outputs, or (`export =`) an async function returning them, as Pulumi allows.
+  const main = module["default"];
+  const exports = typeof main === "function" ? ((await (main as () => Promise<unknown>)()) as Record<string, unknown>) : module;
+  const outputs: Record<string, unknown> = {};
+  const secretOutputs: string[] = [];
+  for (const [name, value] of Object.entries(exports)) {
+    if (name === "default" || name === "__esModule") continue;
+    const output = pulumi.output(value);
+    const secret = await pulumi.isSecret(output);
+    const resolved = await settle(output);
+    if (secret) secretOutputs.push(name);
+    outputs[name] = secret ? "[secret]" : resolved;
+  }
+  return { outputs, secretOutputs };
+}
+
 export async function runProgram(options: RunOptions): Promise<ProgramRun> {
   const settings = options.allowMissingSecrets
     ? withPlaceholderSecrets(options.project, options.stack, options.settings)
@@ -114,41 +155,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     options.stack,
     options.preview ?? false,
   );
+  recordRegistrations(pulumi.runtime.getMonitor() as unknown as PatchableMonitor, resources);
 
-  // Record each registration as it arrives on the wire, before the mock unwraps its secrets.
-  const monitor = pulumi.runtime.getMonitor() as unknown as PatchableMonitor;
-  const register = monitor.registerResource.bind(monitor);
-  monitor.registerResource = (req, callback) => {
-    const wire = req.getObject()?.toJavaScript() ?? {};
-    const secretPaths: string[] = [];
-    resources.push({
-      type: req.getType(),
-      name: req.getName(),
-      custom: req.getCustom(),
-      parent: req.getParent(),
-      dependencies: req.getDependenciesList(),
-      retainOnDelete: req.getRetainondelete() === true,
-      inputs: redactWire(wire, "", secretPaths) as Record<string, unknown>,
-      plainInputs: unwrapWire(wire) as Record<string, unknown>,
-      secretPaths,
-    });
-    return register(req, callback);
-  };
-
-  const module = await options.load();
-  // An entrypoint may export its outputs, or (`export =`) an async function returning them, as Pulumi allows.
-  const main = module["default"];
-  const exports = typeof main === "function" ? ((await (main as () => Promise<unknown>)()) as Record<string, unknown>) : module;
-  const outputs: Record<string, unknown> = {};
-  const secretOutputs: string[] = [];
-  for (const [name, value] of Object.entries(exports)) {
-    if (name === "default" || name === "__esModule") continue;
-    const output = pulumi.output(value);
-    const secret = await pulumi.isSecret(output);
-    const resolved = await settle(output);
-    if (secret) secretOutputs.push(name);
-    outputs[name] = secret ? "[secret]" : resolved;
-  }
+  const { outputs, secretOutputs } = await resolveOutputs(await options.load());
   // Registrations that no output depends on may still be in flight.
   await pulumi.runtime.disconnect();
   return { resources, invokes, outputs, secretOutputs };
