@@ -2,19 +2,13 @@
 import type { StackConfig } from "../config";
 import { stateBackendKind, type StateBackendKind } from "../config/backend";
 import { buildShipSpec, imageSource, platformCacheRef } from "../shipping";
-import {
-  dependabotConfig,
-  deployProductionWorkflow,
-  deployStagingWorkflow,
-  driftWorkflow,
-  infraPreviewWorkflow,
-  lintWorkflow,
-  testWorkflow,
-  workflowPaths,
-  type AppWorkflowSettings,
-} from "./appWorkflows";
+import { lintWorkflow, testWorkflow } from "./checkWorkflows";
+import { dependabotConfig } from "./dependabot";
+import { deployProductionWorkflow, deployStagingWorkflow } from "./deployWorkflows";
 import type { Workflow } from "./model";
+import { driftWorkflow, infraPreviewWorkflow } from "./previewWorkflows";
 import { renderWorkflow, renderYaml } from "./render";
+import { workflowPaths, type AppWorkflowSettings } from "./settings";
 
 export interface GeneratedFile {
   readonly path: string;

@@ -5,9 +5,9 @@
  * the committed file differs from this.
  */
 import type { StackConfig } from "../config";
-import { previewJob } from "./appWorkflows";
 import { workflowSettings } from "./files";
 import type { Workflow } from "./model";
+import { previewJob } from "./previewWorkflows";
 import { renderWorkflow } from "./render";
 import { checkout, run } from "./steps";
 

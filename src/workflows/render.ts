@@ -16,7 +16,7 @@ export class WorkflowModelError extends Error {
  * only exceptions to "no undeclared input". create-github-app-token v3.1.1
  * requests every `permission-*` input it is given, declared or not, and
  * declares none for the Variables permission (see `variablesPermissionInput`
- * in appWorkflows.ts for the evidence). Drop an entry once a pinned version
+ * in identities.ts for the evidence). Drop an entry once a pinned version
  * declares the input: a test fails then.
  */
 export const undeclaredInputsRead: Readonly<Partial<Record<ActionName, readonly string[]>>> = {

@@ -1,5 +1,5 @@
 /** Factories for the steps more than one workflow uses. */
-import type { ActionStep, Env, RunStep } from "./model";
+import type { ActionStep, Env, RunStep, Step } from "./model";
 
 /** Checks out without leaving the token in .git/config: no generated job pushes. */
 export function checkout(extra: Readonly<Record<string, string | number | boolean>> = {}): ActionStep {
@@ -25,4 +25,38 @@ export function pipInstall(packages: string): RunStep {
 
 export function run(name: string, command: string, env?: Env): RunStep {
   return env === undefined ? { name, run: command } : { name, run: command, env };
+}
+
+/** QEMU for the platforms the amd64 runner cannot run natively, then Buildx for the multi-platform build. */
+export function buildxSteps(platforms: readonly string[]): Step[] {
+  const emulated = platforms.filter((p) => p !== "linux/amd64").map((p) => p.replace(/^linux\//, ""));
+  return [
+    ...(emulated.length === 0
+      ? []
+      : [
+          {
+            name: `Set up QEMU (${emulated.join(", ")} builds)`,
+            action: "docker/setup-qemu-action" as const,
+            with: { platforms: emulated.join(",") },
+          },
+        ]),
+    { name: "Set up Docker Buildx", action: "docker/setup-buildx-action" },
+  ];
+}
+
+/** A Slack message saying `what` and how the job ended, with a link to the run; nothing when Slack is off. */
+export function notifySlack(enabled: boolean, what: string, when: "always()" | "failure()" = "always()"): Step[] {
+  if (!enabled) return [];
+  return [
+    {
+      name: "Notify Slack of the outcome",
+      if: when,
+      action: "slackapi/slack-github-action",
+      with: {
+        webhook: "${{ secrets.SLACK_WEBHOOK_URL }}",
+        "webhook-type": "incoming-webhook",
+        payload: `text: "${what}: \${{ job.status }} (\${{ github.server_url }}/\${{ github.repository }}/actions/runs/\${{ github.run_id }})"`,
+      },
+    },
+  ];
 }

@@ -7,13 +7,9 @@ import { isAlias, isNode, parse, parseDocument, visit } from "yaml";
 import { describe, expect, it } from "vitest";
 import { githubEntries, secretKeys, validateStackConfig } from "../../src/config";
 import { buildPipelineSpec, handedOverRevisionVariable, requiredCheckNames } from "../../src/pipeline";
-import {
-  appTokenPermissions,
-  dependabotCooldownDays,
-  policyPackConfigVariable,
-  policyPackPath,
-  variablesPermissionInput,
-} from "../../src/workflows/appWorkflows";
+import { dependabotCooldownDays } from "../../src/workflows/dependabot";
+import { appTokenPermissions, variablesPermissionInput } from "../../src/workflows/identities";
+import { policyPackConfigVariable, policyPackPath } from "../../src/workflows/pulumiSteps";
 import { policyPackConfig } from "../../src/policies/packConfig";
 import type { GeneratedFile } from "../../src/workflows/files";
 import { pins, type ActionName } from "../../src/workflows/pins";

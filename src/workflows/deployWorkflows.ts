@@ -1,0 +1,155 @@
+/**
+ * Each stack's own deploy workflow: deploy-staging.yml (a push to the default
+ * branch) and deploy-production.yml (a release, or a dispatch naming a tag).
+ * Both run the required checks on the revision they ship, then `pulumi up`.
+ */
+import { releaseTagPattern } from "../formats";
+import { handedOverRevisionVariable } from "../shipping";
+import { testWorkflowSecrets } from "./checkWorkflows";
+import type { CallJob, Job, StepsJob, Workflow, WorkflowCallSecret } from "./model";
+import { beforePulumi, policyPackConfigFile, policyPackPath, pulumiEnv } from "./pulumiSteps";
+import { readContents, runner, workflowPaths, type AppWorkflowSettings } from "./settings";
+import { notifySlack, run } from "./steps";
+
+/** A job calling a check workflow, passing it each secret it declares by name: never `secrets: inherit`. */
+export function callCheck(
+  name: string,
+  path: string,
+  secrets: Readonly<Record<string, WorkflowCallSecret>>,
+  needs?: readonly string[],
+): CallJob {
+  const names = Object.keys(secrets);
+  return {
+    name,
+    ...(needs === undefined ? {} : { needs }),
+    uses: `./${path}`,
+    ...(names.length === 0 ? {} : { secrets: Object.fromEntries(names.map((n) => [n, `\${{ secrets.${n} }}`])) }),
+    permissions: readContents,
+  };
+}
+
+/**
+ * `pulumi up` of one stack in its environment, as the delivery App. `revision`
+ * is the expression of the exact revision the workflow ran for, handed to the
+ * program in DELIVERY_APP_REVISION through `env:` (never inside a command line).
+ */
+export function deployJob(
+  s: AppWorkflowSettings,
+  stack: "staging" | "production",
+  needs: readonly string[],
+  url: string,
+  revision: string,
+): StepsJob {
+  return {
+    name: `deploy to ${stack}`,
+    needs,
+    runsOn: runner,
+    timeoutMinutes: 60,
+    permissions: readContents,
+    environment: { name: stack, url },
+    // One update per stack at a time, and never cancelled half-way.
+    concurrency: { group: `pulumi-${stack}`, cancelInProgress: false },
+    steps: [
+      ...beforePulumi(s, "delivery", s.deployBuilds),
+      {
+        name: `pulumi up --stack ${stack}`,
+        action: "pulumi/actions",
+        with: {
+          command: "up",
+          "stack-name": stack,
+          "work-dir": s.program.path,
+          diff: true,
+          "suppress-outputs": true,
+          policyPacks: policyPackPath,
+          policyPackConfigs: policyPackConfigFile,
+        },
+        env: { ...pulumiEnv(s), [handedOverRevisionVariable]: revision },
+      },
+      ...notifySlack(s.slack, `Deploy to ${stack}`),
+    ],
+  };
+}
+
+/**
+ * On a push to the default branch: test and lint that commit, then ship that
+ * commit (`github.sha`, the commit the called test and lint workflows checked
+ * out), never whatever the branch points at by then.
+ */
+export function deployStagingWorkflow(s: AppWorkflowSettings, url: string): Workflow {
+  const jobs: Record<string, Job> = {
+    test: callCheck("test", workflowPaths.test, testWorkflowSecrets),
+    lint: callCheck("lint", workflowPaths.lint, {}),
+    deploy: deployJob(s, "staging", ["test", "lint"], url, "${{ github.sha }}"),
+  };
+  return {
+    path: workflowPaths.deployStaging,
+    name: "deploy-staging",
+    on: { push: { branches: [s.defaultBranch] }, workflowDispatch: {} },
+    permissions: {},
+    jobs,
+  };
+}
+
+/**
+ * A release tag, checked before anything runs: the tag of the release that
+ * triggered the run, or the tag a dispatch names, which must also be the ref
+ * the run is on (so the tests, the audit and the program's checkout are that
+ * tag's commit). Rolling back is dispatching the workflow on an older tag.
+ * Bash's `=~` matches the whole value, so a tag with a line break cannot pass.
+ */
+export const releaseTagCheck = [
+  // The one release tag format (src/formats), which is also a POSIX extended regular expression.
+  `if [[ ! "$TAG" =~ ${releaseTagPattern.source} ]]; then`,
+  '  echo "::error::\\"$TAG\\" is not a release tag like v1.2.3"; exit 1',
+  "fi",
+  'if [ "$GITHUB_REF" != "refs/tags/$TAG" ]; then',
+  '  echo "::error::run this workflow on the tag $TAG: gh workflow run deploy-production.yml --ref $TAG -f version=$TAG"; exit 1',
+  "fi",
+  'echo "tag=$TAG" >> "$GITHUB_OUTPUT"',
+].join("\n");
+
+/** The first job of deploy-production.yml: runs `releaseTagCheck` and hands the tag on as its `tag` output. It needs no grant. */
+export function releaseTagJob(): StepsJob {
+  return {
+    name: "validate the release tag",
+    runsOn: runner,
+    timeoutMinutes: 5,
+    permissions: {},
+    outputs: { tag: "${{ steps.tag.outputs.tag }}" },
+    steps: [
+      {
+        ...run("Check the tag is a release tag and the ref being deployed", releaseTagCheck, {
+          TAG: "${{ inputs.version || github.event.release.tag_name }}",
+        }),
+        id: "tag",
+      },
+    ],
+  };
+}
+
+export function deployProductionWorkflow(s: AppWorkflowSettings, url: string): Workflow {
+  return {
+    path: workflowPaths.deployProduction,
+    name: "deploy-production",
+    on: {
+      // `released` leaves pre-releases out (and fires when one is promoted to a release); the program refuses them too.
+      release: { types: [s.allowPrerelease ? "published" : "released"] },
+      workflowDispatch: {
+        inputs: {
+          version: {
+            description: "Release tag to deploy, e.g. v1.4.1 (an older tag rolls back); run the workflow on that same tag",
+            required: true,
+            type: "string",
+          },
+        },
+      },
+    },
+    permissions: {},
+    jobs: {
+      version: releaseTagJob(),
+      test: callCheck("test", workflowPaths.test, testWorkflowSecrets, ["version"]),
+      audit: callCheck("audit", workflowPaths.lint, {}, ["version"]),
+      deploy: deployJob(s, "production", ["version", "test", "audit"], url, "${{ needs.version.outputs.tag }}"),
+    },
+  };
+}
