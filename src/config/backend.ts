@@ -13,29 +13,22 @@
  * (pkg/authhelpers/gcpauth.go) or the default credentials.
  */
 
-export type StateBackendKind = "pulumi-cloud" | "s3" | "gs" | "azblob" | "file";
+import {
+  fileBackendProblem,
+  malformedQueryProblem,
+  remoteBackendJudges,
+  split,
+  unknownBackendProblem,
+  type BackendProblem,
+  type StateBackendKind,
+} from "./backendKinds";
 
-export interface BackendProblem {
-  /** What is wrong with this URL. */
-  readonly message: string;
-  /** A corrected URL, keeping what the user wrote where it can. */
-  readonly example: string;
-}
+// Defined beside the judges of each kind; importers know them from here.
+export type { BackendProblem, StateBackendKind } from "./backendKinds";
 
 export const stateBackendAllowed =
   "https://api.pulumi.com (Pulumi Cloud, or a self-hosted Pulumi Cloud's https URL), s3://bucket[/prefix]?region=<region>[&endpoint=...], " +
   "gs://bucket[/prefix], azblob://container[/prefix]?storage_account=<account>, or file://<folder> (local use only: the workflows cannot reach it)";
-
-const s3Bucket = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-// GCS: 3-63 characters per dot-separated part, at most 222 in all; lowercase, digits, - _ .
-const gsBucket = /^(?=.{3,222}$)[a-z0-9][a-z0-9._-]*[a-z0-9]$/;
-const azureContainer = /^(?!.*--)[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
-const azureAccount = /^[a-z0-9]{3,24}$/;
-const prefix = /^(?:\/[A-Za-z0-9._-]+)*\/?$/;
-const host = /^[A-Za-z0-9.-]+(?::[0-9]{1,5})?$/;
-// AWS regions (us-east-1) and what S3-compatible stores accept (auto, fra1).
-const region = /^[a-z0-9-]{2,30}$/;
-const queryName = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Which backend a URL names, by its scheme alone (before it is judged). */
 export function stateBackendKind(url: string): StateBackendKind | undefined {
@@ -53,44 +46,6 @@ export function stateBackendKind(url: string): StateBackendKind | undefined {
   }
 }
 
-interface Parts {
-  readonly authority: string;
-  readonly path: string;
-  readonly query: ReadonlyMap<string, string>;
-  readonly rawQuery: string;
-}
-
-function split(rest: string): Parts | undefined {
-  const q = rest.indexOf("?");
-  const before = q === -1 ? rest : rest.slice(0, q);
-  const rawQuery = q === -1 ? "" : rest.slice(q + 1);
-  const slash = before.indexOf("/");
-  const authority = slash === -1 ? before : before.slice(0, slash);
-  const path = slash === -1 ? "" : before.slice(slash);
-  const query = new Map<string, string>();
-  if (rawQuery !== "") {
-    for (const pair of rawQuery.split("&")) {
-      const eq = pair.indexOf("=");
-      const name = eq === -1 ? pair : pair.slice(0, eq);
-      if (!queryName.test(name)) return undefined;
-      let value: string;
-      try {
-        value = decodeURIComponent(eq === -1 ? "" : pair.slice(eq + 1));
-      } catch {
-        return undefined;
-      }
-      query.set(name, value);
-    }
-  }
-  return { authority, path, query, rawQuery };
-}
-
-/** The URL with its query replaced by `params` (in order), for an example. */
-function withQuery(scheme: string, parts: Parts, params: ReadonlyMap<string, string>): string {
-  const query = [...params].map(([k, v]) => `${k}=${v}`).join("&");
-  return `${scheme}://${parts.authority}${parts.path}${query === "" ? "" : `?${query}`}`;
-}
-
 /**
  * Why the workflows could not use this backend URL, or `undefined` when they
  * can (or, for `file://`, when it is a well-formed local folder: the warning
@@ -98,102 +53,11 @@ function withQuery(scheme: string, parts: Parts, params: ReadonlyMap<string, str
  */
 export function stateBackendProblem(url: string): BackendProblem | undefined {
   const kind = stateBackendKind(url);
+  if (kind === undefined) return unknownBackendProblem(url);
   const rest = url.replace(/^[a-z0-9]+:\/\//i, "");
+  if (kind === "file") return fileBackendProblem(rest);
   const parts = split(rest);
-  if (kind !== undefined && kind !== "file" && parts === undefined) {
-    return {
-      message: "has a query that is not name=value pairs joined by &",
-      example: url.replace(/\?.*$/, "") + (kind === "s3" ? "?region=us-east-1" : ""),
-    };
-  }
-  switch (kind) {
-    case undefined: {
-      if (/^http:\/\//i.test(url))
-        return { message: "is plain http: Pulumi Cloud is reached over https", example: url.replace(/^http:/i, "https:") };
-      if (/^postgres(?:ql)?:\/\//i.test(url)) {
-        return {
-          message:
-            "is a Postgres backend, whose URL carries the database password and which GitHub's runners would need to reach: the workflows publish this URL as a plain variable",
-          example: "s3://acme-pulumi-state?region=us-east-1",
-        };
-      }
-      return { message: "is not a state backend the workflows can log in to", example: "s3://acme-pulumi-state?region=us-east-1" };
-    }
-    case "pulumi-cloud":
-      if (parts === undefined || !host.test(parts.authority) || !/^\/?$/.test(parts.path) || parts.rawQuery !== "") {
-        return {
-          message: "is not a Pulumi Cloud URL: only the API's scheme and host (and port), as pulumi login takes it",
-          example: "https://api.pulumi.com",
-        };
-      }
-      if (/^app\.pulumi\.com$/i.test(parts.authority)) {
-        return { message: "is Pulumi Cloud's web console, not its API", example: "https://api.pulumi.com" };
-      }
-      return undefined;
-    case "s3": {
-      if (parts === undefined || !s3Bucket.test(parts.authority) || !prefix.test(parts.path)) {
-        return {
-          message: "is not an S3 bucket URL (bucket: 3-63 lowercase letters, digits, . and -)",
-          example: "s3://acme-pulumi-state?region=us-east-1",
-        };
-      }
-      if (parts.query.has("profile")) {
-        const params = new Map(parts.query);
-        params.delete("profile");
-        if (!params.has("region")) params.set("region", "us-east-1");
-        return {
-          message:
-            "names an AWS profile, which lives in ~/.aws on your machine: GitHub's runners have none, and the workflows log in with the stack's awsAccessKeyId and awsSecretAccessKey",
-          example: withQuery("s3", parts, params),
-        };
-      }
-      const r = parts.query.get("region");
-      if (r === undefined || !region.test(r)) {
-        const params = new Map(parts.query);
-        params.set("region", "us-east-1");
-        return {
-          message:
-            r === undefined
-              ? "has no region: Pulumi's S3 backend fails without one, and GitHub's runners have no AWS_REGION or ~/.aws/config to take it from (use your bucket's region)"
-              : "has a region that is not one (lowercase letters, digits and -, such as us-east-1)",
-          example: withQuery("s3", parts, params),
-        };
-      }
-      return undefined;
-    }
-    case "gs":
-      if (parts === undefined || !gsBucket.test(parts.authority) || !prefix.test(parts.path) || parts.rawQuery !== "") {
-        return {
-          message: "is not a Google Cloud Storage bucket URL (gs://bucket[/prefix]; bucket lowercase letters, digits, . _ -)",
-          example: "gs://acme-pulumi-state",
-        };
-      }
-      return undefined;
-    case "azblob": {
-      if (parts === undefined || !azureContainer.test(parts.authority) || !prefix.test(parts.path)) {
-        return {
-          message: "is not an Azure Blob Storage container URL (container: 3-63 lowercase letters, digits and single -)",
-          example: "azblob://pulumi-state?storage_account=acmepulumistate",
-        };
-      }
-      const account = parts.query.get("storage_account");
-      if (account === undefined || !azureAccount.test(account)) {
-        const params = new Map(parts.query);
-        params.set("storage_account", "acmepulumistate");
-        return {
-          message:
-            account === undefined
-              ? "names no storage account: GitHub's runners have no AZURE_STORAGE_ACCOUNT, so the URL must carry it (use your account's name)"
-              : "names a storage account that is not one (3-24 lowercase letters and digits)",
-          example: withQuery("azblob", parts, params),
-        };
-      }
-      return undefined;
-    }
-    case "file":
-      if (rest === "" || rest.includes("?")) return { message: "names no folder", example: "file://~" };
-      return undefined;
-  }
+  return parts === undefined ? malformedQueryProblem(url, kind) : remoteBackendJudges[kind](parts);
 }
 
 /**
