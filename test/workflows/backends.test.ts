@@ -4,7 +4,7 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { githubEntries, requiredSecrets, secretKeys, validateStackConfig, type SecretKey } from "../../src/config";
-import { buildPipelineSpec } from "../../src/pipeline";
+import { buildPipelineSpec, publishedSecrets } from "../../src/pipeline";
 import type { GeneratedFile } from "../../src/workflows/files";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 import { actionlintFindings, workflowParserErrors } from "../helpers/validators";
@@ -37,7 +37,7 @@ const everyCredential = ["PULUMI_ACCESS_TOKEN", "AWS_ACCESS_KEY_ID", "AWS_SECRET
 function filesFor(stack: "staging" | "production", url: string): { files: readonly GeneratedFile[]; published: readonly string[] } {
   const secrets: readonly SecretKey[] = requiredSecrets(url);
   const spec = buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(stack, secrets, { stateBackendUrl: url }), stack)).config);
-  return { files: spec.files, published: spec.secrets.map((s) => s.githubName) };
+  return { files: spec.files, published: publishedSecrets(spec).map((s) => s.githubName) };
 }
 
 /** The steps that run pulumi (pulumi/actions with a command), across the file's jobs. */

@@ -2,10 +2,14 @@ import { describe, expect, it } from "vitest";
 import { validateStackConfig } from "../../src/config";
 import { buildPipelineSpec } from "../../src/pipeline";
 import { nodeId, pipelineDiagram } from "../../src/workflows/diagram";
+import { stackDiagram } from "../../tools/plan/output";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
-const diagramOf = (stack: string): string =>
-  buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config).diagram;
+/** The diagram the offline plan draws for a committed stack file. */
+function diagramOf(stack: string): string {
+  const config = validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config;
+  return stackDiagram(config, buildPipelineSpec(config));
+}
 
 describe("pipeline diagram", () => {
   const staging = diagramOf("staging");

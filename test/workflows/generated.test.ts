@@ -243,9 +243,9 @@ describe("test.yml", () => {
     expect(new Set(checks)).toEqual(new Set(requiredCheckNames(["3.11", "3.12"])));
     expect(
       new Set(
-        buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets("staging"), "staging")).config).rulesets.flatMap(
-          (r) => r.requiredChecks,
-        ),
+        (
+          buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets("staging"), "staging")).config).governance?.rulesets ?? []
+        ).flatMap((r) => r.rules.requiredStatusChecks.requiredChecks),
       ),
     ).toEqual(new Set(checks));
   });
@@ -618,8 +618,14 @@ describe("the policy pack runs in every preview and deploy", () => {
   it("each stack publishes its own config, as JSON of policyPackConfig, to its deploy and preview environments", () => {
     for (const stack of ["staging", "production"]) {
       const config = validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config;
-      const published = buildPipelineSpec(config).variables.filter((v) => v.githubName === policyPackConfigVariable);
-      expect(published.map((v) => v.environment)).toEqual([stack, `${stack}-preview`]);
+      const spec = buildPipelineSpec(config);
+      const places = [spec.deployEnvironment, spec.previewEnvironment, ...(spec.governance === undefined ? [] : [spec.governance])];
+      const holders = places.filter((p) => p.variables.some((v) => v.githubName === policyPackConfigVariable));
+      // Environments only: the repository-wide variables (governance) never carry one stack's config.
+      expect(holders).toEqual([spec.deployEnvironment, spec.previewEnvironment]);
+      expect(holders.map((p) => ("name" in p ? p.name : "repository"))).toEqual([stack, `${stack}-preview`]);
+      const published = holders.flatMap((p) => p.variables.filter((v) => v.githubName === policyPackConfigVariable));
+      expect(published).toHaveLength(2);
       for (const v of published) expect(JSON.parse(v.value)).toEqual(policyPackConfig(config));
     }
   });
