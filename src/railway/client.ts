@@ -6,7 +6,9 @@
  * (429 honouring Retry-After always; timeouts, network errors and 5xx only for
  * documents that can be sent twice) a bounded number of times with backoff.
  */
-import { documents, retrySafe, type DocumentName } from "./documents";
+import { z } from "zod";
+import { documents, responses, retrySafe, type DocumentName, type ResponseOf } from "./documents";
+import { again, done, retry, sleep, type Attempt, type Outcome } from "./retry";
 
 export const railwayEndpoint = "https://backboard.railway.com/graphql/v2";
 
@@ -47,8 +49,6 @@ export class RailwayAuthError extends RailwayError {
 export class RailwayOutcomeUnknownError extends RailwayError {
   override readonly name = "RailwayOutcomeUnknownError";
 }
-
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Seconds or an HTTP date, as `Retry-After` allows; capped so a hostile header cannot stall a deploy. */
 export function retryAfterMs(header: string | null, fallback: number): number {
@@ -100,6 +100,9 @@ function causeCode(error: unknown): string | undefined {
   return typeof cause?.code === "string" ? cause.code : undefined;
 }
 
+/** Railway's answer over HTTP 200: the data, or errors (its refusals, auth failures included). */
+const envelope = z.object({ data: z.unknown(), errors: z.array(z.object({ message: z.string() })).optional() });
+
 export class RailwayClient {
   readonly tokenKind: TokenKind;
   private readonly endpoint: string;
@@ -128,65 +131,87 @@ export class RailwayClient {
     };
   }
 
-  async request<T>(name: DocumentName, variables: Readonly<Record<string, unknown>>): Promise<T> {
+  async request<N extends DocumentName>(name: N, variables: Readonly<Record<string, unknown>>): Promise<ResponseOf<N>> {
     const body = JSON.stringify({ query: documents[name], variables, operationName: operationName(name) });
-    const safe = retrySafe[name];
-    let lastProblem = "";
-    for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
-      const backoff = this.backoffMs * 2 ** (attempt - 1);
-      let response: Response;
-      try {
-        response = await fetch(this.endpoint, {
-          method: "POST",
-          headers: this.headers(),
-          body,
-          signal: AbortSignal.timeout(this.timeoutMs),
-        });
-      } catch (error) {
-        lastProblem =
-          error instanceof Error && error.name === "TimeoutError"
-            ? `timed out after ${this.timeoutMs} ms`
-            : `network error (${error instanceof Error ? error.message : String(error)})`;
-        const code = causeCode(error);
-        if (!safe && (code === undefined || !notSentCodes.has(code))) {
-          throw new RailwayOutcomeUnknownError(`Railway ${name}: ${lastProblem}; whether Railway acted on it is unknown`);
-        }
-        this.log(`railway ${name}: ${lastProblem}; attempt ${attempt}/${this.maxAttempts}`);
-        if (attempt < this.maxAttempts) await this.sleep(backoff);
-        continue;
-      }
-      if (response.status === 401 || response.status === 403) {
-        await response.body?.cancel();
-        throw new RailwayAuthError(
-          `Railway refused the token (HTTP ${response.status}) for ${name}. Use an account or workspace token with access to this project ` +
-            `(railwayTokenKind account), or a project token of this environment (railwayTokenKind project); then ${fixToken}`,
-        );
-      }
-      // A 429 is refused before it is processed (Railway sends Retry-After with it): always safe to send again.
-      if (response.status === 429 || response.status >= 500) {
-        lastProblem = `HTTP ${response.status}`;
-        await response.body?.cancel();
-        if (response.status >= 500 && !safe) {
-          throw new RailwayOutcomeUnknownError(`Railway ${name}: ${lastProblem}; whether Railway acted on it is unknown`);
-        }
-        const wait = response.status === 429 ? retryAfterMs(response.headers.get("retry-after"), backoff) : backoff;
-        this.log(`railway ${name}: ${lastProblem}; attempt ${attempt}/${this.maxAttempts}, retrying in ${wait} ms`);
-        if (attempt < this.maxAttempts) await this.sleep(wait);
-        continue;
-      }
-      const payload = (await response.json()) as { data?: T | null; errors?: { message: string }[] };
-      if (payload.errors !== undefined && payload.errors.length > 0) {
-        const messages = payload.errors.map((e) => e.message);
-        const guidance = messages.map((m) => authGuidance(m, this.tokenKind, name)).find((g) => g !== undefined);
-        if (guidance !== undefined) throw new RailwayAuthError(`${guidance} (Railway said: ${messages.join("; ")})`);
-        throw new RailwayError(`Railway rejected ${name}: ${messages.join("; ")}`);
-      }
-      if (!response.ok || payload.data === undefined || payload.data === null)
-        throw new RailwayError(`Railway answered ${name} with HTTP ${response.status} and no data`);
-      return payload.data;
-    }
-    throw new RailwayError(`Railway ${name} failed after ${this.maxAttempts} attempts: ${lastProblem}`);
+    return retry((attempt) => this.send(name, body, attempt), {
+      attempts: this.maxAttempts,
+      backoffMs: this.backoffMs,
+      sleep: this.sleep,
+      giveUp: (problem, attempts) => new RailwayError(`Railway ${name} failed after ${attempts} attempts: ${problem}`),
+    });
   }
+
+  /** One attempt of a request: Railway's data, or a problem worth sending it again for; anything else throws. */
+  async send<N extends DocumentName>(name: N, body: string, attempt: Attempt): Promise<Outcome<ResponseOf<N>>> {
+    let response: Response;
+    try {
+      response = await fetch(this.endpoint, { method: "POST", headers: this.headers(), body, signal: AbortSignal.timeout(this.timeoutMs) });
+    } catch (error) {
+      return unanswered(name, error, attempt, this.timeoutMs, this.log);
+    }
+    if (response.status === 401 || response.status === 403) {
+      await response.body?.cancel();
+      throw new RailwayAuthError(
+        `Railway refused the token (HTTP ${response.status}) for ${name}. Use an account or workspace token with access to this project ` +
+          `(railwayTokenKind account), or a project token of this environment (railwayTokenKind project); then ${fixToken}`,
+      );
+    }
+    if (response.status === 429 || response.status >= 500) return refusedForNow(name, response, attempt, this.log);
+    return done(await answer(name, response, this.tokenKind));
+  }
+}
+
+/** No answer (a timeout, a network error): worth sending again only when that cannot do twice what was done once. */
+export function unanswered(
+  name: DocumentName,
+  error: unknown,
+  { attempt, attempts }: Attempt,
+  timeoutMs: number,
+  log: (line: string) => void,
+): Outcome<never> {
+  const problem =
+    error instanceof Error && error.name === "TimeoutError"
+      ? `timed out after ${timeoutMs} ms`
+      : `network error (${error instanceof Error ? error.message : String(error)})`;
+  const code = causeCode(error);
+  if (!retrySafe[name] && (code === undefined || !notSentCodes.has(code))) {
+    throw new RailwayOutcomeUnknownError(`Railway ${name}: ${problem}; whether Railway acted on it is unknown`);
+  }
+  log(`railway ${name}: ${problem}; attempt ${attempt}/${attempts}`);
+  return again(problem);
+}
+
+/** A 429 or a 5xx. A 429 is refused before it is processed (Railway sends Retry-After with it): always safe to send again. */
+export async function refusedForNow(
+  name: DocumentName,
+  response: Response,
+  { attempt, attempts, backoffMs }: Attempt,
+  log: (line: string) => void,
+): Promise<Outcome<never>> {
+  const problem = `HTTP ${response.status}`;
+  await response.body?.cancel();
+  if (response.status >= 500 && !retrySafe[name]) {
+    throw new RailwayOutcomeUnknownError(`Railway ${name}: ${problem}; whether Railway acted on it is unknown`);
+  }
+  const wait = response.status === 429 ? retryAfterMs(response.headers.get("retry-after"), backoffMs) : backoffMs;
+  log(`railway ${name}: ${problem}; attempt ${attempt}/${attempts}, retrying in ${wait} ms`);
+  return again(problem, wait);
+}
+
+/** The data of an answer Railway processed, or its refusal as an error (with what to do about a refused token). */
+export async function answer<N extends DocumentName>(name: N, response: Response, tokenKind: TokenKind): Promise<ResponseOf<N>> {
+  const payload = envelope.safeParse(await response.json()).data;
+  const messages = payload?.errors?.map((e) => e.message) ?? [];
+  if (messages.length > 0) {
+    const guidance = messages.map((m) => authGuidance(m, tokenKind, name)).find((g) => g !== undefined);
+    if (guidance !== undefined) throw new RailwayAuthError(`${guidance} (Railway said: ${messages.join("; ")})`);
+    throw new RailwayError(`Railway rejected ${name}: ${messages.join("; ")}`);
+  }
+  if (!response.ok || payload?.data === undefined || payload.data === null)
+    throw new RailwayError(`Railway answered ${name} with HTTP ${response.status} and no data`);
+  const data = responses[name].safeParse(payload.data);
+  if (!data.success) throw new RailwayError(`Railway answered ${name} with data of another shape: ${z.prettifyError(data.error)}`);
+  return data.data as ResponseOf<N>;
 }
 
 function operationName(name: DocumentName): string {

@@ -6,7 +6,8 @@
  * what Railway does: docs/railway.md.
  */
 import { RailwayAuthError, RailwayClient, RailwayError, RailwayOutcomeUnknownError } from "./client";
-import { servingStatuses, verdicts, type DeploymentStatus, type Verdict } from "./documents";
+import { isServing, verdictOf, type ResponseOf, type Verdict } from "./documents";
+import { again, done, retry } from "./retry";
 import { isImageByDigest } from "../formats";
 
 export interface DeployOptions {
@@ -69,144 +70,104 @@ export class DeployFailedError extends Error {
   }
 }
 
-interface DeploymentNode {
-  readonly id: string;
-  readonly status: DeploymentStatus;
-  readonly canRollback: boolean;
+/** What every step of one deploy works with. */
+export interface DeployContext {
+  readonly client: RailwayClient;
+  readonly options: DeployOptions;
+  readonly timing: DeployTiming;
+  readonly log: (line: string) => void;
+  /** Where a person sees what Railway did: the end of every failure message. */
+  readonly where: string;
+}
+
+export type DeploymentNode = ResponseOf<"recentDeployments">["deployments"]["edges"][number]["node"];
+
+/** A verdict other than "still on its way". */
+export type FinalVerdict = Exclude<Verdict, "pending">;
+
+/** How the deployment this deploy started ended, short of a rollback. */
+export type Judgement =
+  { readonly healthy: true; readonly url: string } | { readonly healthy: false; readonly failure: string; readonly becameActive: boolean };
+
+/** What the steps after a failure need to know. */
+export interface Failure {
+  readonly deploymentId: string;
+  /** What failed, the start of the error message. */
+  readonly failure: string;
+  /** Railway reported it active at some point (SUCCESS, SLEEPING, CRASHED). */
+  readonly becameActive: boolean;
+  /** The deployment serving before this deploy: the rollback target. */
+  readonly previous: DeploymentNode | undefined;
+  /** Every deployment id that existed before the rollback is sent. */
+  readonly known: ReadonlySet<string>;
 }
 
 const seconds = (ms: number): number => Math.round(ms / 1000);
 
-async function recentDeployments(client: RailwayClient, o: DeployOptions): Promise<DeploymentNode[]> {
-  const data = await client.request<{ deployments: { edges: { node: DeploymentNode }[] } }>("recentDeployments", {
-    input: { projectId: o.projectId, environmentId: o.environmentId, serviceId: o.serviceId },
-    first: 20,
-  });
-  return data.deployments.edges.map((e) => e.node);
-}
-
-async function serviceInstance(client: RailwayClient, o: DeployOptions): Promise<{ image: string | undefined; active: string[] }> {
-  const { serviceInstance: instance } = await client.request<{
-    serviceInstance: { source: { image: string | null } | null; activeDeployments: { id: string }[] };
-  }>("serviceInstance", { serviceId: o.serviceId, environmentId: o.environmentId });
-  return { image: instance.source?.image ?? undefined, active: instance.activeDeployments.map((d) => d.id) };
-}
-
-/** The newest deployment that did not exist before: what a request whose answer was lost started, if anything. */
-async function startedSince(client: RailwayClient, o: DeployOptions, known: ReadonlySet<string>): Promise<string | undefined> {
-  return (await recentDeployments(client, o)).find((d) => !known.has(d.id))?.id;
-}
-
-/**
- * Sends a request that starts a deployment (a deploy, a rollback) without ever
- * starting two: when Railway's answer is lost, it looks for a deployment that
- * was not there before and follows it, and sends again only when there is none.
- */
-async function startOnce(
-  client: RailwayClient,
-  o: DeployOptions,
-  known: ReadonlySet<string>,
-  send: () => Promise<string | undefined>,
-  what: string,
-  log: (line: string) => void,
-): Promise<string | undefined> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      if (!(error instanceof RailwayOutcomeUnknownError)) throw error;
-      log(`${error.message}: looking up what Railway did before sending anything again`);
-      const started = await startedSince(client, o, known);
-      if (started !== undefined) {
-        log(`Railway had started deployment ${started} for the ${what}: following it, not starting another`);
-        return started;
-      }
-      if (attempt >= 2) throw new RailwayError(`${error.message}; Railway shows no deployment it started for the ${what}`);
-      log(`Railway shows no deployment started for the ${what}: sending it again`);
-    }
-  }
-}
-
-class DeadlineError extends RailwayError {}
-
-/** Polls until Railway's verdict, within two budgets: getting the image running, then its health check. */
-async function waitForVerdict(
-  client: RailwayClient,
-  id: string,
-  o: DeployOptions,
-  t: DeployTiming,
-): Promise<{ status: DeploymentStatus; verdict: Verdict; url: string | undefined }> {
-  const start = t.now();
-  let deployingSince: number | undefined;
-  let wait = t.pollStartMs;
-  for (;;) {
-    const { deployment } = await client.request<{ deployment: { status: DeploymentStatus; url: string | null; staticUrl: string | null } }>(
-      "deploymentStatus",
-      { id },
-    );
-    // A status newer than the published schema is treated as not yet final; the deadline still bounds it.
-    const verdict = (verdicts as Partial<Record<string, Verdict>>)[deployment.status] ?? "pending";
-    if (verdict !== "pending") return { status: deployment.status, verdict, url: deployment.staticUrl ?? deployment.url ?? undefined };
-    const now = t.now();
-    if (deployment.status === "DEPLOYING") deployingSince ??= now;
-    const healthBudget = o.healthcheckTimeoutSeconds * 1000 + t.verdictGraceMs;
-    const limit = deployingSince === undefined ? start + t.pullAllowanceMs : deployingSince + healthBudget;
-    if (now >= limit) {
-      throw new DeadlineError(
-        deployingSince === undefined
-          ? `deployment ${id} was still ${deployment.status} after the ${seconds(t.pullAllowanceMs)} s allowed for Railway's queue, the image pull and the pre-deploy command (DEPLOY_PULL_ALLOWANCE_SECONDS)`
-          : `deployment ${id} was still DEPLOYING ${seconds(now - deployingSince)} s after it started deploying: its health check may take ${o.healthcheckTimeoutSeconds} s (healthCheckTimeoutSeconds), and Railway's verdict did not come within ${seconds(t.verdictGraceMs)} s more`,
-      );
-    }
-    await t.sleep(Math.min(wait, limit - now));
-    wait = Math.min(wait * 2, t.pollMaxMs);
-  }
-}
-
-async function probeHealth(url: string, t: DeployTiming): Promise<string | undefined> {
-  let last = "";
-  for (let attempt = 1; attempt <= t.healthAttempts; attempt++) {
-    try {
-      const response = await fetch(url, { signal: AbortSignal.timeout(t.healthRequestTimeoutMs) });
-      await response.body?.cancel();
-      if (response.ok) return undefined;
-      last = `HTTP ${response.status}`;
-    } catch (error) {
-      last = error instanceof Error && error.name === "TimeoutError" ? "timed out" : "unreachable";
-    }
-    if (attempt < t.healthAttempts) await t.sleep(t.healthIntervalMs);
-  }
-  return `${url} answered ${last} after ${t.healthAttempts} attempts`;
-}
-
 const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
 export async function deploy(client: RailwayClient, o: DeployOptions, t: DeployTiming, log: (line: string) => void): Promise<DeployResult> {
-  if (!isImageByDigest(o.image)) {
+  refuseMutableTag(o.image);
+  const where = `Railway logs: https://railway.com/project/${o.projectId}/service/${o.serviceId}?environmentId=${o.environmentId}`;
+  const c: DeployContext = { client, options: o, timing: t, log, where };
+  const { known, previous } = await rollbackTarget(c);
+  await setVariables(c);
+  await pointAtImage(c);
+  await confirmStoredImage(c);
+  const deploymentId = await startDeployment(c, known);
+  const judgement = await judge(c, deploymentId);
+  if (judgement.healthy) return { deploymentId, url: judgement.url };
+  return rollBack(c, { deploymentId, failure: judgement.failure, becameActive: judgement.becameActive, previous, known });
+}
+
+export function refuseMutableTag(image: string): void {
+  if (!isImageByDigest(image)) {
     throw new DeployFailedError(
-      `refusing to deploy ${o.image}: Railway deploys by digest (<repository>@sha256:<64 hex>), never by a mutable tag`,
+      `refusing to deploy ${image}: Railway deploys by digest (<repository>@sha256:<64 hex>), never by a mutable tag`,
       undefined,
       undefined,
     );
   }
-  const where = `Railway logs: https://railway.com/project/${o.projectId}/service/${o.serviceId}?environmentId=${o.environmentId}`;
+}
 
-  const before = await recentDeployments(client, o);
-  const known = new Set(before.map((d) => d.id));
+async function recentDeployments(c: DeployContext): Promise<DeploymentNode[]> {
+  const { projectId, environmentId, serviceId } = c.options;
+  const data = await c.client.request("recentDeployments", { input: { projectId, environmentId, serviceId }, first: 20 });
+  return data.deployments.edges.map((e) => e.node);
+}
+
+export async function serviceInstance(c: DeployContext): Promise<{ image: string | undefined; active: string[] }> {
+  const { serviceInstance: instance } = await c.client.request("serviceInstance", {
+    serviceId: c.options.serviceId,
+    environmentId: c.options.environmentId,
+  });
+  return { image: instance.source?.image ?? undefined, active: instance.activeDeployments.map((d) => d.id) };
+}
+
+/** The deployments there before this deploy, and the one serving among them: what a failure rolls back to. */
+export async function rollbackTarget(c: DeployContext): Promise<{ known: Set<string>; previous: DeploymentNode | undefined }> {
+  const before = await recentDeployments(c);
   // A sleeping deployment is still the one serving: the next request wakes it.
-  const previous = before.find((d) => servingStatuses.includes(d.status));
-  log(
+  const previous = before.find((d) => isServing(d.status));
+  c.log(
     previous === undefined
       ? "no earlier deployment is serving: nothing to roll back to"
       : `rollback target: deployment ${previous.id} (${previous.status})`,
   );
+  return { known: new Set(before.map((d) => d.id)), previous };
+}
 
-  await client.request("upsertVariables", {
-    input: { projectId: o.projectId, environmentId: o.environmentId, serviceId: o.serviceId, variables: o.variables, skipDeploys: true },
-  });
-  log(`variables: ${Object.keys(o.variables).sort().join(", ")} set (values not shown)`);
+export async function setVariables(c: DeployContext): Promise<void> {
+  const { projectId, environmentId, serviceId, variables } = c.options;
+  await c.client.request("upsertVariables", { input: { projectId, environmentId, serviceId, variables, skipDeploys: true } });
+  c.log(`variables: ${Object.keys(variables).sort().join(", ")} set (values not shown)`);
+}
+
+/** Points the service at the image with its health check, restart policy and pre-deploy command; starts nothing. */
+export async function pointAtImage(c: DeployContext): Promise<void> {
+  const o = c.options;
   try {
-    await client.request("updateServiceInstance", {
+    await c.client.request("updateServiceInstance", {
       serviceId: o.serviceId,
       environmentId: o.environmentId,
       input: {
@@ -231,138 +192,231 @@ export async function deploy(client: RailwayClient, o: DeployOptions, t: DeployT
     }
     throw error;
   }
-  log(`pre-deploy command in Railway: ${o.preDeployCommand === undefined ? "none" : "set (runs in Railway before the deployment starts)"}`);
-  // Railway's docs show images by tag only; read back what it stored before starting anything with it.
-  const stored = (await serviceInstance(client, o)).image;
-  if (stored !== o.image) {
+  c.log(
+    `pre-deploy command in Railway: ${o.preDeployCommand === undefined ? "none" : "set (runs in Railway before the deployment starts)"}`,
+  );
+}
+
+/** Railway's docs show images by tag only; read back what it stored before starting anything with it. */
+export async function confirmStoredImage(c: DeployContext): Promise<void> {
+  const stored = (await serviceInstance(c)).image;
+  if (stored !== c.options.image) {
     throw new DeployFailedError(
-      `Railway stored the service image as ${stored ?? "nothing"} instead of ${o.image}; nothing was deployed. ${where}`,
+      `Railway stored the service image as ${stored ?? "nothing"} instead of ${c.options.image}; nothing was deployed. ${c.where}`,
       undefined,
       undefined,
     );
   }
-  log(`service image: ${o.image}`);
+  c.log(`service image: ${c.options.image}`);
+}
 
-  const deploymentId = await startOnce(
-    client,
-    o,
-    known,
-    async () =>
-      (await client.request<{ serviceInstanceDeployV2: string }>("deploy", { serviceId: o.serviceId, environmentId: o.environmentId }))
-        .serviceInstanceDeployV2,
-    "deploy",
-    log,
+/** The newest deployment that did not exist before: what a request whose answer was lost started, if anything. */
+async function startedSince(c: DeployContext, known: ReadonlySet<string>): Promise<string | undefined> {
+  return (await recentDeployments(c)).find((d) => !known.has(d.id))?.id;
+}
+
+/**
+ * Sends a request that starts a deployment (a deploy, a rollback) without ever
+ * starting two: when Railway's answer is lost, it looks for a deployment that
+ * was not there before and follows it, and sends again only when there is none.
+ */
+export async function startOnce(
+  c: DeployContext,
+  known: ReadonlySet<string>,
+  send: () => Promise<string | undefined>,
+  what: string,
+): Promise<string | undefined> {
+  return retry(
+    async ({ attempt }) => {
+      if (attempt > 1) c.log(`Railway shows no deployment started for the ${what}: sending it again`);
+      try {
+        return done(await send());
+      } catch (error) {
+        if (!(error instanceof RailwayOutcomeUnknownError)) throw error;
+        c.log(`${error.message}: looking up what Railway did before sending anything again`);
+        const started = await startedSince(c, known);
+        if (started === undefined) return again(error.message);
+        c.log(`Railway had started deployment ${started} for the ${what}: following it, not starting another`);
+        return done(started);
+      }
+    },
+    { attempts: 2, giveUp: (problem) => new RailwayError(`${problem}; Railway shows no deployment it started for the ${what}`) },
   );
+}
+
+/** Starts the one deployment of this deploy, and adds it to `known`. */
+export async function startDeployment(c: DeployContext, known: Set<string>): Promise<string> {
+  const { serviceId, environmentId } = c.options;
+  const send = async (): Promise<string> => (await c.client.request("deploy", { serviceId, environmentId })).serviceInstanceDeployV2;
+  const deploymentId = await startOnce(c, known, send, "deploy");
   if (deploymentId === undefined) throw new DeployFailedError("Railway started no deployment", undefined, undefined);
   known.add(deploymentId);
-  log(`deployment ${deploymentId}: started`);
+  c.log(`deployment ${deploymentId}: started`);
+  return deploymentId;
+}
 
-  let failure: string;
-  let becameActive = false;
-  try {
-    const outcome = await waitForVerdict(client, deploymentId, o, t);
-    log(`deployment ${deploymentId}: ${outcome.status}`);
-    switch (outcome.verdict) {
-      case "approval":
-        throw new DeployFailedError(
-          `deployment ${deploymentId} is ${outcome.status}: it waits for someone to approve it in Railway. Approve or reject it there; ` +
-            `nothing was rolled back, and the deployment serving before is still serving. ${where}`,
-          deploymentId,
-          undefined,
-        );
-      case "superseded":
-        throw new DeployFailedError(
-          `deployment ${deploymentId} was ${outcome.status} before Railway's verdict: a newer deployment or a person replaced it. ` +
-            `Nothing was rolled back: what serves now is not this deploy's to undo. ${where}`,
-          deploymentId,
-          undefined,
-        );
-      case "skipped":
-        throw new DeployFailedError(
-          `deployment ${deploymentId} was SKIPPED by Railway: nothing of it runs, and nothing was rolled back. ${where}`,
-          deploymentId,
-          undefined,
-        );
-      case "failed":
-        failure = `deployment ${deploymentId} ended FAILED (its image pull, pre-deploy command or health check failed)`;
-        break;
-      case "crashed":
-        failure = `deployment ${deploymentId} became active, then CRASHED`;
-        becameActive = true;
-        break;
-      case "active": {
-        becameActive = true;
-        const unhealthy = await probeHealth(o.healthUrl, t);
-        if (unhealthy === undefined) {
-          const url = outcome.url;
-          return { deploymentId, url: url === undefined ? o.healthUrl : `https://${url.replace(/^https?:\/\//, "")}` };
-        }
-        failure = unhealthy;
-        break;
+class DeadlineError extends RailwayError {}
+
+/** Polls until Railway's verdict, within two budgets: getting the image running, then its health check. */
+export async function waitForVerdict(
+  c: DeployContext,
+  id: string,
+): Promise<{ status: string; verdict: FinalVerdict; url: string | undefined }> {
+  const t = c.timing;
+  const start = t.now();
+  let deployingSince: number | undefined;
+  let wait = t.pollStartMs;
+  for (;;) {
+    const { deployment } = await c.client.request("deploymentStatus", { id });
+    const verdict = verdictOf(deployment.status);
+    if (verdict !== "pending") return { status: deployment.status, verdict, url: deployment.staticUrl ?? deployment.url ?? undefined };
+    const now = t.now();
+    if (deployment.status === "DEPLOYING") deployingSince ??= now;
+    const healthBudget = c.options.healthcheckTimeoutSeconds * 1000 + t.verdictGraceMs;
+    const limit = deployingSince === undefined ? start + t.pullAllowanceMs : deployingSince + healthBudget;
+    if (now >= limit) throw new DeadlineError(deadlineMessage(c, id, deployment.status, now, deployingSince));
+    await t.sleep(Math.min(wait, limit - now));
+    wait = Math.min(wait * 2, t.pollMaxMs);
+  }
+}
+
+export function deadlineMessage(c: DeployContext, id: string, status: string, now: number, deployingSince: number | undefined): string {
+  const t = c.timing;
+  return deployingSince === undefined
+    ? `deployment ${id} was still ${status} after the ${seconds(t.pullAllowanceMs)} s allowed for Railway's queue, the image pull and the pre-deploy command (DEPLOY_PULL_ALLOWANCE_SECONDS)`
+    : `deployment ${id} was still DEPLOYING ${seconds(now - deployingSince)} s after it started deploying: its health check may take ${c.options.healthcheckTimeoutSeconds} s (healthCheckTimeoutSeconds), and Railway's verdict did not come within ${seconds(t.verdictGraceMs)} s more`;
+}
+
+/** Probes the public URL until it answers 2xx; throws what it last answered after the attempts. */
+export async function probeHealth(url: string, t: DeployTiming): Promise<void> {
+  await retry(
+    async () => {
+      try {
+        const response = await fetch(url, { signal: AbortSignal.timeout(t.healthRequestTimeoutMs) });
+        await response.body?.cancel();
+        return response.ok ? done(undefined) : again(`HTTP ${response.status}`);
+      } catch (error) {
+        return again(error instanceof Error && error.name === "TimeoutError" ? "timed out" : "unreachable");
       }
-      case "pending":
-        throw new Error("unreachable: a pending status is not a verdict");
-    }
-  } catch (error) {
-    if (error instanceof DeployFailedError) throw error;
-    failure = errorText(error);
-  }
+    },
+    {
+      attempts: t.healthAttempts,
+      backoffMs: t.healthIntervalMs,
+      factor: 1,
+      sleep: t.sleep,
+      giveUp: (last, attempts) => new Error(`${url} answered ${last} after ${attempts} attempts`),
+    },
+  );
+}
 
-  // Railway switches traffic only to a deployment that passed its health check; roll back only one that did.
-  let serving: string[] | undefined;
+/** Verdicts that end the deploy with nothing to roll back: what serves now is not this deploy's to undo. */
+const leftAlone: Readonly<Partial<Record<FinalVerdict, (id: string, status: string) => string>>> = {
+  approval: (id, status) =>
+    `deployment ${id} is ${status}: it waits for someone to approve it in Railway. Approve or reject it there; ` +
+    "nothing was rolled back, and the deployment serving before is still serving.",
+  superseded: (id, status) =>
+    `deployment ${id} was ${status} before Railway's verdict: a newer deployment or a person replaced it. ` +
+    "Nothing was rolled back: what serves now is not this deploy's to undo.",
+  skipped: (id) => `deployment ${id} was SKIPPED by Railway: nothing of it runs, and nothing was rolled back.`,
+};
+
+/** Waits for Railway's verdict on the deployment and, when Railway made it active, probes its health. */
+export async function judge(c: DeployContext, deploymentId: string): Promise<Judgement> {
+  let outcome: Awaited<ReturnType<typeof waitForVerdict>>;
   try {
-    serving = (await serviceInstance(client, o)).active;
+    outcome = await waitForVerdict(c, deploymentId);
   } catch (error) {
-    log(`could not read which deployments serve: ${errorText(error)}`);
+    return { healthy: false, failure: errorText(error), becameActive: false };
   }
-  becameActive ||= serving?.includes(deploymentId) === true;
-  if (!becameActive) {
-    const servingNow =
-      serving !== undefined && serving.length > 0
-        ? `deployment ${serving.join(", ")}`
-        : previous === undefined
-          ? undefined
-          : `deployment ${previous.id}`;
-    throw new DeployFailedError(
-      `${failure}; Railway never made it active${servingNow === undefined ? "" : `, so ${servingNow} still serves`}: nothing to roll back. ${where}`,
-      deploymentId,
-      undefined,
-    );
+  c.log(`deployment ${deploymentId}: ${outcome.status}`);
+  const stop = leftAlone[outcome.verdict];
+  if (stop !== undefined) throw new DeployFailedError(`${stop(deploymentId, outcome.status)} ${c.where}`, deploymentId, undefined);
+  if (outcome.verdict === "failed") {
+    return {
+      healthy: false,
+      failure: `deployment ${deploymentId} ended FAILED (its image pull, pre-deploy command or health check failed)`,
+      becameActive: false,
+    };
   }
-  if (previous === undefined) {
-    throw new DeployFailedError(`${failure}; there is no earlier successful deployment to roll back to. ${where}`, deploymentId, undefined);
-  }
-  // canRollback can change (image retention): ask now, not before the deploy.
-  const { deployment: target } = await client.request<{ deployment: { canRollback: boolean | null } }>("deploymentStatus", {
-    id: previous.id,
-  });
-  if (target.canRollback !== true) {
-    throw new DeployFailedError(
-      `${failure}; deployment ${previous.id} cannot be rolled back to (Railway says canRollback: ${String(target.canRollback)}). ${where}`,
-      deploymentId,
-      undefined,
-    );
-  }
+  if (outcome.verdict === "crashed")
+    return { healthy: false, failure: `deployment ${deploymentId} became active, then CRASHED`, becameActive: true };
   try {
-    await startOnce(
-      client,
-      o,
-      known,
-      async () => {
-        await client.request("rollback", { id: previous.id });
-        return undefined;
-      },
-      "rollback",
-      log,
+    await probeHealth(c.options.healthUrl, c.timing);
+  } catch (error) {
+    return { healthy: false, failure: errorText(error), becameActive: true };
+  }
+  const url = outcome.url;
+  return { healthy: true, url: url === undefined ? c.options.healthUrl : `https://${url.replace(/^https?:\/\//, "")}` };
+}
+
+/** The deployments serving now, or undefined when Railway could not say. */
+export async function servingNow(c: DeployContext): Promise<string[] | undefined> {
+  try {
+    return (await serviceInstance(c)).active;
+  } catch (error) {
+    c.log(`could not read which deployments serve: ${errorText(error)}`);
+    return undefined;
+  }
+}
+
+/**
+ * After a failure: rolls back, once, to the deployment serving before, and
+ * only when the failed one had become active (Railway switches traffic only to
+ * a deployment that passed its health check). Always throws what happened.
+ */
+export async function rollBack(c: DeployContext, f: Failure): Promise<never> {
+  const serving = await servingNow(c);
+  if (!f.becameActive && serving?.includes(f.deploymentId) !== true) throw neverActive(c, f, serving);
+  const previous = f.previous;
+  if (previous === undefined) {
+    throw new DeployFailedError(
+      `${f.failure}; there is no earlier successful deployment to roll back to. ${c.where}`,
+      f.deploymentId,
+      undefined,
     );
+  }
+  await requireRollbackable(c, f, previous.id);
+  const send = async (): Promise<undefined> => {
+    await c.client.request("rollback", { id: previous.id });
+    return undefined;
+  };
+  try {
+    await startOnce(c, f.known, send, "rollback");
   } catch (error) {
     // One rollback (never a loop): a person must look now.
     throw new DeployFailedError(
-      `${failure}; the rollback to deployment ${previous.id} failed too (${errorText(error)}): the service may be down. ${where}`,
-      deploymentId,
+      `${f.failure}; the rollback to deployment ${previous.id} failed too (${errorText(error)}): the service may be down. ${c.where}`,
+      f.deploymentId,
       undefined,
     );
   }
-  log(`rolled back to deployment ${previous.id}`);
-  throw new DeployFailedError(`${failure}; rolled back to deployment ${previous.id}. ${where}`, deploymentId, previous.id);
+  c.log(`rolled back to deployment ${previous.id}`);
+  throw new DeployFailedError(`${f.failure}; rolled back to deployment ${previous.id}. ${c.where}`, f.deploymentId, previous.id);
+}
+
+/** The failed deployment never served: the error says which one still does. */
+export function neverActive(c: DeployContext, f: Failure, serving: readonly string[] | undefined): DeployFailedError {
+  const still =
+    serving !== undefined && serving.length > 0
+      ? `deployment ${serving.join(", ")}`
+      : f.previous === undefined
+        ? undefined
+        : `deployment ${f.previous.id}`;
+  return new DeployFailedError(
+    `${f.failure}; Railway never made it active${still === undefined ? "" : `, so ${still} still serves`}: nothing to roll back. ${c.where}`,
+    f.deploymentId,
+    undefined,
+  );
+}
+
+/** canRollback can change (image retention): ask now, not before the deploy. */
+export async function requireRollbackable(c: DeployContext, f: Failure, targetId: string): Promise<void> {
+  const { deployment: target } = await c.client.request("deploymentStatus", { id: targetId });
+  if (!target.canRollback) {
+    throw new DeployFailedError(
+      `${f.failure}; deployment ${targetId} cannot be rolled back to (Railway says canRollback: ${String(target.canRollback)}). ${c.where}`,
+      f.deploymentId,
+      undefined,
+    );
+  }
 }

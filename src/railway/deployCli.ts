@@ -7,9 +7,10 @@
  * and errors go to stderr, with every secret value redacted. Exit 1 on a
  * failed deploy, 2 on bad settings.
  */
-import { RailwayClient, sleep, tokenVariable, type TokenKind } from "./client";
+import { RailwayClient, tokenVariable, type TokenKind } from "./client";
 import { deploy, type DeployOptions, type DeployTiming } from "./deploy";
 import { redactor } from "./redact";
+import { sleep } from "./retry";
 
 export interface DeployEnv {
   readonly options: DeployOptions;

@@ -4,6 +4,7 @@
  * against Railway's published schema (test/fixtures/railway-schema.json).
  * The evidence behind each choice is in docs/railway.md.
  */
+import { z } from "zod";
 
 export const documents = {
   /** The deployments of the service in the environment, newest first: the rollback target and the ids that existed before this deploy. */
@@ -78,6 +79,33 @@ export const documents = {
 export type DocumentName = keyof typeof documents;
 
 /**
+ * The data each document selects, nullable where Railway's schema makes it so.
+ * A status stays a string: one newer than the published schema must not fail the deploy.
+ */
+export const responses = {
+  recentDeployments: z.object({
+    deployments: z.object({
+      edges: z.array(z.object({ node: z.object({ id: z.string(), status: z.string(), canRollback: z.boolean() }) })),
+    }),
+  }),
+  upsertVariables: z.object({ variableCollectionUpsert: z.boolean() }),
+  updateServiceInstance: z.object({ serviceInstanceUpdate: z.boolean() }),
+  serviceInstance: z.object({
+    serviceInstance: z.object({
+      source: z.object({ image: z.string().nullable() }).nullable(),
+      activeDeployments: z.array(z.object({ id: z.string() })),
+    }),
+  }),
+  deploy: z.object({ serviceInstanceDeployV2: z.string() }),
+  deploymentStatus: z.object({
+    deployment: z.object({ status: z.string(), url: z.string().nullable(), staticUrl: z.string().nullable(), canRollback: z.boolean() }),
+  }),
+  rollback: z.object({ deploymentRollback: z.boolean() }),
+} satisfies Record<DocumentName, z.ZodType>;
+
+export type ResponseOf<N extends DocumentName> = z.infer<(typeof responses)[N]>;
+
+/**
  * Documents the client may send again after a timeout, a network error or a
  * 5xx, whose outcome it cannot know: queries, and mutations that set a value
  * (sending them twice leaves the same state). Starting a deployment and
@@ -148,5 +176,10 @@ export const verdicts: Readonly<Record<DeploymentStatus, Verdict>> = {
   NEEDS_APPROVAL: "approval",
 };
 
+/** A status newer than the published schema is not yet final: the deploy's deadline still bounds it. */
+export const verdictOf = (status: string): Verdict => (verdicts as Partial<Record<string, Verdict>>)[status] ?? "pending";
+
 /** Statuses of an earlier deployment that is serving (or asleep, woken by the next request): a rollback target. */
 export const servingStatuses: readonly DeploymentStatus[] = ["SUCCESS", "SLEEPING"];
+
+export const isServing = (status: string): boolean => (servingStatuses as readonly string[]).includes(status);
