@@ -43,7 +43,7 @@ export function writePolicyPackConfig(): Step {
  * account's JSON key (GOOGLE_CREDENTIALS, the key itself, since a runner has
  * no key file); an Azure storage account key (the account is in the URL).
  */
-export const backendCredentials: Readonly<Record<StateBackendKind, readonly string[]>> = {
+const backendCredentials: Readonly<Record<StateBackendKind, readonly string[]>> = {
   "pulumi-cloud": ["PULUMI_ACCESS_TOKEN"],
   s3: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
   gs: ["GOOGLE_CREDENTIALS"],
