@@ -13,11 +13,12 @@ export interface Shipment {
 }
 
 /**
- * Resolve what ships, before any resource is declared: the revision (from
- * the workflow, a pin, or GitHub), then where its image comes from. Production
- * looks up the digest staging verified for that commit in the registry; it
- * never reads staging's state. Refusals are the user's to fix, so they stop
- * the run with a message of their own.
+ * Resolve what ships, before the image and the deploy are declared (an update
+ * waits for it before declaring anything): the revision (from the workflow, a
+ * pin, or GitHub), then where its image comes from. Production looks up the
+ * digest staging verified for that commit in the registry; it never reads
+ * staging's state. Refusals are the user's to fix, so they stop the run with a
+ * message of their own.
  */
 export async function resolveShipment(
   spec: PipelineSpec,
