@@ -7,6 +7,7 @@
  * and errors go to stderr, with every secret value redacted. Exit 1 on a
  * failed deploy, 2 on bad settings.
  */
+import { z } from "zod";
 import { RailwayClient, tokenVariable, type TokenKind } from "./client";
 import { deploy, type DeployOptions, type DeployTiming } from "./deploy";
 import { redactor } from "./redact";
@@ -21,92 +22,126 @@ export interface DeployEnv {
   readonly secrets: readonly string[];
 }
 
-const required = [
-  "RAILWAY_PROJECT_ID",
-  "RAILWAY_ENVIRONMENT_ID",
-  "RAILWAY_SERVICE_ID",
-  "DEPLOY_IMAGE",
-  "HEALTHCHECK_PATH",
-  "HEALTHCHECK_TIMEOUT_SECONDS",
-  "HEALTH_URL",
-  "SERVICE_VARIABLES",
-] as const;
+/** Empty counts as unset, as `VAR=` in a shell or an empty Pulumi input does. */
+const unsetIfEmpty = (value: unknown): unknown => (value === "" ? undefined : value);
 
-function number(env: NodeJS.ProcessEnv, key: string, fallback: number): number {
-  const value = Number(env[key] ?? fallback);
-  return Number.isFinite(value) && value >= 0 ? value : fallback;
+const optional = z.preprocess(unsetIfEmpty, z.string().optional());
+
+const required = z.preprocess(unsetIfEmpty, z.string({ error: (issue) => (issue.input === undefined ? "is not set" : undefined) }));
+
+/** A number setting: what it allows, said with the value given (none of these is secret), and its default if it has one. */
+function numberSetting(allowed: string, valid: (n: number) => boolean, fallback?: number): z.ZodType<number> {
+  const given = fallback === undefined ? required : z.preprocess(unsetIfEmpty, z.string().default(String(fallback)));
+  return given.transform((text, ctx) => {
+    const value = Number(text);
+    if (valid(value)) return value;
+    const unset = fallback === undefined ? "" : `; unset, it is ${fallback}`;
+    ctx.addIssue({ code: "custom", message: `is not ${allowed} (it is ${JSON.stringify(text)}${unset})` });
+    return z.NEVER;
+  });
 }
 
-const set = (env: NodeJS.ProcessEnv, key: string): string | undefined => ((env[key] ?? "") === "" ? undefined : env[key]);
+/** How long the deploy waits for what: any length, none included. */
+const duration = (unit: "seconds" | "milliseconds", fallback: number): z.ZodType<number> =>
+  numberSetting(`a number of ${unit}, 0 or more`, (n) => Number.isFinite(n) && n >= 0, fallback);
+
+/** The service variables hold the app's keys: a problem with them never shows their value. */
+const notObjectOfStrings = "is not a JSON object of strings";
+const serviceVariables = required
+  .transform((text): unknown => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return undefined;
+    }
+  })
+  .pipe(z.record(z.string(), z.string({ error: notObjectOfStrings }), { error: notObjectOfStrings }));
+
+// Railway's CLI sends RAILWAY_TOKEN as Project-Access-Token and RAILWAY_API_TOKEN as a Bearer token.
+const tokenSetting = z.object({ account: optional, project: optional }).transform(({ account, project }, ctx) => {
+  if (account !== undefined && project === undefined) return { token: account, tokenKind: "account" as TokenKind };
+  if (project !== undefined && account === undefined) return { token: project, tokenKind: "project" as TokenKind };
+  ctx.addIssue({
+    code: "custom",
+    message:
+      account === undefined
+        ? "neither RAILWAY_API_TOKEN (account or workspace token) nor RAILWAY_TOKEN (project token) is set"
+        : "both RAILWAY_API_TOKEN and RAILWAY_TOKEN are set; set only the one of the token's kind",
+  });
+  return z.NEVER;
+});
+
+const deploySettings = z.object({
+  RAILWAY_PROJECT_ID: required,
+  RAILWAY_ENVIRONMENT_ID: required,
+  RAILWAY_SERVICE_ID: required,
+  DEPLOY_IMAGE: required,
+  HEALTHCHECK_PATH: required,
+  HEALTH_URL: required,
+  SERVICE_VARIABLES: serviceVariables,
+  HEALTHCHECK_TIMEOUT_SECONDS: numberSetting("a whole number of seconds from 1 to 3600", (n) => Number.isInteger(n) && n >= 1 && n <= 3600),
+  PRE_DEPLOY_COMMAND: optional,
+  RAILWAY_API_URL: optional,
+  DEPLOY_PULL_ALLOWANCE_SECONDS: duration("seconds", 600),
+  DEPLOY_VERDICT_GRACE_SECONDS: duration("seconds", 120),
+  DEPLOY_POLL_START_MS: duration("milliseconds", 2000),
+  DEPLOY_POLL_MAX_MS: duration("milliseconds", 15_000),
+  HEALTH_ATTEMPTS: numberSetting("a whole number, 1 or more", (n) => Number.isInteger(n) && n >= 1, 10),
+  HEALTH_INTERVAL_MS: duration("milliseconds", 6000),
+  HEALTH_REQUEST_TIMEOUT_MS: duration("milliseconds", 10_000),
+});
+
+const registryCredentials = z
+  .object({ REGISTRY_USERNAME: optional, REGISTRY_PASSWORD: optional })
+  .transform(({ REGISTRY_USERNAME, REGISTRY_PASSWORD }, ctx) => {
+    if (REGISTRY_USERNAME !== undefined && REGISTRY_PASSWORD !== undefined)
+      return { username: REGISTRY_USERNAME, password: REGISTRY_PASSWORD };
+    if (REGISTRY_USERNAME === undefined && REGISTRY_PASSWORD === undefined) return undefined;
+    ctx.addIssue({ code: "custom", message: "REGISTRY_USERNAME and REGISTRY_PASSWORD go together: set both (a private image) or neither" });
+    return z.NEVER;
+  });
+
+/** One line per problem, named by its variable; one problem a variable at most. */
+function problems(...results: readonly z.ZodSafeParseResult<unknown>[]): string[] {
+  const lines = results
+    .flatMap((r) => r.error?.issues ?? [])
+    .map((i) => (i.path.length === 0 ? i.message : `${String(i.path[0])} ${i.message}`));
+  return [...new Set(lines)];
+}
 
 /** Reads the deploy's settings; lists every missing or malformed variable at once. */
 export function readDeployEnv(env: NodeJS.ProcessEnv): DeployEnv {
-  const problems: string[] = [];
-  const projectToken = set(env, tokenVariable.project);
-  const apiToken = set(env, tokenVariable.account);
-  // Railway's CLI sends RAILWAY_TOKEN as Project-Access-Token and RAILWAY_API_TOKEN as a Bearer token.
-  if (projectToken === undefined && apiToken === undefined)
-    problems.push("neither RAILWAY_API_TOKEN (account or workspace token) nor RAILWAY_TOKEN (project token) is set");
-  if (projectToken !== undefined && apiToken !== undefined)
-    problems.push("both RAILWAY_API_TOKEN and RAILWAY_TOKEN are set; set only the one of the token's kind");
-  problems.push(...required.filter((k) => set(env, k) === undefined).map((k) => `${k} is not set`));
-  let variables: Record<string, string> = {};
-  try {
-    const parsed: unknown = JSON.parse(env["SERVICE_VARIABLES"] ?? "{}");
-    if (
-      typeof parsed !== "object" ||
-      parsed === null ||
-      Array.isArray(parsed) ||
-      !Object.values(parsed).every((v) => typeof v === "string")
-    )
-      throw new Error();
-    variables = parsed as Record<string, string>;
-  } catch {
-    problems.push("SERVICE_VARIABLES is not a JSON object of strings");
-  }
-  const healthcheckTimeoutSeconds = Number(env["HEALTHCHECK_TIMEOUT_SECONDS"]);
-  if (
-    set(env, "HEALTHCHECK_TIMEOUT_SECONDS") !== undefined &&
-    !(Number.isInteger(healthcheckTimeoutSeconds) && healthcheckTimeoutSeconds >= 1 && healthcheckTimeoutSeconds <= 3600)
-  ) {
-    problems.push("HEALTHCHECK_TIMEOUT_SECONDS is not a whole number of seconds from 1 to 3600");
-  }
-  const registryUsername = set(env, "REGISTRY_USERNAME");
-  const registryPassword = set(env, "REGISTRY_PASSWORD");
-  if ((registryUsername === undefined) !== (registryPassword === undefined))
-    problems.push("REGISTRY_USERNAME and REGISTRY_PASSWORD go together: set both (a private image) or neither");
-  if (problems.length > 0) throw new Error(`deploy settings: ${problems.join("; ")}`);
-
-  const get = (k: (typeof required)[number]): string => env[k] ?? "";
-  const token = projectToken ?? apiToken ?? "";
-  const preDeployCommand = set(env, "PRE_DEPLOY_COMMAND");
+  const [t, s, r] = [
+    tokenSetting.safeParse({ account: env[tokenVariable.account], project: env[tokenVariable.project] }),
+    deploySettings.safeParse(env),
+    registryCredentials.safeParse(env),
+  ];
+  if (!t.success || !s.success || !r.success) throw new Error(`deploy settings: ${problems(t, s, r).join("; ")}`);
+  const e = s.data;
   return {
-    token,
-    tokenKind: projectToken === undefined ? "account" : "project",
-    endpoint: set(env, "RAILWAY_API_URL"),
-    secrets: [token, ...Object.values(variables), ...(registryPassword === undefined ? [] : [registryPassword])],
+    ...t.data,
+    endpoint: e.RAILWAY_API_URL,
+    secrets: [t.data.token, ...Object.values(e.SERVICE_VARIABLES), ...(r.data === undefined ? [] : [r.data.password])],
     options: {
-      projectId: get("RAILWAY_PROJECT_ID"),
-      environmentId: get("RAILWAY_ENVIRONMENT_ID"),
-      serviceId: get("RAILWAY_SERVICE_ID"),
-      image: get("DEPLOY_IMAGE"),
-      healthcheckPath: get("HEALTHCHECK_PATH"),
-      healthcheckTimeoutSeconds,
-      healthUrl: get("HEALTH_URL"),
-      variables,
-      ...(preDeployCommand === undefined ? {} : { preDeployCommand }),
-      ...(registryUsername !== undefined && registryPassword !== undefined
-        ? { registryCredentials: { username: registryUsername, password: registryPassword } }
-        : {}),
+      projectId: e.RAILWAY_PROJECT_ID,
+      environmentId: e.RAILWAY_ENVIRONMENT_ID,
+      serviceId: e.RAILWAY_SERVICE_ID,
+      image: e.DEPLOY_IMAGE,
+      healthcheckPath: e.HEALTHCHECK_PATH,
+      healthcheckTimeoutSeconds: e.HEALTHCHECK_TIMEOUT_SECONDS,
+      healthUrl: e.HEALTH_URL,
+      variables: e.SERVICE_VARIABLES,
+      ...(e.PRE_DEPLOY_COMMAND === undefined ? {} : { preDeployCommand: e.PRE_DEPLOY_COMMAND }),
+      ...(r.data === undefined ? {} : { registryCredentials: r.data }),
     },
     timing: {
-      pullAllowanceMs: number(env, "DEPLOY_PULL_ALLOWANCE_SECONDS", 600) * 1000,
-      verdictGraceMs: number(env, "DEPLOY_VERDICT_GRACE_SECONDS", 120) * 1000,
-      pollStartMs: number(env, "DEPLOY_POLL_START_MS", 2000),
-      pollMaxMs: number(env, "DEPLOY_POLL_MAX_MS", 15_000),
-      healthAttempts: number(env, "HEALTH_ATTEMPTS", 10),
-      healthIntervalMs: number(env, "HEALTH_INTERVAL_MS", 6000),
-      healthRequestTimeoutMs: number(env, "HEALTH_REQUEST_TIMEOUT_MS", 10_000),
+      pullAllowanceMs: e.DEPLOY_PULL_ALLOWANCE_SECONDS * 1000,
+      verdictGraceMs: e.DEPLOY_VERDICT_GRACE_SECONDS * 1000,
+      pollStartMs: e.DEPLOY_POLL_START_MS,
+      pollMaxMs: e.DEPLOY_POLL_MAX_MS,
+      healthAttempts: e.HEALTH_ATTEMPTS,
+      healthIntervalMs: e.HEALTH_INTERVAL_MS,
+      healthRequestTimeoutMs: e.HEALTH_REQUEST_TIMEOUT_MS,
     },
   };
 }

@@ -166,6 +166,88 @@ describe("readDeployEnv", () => {
     expect(() => readDeployEnv({ ...valid, REGISTRY_PASSWORD: "x" })).toThrow(/REGISTRY_USERNAME and REGISTRY_PASSWORD go together/);
   });
 
+  const problemsOf = (env: NodeJS.ProcessEnv): string => {
+    try {
+      readDeployEnv(env);
+    } catch (error) {
+      return (error as Error).message;
+    }
+    throw new Error("readDeployEnv accepted the settings");
+  };
+
+  it("names each malformed number with the value given, what is allowed and its default", () => {
+    const message = problemsOf({
+      ...valid,
+      HEALTHCHECK_TIMEOUT_SECONDS: "7200",
+      DEPLOY_POLL_START_MS: "soon",
+      DEPLOY_PULL_ALLOWANCE_SECONDS: "-5",
+      HEALTH_ATTEMPTS: "0",
+    });
+    expect(message).toBe(
+      "deploy settings: " +
+        [
+          'HEALTHCHECK_TIMEOUT_SECONDS is not a whole number of seconds from 1 to 3600 (it is "7200")',
+          'DEPLOY_PULL_ALLOWANCE_SECONDS is not a number of seconds, 0 or more (it is "-5"; unset, it is 600)',
+          'DEPLOY_POLL_START_MS is not a number of milliseconds, 0 or more (it is "soon"; unset, it is 2000)',
+          'HEALTH_ATTEMPTS is not a whole number, 1 or more (it is "0"; unset, it is 10)',
+        ].join("; "),
+    );
+  });
+
+  it("never shows a token or a service variable, whatever is wrong with them", () => {
+    const message = problemsOf({
+      ...valid,
+      RAILWAY_TOKEN: "sentinel-project-token-88dd",
+      SERVICE_VARIABLES: JSON.stringify({ ANTHROPIC_API_KEY: "sentinel-key-99ee", RETRIES: 3, TIMEOUT: 5 }),
+    });
+    expect(message).toBe(
+      "deploy settings: both RAILWAY_API_TOKEN and RAILWAY_TOKEN are set; set only the one of the token's kind; " +
+        "SERVICE_VARIABLES is not a JSON object of strings",
+    );
+    expect(problemsOf({ ...valid, SERVICE_VARIABLES: "{ANTHROPIC_API_KEY: sentinel-key-99ee" })).toBe(
+      "deploy settings: SERVICE_VARIABLES is not a JSON object of strings",
+    );
+  });
+
+  it("counts an empty variable as unset: a default applies, a required one is missing", () => {
+    const settings = readDeployEnv({ ...valid, RAILWAY_TOKEN: "", DEPLOY_POLL_START_MS: "", PRE_DEPLOY_COMMAND: "" });
+    expect(settings.tokenKind).toBe("account");
+    expect(settings.timing.pollStartMs).toBe(2000);
+    expect(settings.options).not.toHaveProperty("preDeployCommand");
+    expect(problemsOf({ ...valid, HEALTH_URL: "", SERVICE_VARIABLES: "" })).toBe(
+      "deploy settings: HEALTH_URL is not set; SERVICE_VARIABLES is not set",
+    );
+  });
+
+  it("reads every setting into the deploy's options, timing and secrets", () => {
+    const env = { ...valid, REGISTRY_USERNAME: "acmebot", REGISTRY_PASSWORD: pullToken, PRE_DEPLOY_COMMAND: "python -m app.migrate" };
+    delete env["RAILWAY_API_TOKEN"];
+    const settings = readDeployEnv({ ...env, RAILWAY_TOKEN: apiToken, HEALTH_REQUEST_TIMEOUT_MS: "2500" });
+    expect(settings).toMatchObject({ token: apiToken, tokenKind: "project", endpoint: "http://127.0.0.1:1/graphql/v2" });
+    expect(settings.secrets).toEqual([apiToken, variables.ANTHROPIC_API_KEY, pullToken]);
+    expect(settings.options).toEqual({
+      projectId: "p-1",
+      environmentId: "e-1",
+      serviceId: "s-1",
+      image: `docker.io/acme/app@sha256:${"b".repeat(64)}`,
+      healthcheckPath: "/health",
+      healthcheckTimeoutSeconds: 300,
+      healthUrl: "http://127.0.0.1:1/health",
+      variables,
+      preDeployCommand: "python -m app.migrate",
+      registryCredentials: { username: "acmebot", password: pullToken },
+    });
+    expect(settings.timing).toEqual({
+      pullAllowanceMs: 600_000,
+      verdictGraceMs: 120_000,
+      pollStartMs: 1,
+      pollMaxMs: 15_000,
+      healthAttempts: 2,
+      healthIntervalMs: 1,
+      healthRequestTimeoutMs: 2500,
+    });
+  });
+
   // 3. The deadline is derived from the health-check timeout, not fixed.
   it("derives the deadline from the health-check timeout plus an allowance for the queue and the pull", () => {
     const settings = readDeployEnv({ ...valid, HEALTHCHECK_TIMEOUT_SECONDS: "3600" });
