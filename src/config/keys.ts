@@ -1,10 +1,11 @@
 /**
  * Every non-secret setting a stack file may hold: its zod schema, what a human
- * is allowed to write, and an example the error messages can put in a fix
- * command. `Pulumi.yaml` declares the same keys (a test keeps them in step).
+ * is allowed to write, an example the error messages can put in a fix command,
+ * and its default. `Pulumi.yaml` declares the same keys and defaults (a test
+ * keeps them in step).
  */
 import { z } from "zod";
-import { digestSuffixPattern, isCommitSha, isReleaseTag, supportedPlatforms } from "../formats";
+import { defaultPlatforms, digestSuffixPattern, isCommitSha, isReleaseTag, supportedPlatforms } from "../formats";
 import { secretKeys } from "./secretKeys";
 import { stateBackendAllowed, stateBackendProblem } from "./backend";
 
@@ -22,6 +23,12 @@ export interface KeyDefinition {
   readonly description: string;
   /** Whether the stack file must set it (no default exists). */
   readonly required: boolean;
+  /**
+   * The value when the stack file does not set it. Absent on required keys, and
+   * on optional ones that are unset unless set (appRevision, preDeployCommand,
+   * programRepository, deployImage).
+   */
+  readonly default?: string | number | boolean | readonly string[] | Readonly<Record<string, string>>;
 }
 
 // GitHub's own limits: owner 1-39 alphanumerics or single hyphens, repository 1-100 of [A-Za-z0-9._-].
@@ -96,6 +103,7 @@ export const configKeys = {
     allowed: "a git branch name",
     example: "main",
     description: "The app repository's default branch: staging ships its head, rulesets protect it.",
+    default: "main",
     required: false,
   },
   developBranch: {
@@ -104,6 +112,7 @@ export const configKeys = {
     allowed: "a git branch name",
     example: "develop",
     description: "The integration branch that is protected like the default branch.",
+    default: "develop",
     required: false,
   },
   reviewerUsers: {
@@ -112,6 +121,7 @@ export const configKeys = {
     allowed: "a list of GitHub user logins, no duplicates (at most 6 reviewers in all)",
     example: '["octocat"]',
     description: "Users who may approve a deployment to this stack's environment.",
+    default: [],
     required: false,
   },
   reviewerTeams: {
@@ -120,6 +130,7 @@ export const configKeys = {
     allowed: "a list of team slugs of the repository's organization (lowercase, digits, - and _), no duplicates",
     example: '["release-managers"]',
     description: "Teams who may approve a deployment to this stack's environment.",
+    default: [],
     required: false,
   },
   waitTimerMinutes: {
@@ -128,6 +139,7 @@ export const configKeys = {
     allowed: "a whole number of minutes from 0 to 43200 (30 days)",
     example: "0",
     description: "Minutes GitHub waits after approval before a deployment job starts.",
+    default: 0,
     required: false,
   },
   deliveryAppId: {
@@ -153,6 +165,7 @@ export const configKeys = {
     allowed: "a non-empty list of Python versions such as 3.12, no duplicates",
     example: '["3.11","3.12"]',
     description: "The Python versions the test matrix runs.",
+    default: ["3.11", "3.12"],
     required: false,
   },
   coverageMinimum: {
@@ -161,6 +174,7 @@ export const configKeys = {
     allowed: "a whole number from 0 to 100",
     example: "80",
     description: "pytest fails below this line coverage (percent).",
+    default: 80,
     required: false,
   },
   pythonPackage: {
@@ -170,6 +184,7 @@ export const configKeys = {
     example: "app",
     description:
       "The app's Python package: test coverage is measured on it, and mypy, bandit and the docstring gate check it (not the tests).",
+    default: "app",
     required: false,
   },
   dockerhubUsername: {
@@ -195,6 +210,7 @@ export const configKeys = {
     example: "false",
     description:
       "Whether dockerhubRepository is private: Railway then pulls the image with dockerhubPullToken (registry credentials are a Railway Pro plan feature); a public repository sends no credentials.",
+    default: false,
     required: false,
   },
   platforms: {
@@ -203,6 +219,7 @@ export const configKeys = {
     allowed: `a non-empty list of linux/<arch> platforms (${supportedPlatforms.map((p) => p.slice("linux/".length)).join(", ")}), no duplicates`,
     example: '["linux/amd64","linux/arm64"]',
     description: "The platforms the image is built for.",
+    default: [...defaultPlatforms],
     required: false,
   },
   registry: {
@@ -211,6 +228,7 @@ export const configKeys = {
     allowed: "a registry host name, lowercase, with an optional :port (docker.io for Docker Hub)",
     example: "docker.io",
     description: "The registry the image is pushed to, verified in and deployed from; tags, cache, login and Railway's image all name it.",
+    default: "docker.io",
     required: false,
   },
   dockerfile: {
@@ -219,6 +237,7 @@ export const configKeys = {
     allowed: "a path relative to the app repository's root, without ..",
     example: "Dockerfile.optimized",
     description: "The Dockerfile the image is built from, relative to the app repository's root.",
+    default: "Dockerfile",
     required: false,
   },
   allowPrerelease: {
@@ -227,6 +246,7 @@ export const configKeys = {
     allowed: "true or false",
     example: "false",
     description: "Whether production may ship a GitHub pre-release; otherwise a pre-release tag is refused.",
+    default: false,
     required: false,
   },
   buildUnverifiedRelease: {
@@ -235,6 +255,7 @@ export const configKeys = {
     allowed: "true or false",
     example: "false",
     description: "Whether production builds a release whose commit staging never verified, instead of refusing it.",
+    default: false,
     required: false,
   },
   deployImage: {
@@ -253,6 +274,7 @@ export const configKeys = {
     example: "false",
     description:
       "Whether `pulumi preview` also builds the image (without pushing; needs a Docker daemon). Off by default: each pull request's own check builds the image instead.",
+    default: false,
     required: false,
   },
   railwayProjectId: {
@@ -293,6 +315,7 @@ export const configKeys = {
     allowed: "an absolute URL path starting with /",
     example: "/health",
     description: "The path Railway and the deploy client probe.",
+    default: "/health",
     required: false,
   },
   healthCheckTimeoutSeconds: {
@@ -302,6 +325,7 @@ export const configKeys = {
     example: "300",
     description:
       "Railway's health-check timeout: how long a new deployment may take to answer its health check; the deploy waits that long (plus its pull allowance) for Railway's verdict.",
+    default: 300,
     required: false,
   },
   appRevision: {
@@ -349,6 +373,7 @@ export const configKeys = {
     allowed: "a branch, tag or full commit SHA of the program's own repository",
     example: "v1.0.0",
     description: "The ref of programRepository that deploy jobs check out (pin a tag or SHA).",
+    default: "main",
     required: false,
   },
   programPath: {
@@ -357,6 +382,7 @@ export const configKeys = {
     allowed: "a relative folder path without ..",
     example: "delivery-pipeline",
     description: "The folder holding this program: in the app repository, or where programRepository is checked out.",
+    default: "delivery-pipeline",
     required: false,
   },
   railwayTokenKind: {
@@ -366,6 +392,7 @@ export const configKeys = {
     example: "account",
     description:
       "What kind of token railwayToken is, and so the name it is published and passed under (RAILWAY_API_TOKEN for account, RAILWAY_TOKEN for project, as Railway's CLI reads them); Railway does not document whether a project token may call every mutation a deploy needs.",
+    default: "account",
     required: false,
   },
   secretRotatedAt: {
@@ -376,6 +403,7 @@ export const configKeys = {
     allowed: "a map from secret config key to the date it was last rotated (YYYY-MM-DD); `npm run rotate` keeps it",
     example: '{"railwayToken":"2026-11-25"}',
     description: "When each secret was last rotated; the policy pack reports secrets older than secretMaxAgeDays.",
+    default: {},
     required: false,
   },
   secretMaxAgeDays: {
@@ -384,9 +412,24 @@ export const configKeys = {
     allowed: "a whole number of days from 1 to 3650",
     example: "90",
     description: "Secrets rotated longer ago than this are reported by the policy pack.",
+    default: 90,
     required: false,
   },
 } as const satisfies Record<string, KeyDefinition>;
 
 export type ConfigKey = keyof typeof configKeys;
 export const configKeyNames = Object.keys(configKeys) as ConfigKey[];
+
+/** Each key's value as its schema types it. */
+export type ConfigValues = { -readonly [K in ConfigKey]: z.infer<(typeof configKeys)[K]["schema"]> };
+/** The keys a stack has a value for even when its file does not set them. */
+export type DefaultedKey = { [K in ConfigKey]: (typeof configKeys)[K] extends { readonly default: unknown } ? K : never }[ConfigKey];
+export type Defaults = { readonly [K in DefaultedKey]: ConfigValues[K] };
+
+/** The defaults, from the table: what validation fills in and what Pulumi.yaml and docs/settings.md declare. */
+export const defaults = Object.fromEntries(
+  configKeyNames.flatMap((key) => {
+    const value = (configKeys[key] as KeyDefinition).default;
+    return value === undefined ? [] : [[key, value]];
+  }),
+) as Defaults;

@@ -15,8 +15,7 @@
  * backend, and the program lists every missing one with its command. Nor is
  * `secretRotatedAt`, which `npm run rotate` keeps.
  */
-import { configKeys, configKeyNames } from "./keys";
-import { defaults } from "./validate";
+import { configKeys, configKeyNames, type KeyDefinition } from "./keys";
 
 export interface ConfigDeclaration {
   readonly description: string;
@@ -28,9 +27,10 @@ const kindWords = { string: "string", integer: "integer", boolean: "boolean", ar
 export function projectConfigDeclarations(): Record<string, ConfigDeclaration> {
   const declarations: Record<string, ConfigDeclaration> = {};
   for (const key of configKeyNames) {
-    const definition = configKeys[key];
-    if (definition.kind === "object") continue;
-    const fallback = (defaults as Readonly<Record<string, string | number | boolean | readonly string[] | undefined>>)[key];
+    const definition: KeyDefinition = configKeys[key];
+    const fallback = definition.default;
+    // secretRotatedAt, the one map, is `npm run rotate`'s to keep.
+    if (definition.kind === "object" || (typeof fallback === "object" && !Array.isArray(fallback))) continue;
     declarations[key] = {
       description: `(${kindWords[definition.kind]}${definition.required ? ", required" : ""}) ${definition.description} Allowed: ${definition.allowed}.`,
       default: fallback ?? "",

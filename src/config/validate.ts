@@ -4,8 +4,7 @@
  * command that fixes it. Secret values never come here: only which secret keys
  * are present.
  */
-import type { z } from "zod";
-import { configKeys, configKeyNames, type ConfigKey, type KeyDefinition } from "./keys";
+import { configKeys, configKeyNames, defaults, type ConfigKey, type ConfigValues, type DefaultedKey, type KeyDefinition } from "./keys";
 import { isSecretKey, secretDefinitions, type SecretKey } from "./catalog";
 import { ConfigError, type Problem } from "./errors";
 import { closest } from "./didYouMean";
@@ -14,43 +13,14 @@ import { projectName, providerNamespaces, stackNames, type RawStackConfig, type 
 import { requiredSecrets, setSecretCommand } from "./requiredSecrets";
 import { credentialKind, exposureWarning, hiddenValue, mustHide } from "./exposure";
 import { stateBackendProblem } from "./backend";
-import { defaultPlatforms } from "../formats";
 
-type Values = { -readonly [K in ConfigKey]: z.infer<(typeof configKeys)[K]["schema"]> };
-type Defaults = { [K in ConfigKey as (typeof configKeys)[K]["required"] extends true ? never : K]?: Values[K] };
-
-/** The defaults of optional keys; `appRevision`, `preDeployCommand`, `programRepository` and `deployImage` have none. */
-export const defaults: Defaults = {
-  defaultBranch: "main",
-  developBranch: "develop",
-  reviewerUsers: [],
-  reviewerTeams: [],
-  waitTimerMinutes: 0,
-  pythonVersions: ["3.11", "3.12"],
-  coverageMinimum: 80,
-  pythonPackage: "app",
-  platforms: [...defaultPlatforms],
-  buildImageOnPreview: false,
-  privateImageRepository: false,
-  registry: "docker.io",
-  dockerfile: "Dockerfile",
-  allowPrerelease: false,
-  buildUnverifiedRelease: false,
-  healthCheckPath: "/health",
-  healthCheckTimeoutSeconds: 300,
-  secretMaxAgeDays: 90,
-  programRef: "main",
-  programPath: "delivery-pipeline",
-  railwayTokenKind: "account",
-  secretRotatedAt: {},
-};
-
+type Values = ConfigValues;
 type RequiredKeys = { [K in ConfigKey]: (typeof configKeys)[K]["required"] extends true ? K : never }[ConfigKey];
-type Unset = "appRevision" | "preDeployCommand" | "programRepository" | "deployImage";
-type WithDefault = Exclude<keyof Defaults, Unset>;
+/** Optional keys without a default: absent from the config unless the stack file sets them. */
+type Unset = Exclude<ConfigKey, RequiredKeys | DefaultedKey>;
 
 /** One stack's validated settings. */
-export type StackConfig = Readonly<Pick<Values, RequiredKeys | WithDefault> & Partial<Pick<Values, Unset>>> & {
+export type StackConfig = Readonly<Pick<Values, RequiredKeys | DefaultedKey> & Partial<Pick<Values, Unset>>> & {
   readonly stack: StackName;
   /** Secret config keys that are set (their values stay in Pulumi). */
   readonly secretsPresent: readonly SecretKey[];
