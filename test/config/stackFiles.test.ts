@@ -62,8 +62,8 @@ describe("stack files", () => {
   it("exactly one stack governs the repository", () => {
     const governing = stackNames.filter(
       (s) =>
-        buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(s, undefined, {}, committedStacksDir), s)).config)
-          .governsRepository,
+        buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(s, undefined, {}, committedStacksDir), s)).config).governance !==
+        undefined,
     );
     expect(governing).toHaveLength(1);
   });
