@@ -22,6 +22,7 @@ function backendOf(url: string): StateBackendKind {
   return kind;
 }
 
+/** One stack's config, as the settings its workflows are generated from. */
 export function workflowSettings(config: StackConfig): AppWorkflowSettings {
   const image = buildShipSpec(config).image;
   const source = imageSource(config);

@@ -6,7 +6,7 @@
 import type { StateBackendKind } from "../config/backend";
 
 export interface ProgramSource {
-  /** `same-repository`: the program lives in the app repository under `path`. */
+  /** The program's own repository (`owner/name`), checked out at `ref`; `undefined`: it lives in the app repository under `path`. */
   readonly repository: string | undefined;
   readonly ref: string;
   readonly path: string;
