@@ -22,7 +22,8 @@ beforeAll(async () => {
     const secrets = Object.fromEntries(secretKeys.map((key) => [key, pulumi.secret(`value-${key}`)]));
     const revision = { sha, version: "v1.2.0", gitRef: "v1.2.0" };
     const governing = new DeliveryPipeline("gov", {
-      spec: specOf("staging"),
+      // Previews build this image: a cache-only build per platform writes the cache instead.
+      spec: specOf("staging", { buildImageOnPreview: "true" }),
       secrets,
       provider,
       shipment: Promise.resolve({ revision, existingImage: undefined }),
@@ -95,6 +96,16 @@ describe("DeliveryPipeline", () => {
     expect(children("prod").filter((r) => r.type === "docker-build:index:Image")).toEqual([]);
     expect(run.resources.map((r) => r.name)).not.toContain("prod-verified-tag");
     expect(named("prod-app-version-tag").inputs["sources"]).toEqual([given]);
+  });
+
+  it("writes each platform's cache from a cache-only build after that platform's build, when previews build", () => {
+    const writers = children("gov").filter((r) => r.name.startsWith("gov-app-cache-"));
+    expect(writers.map((r) => r.name).sort()).toEqual(["gov-app-cache-amd64", "gov-app-cache-arm64"]);
+    for (const writer of writers) {
+      const platform = writer.name.replace("gov-app-cache-", "");
+      expect(writer.inputs).toMatchObject({ push: false, buildOnPreview: false });
+      expect(writer.dependencies.map((urn) => urn.split("::").pop())).toContain(`gov-app-image-${platform}`);
+    }
   });
 
   it("hands the deploy its token and the app's keys as secrets", () => {

@@ -26,4 +26,10 @@ describe("planNotes", () => {
     };
     expect(planNotes(pinned)).toContainEqual(expect.stringContaining("ships the pinned v1.0.0"));
   });
+  it("says nothing is built when the stack deploys a given image", () => {
+    const imageRef = `docker.io/acme/learning-voice-agent@sha256:${"b".repeat(64)}`;
+    const given = { ...spec("staging"), ship: { ...spec("staging").ship, imageSource: { kind: "given" as const, imageRef } } };
+    expect(planNotes(given)).toContainEqual(`Nothing is built: the stack deploys ${imageRef} (deployImage).`);
+    expect(planNotes(spec("staging")).join("\n")).not.toContain("Nothing is built");
+  });
 });
