@@ -220,13 +220,13 @@ async function startedSince(c: DeployContext, known: ReadonlySet<string>): Promi
  * starting two: when Railway's answer is lost, it looks for a deployment that
  * was not there before and follows it, and sends again only when there is none.
  */
-export async function startOnce(
+export async function startOnce<T extends string | undefined>(
   c: DeployContext,
   known: ReadonlySet<string>,
-  send: () => Promise<string | undefined>,
+  send: () => Promise<T>,
   what: string,
-): Promise<string | undefined> {
-  return retry(
+): Promise<T | string> {
+  return retry<T | string>(
     async ({ attempt }) => {
       if (attempt > 1) c.log(`Railway shows no deployment started for the ${what}: sending it again`);
       try {
@@ -249,7 +249,6 @@ export async function startDeployment(c: DeployContext, known: Set<string>): Pro
   const { serviceId, environmentId } = c.options;
   const send = async (): Promise<string> => (await c.client.request("deploy", { serviceId, environmentId })).serviceInstanceDeployV2;
   const deploymentId = await startOnce(c, known, send, "deploy");
-  if (deploymentId === undefined) throw new DeployFailedError("Railway started no deployment", undefined, undefined);
   known.add(deploymentId);
   c.log(`deployment ${deploymentId}: started`);
   return deploymentId;

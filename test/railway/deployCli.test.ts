@@ -220,7 +220,12 @@ describe("readDeployEnv", () => {
   });
 
   it("reads every setting into the deploy's options, timing and secrets", () => {
-    const env = { ...valid, REGISTRY_USERNAME: "acmebot", REGISTRY_PASSWORD: pullToken, PRE_DEPLOY_COMMAND: "python -m app.migrate" };
+    const env: Record<string, string> = {
+      ...valid,
+      REGISTRY_USERNAME: "acmebot",
+      REGISTRY_PASSWORD: pullToken,
+      PRE_DEPLOY_COMMAND: "python -m app.migrate",
+    };
     delete env["RAILWAY_API_TOKEN"];
     const settings = readDeployEnv({ ...env, RAILWAY_TOKEN: apiToken, HEALTH_REQUEST_TIMEOUT_MS: "2500" });
     expect(settings).toMatchObject({ token: apiToken, tokenKind: "project", endpoint: "http://127.0.0.1:1/graphql/v2" });

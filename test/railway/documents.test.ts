@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { buildClientSchema, parse, validate, type IntrospectionQuery, type GraphQLEnumType } from "graphql";
 import { describe, expect, it } from "vitest";
-import { deploymentStatuses, documents, retrySafe, verdicts } from "../../src/railway/documents";
+import { deploymentStatuses, documents, isServing, responses, retrySafe, verdictOf, verdicts } from "../../src/railway/documents";
 
 const schema = buildClientSchema(
   (JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "railway-schema.json"), "utf8")) as { data: IntrospectionQuery }).data,
@@ -50,5 +50,25 @@ describe("deployment statuses", () => {
       "superseded",
       "skipped",
     ]);
+  });
+});
+
+describe("verdictOf and isServing", () => {
+  it("read a status Railway may add later as not final and not serving", () => {
+    expect(verdictOf("CRASHED")).toBe("crashed");
+    expect(verdictOf("MIGRATING")).toBe("pending");
+    expect(["SUCCESS", "SLEEPING", "DEPLOYING", "MIGRATING"].filter(isServing)).toEqual(["SUCCESS", "SLEEPING"]);
+  });
+});
+
+describe("response shapes", () => {
+  it("take what Railway's schema allows to be null as null, and refuse a missing field", () => {
+    expect(responses.serviceInstance.parse({ serviceInstance: { source: null, activeDeployments: [] } })).toEqual({
+      serviceInstance: { source: null, activeDeployments: [] },
+    });
+    expect(
+      responses.deploymentStatus.safeParse({ deployment: { status: "SUCCESS", url: null, staticUrl: null, canRollback: true } }).success,
+    ).toBe(true);
+    expect(responses.deploymentStatus.safeParse({ deployment: { status: "SUCCESS", url: null, canRollback: true } }).success).toBe(false);
   });
 });

@@ -24,19 +24,21 @@
  */
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { buildClientSchema, graphql, type GraphQLSchema, type IntrospectionQuery } from "graphql";
 import type { DeploymentStatus } from "../../src/railway/documents";
 
-export type Fault = (
-  | { readonly status: number; readonly retryAfter?: string }
-  /** Hold the answer longer than the client waits. */
-  | { readonly delayMs: number }
-) & {
-  /** Railway acts on the request first, then the answer is lost (a 5xx or a hang after the work was done). */
-  readonly afterProcessing?: boolean;
-};
+export type Fault =
+  /** `body`: what it answers instead of "fault" (an answer of a shape Railway does not send). */
+  (
+    | { readonly status: number; readonly retryAfter?: string; readonly body?: string }
+    /** Hold the answer longer than the client waits. */
+    | { readonly delayMs: number }
+  ) & {
+    /** Railway acts on the request first, then the answer is lost (a 5xx or a hang after the work was done). */
+    readonly afterProcessing?: boolean;
+  };
 
 export interface RecordedRequest {
   readonly operationName: string;
@@ -65,6 +67,10 @@ export interface FakeRailwayOptions {
   readonly clock?: () => number;
   /** HTTP status of the health URL. */
   readonly healthStatus?: number;
+  /** The health URL answers after this long. */
+  readonly healthDelayMs?: number;
+  /** The deployments' public domain; null: the service has none. */
+  readonly publicDomain?: string | null;
   /** Faults for the n-th request (0-based) to the GraphQL endpoint. */
   readonly faults?: Readonly<Record<number, Fault>>;
   /** Faults by operation name, for its first, second, ... call (a hole: no fault). */
@@ -183,6 +189,8 @@ export class FakeRailway {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method === "GET" && req.url?.startsWith("/health") === true) {
       this.healthRequests.push(req.url);
+      if (this.options.healthDelayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, this.options.healthDelayMs));
+      if (res.destroyed) return;
       res.writeHead(this.options.healthStatus ?? 200).end("ok");
       return;
     }
@@ -210,7 +218,7 @@ export class FakeRailway {
         if (!res.destroyed) res.writeHead(504).end();
         return;
       }
-      res.writeHead(f.status, f.retryAfter === undefined ? {} : { "retry-after": f.retryAfter }).end("fault");
+      res.writeHead(f.status, f.retryAfter === undefined ? {} : { "retry-after": f.retryAfter }).end(f.body ?? "fault");
     };
     if (fault !== undefined && fault.afterProcessing !== true) {
       record("delayMs" in fault ? 0 : fault.status);
@@ -333,8 +341,8 @@ export class FakeRailway {
       status: d.status,
       canRollback: d.canRollback,
       createdAt: "2026-11-01T00:00:00Z",
-      url: "app.up.railway.app",
-      staticUrl: "app.up.railway.app",
+      url: this.options.publicDomain === undefined ? "app.up.railway.app" : this.options.publicDomain,
+      staticUrl: this.options.publicDomain === undefined ? "app.up.railway.app" : this.options.publicDomain,
     });
     const resolvers: Record<string, (args: never) => unknown> = {
       deployments: () => ({
@@ -385,4 +393,17 @@ export class FakeRailway {
     };
     return Object.fromEntries(Object.entries(resolvers).map(([field, resolve]) => [field, guard(field, resolve)]));
   }
+}
+
+/** A port nothing listens on (fetch refuses ports like 9 itself, before any connection). */
+export function closedPort(): Promise<number> {
+  const server = createNetServer();
+  return new Promise((resolve) =>
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => {
+        resolve(port);
+      });
+    }),
+  );
 }
