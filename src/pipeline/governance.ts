@@ -1,7 +1,7 @@
 /** Everything repository-wide, owned by the one stack that governs the repository: plain data from the config. */
 import type { SecretKey, StackConfig } from "../config";
 import { requiredCheckNames } from "../shipping";
-import { allowedActionPatterns } from "../workflows/pins";
+import { allowedActionPatterns } from "../workflows/allowedActions";
 import { publishedTo, type Published } from "./publication";
 
 /** A branch ruleset, in the terms of GitHub's rulesets API. */
@@ -67,19 +67,19 @@ export function rulesetSpecs(config: StackConfig): RulesetSpec[] {
   }));
 }
 
-/** SHA pinning required, and only the actions the generated workflows use (by pinned pattern). */
-export function actionsPermissionsSpec(): ActionsPermissionsSpec {
+/** SHA pinning required, and only the actions the app repository's workflows run (by pinned pattern). */
+export function actionsPermissionsSpec(governing: StackConfig): ActionsPermissionsSpec {
   return {
     shaPinningRequired: true,
     allowedActions: "selected",
     githubOwnedAllowed: false,
     verifiedAllowed: false,
-    patternsAllowed: allowedActionPatterns(),
+    patternsAllowed: allowedActionPatterns(governing),
   };
 }
 
 /** The governing stack's slice; `undefined` for the other stack, which declares nothing repository-wide. */
 export function governanceSlice(config: StackConfig, needed: ReadonlySet<SecretKey>): GovernanceSlice | undefined {
   if (!config.governsRepository) return undefined;
-  return { rulesets: rulesetSpecs(config), actionsPermissions: actionsPermissionsSpec(), ...publishedTo(undefined, config, needed) };
+  return { rulesets: rulesetSpecs(config), actionsPermissions: actionsPermissionsSpec(config), ...publishedTo(undefined, config, needed) };
 }

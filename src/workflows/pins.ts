@@ -27,8 +27,3 @@ export const actionNames = Object.keys(table) as ActionName[];
 export function pinnedUses(action: ActionName): string {
   return `${action}@${pins[action]?.sha ?? ""}`;
 }
-
-/** The `owner/name@*` patterns the repository's Actions permissions allow: exactly the pinned actions. */
-export function allowedActionPatterns(): string[] {
-  return actionNames.map((name) => `${name}@*`).sort();
-}

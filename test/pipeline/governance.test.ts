@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { validateStackConfig } from "../../src/config";
 import { actionsPermissionsSpec, governanceSlice, publishedTo, requiredCheckNames, rulesetSpecs, secretsNeeded } from "../../src/pipeline";
-import { allowedActionPatterns } from "../../src/workflows/pins";
+import { allowedActionPatterns } from "../../src/workflows/allowedActions";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
 const configOf = (stack: string, overrides?: Record<string, string>) =>
@@ -39,14 +39,16 @@ describe("rulesetSpecs", () => {
 });
 
 describe("actionsPermissionsSpec", () => {
-  it("requires SHA pinning and allows only the pinned actions, not all GitHub-owned or verified ones", () => {
-    expect(actionsPermissionsSpec()).toEqual({
+  it("requires SHA pinning and allows only the actions the workflows run, not all GitHub-owned or verified ones", () => {
+    const staging = configOf("staging");
+    expect(actionsPermissionsSpec(staging)).toEqual({
       shaPinningRequired: true,
       allowedActions: "selected",
       githubOwnedAllowed: false,
       verifiedAllowed: false,
-      patternsAllowed: allowedActionPatterns(),
+      patternsAllowed: allowedActionPatterns(staging),
     });
+    expect(actionsPermissionsSpec(staging).patternsAllowed).toContain("actions/checkout@*");
   });
 });
 
@@ -56,7 +58,7 @@ describe("governanceSlice", () => {
     const needed = secretsNeeded(staging);
     expect(governanceSlice(staging, needed)).toEqual({
       rulesets: rulesetSpecs(staging),
-      actionsPermissions: actionsPermissionsSpec(),
+      actionsPermissions: actionsPermissionsSpec(staging),
       ...publishedTo(undefined, staging, needed),
     });
     const production = configOf("production");
