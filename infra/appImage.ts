@@ -49,7 +49,7 @@ function sharedBuildArgs(build: BuildInputs, platform: string): Omit<dockerbuild
     context: { location: gitContext(image, revision) },
     // BuildKit reads `Dockerfile` from the git context by itself. docker-build checks a named
     // Dockerfile on the local disk (its Check opens the path), so another name must also exist
-    // at that path where the program runs: the README says so.
+    // at that path where the program runs: docs/shipping.md says so.
     ...(image.dockerfile === "Dockerfile" ? {} : { dockerfile: { location: image.dockerfile } }),
     platforms: [platform as dockerbuild.Platform],
     labels: ociLabels(image, revision),

@@ -6,8 +6,8 @@
  *
  * Why: Pulumi's Node.js host runs the program through ts-node, which type-checks every
  * file at start and, even told to transpile only, runs the TypeScript emitter cold in a
- * fresh process on every preview; together most of a preview's time here (README:
- * Performance). Type checking stays in `npm test` (`tsc --noEmit`), where it belongs.
+ * fresh process on every preview; together most of a preview's time here
+ * (docs/performance.md). Type checking stays in `npm test` (`tsc --noEmit`), where it belongs.
  * This is ts-node's documented custom-transpiler interface (`create` returning
  * `transpile(input, { fileName })`); it needs transpileOnly, which the same section sets.
  *

@@ -6,7 +6,7 @@
  * prints when PULUMI_DEBUG_PROMISE_LEAKS is set. Under ts-node each such read
  * runs source-map-support over every frame: in a preview of this program that
  * was about 0.55 s of CPU, most of the time the program spends declaring
- * resources (measured with --cpu-prof; README, Performance). This formats
+ * resources (measured with --cpu-prof; docs/performance.md). This formats
  * only those stamps without source maps; every other error keeps its mapped
  * stack, and with PULUMI_DEBUG_PROMISE_LEAKS set nothing changes.
  */

@@ -368,7 +368,7 @@ describe("after both stacks", () => {
     expect(github.violations).toEqual([]);
     expect(github.environment("staging")).toBeUndefined();
     expect(github.environment("production")).toBeUndefined();
-    // What is left, exactly (README "After destroy"): the provider's delete of Actions permissions is a
+    // What is left, exactly (docs/verification.md, "After destroy"): the provider's delete of Actions permissions is a
     // partial PUT, so SHA pinning and the allow-list stay; the hand-written workflow the stack took over
     // is deleted with the stack's file (it stays in main's history, restorable from the commit before).
     const left = github.leftovers();
