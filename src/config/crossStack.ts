@@ -5,7 +5,9 @@
  * fix names the stack that should change: staging governs, production moves.
  */
 import type { Problem } from "./errors";
+import type { ConfigValues } from "./keys";
 import type { RawStackConfig } from "./rawConfig";
+import { quote } from "./fixCommands";
 
 export type StackPair = "staging" | "production";
 
@@ -21,8 +23,18 @@ export interface OwnSettings {
   readonly stateBackendUrl?: string;
 }
 
+/** The settings the rules read, of those that passed their own checks (`settings`). */
+export function ownSettings(settings: Partial<ConfigValues>): OwnSettings {
+  const { governsRepository, railwayEnvironmentId, railwayDomain, stateBackendUrl } = settings;
+  return {
+    ...(governsRepository === undefined ? {} : { governsRepository }),
+    ...(railwayEnvironmentId === undefined ? {} : { railwayEnvironmentId }),
+    ...(railwayDomain === undefined ? {} : { railwayDomain }),
+    ...(stateBackendUrl === undefined ? {} : { stateBackendUrl }),
+  };
+}
+
 const file = (stack: StackPair): string => `stacks/Pulumi.${stack}.yaml`;
-const quoteArg = (value: string): string => (/^[A-Za-z0-9_./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, "'\\''")}'`);
 
 export function crossStackProblems(stack: StackPair, own: OwnSettings, sibling: RawStackConfig): Problem[] {
   const other = sibling.values;
@@ -86,7 +98,7 @@ export function sharedBackendProblem(stack: StackPair, own: OwnSettings, sibling
     allowed:
       `the same backend in both stacks: ${other} (${file(other)}) uses ${otherBackend.trim()}, and the workflows of both stacks log in with the one ` +
       `repository variable PULUMI_BACKEND_URL, which ${governing} (the governing stack) publishes`,
-    fix: `pulumi config set stateBackendUrl ${quoteArg(url)} --stack ${follower}`,
+    fix: `pulumi config set stateBackendUrl ${quote(url)} --stack ${follower}`,
   };
 }
 

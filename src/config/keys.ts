@@ -420,6 +420,10 @@ export const configKeys = {
 export type ConfigKey = keyof typeof configKeys;
 export const configKeyNames = Object.keys(configKeys) as ConfigKey[];
 
+export function isConfigKey(key: string): key is ConfigKey {
+  return (configKeyNames as readonly string[]).includes(key);
+}
+
 /** Each key's value as its schema types it. */
 export type ConfigValues = { -readonly [K in ConfigKey]: z.infer<(typeof configKeys)[K]["schema"]> };
 /** The keys a stack has a value for even when its file does not set them. */

@@ -7,6 +7,10 @@ export const projectName = "delivery-pipeline";
 export const stackNames = ["staging", "production"] as const;
 export type StackName = (typeof stackNames)[number];
 
+export function isStackName(stack: string): stack is StackName {
+  return (stackNames as readonly string[]).includes(stack);
+}
+
 /** What the program reads from Pulumi before validation. */
 export interface RawStackConfig {
   readonly stack: string;

@@ -45,3 +45,15 @@ export function missingSecretCommands(result: {
 }): string[] {
   return result.missingSecrets.map((key) => setSecretCommand(key, result.config.stack));
 }
+
+/**
+ * The secrets of `required` not in `present`, in catalog order. Half of a
+ * credential pair is no credential: the other half is reported missing (a
+ * preview would otherwise log in with mixed keys).
+ */
+export function missingSecretKeys(required: readonly SecretKey[], present: readonly SecretKey[]): SecretKey[] {
+  return secretDefinitions
+    .filter((d) => required.includes(d.key) || (d.pairedWith !== undefined && present.includes(d.pairedWith)))
+    .map((d) => d.key)
+    .filter((k) => !present.includes(k));
+}

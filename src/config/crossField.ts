@@ -1,0 +1,111 @@
+/**
+ * Rules that involve more than one key: what GitHub would refuse for the
+ * repository's visibility and plan, and the ownership of production. Each rule
+ * sees the stack's settings with the defaults filled in.
+ */
+import { defaults, type ConfigKey, type ConfigValues } from "./keys";
+import type { Problem } from "./errors";
+import { projectName } from "./rawConfig";
+
+type Rule = (v: ConfigValues, stack: string) => Problem[];
+
+/** Internal repositories exist only on enterprise; GitHub Free has no environments or rulesets on private ones. */
+export function visibilityPlanProblems(v: ConfigValues, stack: string): Problem[] {
+  const problems: Problem[] = [];
+  if (v.repositoryVisibility === "internal" && v.githubPlan !== "enterprise") {
+    problems.push({
+      key: "repositoryVisibility",
+      value: v.repositoryVisibility,
+      allowed: `public or private with githubPlan ${v.githubPlan} (internal repositories exist only on enterprise)`,
+      fix: `pulumi config set repositoryVisibility private --stack ${stack}`,
+    });
+  }
+  if (v.repositoryVisibility === "private" && v.githubPlan === "free") {
+    problems.push({
+      key: "githubPlan",
+      value: v.githubPlan,
+      allowed: "pro, team or enterprise for a private repository (GitHub Free has no environments or rulesets on private repositories)",
+      fix: `pulumi config set githubPlan team --stack ${stack} (after upgrading), or make the repository public`,
+    });
+  }
+  return problems;
+}
+
+/** Whether GitHub enforces required reviewers and wait timers on this repository. */
+export const protectionRulesAllowed = (v: ConfigValues): boolean => v.repositoryVisibility === "public" || v.githubPlan === "enterprise";
+
+const reviewers = (v: ConfigValues): string[] => [...v.reviewerUsers, ...v.reviewerTeams];
+
+/** Reviewers and wait timers on a paid plan that does not enforce them (on Free, visibilityPlanProblems has said it already). */
+export function protectionRuleProblems(v: ConfigValues, stack: string): Problem[] {
+  if (protectionRulesAllowed(v) || v.githubPlan === "free") return [];
+  const problems: Problem[] = [];
+  if (reviewers(v).length > 0) {
+    problems.push({
+      key: "reviewerUsers",
+      value: JSON.stringify(reviewers(v)),
+      allowed: `no reviewers: required reviewers on a ${v.repositoryVisibility} repository need githubPlan enterprise`,
+      fix: `remove reviewerUsers and reviewerTeams from stacks/Pulumi.${stack}.yaml, or pulumi config set githubPlan enterprise --stack ${stack}`,
+    });
+  }
+  if (v.waitTimerMinutes > 0) {
+    problems.push({
+      key: "waitTimerMinutes",
+      value: String(v.waitTimerMinutes),
+      allowed: `0: wait timers on a ${v.repositoryVisibility} repository need githubPlan enterprise`,
+      fix: `pulumi config set waitTimerMinutes 0 --stack ${stack}`,
+    });
+  }
+  return problems;
+}
+
+/** GitHub's limit of six reviewers, and production's need of one where the plan allows it. */
+export function reviewerCountProblems(v: ConfigValues, stack: string): Problem[] {
+  const count = reviewers(v).length;
+  if (count > 6) {
+    return [
+      {
+        key: "reviewerUsers",
+        value: JSON.stringify(reviewers(v)),
+        allowed: "at most 6 reviewers (users and teams together), GitHub's limit",
+        fix: `shorten reviewerUsers/reviewerTeams in stacks/Pulumi.${stack}.yaml`,
+      },
+    ];
+  }
+  if (stack === "production" && protectionRulesAllowed(v) && count === 0) {
+    return [
+      {
+        key: "reviewerUsers",
+        value: "[]",
+        allowed: "at least one reviewer user or team: production deployments need an approval",
+        fix: `set reviewerUsers or reviewerTeams in stacks/Pulumi.${stack}.yaml, e.g. ${projectName}:reviewerTeams: ["release-managers"]`,
+      },
+    ];
+  }
+  return [];
+}
+
+export function branchProblems(v: ConfigValues, stack: string): Problem[] {
+  if (v.defaultBranch !== v.developBranch) return [];
+  return [
+    {
+      key: "developBranch",
+      value: v.developBranch,
+      allowed: "a branch other than defaultBranch",
+      fix: `pulumi config set developBranch develop --stack ${stack}`,
+    },
+  ];
+}
+
+/** Each rule with the keys it reads: a key that failed its own check is already reported, and judging combinations on it would add noise. */
+export const crossFieldRules: readonly { readonly keys: readonly ConfigKey[]; readonly rules: readonly Rule[] }[] = [
+  { keys: ["repositoryVisibility", "githubPlan"], rules: [visibilityPlanProblems, protectionRuleProblems, reviewerCountProblems] },
+  { keys: ["defaultBranch", "developBranch"], rules: [branchProblems] },
+];
+
+/** Every cross-field problem, given the settings that passed their own checks (`set`) and those with the defaults filled in (`v`). */
+export function crossFieldProblems(v: ConfigValues, stack: string, set: Partial<Record<ConfigKey, unknown>>): Problem[] {
+  return crossFieldRules
+    .filter(({ keys }) => keys.every((k) => k in set || k in defaults))
+    .flatMap(({ rules }) => rules.flatMap((rule) => rule(v, stack)));
+}
