@@ -11,16 +11,17 @@ const notApplicable = (reason?: string): never => {
 
 /**
  * `config`: what every policy is handed, or, as a `--policy-pack-config` file holds it, one section per policy
- * name (`perPolicy`), each policy getting only its own.
+ * name (`perPolicy`), each policy getting only its own. Each validation is awaited, as the engine awaits it: a
+ * policy that reports after an await, or rejects, counts.
  */
-export function packViolations(run: ProgramRun, config: object, perPolicy = false): string[] {
+export async function packViolations(run: ProgramRun, config: object, perPolicy = false): Promise<string[]> {
   const found: string[] = [];
   for (const policy of policies) {
     const own: object = perPolicy ? ((config as Readonly<Record<string, object | undefined>>)[policy.name] ?? {}) : config;
     if ("validateStack" in policy) {
       const resources = run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.name, props: unknownCheckingProxy(r.plainInputs) }));
       const stackArgs = { resources, getConfig: () => own } as unknown as StackValidationArgs;
-      void policy.validateStack(stackArgs, (message: string) => found.push(`${policy.name}: ${message}`));
+      await policy.validateStack(stackArgs, (message: string) => found.push(`${policy.name}: ${message}`));
       continue;
     }
     const validations = [policy.validateResource].flat();
@@ -35,7 +36,7 @@ export function packViolations(run: ProgramRun, config: object, perPolicy = fals
       } as unknown as ResourceValidationArgs;
       for (const validate of validations) {
         try {
-          void validate?.(args, (message: string) => found.push(`${policy.name} ${resource.name}: ${message}`));
+          await validate?.(args, (message: string) => found.push(`${policy.name} ${resource.name}: ${message}`));
         } catch (error) {
           if (!(error instanceof NotApplicable)) throw error;
         }

@@ -56,7 +56,7 @@ describe("production promotes the digest staging verified", () => {
     expect(run.outputs).toMatchObject({ revision: releaseSha, version: releaseTag, imageRef: verifiedImage, imageBuilt: false });
   });
 
-  it("passes every mandatory policy of the pack", () => {
-    expect(packViolations(run, { deliveryAppId: 1234567 })).toEqual([]);
+  it("passes every mandatory policy of the pack", async () => {
+    expect(await packViolations(run, { deliveryAppId: 1234567 })).toEqual([]);
   });
 });

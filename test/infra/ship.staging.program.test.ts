@@ -131,7 +131,7 @@ describe("staging ships the default branch head", () => {
     });
   });
 
-  it("passes every mandatory policy of the pack", () => {
-    expect(packViolations(run, { deliveryAppId: 1234567 })).toEqual([]);
+  it("passes every mandatory policy of the pack", async () => {
+    expect(await packViolations(run, { deliveryAppId: 1234567 })).toEqual([]);
   });
 });

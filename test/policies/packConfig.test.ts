@@ -48,21 +48,25 @@ describe("policyPackConfig", () => {
 });
 
 describe("the pack, given the config file, over staging's program", () => {
-  it("passes with the stack's own config", () => {
-    expect(packViolations(run, policyPackConfig(configOf("staging")), true)).toEqual([]);
+  it("passes with the stack's own config", async () => {
+    expect(await packViolations(run, policyPackConfig(configOf("staging")), true)).toEqual([]);
   });
 
-  it("catches a ruleset that lets another App bypass, which it cannot know without the config", () => {
+  it("catches a ruleset that lets another App bypass, which it cannot know without the config", async () => {
     const other = policyPackConfig({ ...configOf("staging"), deliveryAppId: 7654321 });
-    expect(packViolations(run, {}, true).filter((v) => v.startsWith(policyNames.rulesets))).toEqual([]);
-    const found = packViolations(run, other, true).filter((v) => v.startsWith(policyNames.rulesets));
+    expect((await packViolations(run, {}, true)).filter((v) => v.startsWith(policyNames.rulesets))).toEqual([]);
+    const found = (await packViolations(run, other, true)).filter((v) => v.startsWith(policyNames.rulesets));
     expect(found).toHaveLength(2);
     for (const v of found) expect(v).toMatch(/only the delivery App may bypass the rules/);
   });
 
-  it("judges the platforms the stack configures, not the pack's default", () => {
+  it("judges the platforms the stack configures, not the pack's default", async () => {
     expect(
-      packViolations(run, policyPackConfig({ ...configOf("staging"), platforms: ["linux/amd64", "linux/arm64", "linux/s390x"] }), true),
+      await packViolations(
+        run,
+        policyPackConfig({ ...configOf("staging"), platforms: ["linux/amd64", "linux/arm64", "linux/s390x"] }),
+        true,
+      ),
     ).toEqual([`${policyNames.imagePlatforms}: the image is not built for linux/s390x: build every configured platform`]);
   });
 });
