@@ -1,6 +1,6 @@
 // The two stacks checked together: exactly one governs, production has its own Railway environment and domain; each fix names the right stack.
 import { describe, expect, it } from "vitest";
-import { crossStackProblems, governanceProblem, sameTargetProblem, sharedBackendProblem } from "../../src/config/crossStack";
+import { crossStackProblems, governanceProblem, ownSettings, sameTargetProblem, sharedBackendProblem } from "../../src/config/crossStack";
 import { fixtureRaw, fixtureValues, withSibling } from "../helpers/fixtureConfig";
 import { problemsOf } from "../helpers/problems";
 
@@ -170,5 +170,19 @@ describe("crossStackProblems", () => {
       "railwayEnvironmentId",
       "railwayDomain",
     ]);
+  });
+});
+
+describe("ownSettings", () => {
+  it("keeps the four settings the rules read, and only those that passed their checks", () => {
+    expect(ownSettings({ governsRepository: false, railwayDomain: "a.example.com", coverageMinimum: 80 })).toEqual({
+      governsRepository: false,
+      railwayDomain: "a.example.com",
+    });
+    expect(ownSettings({ railwayEnvironmentId: "e", stateBackendUrl: "gs://a" })).toEqual({
+      railwayEnvironmentId: "e",
+      stateBackendUrl: "gs://a",
+    });
+    expect(ownSettings({})).toEqual({});
   });
 });

@@ -1,7 +1,7 @@
 // The key table owns each setting's default: every default is a value its own schema accepts, no required key has
 // one, and validation fills in exactly the table's defaults for a stack that sets only the required keys.
 import { describe, expect, it } from "vitest";
-import { configKeyNames, configKeys, defaults, validateStackConfig, type KeyDefinition } from "../../src/config";
+import { configKeyNames, configKeys, defaults, isConfigKey, validateStackConfig, type KeyDefinition } from "../../src/config";
 import { fixtureRaw } from "../helpers/fixtureConfig";
 
 const table: readonly [string, KeyDefinition][] = configKeyNames.map((key) => [key, configKeys[key]]);
@@ -43,5 +43,14 @@ describe("the key table's defaults", () => {
       railwayTokenKind: "account",
       secretRotatedAt: {},
     });
+  });
+});
+
+describe("isConfigKey", () => {
+  it("knows the table's keys, not secrets nor near misses", () => {
+    expect(["repository", "secretRotatedAt", "railwayToken", "repositry", ""].filter(isConfigKey)).toEqual([
+      "repository",
+      "secretRotatedAt",
+    ]);
   });
 });
