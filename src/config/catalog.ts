@@ -43,11 +43,11 @@ export const secretDefinitions: readonly SecretDefinition[] = [
     requirement: "always",
     usedByProgram: true,
     description:
-      "Railway token for this stack's environment: an account or workspace token (railwayTokenKind account), or a project token (project); see README for scopes.",
+      "Railway token for this stack's environment: an account or workspace token (railwayTokenKind account), or a project token (project); scopes in docs/shipping.md.",
   },
   { key: "anthropicApiKey", requirement: "always", usedByProgram: true, description: "Anthropic API key of this environment's app." },
   { key: "openaiApiKey", requirement: "always", usedByProgram: true, description: "OpenAI API key of this environment's app." },
-  // Always, whatever the backend: the stacks use the passphrase secrets provider (README, Real use), on Pulumi Cloud too.
+  // Always, whatever the backend: the stacks use the passphrase secrets provider (README, First deploy), on Pulumi Cloud too.
   {
     key: "pulumiConfigPassphrase",
     requirement: "always",

@@ -86,7 +86,7 @@ export function misfiledSecretProblem(key: string, stack: string): Problem {
   return {
     key,
     value: "(secret)",
-    allowed: `only the secret keys listed in the README${suggestion === undefined ? "" : ` (did you mean ${suggestion}?)`}`,
+    allowed: `only the secret keys listed in docs/secrets.md${suggestion === undefined ? "" : ` (did you mean ${suggestion}?)`}`,
     fix: `pulumi config rm ${key} --stack ${stack}`,
     message: "is not a secret of this program",
   };
@@ -106,7 +106,7 @@ export function unsetProblems(values: Readonly<Record<string, string>>, stack: s
         key: "config",
         value: undefined,
         allowed: `a config: section with this program's settings, ${projectName}:<key>: <value>, the required ones being ${requiredKeys.join(", ")}`,
-        fix: `write the config: section in stacks/Pulumi.${stack}.yaml (the README's "Real use" shows one), or pulumi config set <key> <value> --stack ${stack} for each required key`,
+        fix: `write the config: section in stacks/Pulumi.${stack}.yaml (docs/settings.md lists every key), or pulumi config set <key> <value> --stack ${stack} for each required key`,
         message: `section of stacks/Pulumi.${stack}.yaml is missing or sets none of the required settings`,
       },
     ];

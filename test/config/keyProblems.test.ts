@@ -114,11 +114,11 @@ describe("misfiledSecretProblem", () => {
 
   it("removes an unknown secret, suggesting the near one if any", () => {
     expect(misfiledSecretProblem("openaiApiKy", "staging")).toMatchObject({
-      allowed: "only the secret keys listed in the README (did you mean openaiApiKey?)",
+      allowed: "only the secret keys listed in docs/secrets.md (did you mean openaiApiKey?)",
       fix: "pulumi config rm openaiApiKy --stack staging",
       message: "is not a secret of this program",
     });
-    expect(misfiledSecretProblem("zzz", "staging").allowed).toBe("only the secret keys listed in the README");
+    expect(misfiledSecretProblem("zzz", "staging").allowed).toBe("only the secret keys listed in docs/secrets.md");
   });
 });
 
