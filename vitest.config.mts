@@ -44,6 +44,9 @@ export default defineConfig({
   test: {
     // The real-engine suite needs the Pulumi CLI: npm run test:engine.
     exclude: ["test/engine/**", "node_modules/**"],
+    // vitest's default is one worker fewer than the cores: one on a 2-core machine. Many tests wait on child
+    // processes and loopback servers rather than compute, so three workers keep two cores busy (150 s to 88 s here).
+    maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 60_000,
     server: {
