@@ -2,7 +2,14 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { authGuidance, RailwayAuthError, RailwayClient, retryAfterMs, type TokenKind } from "../../src/railway/client";
 import { deploy, DeployFailedError, type DeployOptions, type DeployTiming } from "../../src/railway/deploy";
-import { FakeRailway, type FakeRailwayOptions, type HistoryDeployment } from "./fakeRailway";
+import {
+  FakeRailway,
+  railwayDeployOptions,
+  railwayTiming,
+  simulatedClock,
+  type FakeRailwayOptions,
+  type HistoryDeployment,
+} from "./fakeRailway";
 
 const token = "sentinel-railway-token-1f2e";
 const variables = { ANTHROPIC_API_KEY: "sentinel-anthropic-9a8b", OPENAI_API_KEY: "sentinel-openai-7c6d" };
@@ -38,27 +45,11 @@ interface RunSettings {
 }
 
 async function run(fakeOptions: FakeRailwayOptions, settings: RunSettings = {}): Promise<Run> {
-  let clock = 0;
-  fake = await new FakeRailway({ clock: () => clock, ...fakeOptions }).start();
+  const clock = simulatedClock();
+  fake = await new FakeRailway({ clock: clock.now, ...fakeOptions }).start();
   const logs: string[] = [];
-  const sleeps: number[] = [];
-  const advance = (ms: number): Promise<void> => {
-    sleeps.push(ms);
-    clock += ms;
-    return Promise.resolve();
-  };
-  const timing: DeployTiming = {
-    pullAllowanceMs: 600_000,
-    verdictGraceMs: 120_000,
-    pollStartMs: 1000,
-    pollMaxMs: 8000,
-    healthAttempts: 3,
-    healthIntervalMs: 500,
-    healthRequestTimeoutMs: 2000,
-    now: () => clock,
-    sleep: advance,
-    ...settings.timing,
-  };
+  const { sleeps } = clock;
+  const timing = railwayTiming(clock, settings.timing);
   const client = new RailwayClient({
     token,
     tokenKind: settings.tokenKind ?? "account",
@@ -66,26 +57,16 @@ async function run(fakeOptions: FakeRailwayOptions, settings: RunSettings = {}):
     timeoutMs: settings.clientTimeoutMs ?? 2000,
     backoffMs: 100,
     maxAttempts: 3,
-    sleep: advance,
+    sleep: clock.sleep,
     log: (l) => logs.push(l),
   });
-  const options: DeployOptions = {
-    projectId: "p-1",
-    environmentId: "e-1",
-    serviceId: "s-1",
-    image: digest,
-    healthcheckPath: "/health",
-    healthcheckTimeoutSeconds: 300,
-    healthUrl: `${fake.url}/health`,
-    variables,
-    ...settings.overrides,
-  };
+  const options = railwayDeployOptions(fake, digest, variables, settings.overrides);
   const base = { fake, logs, sleeps };
   try {
     const result = await deploy(client, options, timing, (l) => logs.push(l));
-    return { ...base, result, operations: fake.requests.map((r) => r.operationName), elapsedMs: clock };
+    return { ...base, result, operations: fake.requests.map((r) => r.operationName), elapsedMs: clock.now() };
   } catch (error) {
-    return { ...base, error, operations: fake.requests.map((r) => r.operationName), elapsedMs: clock };
+    return { ...base, error, operations: fake.requests.map((r) => r.operationName), elapsedMs: clock.now() };
   }
 }
 

@@ -24,7 +24,15 @@ import {
   type DeployTiming,
   type Failure,
 } from "../../src/railway/deploy";
-import { closedPort, FakeRailway, type FakeRailwayOptions, type HistoryDeployment } from "./fakeRailway";
+import {
+  closedPort,
+  FakeRailway,
+  railwayDeployOptions,
+  railwayTiming,
+  simulatedClock,
+  type FakeRailwayOptions,
+  type HistoryDeployment,
+} from "./fakeRailway";
 
 const digest = `docker.io/acme/app@sha256:${"c".repeat(64)}`;
 const variables = { OPENAI_API_KEY: "sentinel-steps-openai-11aa", ANTHROPIC_API_KEY: "sentinel-steps-anthropic-22bb" };
@@ -53,16 +61,11 @@ async function setUp(
   options: FakeRailwayOptions = {},
   settings: { readonly overrides?: Partial<DeployOptions>; readonly timing?: Partial<DeployTiming> } = {},
 ): Promise<Setup> {
-  let clock = 0;
-  const railway = await new FakeRailway({ clock: () => clock, ...options }).start();
+  const clock = simulatedClock();
+  const railway = await new FakeRailway({ clock: clock.now, ...options }).start();
   fake = railway;
   const logs: string[] = [];
-  const sleeps: number[] = [];
-  const sleep = (ms: number): Promise<void> => {
-    sleeps.push(ms);
-    clock += ms;
-    return Promise.resolve();
-  };
+  const { sleep, sleeps } = clock;
   const log = (line: string): void => {
     logs.push(line);
   };
@@ -78,29 +81,8 @@ async function setUp(
   });
   const c: DeployContext = {
     client,
-    options: {
-      projectId: "p-1",
-      environmentId: "e-1",
-      serviceId: "s-1",
-      image: digest,
-      healthcheckPath: "/health",
-      healthcheckTimeoutSeconds: 300,
-      healthUrl: `${railway.url}/health`,
-      variables,
-      ...settings.overrides,
-    },
-    timing: {
-      pullAllowanceMs: 600_000,
-      verdictGraceMs: 120_000,
-      pollStartMs: 1000,
-      pollMaxMs: 8000,
-      healthAttempts: 3,
-      healthIntervalMs: 500,
-      healthRequestTimeoutMs: 2000,
-      now: () => clock,
-      sleep,
-      ...settings.timing,
-    },
+    options: railwayDeployOptions(railway, digest, variables, settings.overrides),
+    timing: railwayTiming(clock, settings.timing),
     log,
     where,
   };

@@ -27,6 +27,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
 import { buildClientSchema, graphql, type GraphQLSchema, type IntrospectionQuery } from "graphql";
+import type { DeployOptions, DeployTiming } from "../../src/railway/deploy";
 import type { DeploymentStatus } from "../../src/railway/documents";
 
 export type Fault =
@@ -406,4 +407,65 @@ export function closedPort(): Promise<number> {
       });
     }),
   );
+}
+
+/**
+ * Time for a deploy against the stand-in: every wait is recorded and moves the
+ * clock instead of passing, so Railway's real budgets (minutes) run in no time.
+ */
+export interface SimulatedClock {
+  readonly now: () => number;
+  readonly sleep: (ms: number) => Promise<void>;
+  /** Every wait taken, in ms. */
+  readonly sleeps: number[];
+}
+
+export function simulatedClock(): SimulatedClock {
+  let clock = 0;
+  const sleeps: number[] = [];
+  return {
+    now: () => clock,
+    sleep: (ms) => {
+      sleeps.push(ms);
+      clock += ms;
+      return Promise.resolve();
+    },
+    sleeps,
+  };
+}
+
+/** The deploy's timing with Railway's own budgets, on the simulated clock. */
+export function railwayTiming(clock: SimulatedClock, overrides: Partial<DeployTiming> = {}): DeployTiming {
+  return {
+    pullAllowanceMs: 600_000,
+    verdictGraceMs: 120_000,
+    pollStartMs: 1000,
+    pollMaxMs: 8000,
+    healthAttempts: 3,
+    healthIntervalMs: 500,
+    healthRequestTimeoutMs: 2000,
+    now: clock.now,
+    sleep: clock.sleep,
+    ...overrides,
+  };
+}
+
+/** A deploy of `image` to the stand-in's one service (p-1, e-1, s-1), health-checked at its /health. */
+export function railwayDeployOptions(
+  fake: FakeRailway,
+  image: string,
+  variables: Readonly<Record<string, string>>,
+  overrides: Partial<DeployOptions> = {},
+): DeployOptions {
+  return {
+    projectId: "p-1",
+    environmentId: "e-1",
+    serviceId: "s-1",
+    image,
+    healthcheckPath: "/health",
+    healthcheckTimeoutSeconds: 300,
+    healthUrl: `${fake.url}/health`,
+    variables,
+    ...overrides,
+  };
 }
