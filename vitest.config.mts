@@ -72,7 +72,12 @@ export default defineConfig({
           include: ["test/**/*.test.ts"],
           exclude: ["test/engine/**", "test/bench/**", "node_modules/**", ...unit],
           pool: "forks",
-          isolate: true,
+          // Files share a process: the harness hands each program its config the way the Automation API does
+          // (runtime.setAllConfig) and setMocks resets the runtime, and the setup file restores the environment.
+          isolate: false,
+          setupFiles: ["test/helpers/restoreEnv.ts"],
+          // A spy (on pulumi.log.warn, say) ends with its test, not with the process.
+          restoreMocks: true,
         },
       },
       {

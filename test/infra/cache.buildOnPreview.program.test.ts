@@ -1,8 +1,7 @@
 // buildImageOnPreview: previews build the image, so the builds they run must not write the shared registry cache
 // (docker-build keeps cacheTo in a preview build; it only turns push off). Checked in Pulumi's dry run and in an update.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { EvaluationSummary } from "../../tools/cli/evaluate";
-import { evaluateInChild } from "../helpers/evaluateChild";
+import { evaluated, type EvaluationSummary } from "../helpers/evaluation";
 import { stackWithSecrets } from "../helpers/stacks";
 
 type Inputs = Readonly<Record<string, unknown>>;
@@ -10,7 +9,8 @@ const settings = stackWithSecrets("staging", undefined, { buildImageOnPreview: "
 let preview: EvaluationSummary;
 let update: EvaluationSummary;
 beforeAll(async () => {
-  [preview, update] = await Promise.all([evaluateInChild("staging", settings, true), evaluateInChild("staging", settings, false)]);
+  preview = await evaluated("staging", settings, true);
+  update = await evaluated("staging", settings, false);
 }, 60_000);
 
 const images = (run: EvaluationSummary) => run.resources.filter((r) => r.type === "docker-build:index:Image");

@@ -1,28 +1,12 @@
 /**
- * One evaluation of the program under Pulumi's mocks, in its own process (the
- * runtime keeps global state): settings as JSON on stdin, a summary as JSON on
- * stdout. Secret values never leave: each resource carries its redacted inputs
- * and a hash of its plain inputs, so a change to a secret shows as a changed
- * hash on exactly the resources that consume it. Used by tests and the benchmark.
+ * One evaluation of the program under Pulumi's mocks, in a fresh process, for
+ * the benchmark: settings as JSON on stdin, the summary (tools/plan/evaluation.ts)
+ * as JSON on stdout.
  */
-import { createHash } from "node:crypto";
-import { projectName } from "../../src/config";
-import { runProgram } from "../plan/harness";
-import { planInvokeMock, planResourceMock } from "../plan/invokes";
 import type { StackSettings } from "../../src/config/stackFiles";
+import { evaluateSummary } from "../plan/evaluation";
 
-export interface EvaluationSummary {
-  readonly resources: readonly {
-    type: string;
-    name: string;
-    inputs: Readonly<Record<string, unknown>>;
-    secretPaths: readonly string[];
-    plainHash: string;
-  }[];
-  readonly outputs: Readonly<Record<string, unknown>>;
-  readonly elapsedMs: number;
-  readonly maxRssKb: number;
-}
+export type { EvaluationSummary } from "../plan/evaluation";
 
 async function main(): Promise<void> {
   const chunks: Buffer[] = [];
@@ -32,30 +16,7 @@ async function main(): Promise<void> {
     settings: StackSettings;
     preview?: boolean;
   };
-  const started = performance.now();
-  const run = await runProgram({
-    project: projectName,
-    stack,
-    settings,
-    allowMissingSecrets: false,
-    invoke: planInvokeMock,
-    resource: planResourceMock,
-    preview: preview ?? false,
-    load: () => import("../../infra/index.js"),
-  });
-  const summary: EvaluationSummary = {
-    resources: run.resources.map((r) => ({
-      type: r.type,
-      name: r.name,
-      inputs: r.inputs,
-      secretPaths: r.secretPaths,
-      plainHash: createHash("sha256").update(JSON.stringify(r.plainInputs)).digest("hex"),
-    })),
-    outputs: run.outputs,
-    elapsedMs: Math.round(performance.now() - started),
-    maxRssKb: process.resourceUsage().maxRSS,
-  };
-  process.stdout.write(JSON.stringify(summary));
+  process.stdout.write(JSON.stringify(await evaluateSummary(stack, settings, preview ?? false)));
 }
 
 main().catch((error: unknown) => {

@@ -136,6 +136,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     : options.settings;
   process.env["PULUMI_CONFIG"] = JSON.stringify(settings.config);
   process.env["PULUMI_CONFIG_SECRET_KEYS"] = JSON.stringify(settings.secretKeys);
+  // The SDK keeps config in its store from the first read; this is how the Automation API runs one program
+  // after another in a process, so a second evaluation here reads its own config, not the first's.
+  pulumi.runtime.setAllConfig(settings.config, [...settings.secretKeys]);
 
   const resources: RecordedResource[] = [];
   const invokes: { token: string; inputs: Record<string, unknown> }[] = [];
