@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, secretKeys, validateStackConfig } from "../src/config";
 import { consumedBy } from "./helpers/leaks";
-import { runTool } from "./helpers/tool";
+import { planInProcess } from "./helpers/tool";
 import { fixtureStacksDir, rawConfig, sentinel, stackWithSecrets } from "./helpers/stacks";
 
 describe("leak coverage", () => {
@@ -27,13 +27,13 @@ describe("leak coverage", () => {
     expect(message).not.toContain(sentinel("railwayToken"));
   });
 
-  it("the offline plan of a stack file with a secret in plain text stops without printing it", () => {
+  it("the offline plan of a stack file with a secret in plain text stops without printing it", async () => {
     const dir = mkdtempSync(join(tmpdir(), "stacks-"));
     const text =
       readFileSync(join(fixtureStacksDir, "Pulumi.staging.yaml"), "utf8") +
       `  delivery-pipeline:openaiApiKey: ${sentinel("openaiApiKey")}\n`;
     writeFileSync(join(dir, "Pulumi.staging.yaml"), text);
-    const result = runTool("plan", ["--stack", "staging", "--stacks-dir", dir, "--out", join(dir, "out")]);
+    const result = await planInProcess(["--stack", "staging", "--stacks-dir", dir, "--out", join(dir, "out")]);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("openaiApiKey");
     expect(result.stdout + result.stderr).not.toContain(sentinel("openaiApiKey"));

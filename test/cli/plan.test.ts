@@ -1,5 +1,5 @@
 // The offline plan as a user runs it: `npm run plan -- --stack <name>`, in a child process.
-import { runTool } from "../helpers/tool";
+import { planInProcess, runTool } from "../helpers/tool";
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -13,17 +13,23 @@ interface Planned {
 }
 
 // The stack files these tests own, unless a test names its own folder: a user's stacks/ must not change them.
-function plan(stack: string, ...extra: string[]): { status: number | null; stdout: string; stderr: string } {
-  const dir = extra.includes("--stacks-dir") ? [] : ["--stacks-dir", fixtureStacksDir];
-  const result = runTool("plan", ["--stack", stack, ...dir, ...extra]);
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+function withStacks(stack: string, extra: readonly string[]): string[] {
+  return ["--stack", stack, ...(extra.includes("--stacks-dir") ? [] : ["--stacks-dir", fixtureStacksDir]), ...extra];
+}
+/** Staging's plan runs as a user runs it, in its own process; production's and the refusals in this one. */
+async function plan(stack: string, ...extra: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  if (stack === "staging" && extra.includes("--out") && !extra.includes("--stacks-dir")) {
+    const result = runTool("plan", withStacks(stack, extra));
+    return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  }
+  return planInProcess(withStacks(stack, extra));
 }
 
 const planned: Record<string, Planned> = {};
-beforeAll(() => {
+beforeAll(async () => {
   for (const stack of ["staging", "production"]) {
     const outDir = mkdtempSync(join(tmpdir(), `plan-${stack}-`));
-    const { status, stdout, stderr } = plan(stack, "--out", outDir);
+    const { status, stdout, stderr } = await plan(stack, "--out", outDir);
     if (status !== 0) throw new Error(`plan ${stack} failed (${String(status)}): ${stderr}`);
     planned[stack] = {
       stdout,
@@ -125,7 +131,7 @@ describe("npm run plan", () => {
     expect(shared).toEqual([]);
   });
 
-  it("stops with exit 2 and every problem on invalid config, writing nothing", () => {
+  it("stops with exit 2 and every problem on invalid config, writing nothing", async () => {
     const dir = mkdtempSync(join(tmpdir(), "stacks-"));
     const text = readFileSync(join(fixtureStacksDir, "Pulumi.staging.yaml"), "utf8")
       .replace("delivery-pipeline:repository: acme/learning-voice-agent", "delivery-pipeline:repository: acme/bad repo")
@@ -133,7 +139,7 @@ describe("npm run plan", () => {
       .replace("delivery-pipeline:githubPlan: enterprise", "delivery-pipeline:githubPlann: enterprise");
     writeFileSync(join(dir, "Pulumi.staging.yaml"), text);
     const outDir = join(dir, "out");
-    const result = plan("staging", "--stacks-dir", dir, "--out", outDir);
+    const result = await plan("staging", "--stacks-dir", dir, "--out", outDir);
     expect(result.status).toBe(2);
     expect(result.stderr).toContain("problems; nothing was created or changed");
     for (const key of ["repository", "platforms", "githubPlann", "githubPlan"]) expect(result.stderr).toContain(`- ${key}`);
@@ -141,14 +147,14 @@ describe("npm run plan", () => {
     expect(() => readdirSync(outDir)).toThrow();
   });
 
-  it("refuses an unknown stack with a hint", () => {
-    const result = plan("qa");
+  it("refuses an unknown stack with a hint", async () => {
+    const result = await plan("qa");
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('No stack file for stack "qa"');
   });
 
-  it("explains its usage on a bad argument", () => {
-    const result = plan("staging", "--bogus");
+  it("explains its usage on a bad argument", async () => {
+    const result = await plan("staging", "--bogus");
     expect(result.status).toBe(64);
     expect(result.stderr).toContain("usage: npm run plan");
   });

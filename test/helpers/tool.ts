@@ -7,6 +7,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { SpawnSyncOptionsWithStringEncoding, SpawnSyncReturns } from "node:child_process";
+import { plan } from "../../tools/cli/plan";
 import { runSync } from "./runSync";
 import { projectDir } from "./stacks";
 
@@ -29,4 +30,12 @@ export function runTool(
 ): SpawnSyncReturns<string> {
   const { command, args: argv } = toolCommand(script, args);
   return runSync(command, argv, { cwd: projectDir, ...options });
+}
+
+/** The offline plan run in this process (tools/cli/plan.ts), as `npm run plan -- <args>` would run it. */
+export async function planInProcess(args: readonly string[]): Promise<{ status: number; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const status = await plan(args, { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
+  return { status, stdout, stderr };
 }

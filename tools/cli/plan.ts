@@ -51,17 +51,29 @@ export function parsePlanArgs(argv: readonly string[], projectDir: string): Plan
   };
 }
 
-async function main(): Promise<number> {
+/** Where the plan writes its report and its refusals: the process's streams, or a test's. */
+export interface PlanOutput {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+}
+
+const processOutput: PlanOutput = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+/** The command: its exit code (0 planned, 2 invalid config, 64 bad arguments); anything else it throws. */
+export async function plan(argv: readonly string[], out: PlanOutput = processOutput): Promise<number> {
   const projectDir = resolve(__dirname, "..", "..");
   let args: PlanArgs;
   try {
-    args = parsePlanArgs(process.argv.slice(2), projectDir);
+    args = parsePlanArgs(argv, projectDir);
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
+    out.stderr(`${(error as Error).message}\n`);
     return 64;
   }
   try {
-    const code = await runPlan(args, projectDir);
+    const code = await runPlan(args, projectDir, out);
     if (code !== 0) discardStalePlan(args.outDir);
     return code;
   } catch (error) {
@@ -79,10 +91,10 @@ function discardStalePlan(outDir: string): void {
   if (existsSync(join(outDir, "plan.txt"))) rmSync(outDir, { recursive: true, force: true });
 }
 
-async function runPlan(args: PlanArgs, projectDir: string): Promise<number> {
+async function runPlan(args: PlanArgs, projectDir: string, out: PlanOutput): Promise<number> {
   const input = readPlanInput(projectDir, args.stack, args.stacksDir);
   if (input.kind === "refused") {
-    process.stderr.write(`${input.message}\n`);
+    out.stderr(`${input.message}\n`);
     return 2;
   }
   const { run, spec } = await runPlanProgram(args.stack, input.settings);
@@ -97,12 +109,12 @@ async function runPlan(args: PlanArgs, projectDir: string): Promise<number> {
     writtenFiles: files.map((f) => f.path),
   });
   writePlanFile(args.outDir, { path: "plan.txt", content: report });
-  process.stdout.write(report);
+  out.stdout(report);
   return 0;
 }
 
 if (require.main === module) {
-  main().then(
+  plan(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
