@@ -1,10 +1,11 @@
 // `npm run rotate` against a stand-in `pulumi` that records its arguments and standard input.
 import { runSync } from "../helpers/runSync";
+import { Readable } from "node:stream";
 import { chmodSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { parseRotateArgs } from "../../tools/cli/rotate";
+import { parseRotateArgs, rotate as runRotate } from "../../tools/cli/rotate";
 import { projectDir } from "../helpers/stacks";
 import { runTool, toolCommand } from "../helpers/tool";
 
@@ -23,29 +24,44 @@ process.exit(process.env.PULUMI_STAND_IN_FAIL === process.argv[2] + " " + proces
   return { bin, log };
 }
 
-function rotate(args: string[], input: string, env: Record<string, string> = {}) {
-  const pulumi = standInPulumi();
-  const result = runTool("rotate", args, {
-    input,
-    env: { ...process.env, PATH: `${pulumi.bin}:${process.env["PATH"] ?? ""}`, ...env },
-  });
-  let calls: { args: string[]; stdin: string }[] = [];
+function callsIn(log: string): { args: string[]; stdin: string }[] {
   try {
-    calls = readFileSync(pulumi.log, "utf8")
+    return readFileSync(log, "utf8")
       .trim()
       .split("\n")
       .map((l) => JSON.parse(l) as { args: string[]; stdin: string });
   } catch {
-    calls = [];
+    return [];
   }
-  return { status: result.status, stderr: result.stderr, calls };
+}
+
+/** `npm run rotate` as a user runs it, in its own process, the value piped to its standard input. */
+function rotateAsChild(args: string[], input: string) {
+  const pulumi = standInPulumi();
+  const result = runTool("rotate", args, { input, env: { ...process.env, PATH: `${pulumi.bin}:${process.env["PATH"] ?? ""}` } });
+  return { status: result.status, stderr: result.stderr, calls: callsIn(pulumi.log) };
+}
+
+/** The same command in this process (its refusals and failures), with the stand-in `pulumi` first on PATH. */
+async function rotate(args: string[], input: string, env: Record<string, string> = {}) {
+  const pulumi = standInPulumi();
+  const before = { ...process.env };
+  Object.assign(process.env, { PATH: `${pulumi.bin}:${process.env["PATH"] ?? ""}`, ...env });
+  let stderr = "";
+  try {
+    const status = await runRotate(args, { stdin: Readable.from([Buffer.from(input)]), stderr: (text) => (stderr += text) });
+    return { status, stderr, calls: callsIn(pulumi.log) };
+  } finally {
+    for (const name of Object.keys(env)) Reflect.deleteProperty(process.env, name);
+    Object.assign(process.env, before);
+  }
 }
 
 const newValue = "sentinel-rotated-token-42x";
 
 describe("npm run rotate", () => {
   it("sets the secret from standard input, records the date, and previews the diff", () => {
-    const r = rotate(["--stack", "staging", "railwayToken"], `${newValue}\n`);
+    const r = rotateAsChild(["--stack", "staging", "railwayToken"], `${newValue}\n`);
     expect(r.status).toBe(0);
     const today = new Date().toISOString().slice(0, 10);
     expect(r.calls).toEqual([
@@ -61,8 +77,8 @@ describe("npm run rotate", () => {
     expect(r.stderr).toContain("Apply it with: pulumi up --stack staging");
   });
 
-  it("with --json previews with pulumi preview --json (the engine's diff for a script), the rest unchanged", () => {
-    const r = rotate(["--stack", "staging", "--json", "railwayToken"], `${newValue}\n`);
+  it("with --json previews with pulumi preview --json (the engine's diff for a script), the rest unchanged", async () => {
+    const r = await rotate(["--stack", "staging", "--json", "railwayToken"], `${newValue}\n`);
     expect(r.status).toBe(0);
     expect(r.calls.map((c) => c.args)).toEqual([
       ["config", "set", "--secret", "railwayToken", "--stack", "staging"],
@@ -71,37 +87,37 @@ describe("npm run rotate", () => {
     ]);
   });
 
-  it("refuses a value given as an argument, before calling pulumi", () => {
-    const r = rotate(["--stack", "staging", "railwayToken", newValue], "");
+  it("refuses a value given as an argument, before calling pulumi", async () => {
+    const r = await rotate(["--stack", "staging", "railwayToken", newValue], "");
     expect(r.status).toBe(2);
     expect(r.stderr).toContain("never from the arguments");
     expect(r.calls).toEqual([]);
   });
 
-  it("refuses an unknown key and an empty value", () => {
-    const unknown = rotate(["--stack", "staging", "railwayTokn"], "x");
+  it("refuses an unknown key and an empty value", async () => {
+    const unknown = await rotate(["--stack", "staging", "railwayTokn"], "x");
     expect(unknown.stderr).toContain("not a secret key of this program (not shown: it may be a value); did you mean railwayToken?");
     expect(unknown.stderr).not.toContain("railwayTokn");
-    const empty = rotate(["--stack", "staging", "openaiApiKey"], "");
+    const empty = await rotate(["--stack", "staging", "openaiApiKey"], "");
     expect(empty.status).toBe(2);
     expect(empty.stderr).toContain("no value given for openaiApiKey: nothing was changed");
     expect(empty.calls).toEqual([]);
-    const blank = rotate(["--stack", "staging", "openaiApiKey"], "  \t \n");
+    const blank = await rotate(["--stack", "staging", "openaiApiKey"], "  \t \n");
     expect(blank.status).toBe(2);
     expect(blank.stderr).toContain("a value of only blanks given for openaiApiKey: nothing was changed");
     expect(blank.calls).toEqual([]);
   });
 
-  it("never echoes a value typed where the key belongs", () => {
+  it("never echoes a value typed where the key belongs", async () => {
     const typed = "sk-proj-Zq8XwV3mN7pL2kT9rY4bH6cJ1dF5gS0aE";
-    const r = rotate(["--stack", "staging", typed], "");
+    const r = await rotate(["--stack", "staging", typed], "");
     expect(r.status).toBe(2);
     expect(r.stderr).not.toContain(typed);
     expect(r.calls).toEqual([]);
   });
 
-  it("stops when pulumi config set fails", () => {
-    const r = rotate(["--stack", "production", "openaiApiKey"], "v", { PULUMI_STAND_IN_FAIL: "config set" });
+  it("stops when pulumi config set fails", async () => {
+    const r = await rotate(["--stack", "production", "openaiApiKey"], "v", { PULUMI_STAND_IN_FAIL: "config set" });
     expect(r.status).toBe(2);
     expect(r.calls).toHaveLength(1);
     expect(r.stderr).toContain("pulumi config set --secret openaiApiKey failed: nothing else was changed");

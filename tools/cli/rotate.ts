@@ -50,7 +50,7 @@ export function parseRotateArgs(argv: readonly string[]): RotateArgs {
 }
 
 /** Reads the value from standard input that is not a terminal (a pipe or a file); one trailing newline dropped. */
-async function readPiped(stdin: NodeJS.ReadStream): Promise<string> {
+async function readPiped(stdin: NodeJS.ReadableStream): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks)
@@ -71,14 +71,32 @@ function pulumi(args: readonly string[], input?: string): Promise<number> {
   });
 }
 
-export async function main(argv: readonly string[], today: Date = new Date()): Promise<number> {
+/** Where the command reads the value and writes its progress: the process's streams, or a test's. */
+export interface RotateStreams {
+  readonly stdin: NodeJS.ReadableStream & { readonly isTTY?: boolean };
+  readonly stderr: (text: string) => void;
+}
+
+const processStreams: RotateStreams = { stdin: process.stdin, stderr: (text) => process.stderr.write(text) };
+
+/** The command: the preview's exit code, or 2 after saying what was refused or failed (and what was changed). */
+export async function rotate(argv: readonly string[], io: RotateStreams = processStreams, today: Date = new Date()): Promise<number> {
+  try {
+    return await rotateSecret(argv, io, today);
+  } catch (error) {
+    io.stderr(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 2;
+  }
+}
+
+async function rotateSecret(argv: readonly string[], io: RotateStreams, today: Date): Promise<number> {
   const { stack, key, json } = parseRotateArgs(argv);
   const setSecret = ["config", "set", "--secret", key, "--stack", stack];
-  if (process.stdin.isTTY) {
+  if (io.stdin.isTTY === true) {
     // On a terminal, Pulumi's own prompt reads the value, hidden; nothing of it passes through this process.
     if ((await pulumi(setSecret)) !== 0) throw new Error(`pulumi config set --secret ${key} failed: nothing else was changed`);
   } else {
-    const value = await readPiped(process.stdin);
+    const value = await readPiped(io.stdin);
     if (value.trim() === "")
       throw new Error(`${value === "" ? "no value" : "a value of only blanks"} given for ${key}: nothing was changed`);
     if ((await pulumi(setSecret, value)) !== 0) throw new Error(`pulumi config set --secret ${key} failed: nothing else was changed`);
@@ -86,20 +104,14 @@ export async function main(argv: readonly string[], today: Date = new Date()): P
   const date = today.toISOString().slice(0, 10);
   if ((await pulumi(["config", "set", "--path", `secretRotatedAt.${key}`, date, "--stack", stack])) !== 0)
     throw new Error(`the new ${key} is set, but recording its rotation date failed`);
-  process.stderr.write(`${key} rotated on ${date} in stack ${stack}. What it changes:\n`);
+  io.stderr(`${key} rotated on ${date} in stack ${stack}. What it changes:\n`);
   const preview = await pulumi(["preview", json ? "--json" : "--diff", "--stack", stack]);
-  process.stderr.write(`Apply it with: pulumi up --stack ${stack}\n`);
+  io.stderr(`Apply it with: pulumi up --stack ${stack}\n`);
   return preview;
 }
 
 if (require.main === module) {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (error: unknown) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exitCode = 2;
-    },
-  );
+  void rotate(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
 }
