@@ -36,7 +36,20 @@ function baseEnv(url: string): Record<string, string> {
   };
 }
 
-function deployCli(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** The deploy command in this process (main(), given the environment it would read): its exit code and what it printed. */
+async function deployCli(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  let stdout = "";
+  let stderr = "";
+  const code = await main(
+    env,
+    (s) => (stdout += s),
+    (s) => (stderr += s),
+  );
+  return { code, stdout, stderr };
+}
+
+/** The deploy command as the Command resource runs it: its own process, settings only in its environment. */
+function deployCliChild(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
@@ -67,7 +80,7 @@ const updateInput = (railway: FakeRailway): Record<string, unknown> =>
 describe("deploy command", () => {
   it("prints the deployment as one JSON line, logs progress without a secret", async () => {
     const railway = await start({ history });
-    const r = await deployCli(baseEnv(railway.url));
+    const r = await deployCliChild(baseEnv(railway.url));
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({ deploymentId: "deployment-new", url: "https://app.up.railway.app" });
     expect(r.stderr).toContain("variables: ANTHROPIC_API_KEY set (values not shown)");
@@ -263,7 +276,7 @@ describe("readDeployEnv", () => {
   });
 });
 
-// The same entry point in this process, so coverage sees it; the child-process tests above prove the wiring.
+// main() itself: deploying, and refusing bad settings with exit 2 (the first test above runs it as its own process).
 describe("deploy command main()", () => {
   async function inProcess(env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
     let out = "";
