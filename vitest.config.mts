@@ -7,8 +7,8 @@ import { defineConfig, type Plugin } from "vitest/config";
  *   between files, so they run in worker threads without a fresh module graph
  *   per file (about half the time of isolated forks here).
  * - `program`: anything that evaluates the Pulumi program, drives a CLI or sets
- *   process-wide state. The Pulumi runtime keeps global state, so each file gets
- *   its own process: at most one program evaluation per file.
+ *   process-wide state, in worker processes. The Pulumi runtime is global, so a
+ *   file evaluates one program at a time; files share a process (see the project).
  * Everything not listed as `unit` runs as `program`. A third project, `bench`,
  * runs the benchmark end to end: `npm run test:bench` (.ci/run), not `npm test`.
  */
@@ -18,7 +18,7 @@ const unitFiles = [
   "test/moduleNames.test.ts",
   "test/readme.test.ts",
   "test/docs.test.ts",
-  // The deploy client against the Railway stand-in; the deploy command's own tests (deployCli) run it as a child with its environment.
+  // The deploy client against the Railway stand-in; the deploy command's own tests (deployCli) run it with an environment.
   "test/railway/!(deployCli).test.ts",
 ];
 const unit = [...unitFolders.map((f) => `${f}/**/*.test.ts`), ...unitFiles];
