@@ -2,22 +2,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { authGuidance, RailwayAuthError, RailwayClient, retryAfterMs, type TokenKind } from "../../src/railway/client";
 import { deploy, DeployFailedError, type DeployOptions, type DeployTiming } from "../../src/railway/deploy";
-import {
-  FakeRailway,
-  railwayDeployOptions,
-  railwayTiming,
-  simulatedClock,
-  type FakeRailwayOptions,
-  type HistoryDeployment,
-} from "./fakeRailway";
+import { FakeRailway, railwayDeployOptions, railwayTiming, serviceHistory, simulatedClock, type FakeRailwayOptions } from "./fakeRailway";
 
 const token = "sentinel-railway-token-1f2e";
 const variables = { ANTHROPIC_API_KEY: "sentinel-anthropic-9a8b", OPENAI_API_KEY: "sentinel-openai-7c6d" };
 const digest = `docker.io/acme/app@sha256:${"a".repeat(64)}`;
-const history: HistoryDeployment[] = [
-  { id: "deployment-failed-earlier", status: "FAILED", canRollback: false },
-  { id: "deployment-good", status: "SUCCESS", canRollback: true },
-];
+const history = serviceHistory;
 
 let fake: FakeRailway | undefined;
 afterEach(async () => {

@@ -29,18 +29,15 @@ import {
   FakeRailway,
   railwayDeployOptions,
   railwayTiming,
+  serviceHistory,
   simulatedClock,
   type FakeRailwayOptions,
-  type HistoryDeployment,
 } from "./fakeRailway";
 
 const digest = `docker.io/acme/app@sha256:${"c".repeat(64)}`;
 const variables = { OPENAI_API_KEY: "sentinel-steps-openai-11aa", ANTHROPIC_API_KEY: "sentinel-steps-anthropic-22bb" };
 const where = "Railway logs: https://railway.com/project/p-1/service/s-1?environmentId=e-1";
-const history: HistoryDeployment[] = [
-  { id: "deployment-failed-earlier", status: "FAILED", canRollback: false },
-  { id: "deployment-good", status: "SUCCESS", canRollback: true },
-];
+const history = serviceHistory;
 
 let fake: FakeRailway | undefined;
 afterEach(async () => {

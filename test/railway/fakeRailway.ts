@@ -469,3 +469,9 @@ export function railwayDeployOptions(
     ...overrides,
   };
 }
+
+/** A service's past: a deployment that failed, then one that served and may be rolled back to. */
+export const serviceHistory: readonly HistoryDeployment[] = [
+  { id: "deployment-failed-earlier", status: "FAILED", canRollback: false },
+  { id: "deployment-good", status: "SUCCESS", canRollback: true },
+];
