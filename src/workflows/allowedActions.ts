@@ -21,8 +21,8 @@ import { programCiWorkflow } from "./programWorkflow";
  * pins, so a new composite action cannot slip in unexamined.
  */
 export const actionsRunInside: Readonly<Partial<Record<ActionName, readonly string[]>>> = {
-  // v5.5.2's "Get OIDC token" step is actions/github-script (pinned by SHA in codecov's action.yml); it runs on every
-  // upload, using the token only with use_oidc.
+  // v5.5.2's "Get OIDC token" step is actions/github-script (pinned by SHA in codecov's action.yml), as issue 12's
+  // review found; the copies of that file readable offline here are older versions without it, so this is unverified.
   "codecov/codecov-action": ["actions/github-script"],
 };
 
