@@ -278,33 +278,22 @@ describe("readDeployEnv", () => {
 
 // main() itself: deploying, and refusing bad settings with exit 2 (the first test above runs it as its own process).
 describe("deploy command main()", () => {
-  async function inProcess(env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
-    let out = "";
-    let err = "";
-    const code = await main(
-      env,
-      (s) => (out += s),
-      (s) => (err += s),
-    );
-    return { code, out, err };
-  }
-
   it("deploys, and fails on bad settings with exit 2", async () => {
     const railway = await start({ history });
-    const ok = await inProcess({ ...baseEnv(railway.url), PRE_DEPLOY_COMMAND: "echo backing up" });
+    const ok = await deployCli({ ...baseEnv(railway.url), PRE_DEPLOY_COMMAND: "echo backing up" });
     expect(ok).toMatchObject({ code: 0 });
-    expect(JSON.parse(ok.out)).toMatchObject({ deploymentId: "deployment-new" });
+    expect(JSON.parse(ok.stdout)).toMatchObject({ deploymentId: "deployment-new" });
     expect(railway.requests[0]?.authorization).toBe(`Bearer ${apiToken}`);
-    const bad = await inProcess({});
+    const bad = await deployCli({});
     expect(bad.code).toBe(2);
-    expect(bad.err).toContain("neither RAILWAY_API_TOKEN");
+    expect(bad.stderr).toContain("neither RAILWAY_API_TOKEN");
   });
 
   it("exits 1 on a failed deploy with the secrets redacted", async () => {
     const railway = await start({ history, faults: { 0: { status: 403 } } });
-    const r = await inProcess(baseEnv(railway.url));
+    const r = await deployCli(baseEnv(railway.url));
     expect(r.code).toBe(1);
-    expect(r.err).toContain("HTTP 403");
-    expect(r.err).not.toContain(apiToken);
+    expect(r.stderr).toContain("HTTP 403");
+    expect(r.stderr).not.toContain(apiToken);
   });
 });
