@@ -123,9 +123,10 @@ describe("deploy", () => {
   });
 
   it("bounds a query that hangs, and retries it", async () => {
-    const r = await run({ history, faults: { 0: { delayMs: 1500 } } }, { clientTimeoutMs: 200 });
+    // The client's timeout is a real one: 100 ms still leaves a loopback answer far more time than it takes.
+    const r = await run({ history, faults: { 0: { delayMs: 1500 } } }, { clientTimeoutMs: 100 });
     expect(r.result?.deploymentId).toBe("deployment-new");
-    expect(r.logs.some((l) => l.includes("timed out after 200 ms"))).toBe(true);
+    expect(r.logs.some((l) => l.includes("timed out after 100 ms"))).toBe(true);
   });
 
   it("gives up after the bounded attempts", async () => {
@@ -306,6 +307,10 @@ describe("deployment statuses", () => {
 
 // 3. The deadline follows the health-check timeout (up to 3600 s), plus an allowance for the queue and the pull.
 describe("deadline", () => {
+  // Polls at most a minute apart (waits of 1, 2, 4, 8, 16, 32 s, then 60 s): an hour of simulated time in about 65 polls
+  // rather than 470, each a real request to the stand-in. The poll cadence itself is deploySteps.test.ts's (waitForVerdict).
+  const pollMaxMs = 60_000;
+
   it("waits out a health check longer than 15 minutes when the timeout allows it", async () => {
     const r = await run(
       {
@@ -316,11 +321,13 @@ describe("deadline", () => {
           { fromMs: 1_500_000, status: "SUCCESS" },
         ],
       },
-      { overrides: { healthcheckTimeoutSeconds: 3600 } },
+      { overrides: { healthcheckTimeoutSeconds: 3600 }, timing: { pollMaxMs } },
     );
     expect(r.error).toBeUndefined();
     expect(r.result?.deploymentId).toBe("deployment-new");
     expect(r.elapsedMs).toBeGreaterThan(1_500_000);
+    // Seen by the first poll after it happened.
+    expect(r.elapsedMs).toBeLessThan(1_500_000 + pollMaxMs);
   });
 
   it("gives up on the health check only after its timeout plus the grace, says so, and rolls nothing back (Railway never switched)", async () => {
@@ -332,7 +339,7 @@ describe("deadline", () => {
           { fromMs: 20_000, status: "DEPLOYING" },
         ],
       },
-      { overrides: { healthcheckTimeoutSeconds: 3600 } },
+      { overrides: { healthcheckTimeoutSeconds: 3600 }, timing: { pollMaxMs } },
     );
     expect(message(r)).toMatch(
       /deployment deployment-new was still DEPLOYING 37\d\d s after it started deploying: its health check may take 3600 s \(healthCheckTimeoutSeconds\), and Railway's verdict did not come within 120 s more/,
@@ -341,11 +348,13 @@ describe("deadline", () => {
     expect(r.operations).not.toContain("Rollback");
     // The last poll is at the deadline itself, not a poll interval before it.
     expect(r.elapsedMs).toBeGreaterThanOrEqual(20_000 + 3_720_000);
-    expect(r.elapsedMs).toBeLessThan(20_000 + 3_720_000 + 8000);
+    expect(r.elapsedMs).toBeLessThan(20_000 + 3_720_000 + pollMaxMs);
+    // Exactly: DEPLOYING was first seen by the poll at 31 s (after waits of 1, 2, 4, 8 and 16 s), and the budget runs from there.
+    expect(r.elapsedMs).toBe(31_000 + 3_720_000);
   });
 
   it("names the pull allowance when the deployment never gets to DEPLOYING", async () => {
-    const r = await run({ history, timeline: [{ fromMs: 0, status: "QUEUED" }] }, { timing: { pullAllowanceMs: 300_000 } });
+    const r = await run({ history, timeline: [{ fromMs: 0, status: "QUEUED" }] }, { timing: { pullAllowanceMs: 300_000, pollMaxMs } });
     expect(message(r)).toContain(
       "deployment deployment-new was still QUEUED after the 300 s allowed for Railway's queue, the image pull and the pre-deploy command (DEPLOY_PULL_ALLOWANCE_SECONDS)",
     );
@@ -401,7 +410,7 @@ describe("idempotence", () => {
   });
 
   it("a deploy whose answer never came after Railway started it: follows it, starts no second", async () => {
-    const r = await run({ history, operationFaults: { Deploy: [{ delayMs: 1500, afterProcessing: true }] } }, { clientTimeoutMs: 200 });
+    const r = await run({ history, operationFaults: { Deploy: [{ delayMs: 1500, afterProcessing: true }] } }, { clientTimeoutMs: 100 });
     expect(r.result?.deploymentId).toBe("deployment-new");
     expect(r.fake.started).toEqual(["deployment-new"]);
   });

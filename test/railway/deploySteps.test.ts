@@ -345,8 +345,11 @@ describe("probeHealth", () => {
 });
 
 describe("judge", () => {
-  async function judged(options: FakeRailwayOptions): Promise<{ s: Setup; judgement?: unknown; error?: Error }> {
-    const s = await setUp({ history, ...options });
+  async function judged(
+    options: FakeRailwayOptions,
+    timing: Partial<DeployTiming> = {},
+  ): Promise<{ s: Setup; judgement?: unknown; error?: Error }> {
+    const s = await setUp({ history, ...options }, { timing });
     await pointAtImage(s.c);
     const id = await startDeployment(s.c, new Set());
     try {
@@ -391,9 +394,13 @@ describe("judge", () => {
   });
 
   it("no verdict in time: a failure of a deployment that never became active", async () => {
-    const { judgement } = await judged({ timeline: [{ fromMs: 0, status: "QUEUED" }] });
+    // Polls a minute apart at most: the 600 s allowance in 14 polls, not 80 (the cadence is waitForVerdict's, above).
+    const { judgement, s } = await judged({ timeline: [{ fromMs: 0, status: "QUEUED" }] }, { pollMaxMs: 60_000 });
     expect(judgement).toMatchObject({ healthy: false, becameActive: false });
     expect((judgement as { failure: string }).failure).toContain("was still QUEUED after the 600 s allowed");
+    // Judged at the allowance itself, and nothing probed.
+    expect(s.sleeps.reduce((a, b) => a + b, 0)).toBe(600_000);
+    expect(s.fake.healthRequests).toEqual([]);
   });
 
   it.each([

@@ -26,7 +26,18 @@ import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { join } from "node:path";
-import { buildClientSchema, graphql, type GraphQLSchema, type IntrospectionQuery } from "graphql";
+import {
+  buildClientSchema,
+  execute,
+  GraphQLError,
+  parse,
+  validate,
+  validateSchema,
+  type DocumentNode,
+  type ExecutionResult,
+  type GraphQLSchema,
+  type IntrospectionQuery,
+} from "graphql";
 import type { DeployOptions, DeployTiming } from "../../src/railway/deploy";
 import type { DeploymentStatus } from "../../src/railway/documents";
 
@@ -119,6 +130,39 @@ function railwaySchema(): GraphQLSchema {
     (JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "railway-schema.json"), "utf8")) as { data: IntrospectionQuery }).data,
   );
   return schema;
+}
+
+/**
+ * Each document parsed and validated against the schema once: the client sends
+ * the same few documents hundreds of times (every poll), and validating one
+ * against Railway's large schema costs more than the rest of a request. The
+ * answers are graphql()'s own: a syntax error or the validation errors, else
+ * the document to execute.
+ */
+const checked = new Map<string, DocumentNode | readonly GraphQLError[]>();
+function check(source: string): DocumentNode | readonly GraphQLError[] {
+  let entry = checked.get(source);
+  if (entry === undefined) {
+    const schemaErrors = validateSchema(railwaySchema());
+    if (schemaErrors.length > 0) return schemaErrors;
+    try {
+      const document = parse(source);
+      const errors = validate(railwaySchema(), document);
+      entry = errors.length > 0 ? errors : document;
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      entry = [error];
+    }
+    checked.set(source, entry);
+  }
+  return entry;
+}
+
+/** What graphql() answers, with the document checked once per source (check). */
+async function runGraphql(source: string, variableValues: Record<string, unknown>, rootValue: unknown): Promise<ExecutionResult> {
+  const document = check(source);
+  if (!("kind" in document)) return { errors: document };
+  return execute({ schema: railwaySchema(), document, rootValue, variableValues });
 }
 
 const becameActive: readonly DeploymentStatus[] = ["SUCCESS", "SLEEPING", "CRASHED"];
@@ -226,12 +270,7 @@ export class FakeRailway {
       await answerFault(fault);
       return;
     }
-    const result = await graphql({
-      schema: railwaySchema(),
-      source: body.query,
-      variableValues: body.variables,
-      rootValue: this.root(req),
-    });
+    const result = await runGraphql(body.query, body.variables, this.root(req));
     if (fault !== undefined) {
       record("delayMs" in fault ? 0 : fault.status);
       await answerFault(fault);
