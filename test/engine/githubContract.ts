@@ -12,7 +12,10 @@
  *
  * Only the one description file is read (not the package's index, which
  * parses all ten, 385 MB); schemas are compiled lazily, one per operation and
- * status, and cached.
+ * status, and cached. Ajv is handed only the schemas a check has needed so far
+ * (see `give`), each prepared when first needed: handing it the whole
+ * description made it walk all of it on every load, and the load and the
+ * compiling were most of what the stand-in's tests spent.
  */
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -180,6 +183,15 @@ const contracts = new Map<DescriptionName, GitHubContract>();
 
 export class GitHubContract {
   private readonly ajv: Ajv;
+  /**
+   * What Ajv has of the description: each schema a check needed, and every
+   * component it refers to, at its own place in the description (so every
+   * `$ref` resolves to what it does in the whole), normalised when given.
+   */
+  private readonly given: JsonObject = {};
+  private readonly givenRefs = new Set<string>();
+  /** Schemas normalised so far (normaliseSchemas is idempotent; this only saves repeating it). */
+  private readonly normalised = new WeakSet();
   private readonly routes = new Map<string, Route[]>();
   private readonly validators = new Map<string, ValidateFunction>();
 
@@ -187,9 +199,20 @@ export class GitHubContract {
     readonly name: DescriptionName,
     private readonly doc: OpenApiDocument,
   ) {
-    this.ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false, inlineRefs: true });
+    // inlineRefs and code.optimize change only the generated code, not what it accepts or reports: a component
+    // compiled once and called is cheaper to compile than one inlined into every schema that refers to it.
+    this.ajv = new Ajv({
+      strict: false,
+      allErrors: true,
+      validateSchema: false,
+      logger: false,
+      inlineRefs: false,
+      code: { optimize: false },
+    });
     addFormats(this.ajv);
-    this.ajv.addSchema(doc, "gh");
+    // Ajv walks a schema it is given for $id and $anchor keywords; GitHub's descriptions have none (every $ref is
+    // "#/components/<kind>/<name>"), so what it is given grows with what is checked (give) instead of all at once.
+    this.ajv.addSchema(this.given, "gh");
     for (const [template, item] of Object.entries(doc.paths)) {
       for (const method of Object.keys(item)) {
         if (!["get", "put", "post", "patch", "delete"].includes(method)) continue;
@@ -212,7 +235,7 @@ export class GitHubContract {
     const dir = join(dirname(createRequire(__filename).resolve("@octokit/openapi/package.json")), "generated");
     const doc = JSON.parse(readFileSync(join(dir, `${name}.json`), "utf8")) as OpenApiDocument;
     for (const gap of descriptionGaps) gap.apply(doc);
-    normaliseSchemas(doc);
+    // Schemas are normalised as they are needed: as Ajv is given them (give), and a parameter's when it is checked.
     const contract = new GitHubContract(name, doc);
     contracts.set(name, contract);
     return contract;
@@ -270,7 +293,7 @@ export class GitHubContract {
     for (const param of parameters) {
       const name = text(param["name"]);
       const location = param["in"];
-      const schema = isObject(param["schema"]) ? param["schema"] : {};
+      const schema = isObject(param["schema"]) ? this.normalise(param["schema"]) : {};
       let value: string | undefined;
       if (location === "path") value = match.params[name];
       else if (location === "query") value = query.get(name) ?? undefined;
@@ -392,10 +415,73 @@ export class GitHubContract {
   private validator(key: string, location: readonly string[]): ValidateFunction {
     const cached = this.validators.get(key);
     if (cached !== undefined) return cached;
+    this.give(location);
     const compiled = this.ajv.compile({ $ref: `gh#/${pointer(location)}` });
     this.validators.set(key, compiled);
     return compiled;
   }
+
+  private normalise(schema: JsonObject): JsonObject {
+    if (!this.normalised.has(schema)) {
+      normaliseSchemas(schema);
+      this.normalised.add(schema);
+    }
+    return schema;
+  }
+
+  /**
+   * Gives Ajv the schema at `location` in the description and, transitively, every
+   * component its `$ref`s name, each at the same place in `given` as in the
+   * description and normalised. A part given before is not walked again.
+   */
+  private give(location: readonly string[]): void {
+    const pending: (readonly string[])[] = [location];
+    for (let path = pending.pop(); path !== undefined; path = pending.pop()) {
+      let source: unknown = this.doc;
+      let target = this.given;
+      let node: JsonObject | undefined;
+      for (const [i, key] of path.entries()) {
+        source = isObject(source) ? source[key] : undefined;
+        if (!isObject(source)) break; // Not in the description: Ajv reports the missing reference as before.
+        const present = target[key];
+        if (present === source) break; // Given already, with everything under it.
+        if (i === path.length - 1) {
+          target[key] = source;
+          node = source;
+        } else {
+          if (!isObject(present)) target[key] = {};
+          target = target[key] as JsonObject;
+        }
+      }
+      if (node === undefined) continue;
+      this.normalise(node);
+      for (const ref of localRefs(node)) {
+        if (this.givenRefs.has(ref)) continue;
+        this.givenRefs.add(ref);
+        // As Ajv reads a JSON pointer in a URI fragment.
+        pending.push(
+          ref
+            .slice(2)
+            .split("/")
+            .map((p) => decodeURIComponent(p).replace(/~1/g, "/").replace(/~0/g, "~")),
+        );
+      }
+    }
+  }
+}
+
+/** Every `$ref` to this document under a schema ("#/components/schemas/simple-user"). */
+function localRefs(node: unknown, out: string[] = []): string[] {
+  if (Array.isArray(node)) {
+    for (const item of node) localRefs(item, out);
+  } else if (isObject(node)) {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === "$ref" && typeof value === "string") {
+        if (value.startsWith("#/")) out.push(value);
+      } else localRefs(value, out);
+    }
+  }
+  return out;
 }
 
 function objectAtOrUndefined(root: unknown, path: readonly string[]): JsonObject | undefined {
