@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -104,18 +104,58 @@ describe("releaseTagJob", () => {
     });
   });
 
-  it("the check passes a release tag on its own tag ref, and nothing else", () => {
-    const outputFile = join(mkdtempSync(join(tmpdir(), "tag-job-")), "output");
-    const check = (tag: string, ref: string): { status: number | null; output: string } => {
-      writeFileSync(outputFile, "");
-      const result = runSync("bash", ["-e", "-c", releaseTagCheck], {
-        env: { PATH: process.env["PATH"] ?? "", TAG: tag, GITHUB_REF: ref, GITHUB_OUTPUT: outputFile },
-      });
-      return { status: result.status, output: readFileSync(outputFile, "utf8") };
-    };
-    expect(check("v3.0.1", "refs/tags/v3.0.1")).toEqual({ status: 0, output: "tag=v3.0.1\n" });
-    expect(check("v3.0.1", "refs/tags/v3.0.0")).toEqual({ status: 1, output: "" });
-    expect(check("3.0.1", "refs/tags/3.0.1")).toEqual({ status: 1, output: "" });
-    expect(check("v3.0.1 ", "refs/tags/v3.0.1 ")).toEqual({ status: 1, output: "" });
+  it("the check passes a release tag on its own tag ref, and nothing else, saying why", () => {
+    const results = runTagChecks([
+      ["v1.4.1", "refs/tags/v1.4.1"],
+      ["v2.0.0-rc.1", "refs/tags/v2.0.0-rc.1"],
+      ["v1.4.1", "refs/heads/main"],
+      ["v1.4.1", "refs/heads/v1.4.1"],
+      ["v3.0.1", "refs/tags/v3.0.0"],
+      ["1.4.1", "refs/tags/1.4.1"],
+      ["v3.0.1 ", "refs/tags/v3.0.1 "],
+      ["v1.4.1\nevil=1", "refs/tags/v1.4.1"],
+    ]);
+    expect(results.map(({ status, output }) => ({ status, output }))).toEqual([
+      { status: 0, output: "tag=v1.4.1\n" },
+      { status: 0, output: "tag=v2.0.0-rc.1\n" },
+      ...Array.from({ length: 6 }, () => ({ status: 1, output: "" })),
+    ]);
+    for (const { status, printed } of results) {
+      if (status === 0) expect(printed).toBe("");
+      else expect(printed).toMatch(/^::error::/);
+    }
   });
 });
+
+/**
+ * Runs `releaseTagCheck` once per case as the runner runs a step, `bash -e -c <script>` with only PATH, TAG,
+ * GITHUB_REF and an empty GITHUB_OUTPUT set; all cases from one bash process. Its standard input is
+ * /dev/null: bash given a socket there (Node's pipes are sockets) takes itself for an ssh session and
+ * runs ~/.bashrc, which on a developer's machine may print (and here took 0.1 to 1 s a case).
+ * Each case's status, what it wrote to GITHUB_OUTPUT and what it printed.
+ */
+function runTagChecks(cases: readonly (readonly [tag: string, ref: string])[]): { status: number; output: string; printed: string }[] {
+  const dir = mkdtempSync(join(tmpdir(), "tag-job-"));
+  const caseEnv = Object.fromEntries(
+    cases.flatMap(([tag, ref], i) => [
+      [`TAG_${String(i)}`, tag],
+      [`REF_${String(i)}`, ref],
+    ]),
+  );
+  const driver = [
+    `for i in $(seq 0 ${String(cases.length - 1)}); do`,
+    '  tag="TAG_$i"; ref="REF_$i"; : > "$DIR/$i.output"',
+    '  env -i PATH="$PATH" TAG="${!tag}" GITHUB_REF="${!ref}" GITHUB_OUTPUT="$DIR/$i.output" bash -e -c "$SCRIPT" > "$DIR/$i.printed" 2>&1',
+    '  echo "$?" > "$DIR/$i.status"',
+    "done",
+  ].join("\n");
+  const result = runSync("bash", ["-c", driver], {
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { PATH: process.env["PATH"] ?? "", DIR: dir, SCRIPT: releaseTagCheck, ...caseEnv },
+  });
+  expect(result.status, result.stderr).toBe(0);
+  return cases.map((_, i) => {
+    const read = (what: string) => readFileSync(join(dir, `${String(i)}.${what}`), "utf8");
+    return { status: Number(read("status")), output: read("output"), printed: read("printed") };
+  });
+}
