@@ -20,6 +20,18 @@ export function sentinel(key: SecretKey): string {
 
 export const allSentinels: readonly string[] = secretKeys.map(sentinel);
 
+// The fixture stack files never change during a run: each is read (YAML, with Pulumi.yaml) once per worker.
+const fixtureSettings = new Map<string, StackSettings>();
+
+function fixtureStack(stack: string): StackSettings {
+  let settings = fixtureSettings.get(stack);
+  if (settings === undefined) {
+    settings = readStackSettings(projectDir, stack, fixtureStacksDir);
+    fixtureSettings.set(stack, settings);
+  }
+  return settings;
+}
+
 /** The fixture stack file (or one in `stacksDir`) plus every given secret set, as `pulumi config set --secret` would. */
 export function stackWithSecrets(
   stack: string,
@@ -27,7 +39,8 @@ export function stackWithSecrets(
   overrides: Readonly<Record<string, string>> = {},
   stacksDir: string = fixtureStacksDir,
 ): StackSettings {
-  const base = readStackSettings(projectDir, stack, stacksDir);
+  // Copied below, never changed: the cached settings stay as read.
+  const base = stacksDir === fixtureStacksDir ? fixtureStack(stack) : readStackSettings(projectDir, stack, stacksDir);
   const config: Record<string, string> = { ...base.config };
   for (const [key, value] of Object.entries(overrides)) config[`${projectName}:${key}`] = value;
   const secretFullKeys = secrets.map((k) => `${projectName}:${k}`);
