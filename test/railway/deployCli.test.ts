@@ -3,6 +3,7 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { main, readDeployEnv } from "../../src/railway/deployCli";
 import { projectDir } from "../helpers/stacks";
@@ -48,15 +49,25 @@ async function deployCli(env: Record<string, string>): Promise<{ code: number | 
   return { code, stdout, stderr };
 }
 
-/** The deploy command as the Command resource runs it: its own process, settings only in its environment. */
+/**
+ * The deploy command as the Command resource runs it (`npx --no-install tsx src/railway/deployCli.ts`): its own
+ * process, settings only in its environment. It is the process tsx's CLI starts for a script, started here without
+ * the two launchers before it (npx, and tsx's CLI, a Node process of its own that only spawns this one and passes on
+ * its exit code): Node with tsx's preflight and loader, running deployCli.ts.
+ */
 function deployCliChild(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const tsx = join(projectDir, "node_modules", "tsx", "dist");
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [join(projectDir, "node_modules", "tsx", "dist", "cli.mjs"), join(projectDir, "src", "railway", "deployCli.ts")],
-      {
-        env: { PATH: process.env["PATH"] ?? "", ...env },
-      },
+      [
+        "--require",
+        join(tsx, "preflight.cjs"),
+        "--import",
+        pathToFileURL(join(tsx, "loader.mjs")).href,
+        join(projectDir, "src", "railway", "deployCli.ts"),
+      ],
+      { env: { PATH: process.env["PATH"] ?? "", ...env } },
     );
     let stdout = "";
     let stderr = "";
