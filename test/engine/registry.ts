@@ -11,7 +11,7 @@
  */
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer } from "node:https";
 import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
@@ -75,6 +75,46 @@ const registryError = (status: number, code: string, message: string, detail?: u
   body: JSON.stringify({ errors: [{ code, message, ...(detail === undefined ? {} : { detail }) }] }),
 });
 
+let certificate: { readonly key: Buffer; readonly cert: Buffer } | undefined;
+
+/**
+ * A throw-away self-signed certificate for 127.0.0.1 (the Go runtime checks the
+ * IP SAN), made once per process: an RSA key takes openssl a noticeable time,
+ * and every stand-in of a process can present the same one.
+ */
+function selfSignedCertificate(): { readonly key: Buffer; readonly cert: Buffer } {
+  if (certificate !== undefined) return certificate;
+  const dir = mkdtempSync(join(tmpdir(), "registry-certificate-"));
+  try {
+    execFileSync(
+      "openssl",
+      [
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-addext",
+        "subjectAltName=IP:127.0.0.1",
+        "-keyout",
+        join(dir, "key.pem"),
+        "-out",
+        join(dir, "cert.pem"),
+      ],
+      // Bounded: a synchronous call the suite's timeouts cannot interrupt.
+      { stdio: "ignore", timeout: 60_000, killSignal: "SIGKILL" },
+    );
+    certificate = { key: readFileSync(join(dir, "key.pem")), cert: readFileSync(join(dir, "cert.pem")) };
+    return certificate;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Content-addressed, as the Distribution spec's registries are: every tag it
  * is given is a real OCI index of real image manifests (a config and a layer
@@ -104,29 +144,9 @@ export class RegistryStandIn {
   ) {
     this.dir = mkdtempSync(join(tmpdir(), "registry-stand-in-"));
     this.certFile = join(this.dir, "cert.pem");
-    // A throw-away self-signed certificate for 127.0.0.1 (the Go runtime checks the IP SAN).
-    execFileSync(
-      "openssl",
-      [
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-addext",
-        "subjectAltName=IP:127.0.0.1",
-        "-keyout",
-        join(this.dir, "key.pem"),
-        "-out",
-        this.certFile,
-      ],
-      // Bounded: a synchronous call the suite's timeouts cannot interrupt.
-      { stdio: "ignore", timeout: 60_000, killSignal: "SIGKILL" },
-    );
+    const { key, cert } = selfSignedCertificate();
+    writeFileSync(join(this.dir, "key.pem"), key);
+    writeFileSync(this.certFile, cert);
     for (const t of tags) {
       const repo = this.repository(t.repository);
       const children = t.platforms.map((p) => {
