@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseRotateArgs, rotate as runRotate } from "../../tools/cli/rotate";
 import { projectDir } from "../helpers/stacks";
-import { runTool, toolCommand } from "../helpers/tool";
+import { toolCommand } from "../helpers/tool";
 
 function standInPulumi(): { bin: string; log: string } {
   const bin = mkdtempSync(join(tmpdir(), "pulumi-bin-"));
@@ -35,14 +35,10 @@ function callsIn(log: string): { args: string[]; stdin: string }[] {
   }
 }
 
-/** `npm run rotate` as a user runs it, in its own process, the value piped to its standard input. */
-function rotateAsChild(args: string[], input: string) {
-  const pulumi = standInPulumi();
-  const result = runTool("rotate", args, { input, env: { ...process.env, PATH: `${pulumi.bin}:${process.env["PATH"] ?? ""}` } });
-  return { status: result.status, stderr: result.stderr, calls: callsIn(pulumi.log) };
-}
-
-/** The same command in this process (its refusals and failures), with the stand-in `pulumi` first on PATH. */
+/**
+ * The command in this process, the value on its standard input, with the stand-in `pulumi` first on PATH.
+ * The one case that runs it as a user does, in its own process, is the terminal's below.
+ */
 async function rotate(args: string[], input: string, env: Record<string, string> = {}) {
   const pulumi = standInPulumi();
   const before = { ...process.env };
@@ -60,8 +56,8 @@ async function rotate(args: string[], input: string, env: Record<string, string>
 const newValue = "sentinel-rotated-token-42x";
 
 describe("npm run rotate", () => {
-  it("sets the secret from standard input, records the date, and previews the diff", () => {
-    const r = rotateAsChild(["--stack", "staging", "railwayToken"], `${newValue}\n`);
+  it("sets the secret from standard input, records the date, and previews the diff", async () => {
+    const r = await rotate(["--stack", "staging", "railwayToken"], `${newValue}\n`);
     expect(r.status).toBe(0);
     const today = new Date().toISOString().slice(0, 10);
     expect(r.calls).toEqual([
@@ -140,6 +136,12 @@ describe("npm run rotate on a terminal", () => {
       .split("\n")
       .map((l) => JSON.parse(l) as { args: string[]; tty?: boolean });
     expect(calls[0]).toEqual({ args: ["config", "set", "--secret", "railwayToken", "--stack", "staging"], stdin: "", tty: true });
+    // The rest of the command as the piped case runs it: the date recorded, the diff previewed.
+    expect(calls.slice(1).map((c) => c.args)).toEqual([
+      ["config", "set", "--path", "secretRotatedAt.railwayToken", new Date().toISOString().slice(0, 10), "--stack", "staging"],
+      ["preview", "--diff", "--stack", "staging"],
+    ]);
+    expect(result.stdout).toContain("Apply it with: pulumi up --stack staging");
   }, 60_000);
 });
 
