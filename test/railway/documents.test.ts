@@ -1,12 +1,9 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { buildClientSchema, parse, validate, type IntrospectionQuery, type GraphQLEnumType } from "graphql";
+import { parse, validate, type GraphQLEnumType } from "graphql";
 import { describe, expect, it } from "vitest";
 import { deploymentStatuses, documents, isServing, responses, retrySafe, verdictOf, verdicts } from "../../src/railway/documents";
+import { railwaySchema } from "./railwaySchema";
 
-const schema = buildClientSchema(
-  (JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "railway-schema.json"), "utf8")) as { data: IntrospectionQuery }).data,
-);
+const schema = railwaySchema();
 
 describe("Railway GraphQL documents", () => {
   it.each(Object.entries(documents))("%s validates against Railway's published schema", (_, document) => {

@@ -22,24 +22,12 @@
  * Railway acted) are injected around that behaviour. It stands in only
  * because the real Railway is out of reach; the client under test is the real one.
  */
-import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
-import { join } from "node:path";
-import {
-  buildClientSchema,
-  execute,
-  GraphQLError,
-  parse,
-  validate,
-  validateSchema,
-  type DocumentNode,
-  type ExecutionResult,
-  type GraphQLSchema,
-  type IntrospectionQuery,
-} from "graphql";
+import { execute, GraphQLError, parse, validate, validateSchema, type DocumentNode, type ExecutionResult } from "graphql";
 import type { DeployOptions, DeployTiming } from "../../src/railway/deploy";
 import type { DeploymentStatus } from "../../src/railway/documents";
+import { railwaySchema } from "./railwaySchema";
 
 export type Fault =
   /** `body`: what it answers instead of "fault" (an answer of a shape Railway does not send). */
@@ -122,14 +110,6 @@ interface ServiceInstanceUpdateInput {
   readonly healthcheckTimeout?: number;
   readonly preDeployCommand?: readonly string[] | null;
   readonly registryCredentials?: { readonly username: string; readonly password: string };
-}
-
-let schema: GraphQLSchema | undefined;
-function railwaySchema(): GraphQLSchema {
-  schema ??= buildClientSchema(
-    (JSON.parse(readFileSync(join(__dirname, "..", "fixtures", "railway-schema.json"), "utf8")) as { data: IntrospectionQuery }).data,
-  );
-  return schema;
 }
 
 /**
