@@ -92,8 +92,22 @@ export async function installationToken(request: InstallationTokenRequest): Prom
 
 const usage = `usage: npm run as-delivery-app -- --stack <staging|production> --key <delivery-app.pem> [--stacks-dir <dir>] -- <command> [args...]`;
 
-async function main(): Promise<number> {
+/** The command: the command's own exit code, or 2 after saying what was refused or failed. */
+export async function asDeliveryApp(
+  argv: readonly string[],
+  stderr: (text: string) => void = (text) => process.stderr.write(text),
+): Promise<number> {
+  try {
+    return await runAsDeliveryApp(argv, stderr);
+  } catch (error) {
+    stderr(`${projectName}: ${error instanceof AppTokenError ? error.message : String(error)}\n`);
+    return 2;
+  }
+}
+
+async function runAsDeliveryApp(argv: readonly string[], stderr: (text: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
+    args: [...argv],
     options: { stack: { type: "string" }, key: { type: "string" }, "stacks-dir": { type: "string" } },
     allowPositionals: true,
     strict: true,
@@ -126,20 +140,12 @@ async function main(): Promise<number> {
     repository,
     nowSeconds: Math.floor(Date.now() / 1000),
   });
-  process.stderr.write(
-    `${projectName}: running ${command} as the delivery App (id ${appId}) on ${repository}; the token expires within the hour\n`,
-  );
+  stderr(`${projectName}: running ${command} as the delivery App (id ${appId}) on ${repository}; the token expires within the hour\n`);
   const child = spawnSync(command, args, { stdio: "inherit", env: { ...process.env, GITHUB_TOKEN: token } });
   if (child.error !== undefined) throw new AppTokenError(`cannot run ${command}: ${child.error.message}`);
   return child.status ?? 1;
 }
 
 if (require.main === module) {
-  main().then(
-    (code) => process.exit(code),
-    (error: unknown) => {
-      process.stderr.write(`${projectName}: ${error instanceof AppTokenError ? error.message : String(error)}\n`);
-      process.exit(2);
-    },
-  );
+  void asDeliveryApp(process.argv.slice(2)).then((code) => process.exit(code));
 }
