@@ -68,8 +68,33 @@ function workflowParser(): typeof WorkflowParser {
   return parser;
 }
 
+// The parser is a pure function of a file and the files it calls; each is parsed once per worker for
+// the same called files (identical files recur across the stacks' variants).
+interface Parsed {
+  /** The content of each file the parse asked for; undefined: there was none. */
+  readonly called: ReadonlyMap<string, string | undefined>;
+  readonly errors: readonly string[];
+}
+const parsedFiles = new Map<string, Parsed[]>();
+
 /** GitHub's own parser, following local reusable workflows among the given files. */
 export async function workflowParserErrors(file: GeneratedFile, all: readonly GeneratedFile[]): Promise<string[]> {
+  const key = `${file.path}\0${file.content}`;
+  const contentOf = (path: string) => all.find((f) => f.path === path)?.content;
+  const earlier = parsedFiles.get(key) ?? [];
+  const known = earlier.find((p) => [...p.called].every(([path, content]) => contentOf(path) === content));
+  if (known !== undefined) return [...known.errors];
+  const called = new Map<string, string | undefined>();
+  const errors = await parseErrors(file, (path) => {
+    const content = contentOf(path);
+    called.set(path, content);
+    return content;
+  });
+  parsedFiles.set(key, [...earlier, { called, errors }]);
+  return [...errors];
+}
+
+async function parseErrors(file: GeneratedFile, contentOf: (path: string) => string | undefined): Promise<string[]> {
   const { convertWorkflowTemplate, NoOperationTraceWriter, parseWorkflow } = workflowParser();
   const parsed = parseWorkflow({ name: file.path, content: file.content }, new NoOperationTraceWriter());
   const errors = parsed.context.errors.getErrors().map((e) => e.message);
@@ -77,9 +102,9 @@ export async function workflowParserErrors(file: GeneratedFile, all: readonly Ge
   const template = await convertWorkflowTemplate(parsed.context, parsed.value, {
     getFileContent: (ref) => {
       const path = "path" in ref ? ref.path.replace(/^\.\//, "") : "";
-      const found = all.find((f) => f.path === path);
-      if (found === undefined) return Promise.reject(new Error(`no generated file ${path}`));
-      return Promise.resolve({ name: found.path, content: found.content });
+      const content = contentOf(path);
+      if (content === undefined) return Promise.reject(new Error(`no generated file ${path}`));
+      return Promise.resolve({ name: path, content });
     },
   });
   return [...errors, ...(template.errors ?? []).map((e) => e.Message)];

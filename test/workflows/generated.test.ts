@@ -22,6 +22,7 @@ import {
 import { programCiPath, renderProgramCi } from "../../src/workflows/programWorkflow";
 import { projectDir, rawConfig, stackWithSecrets } from "../helpers/stacks";
 import { actionlintFindings, workflowParserErrors } from "../helpers/validators";
+import { backends, filesFor } from "./backendVariants";
 
 type Yaml = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- parsed YAML under test
 
@@ -101,6 +102,18 @@ describe.each(
   it("passes GitHub's workflow parser with zero errors", async () => {
     expect(await workflowParserErrors(file, files)).toEqual([]);
   });
+});
+
+// Each state backend's files, with only the secrets it requires (their credentials: backends.test.ts).
+describe.each(backends.map(({ url }) => [url] as const))("state backend %s", (url) => {
+  const files = [...filesFor("staging", url).files, ...filesFor("production", url).files];
+  it.each(files.filter((f) => f.path.startsWith(".github/workflows/")).map((f) => [f.path, f] as const))(
+    "%s passes actionlint and GitHub's workflow parser",
+    async (_, file) => {
+      expect(await actionlintFindings(file)).toEqual([]);
+      expect(await workflowParserErrors(file, files)).toEqual([]);
+    },
+  );
 });
 
 describe("hardening, on every workflow", () => {
