@@ -120,20 +120,20 @@ describe("refusedForNow", () => {
 describe("unanswered", () => {
   it("sends a query again after a timeout", async () => {
     const railway = await start({ faults: { 0: { delayMs: 1000 } } });
-    const timeout = await fetchError(post(railway, "deploymentStatus", { id: "x" }, 50));
+    const timeout = await fetchError(post(railway, "deploymentStatus", { id: "x" }, 20));
     const logs: string[] = [];
-    expect(unanswered("deploymentStatus", timeout, first, 50, (l) => logs.push(l))).toEqual({
+    expect(unanswered("deploymentStatus", timeout, first, 20, (l) => logs.push(l))).toEqual({
       done: false,
-      problem: "timed out after 50 ms",
+      problem: "timed out after 20 ms",
       waitMs: undefined,
     });
-    expect(logs).toEqual(["railway deploymentStatus: timed out after 50 ms; attempt 1/3"]);
+    expect(logs).toEqual(["railway deploymentStatus: timed out after 20 ms; attempt 1/3"]);
   });
 
   it("never sends a rollback again after a timeout: it may have reached Railway", async () => {
     const railway = await start({ faults: { 0: { delayMs: 1000 } } });
-    const timeout = await fetchError(post(railway, "rollback", { id: "x" }, 50));
-    expect(() => unanswered("rollback", timeout, first, 50, () => undefined)).toThrow(RailwayOutcomeUnknownError);
+    const timeout = await fetchError(post(railway, "rollback", { id: "x" }, 20));
+    expect(() => unanswered("rollback", timeout, first, 20, () => undefined)).toThrow(RailwayOutcomeUnknownError);
   });
 
   it("sends a deploy again when the connection was refused: nothing reached Railway", async () => {

@@ -337,7 +337,7 @@ describe("probeHealth", () => {
   });
 
   it("names a URL that does not answer in time, and one nothing listens on", async () => {
-    const s = await setUp({ healthDelayMs: 500 }, { timing: { healthRequestTimeoutMs: 50, healthAttempts: 2 } });
+    const s = await setUp({ healthDelayMs: 500 }, { timing: { healthRequestTimeoutMs: 20, healthAttempts: 2 } });
     await expect(probeHealth(s.c.options.healthUrl, s.c.timing)).rejects.toThrow("answered timed out after 2 attempts");
     const nowhere = `http://127.0.0.1:${String(await closedPort())}/health`;
     await expect(probeHealth(nowhere, s.c.timing)).rejects.toThrow(`${nowhere} answered unreachable after 2 attempts`);
