@@ -1,4 +1,6 @@
-// Rotating one secret touches exactly the resources that consume it, and nothing else.
+// What changes between two evaluations of a stack: rotating one secret touches exactly the resources that
+// consume it, and nothing else; previewing an unchanged stack declares exactly what updating it does.
+// One file, so both compare against the same update-mode evaluation of each stack.
 import { describe, expect, it } from "vitest";
 import { projectName } from "../src/config";
 import { evaluated, type EvaluationSummary } from "./helpers/evaluation";
@@ -21,7 +23,7 @@ function rotated(stack: string, key: string) {
   return { ...settings, config: { ...settings.config, [`${projectName}:${key}`]: `rotated-${key}-value` } };
 }
 
-// Each stack's baseline is evaluated once, however many rotations compare against it.
+// Each stack's update-mode evaluation is made once, however many tests compare against it.
 const baselines = new Map<string, EvaluationSummary>();
 async function baseline(stack: string): Promise<EvaluationSummary> {
   const known = baselines.get(stack);
@@ -53,4 +55,20 @@ describe("secret rotation", () => {
     },
     60_000,
   );
+});
+
+// An unchanged stack must preview with no changes: every input the program declares is the same
+// in a preview (Pulumi's dry run) and in an update. Otherwise every preview shows a change, every
+// deploy rebuilds the image and the nightly drift check can never pass.
+describe.each(["staging", "production"])("%s in preview and in update mode", (stack) => {
+  it("declares the same resources with the same inputs, secrets included (compared by hash)", async () => {
+    const preview = await evaluated(stack, stackWithSecrets(stack), true);
+    const update = await baseline(stack);
+    const shape = (run: EvaluationSummary) =>
+      run.resources
+        .map((r) => ({ type: r.type, name: r.name, inputs: r.inputs, plainHash: r.plainHash }))
+        .sort((a, b) => a.name.localeCompare(b.name));
+    expect(shape(preview)).toEqual(shape(update));
+    expect(preview.resources.length).toBeGreaterThan(20);
+  }, 60_000);
 });
