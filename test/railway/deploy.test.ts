@@ -307,7 +307,7 @@ describe("deployment statuses", () => {
 
 // 3. The deadline follows the health-check timeout (up to 3600 s), plus an allowance for the queue and the pull.
 describe("deadline", () => {
-  // Polls at most a minute apart (waits of 1, 2, 4, 8, 16, 32 s, then 60 s): an hour of simulated time in about 65 polls
+  // Polls at most a minute apart (waits of 1, 2, 4, 8, 16, 32 s, then 60 s): an hour of simulated time in about 70 polls
   // rather than 470, each a real request to the stand-in. The poll cadence itself is deploySteps.test.ts's (waitForVerdict).
   const pollMaxMs = 60_000;
 

@@ -396,7 +396,7 @@ describe("judge", () => {
   });
 
   it("no verdict in time: a failure of a deployment that never became active", async () => {
-    // Polls a minute apart at most: the 600 s allowance in 14 polls, not 80 (the cadence is waitForVerdict's, above).
+    // Polls a minute apart at most: the 600 s allowance in 16 polls, not 79 (the cadence is waitForVerdict's, above).
     const { judgement, s } = await judged({ timeline: [{ fromMs: 0, status: "QUEUED" }] }, { pollMaxMs: 60_000 });
     expect(judgement).toMatchObject({ healthy: false, becameActive: false });
     expect((judgement as { failure: string }).failure).toContain("was still QUEUED after the 600 s allowed");
