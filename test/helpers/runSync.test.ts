@@ -8,6 +8,11 @@ describe("runSync", () => {
     expect(result).toMatchObject({ status: 3, stdout: "out\n", stderr: "err\n" });
   });
 
+  it("gives a child no input unless told: end of input at once, on no socket (bash would run ~/.bashrc)", () => {
+    expect(runSync("bash", ["-c", "cat; if [ -S /dev/stdin ]; then echo socket; else echo none; fi"]).stdout).toBe("none\n");
+    expect(runSync("cat", [], { input: "given" }).stdout).toBe("given");
+  });
+
   it("kills a child that outlives its limit and says which, with what it printed", () => {
     expect(() => runSync("bash", ["-c", "echo started; exec sleep 30"], { timeout: 300 })).toThrow(
       /^bash -c echo started; exec sleep 30 did not finish in 300 ms; what it printed:\nstarted\n/,

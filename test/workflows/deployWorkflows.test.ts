@@ -129,10 +129,8 @@ describe("releaseTagJob", () => {
 
 /**
  * Runs `releaseTagCheck` once per case as the runner runs a step, `bash -e -c <script>` with only PATH, TAG,
- * GITHUB_REF and an empty GITHUB_OUTPUT set; all cases from one bash process. Its standard input is
- * /dev/null: bash given a socket there (Node's pipes are sockets) takes itself for an ssh session and
- * runs ~/.bashrc, which on a developer's machine may print (and here took 0.1 to 1 s a case).
- * Each case's status, what it wrote to GITHUB_OUTPUT and what it printed.
+ * GITHUB_REF and an empty GITHUB_OUTPUT set; all cases from one bash process, with runSync's /dev/null
+ * as standard input (so no ~/.bashrc runs). Each case's status, what it wrote to GITHUB_OUTPUT and what it printed.
  */
 function runTagChecks(cases: readonly (readonly [tag: string, ref: string])[]): { status: number; output: string; printed: string }[] {
   const dir = mkdtempSync(join(tmpdir(), "tag-job-"));
@@ -150,7 +148,6 @@ function runTagChecks(cases: readonly (readonly [tag: string, ref: string])[]): 
     "done",
   ].join("\n");
   const result = runSync("bash", ["-c", driver], {
-    stdio: ["ignore", "pipe", "pipe"],
     env: { PATH: process.env["PATH"] ?? "", DIR: dir, SCRIPT: releaseTagCheck, ...caseEnv },
   });
   expect(result.status, result.stderr).toBe(0);
