@@ -1,13 +1,16 @@
 /** "Did you mean": the candidate nearest to a mistyped key, if it is near enough to be a typo. */
 
 export function editDistance(a: string, b: string): number {
+  // Each UTF-16 unit lowercased once (unit by unit: "İ" lowercases to two units), not once per pair compared.
+  const left = Array.from({ length: a.length }, (_, i) => a.charAt(i).toLowerCase());
+  const right = Array.from({ length: b.length }, (_, j) => b.charAt(j).toLowerCase());
   const previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     let diagonal = previous[0] ?? 0;
     previous[0] = i;
     for (let j = 1; j <= b.length; j++) {
       const above = previous[j] ?? 0;
-      const cost = a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1;
+      const cost = left[i - 1] === right[j - 1] ? 0 : 1;
       previous[j] = Math.min(above + 1, (previous[j - 1] ?? 0) + 1, diagonal + cost);
       diagonal = above;
     }
