@@ -1,6 +1,6 @@
 // No module of the program, the spec or the tools imports itself back through others: a cycle
 // (even a type-only one) means two modules are one in two files, and makes load order matter.
-// The layers between folders are ESLint's (eslint.config.mjs); this catches cycles inside a folder.
+// The layers between folders are the linter's (.oxlintrc.json); this catches cycles inside a folder.
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
