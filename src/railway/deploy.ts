@@ -87,7 +87,8 @@ export type FinalVerdict = Exclude<Verdict, "pending">;
 
 /** How the deployment this deploy started ended, short of a rollback. */
 export type Judgement =
-  { readonly healthy: true; readonly url: string } | { readonly healthy: false; readonly failure: string; readonly becameActive: boolean };
+  | { readonly healthy: true; readonly url: string }
+  | { readonly healthy: false; readonly failure: string; readonly becameActive: boolean };
 
 /** What the steps after a failure need to know. */
 export interface Failure {

@@ -8,7 +8,8 @@
 
 /** What one attempt came to: its value, or the problem that makes it worth another. */
 export type Outcome<T> =
-  { readonly done: true; readonly value: T } | { readonly done: false; readonly problem: string; readonly waitMs: number | undefined };
+  | { readonly done: true; readonly value: T }
+  | { readonly done: false; readonly problem: string; readonly waitMs: number | undefined };
 
 export const done = <T>(value: T): Outcome<T> => ({ done: true, value });
 

@@ -26,9 +26,9 @@
  *   // after `pulumi destroy`: what is left, one line per object
  *   expect(github.leftovers()).toEqual([...]);
  */
+import { listeningPort } from "../helpers/port";
 import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { GitHubContract, type ContractViolation, type DescriptionName, type OperationMatch } from "./githubContract";
 import { generateBoxKeyPair, sealedBoxOpen, type BoxKeyPair } from "./sealedBox";
 import { close, listen } from "./loopback";
@@ -469,7 +469,7 @@ export class GitHubStateStandIn {
   // --- the server --------------------------------------------------------------------
 
   private get origin(): string {
-    return `http://127.0.0.1:${String((this.server?.address() as AddressInfo).port)}`;
+    return `http://127.0.0.1:${String(listeningPort(this.server, "the GitHub stand-in"))}`;
   }
 
   private get api(): string {

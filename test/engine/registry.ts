@@ -9,12 +9,13 @@
  * process trusts it through SSL_CERT_FILE. It stands in only because Docker
  * Hub is out of reach; the provider reading it is the real one.
  */
+import { listeningPort } from "../helpers/port";
 import { execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from "node:http";
 import { createServer } from "node:https";
-import { createServer as createTcpServer, type AddressInfo, type Server as TcpServer, type Socket } from "node:net";
+import { createServer as createTcpServer, type Server as TcpServer, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { close, listen } from "./loopback";
@@ -176,7 +177,7 @@ export class RegistryStandIn {
 
   /** The registry host as a stack's `registry` setting names it. */
   get host(): string {
-    return `127.0.0.1:${String((this.server?.address() as AddressInfo).port)}`;
+    return `127.0.0.1:${String(listeningPort(this.server, "the registry stand-in"))}`;
   }
 
   /** The digest a tag names now (what a client must end up deploying); undefined: no such tag. */

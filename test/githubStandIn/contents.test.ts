@@ -118,7 +118,7 @@ describe("contents", () => {
       call(gh, "PUT", `${repo}/contents/.github/workflows/a.yml`, { message: "a", content: b64("a"), branch: "main" }),
       call(gh, "PUT", `${repo}/contents/.github/workflows/b.yml`, { message: "b", content: b64("b"), branch: "main" }),
     ]);
-    expect([a.status, b.status].sort()).toEqual([201, 409]);
+    expect([a.status, b.status].sort((x, y) => x - y)).toEqual([201, 409]);
     const refused = a.status === 409 ? a : b;
     const landed = a.status === 409 ? b : a;
     expect(field(refused.body, "message")).toBe(`is at ${String(field(landed.body, "commit", "sha"))} but expected ${before}`);

@@ -18,7 +18,7 @@ describe("runPlanProgram", () => {
     const { run, spec } = planned;
     expect(spec.stack).toBe("production");
     const environments = run.resources.filter((r) => r.type === "github:index/repositoryEnvironment:RepositoryEnvironment");
-    expect(environments.map((r) => r.inputs["environment"]).sort()).toEqual(
+    expect(environments.map((r) => String(r.inputs["environment"])).sort()).toEqual(
       [spec.deployEnvironment.name, spec.previewEnvironment.name].sort(),
     );
     const files = run.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile");

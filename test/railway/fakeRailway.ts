@@ -22,6 +22,7 @@
  * Railway acted) are injected around that behaviour. It stands in only
  * because the real Railway is out of reach; the client under test is the real one.
  */
+import { listeningPort } from "../helpers/port";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { execute, GraphQLError, parse, validate, validateSchema, type DocumentNode, type ExecutionResult } from "graphql";
@@ -183,7 +184,7 @@ export class FakeRailway {
   }
 
   get url(): string {
-    return `http://127.0.0.1:${String((this.server?.address() as AddressInfo).port)}`;
+    return `http://127.0.0.1:${String(listeningPort(this.server, "the Railway stand-in"))}`;
   }
 
   /** The deployments serving now (Railway's `activeDeployments`). */

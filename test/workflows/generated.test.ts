@@ -347,7 +347,7 @@ describe("deploy workflows", () => {
   it("deploy-staging hands the program the pushed commit its test and lint jobs checked, through env", () => {
     const up = stepOf(".github/workflows/deploy-staging.yml", "pulumi/actions");
     expect(handedOverRevisionVariable).toBe("DELIVERY_APP_REVISION");
-    expect((up?.["env"] as Yaml)[handedOverRevisionVariable]).toBe("${{ github.sha }}");
+    expect((up?.["env"] as Yaml | undefined)?.[handedOverRevisionVariable]).toBe("${{ github.sha }}");
     // The called workflows check out the event's commit (no ref): the same github.sha.
     for (const path of [".github/workflows/test.yml", ".github/workflows/lint.yml"]) {
       for (const job of Object.values(doc(path)["jobs"] as Record<string, Yaml>)) {
@@ -383,7 +383,7 @@ describe("deploy workflows", () => {
     expect(check["id"]).toBe("tag");
     expect(check["env"]).toEqual({ TAG: "${{ inputs.version || github.event.release.tag_name }}" });
     const up = stepOf(".github/workflows/deploy-production.yml", "pulumi/actions");
-    expect((up?.["env"] as Yaml)[handedOverRevisionVariable]).toBe("${{ needs.version.outputs.tag }}");
+    expect((up?.["env"] as Yaml | undefined)?.[handedOverRevisionVariable]).toBe("${{ needs.version.outputs.tag }}");
     // The program (in the app repository) is checked out at the run's commit: the tag's.
     expect(stepOf(".github/workflows/deploy-production.yml", "actions/checkout")?.["with"]).toEqual({ "persist-credentials": false });
   });
@@ -455,7 +455,7 @@ describe("deploy workflows", () => {
     });
     const up = stepOf(".github/workflows/deploy-staging.yml", "pulumi/actions", minimal);
     expect(Object.keys(up?.["env"] as Yaml)).toContain("PULUMI_ACCESS_TOKEN");
-    expect((up?.["env"] as Yaml)["GITHUB_TOKEN"]).toBe("${{ steps.app-token.outputs.token }}");
+    expect((up?.["env"] as Yaml | undefined)?.["GITHUB_TOKEN"]).toBe("${{ steps.app-token.outputs.token }}");
     expect(JSON.stringify(steps)).not.toContain("slack");
   });
 
@@ -615,7 +615,7 @@ describe("the policy pack runs in every preview and deploy", () => {
         (s) => String(s["uses"]).startsWith("pulumi/actions") && (s["with"] as Yaml | undefined)?.["command"] !== undefined,
       );
       if (pulumi === -1) continue;
-      expect((steps[pulumi]?.["with"] as Yaml)["policyPackConfigs"]).toBe("${{ runner.temp }}/policy-pack-config.json");
+      expect((steps[pulumi]?.["with"] as Yaml | undefined)?.["policyPackConfigs"]).toBe("${{ runner.temp }}/policy-pack-config.json");
       const writer = steps.slice(0, pulumi).find((s) => String(s["run"] ?? "").includes('> "$RUNNER_TEMP/policy-pack-config.json"'));
       expect(writer?.["env"]).toEqual({ [policyPackConfigVariable]: `\${{ vars.${policyPackConfigVariable} }}` });
     }
