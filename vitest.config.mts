@@ -1,5 +1,4 @@
-import { readFileSync } from "node:fs";
-import { defineConfig, type Plugin } from "vitest/config";
+import { defineConfig } from "vitest/config";
 
 /**
  * Two projects, because isolation is what a vitest run spends its time on:
@@ -23,24 +22,7 @@ const unitFiles = [
 ];
 const unit = [...unitFolders.map((f) => `${f}/**/*.test.ts`), ...unitFiles];
 
-/**
- * @actions/workflow-parser and @actions/expressions ship source maps that point
- * at TypeScript sources they do not ship, so vite warned once per module (about
- * a hundred lines a run). They are loaded here without their sourceMappingURL
- * comment: their stack traces show the built JavaScript, which is what exists.
- */
-const inlinedWithoutSources = /\/node_modules\/@actions\/(?:workflow-parser|expressions)\/dist\/.*\.js$/;
-const dropDanglingSourceMaps: Plugin = {
-  name: "drop-dangling-source-maps",
-  enforce: "pre",
-  load(id) {
-    if (!inlinedWithoutSources.test(id)) return null;
-    return readFileSync(id, "utf8").replace(/^\/\/# sourceMappingURL=.*$/gm, "");
-  },
-};
-
 export default defineConfig({
-  plugins: [dropDanglingSourceMaps],
   test: {
     // The real-engine suite needs the Pulumi CLI: npm run test:engine.
     exclude: ["test/engine/**", "node_modules/**"],
@@ -49,12 +31,6 @@ export default defineConfig({
     maxWorkers: 3,
     testTimeout: 60_000,
     hookTimeout: 60_000,
-    server: {
-      deps: {
-        // @actions/workflow-parser imports JSON without an import attribute, which Node 20 refuses.
-        inline: ["@actions/workflow-parser", "@actions/expressions"],
-      },
-    },
     projects: [
       {
         extends: true,
