@@ -19,11 +19,14 @@ export function editDistance(a: string, b: string): number {
 }
 
 export function closest(key: string, candidates: readonly string[]): string | undefined {
+  // A third of the length: catches swapped, missing and wrong-case letters, not unrelated words.
+  const nearEnough = Math.max(2, Math.floor(key.length / 3));
   let best: { candidate: string; distance: number } | undefined;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: a candidate that cannot be near enough is not measured.
+    if (Math.abs(candidate.length - key.length) > nearEnough) continue;
     const distance = editDistance(key, candidate);
     if (best === undefined || distance < best.distance) best = { candidate, distance };
   }
-  // A third of the length: catches swapped, missing and wrong-case letters, not unrelated words.
-  return best !== undefined && best.distance <= Math.max(2, Math.floor(key.length / 3)) ? best.candidate : undefined;
+  return best !== undefined && best.distance <= nearEnough ? best.candidate : undefined;
 }

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ConfigError, configKeyNames, requiredSecrets, validateStackConfig, type RawStackConfig } from "../../src/config";
-import { closest } from "../../src/config/didYouMean";
+import { closest, editDistance } from "../../src/config/didYouMean";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 import { problemsOf } from "../helpers/problems";
 
@@ -197,6 +197,28 @@ describe("validateStackConfig", () => {
   it("suggests only near keys", () => {
     expect(closest("repositry", configKeyNames)).toBe("repository");
     expect(closest("completelyDifferent", configKeyNames)).toBeUndefined();
+  });
+
+  it("suggests what measuring every candidate would (skipping those too different in length changes nothing)", () => {
+    const measuringEvery = (key: string, candidates: readonly string[]): string | undefined => {
+      const distances = candidates.map((c) => editDistance(key, c));
+      const best = Math.min(...distances);
+      return best <= Math.max(2, Math.floor(key.length / 3)) ? candidates[distances.indexOf(best)] : undefined;
+    };
+    const near = fc
+      .constantFrom(...configKeyNames)
+      .chain((k) => fc.string({ maxLength: 3 }).map((s) => k.slice(0, k.length - s.length) + s));
+    fc.assert(
+      fc.property(
+        fc.oneof(near, fc.string({ maxLength: 30 })),
+        fc.array(fc.oneof(fc.constantFrom(...configKeyNames), fc.string())),
+        (key, extra) => {
+          const candidates = [...configKeyNames, ...extra];
+          expect(closest(key, candidates)).toBe(measuringEvery(key, candidates));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 
   describe("properties", () => {
