@@ -22,11 +22,18 @@ export function isPromiseStamp(frames: readonly NodeJS.CallSite[]): boolean {
   );
 }
 
-/** V8's own format for an error's frames, without source maps. */
+/**
+ * V8's own format for the stamp's first two frames (the SDK's function and its caller), without source
+ * maps. Formatting all ten frames V8 captures cost more than everything else the stamp does, for a
+ * string nobody reads: the SDK prints stamps only with PULUMI_DEBUG_PROMISE_LEAKS, which keeps them whole.
+ */
 function plainStack(error: Error, frames: readonly NodeJS.CallSite[]): string {
   // A CallSite's own toString is V8's frame format ("fn (file:line:column)"); Node's types leave it undeclared.
   // eslint-disable-next-line @typescript-eslint/no-base-to-string
-  return `${Error.prototype.toString.call(error)}${frames.map((frame) => `\n    at ${frame.toString()}`).join("")}`;
+  return `${Error.prototype.toString.call(error)}${frames
+    .slice(0, 2)
+    .map((frame) => `\n    at ${frame.toString()}`)
+    .join("")}`;
 }
 
 /** Wraps the installed `Error.prepareStackTrace` (ts-node's source-map-support) so that only promise stamps skip it. */

@@ -31,10 +31,23 @@ function isSecure(value: unknown): boolean {
   return typeof value === "object" && value !== null && !Array.isArray(value) && "secure" in value;
 }
 
+/**
+ * The files' parsed YAML, by their text: a run reads Pulumi.yaml for the project, for each stack's file
+ * path and for the other stack, and the YAML parser costs more than the read. Keyed by text, an edited
+ * file is parsed afresh. Callers only read the values (the types are readonly).
+ */
+const parsedByText = new Map<string, unknown>();
+const parsedKept = 16;
+
 /** Parses a YAML file, naming it in the error (the parser's own message says only the line). */
 function parseYamlFile(file: string): unknown {
+  const text = readFileSync(file, "utf8");
+  if (parsedByText.has(text)) return parsedByText.get(text);
   try {
-    return parse(readFileSync(file, "utf8"));
+    const parsed: unknown = parse(text);
+    if (parsedByText.size >= parsedKept) parsedByText.delete(parsedByText.keys().next().value ?? "");
+    parsedByText.set(text, parsed);
+    return parsed;
   } catch (error) {
     if (error instanceof Error && error.name.startsWith("YAML")) throw new Error(`${file} is not valid YAML: ${error.message}`);
     throw error;

@@ -1,5 +1,6 @@
 // The committed project and stack files, as a user and the Pulumi CLI read them.
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
@@ -95,5 +96,19 @@ describe("stack files", () => {
     for (const other of rest) {
       for (const key of shared) expect(other[`${projectName}:${key}`], key).toEqual(first?.[`${projectName}:${key}`]);
     }
+  });
+});
+
+describe("reading a stack file again", () => {
+  it("sees an edit: parsed values are kept by the file's text, not its path", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stack-files-"));
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\n");
+    writeFileSync(join(dir, "Pulumi.dev.yaml"), "config:\n  demo:region: eu\n");
+    expect(readStackSettings(dir, "dev").config).toEqual({ "demo:region": "eu" });
+    expect(readStackSettings(dir, "dev").config).toEqual({ "demo:region": "eu" });
+    writeFileSync(join(dir, "Pulumi.dev.yaml"), "config:\n  demo:region: us\n");
+    expect(readStackSettings(dir, "dev").config).toEqual({ "demo:region": "us" });
+    writeFileSync(join(dir, "Pulumi.dev.yaml"), "config: [\n");
+    expect(() => readStackSettings(dir, "dev")).toThrow(/Pulumi\.dev\.yaml is not valid YAML/);
   });
 });

@@ -37,6 +37,13 @@ describe("cheap promise stacks", () => {
     expect(mapped).not.toHaveBeenCalled();
   });
 
+  it("keeps two frames of a stamp: the SDK's function and where the promise was made", () => {
+    installWithSpy();
+    const lines = stampOf("a test promise")?.split("\n") ?? [];
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toMatch(/^ {4}at .*promiseStacks\.test\.ts:\d+:\d+/);
+  });
+
   it("leaves every other stack to the installed formatter (source maps for the program's own errors)", () => {
     const mapped = installWithSpy();
     expect(new Error("boom").stack).toMatch(/^MAPPED boom \(\d+ frames\)$/);
