@@ -29,7 +29,7 @@ const options = {
   // ts-node inlines the map, so stack traces and Pulumi's source positions name the .ts lines.
   sourcemap: "external",
   // What tsc's settings mean for emit; esbuild reads only these few from a tsconfig.
-  tsconfigRaw: { compilerOptions: { esModuleInterop: true, useDefineForClassFields: true, verbatimModuleSyntax: false } },
+  tsconfigRaw: { compilerOptions: { useDefineForClassFields: true, verbatimModuleSyntax: false } },
 };
 
 const cacheDir = join(__dirname, "..", "node_modules", ".cache", "delivery-pipeline-transpile");

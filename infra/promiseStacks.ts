@@ -28,12 +28,12 @@ export function isPromiseStamp(frames: readonly NodeJS.CallSite[]): boolean {
  * string nobody reads: the SDK prints stamps only with PULUMI_DEBUG_PROMISE_LEAKS, which keeps them whole.
  */
 function plainStack(error: Error, frames: readonly NodeJS.CallSite[]): string {
-  // A CallSite's own toString is V8's frame format ("fn (file:line:column)"); Node's types leave it undeclared.
-  // eslint-disable-next-line @typescript-eslint/no-base-to-string
-  return `${Error.prototype.toString.call(error)}${frames
+  const top = frames
     .slice(0, 2)
-    .map((frame) => `\n    at ${frame.toString()}`)
-    .join("")}`;
+    // A CallSite's own toString is V8's frame format ("fn (file:line:column)"); Node's types leave it undeclared.
+    // eslint-disable-next-line @typescript-eslint/no-base-to-string
+    .map((frame) => `\n    at ${frame.toString()}`);
+  return `${Error.prototype.toString.call(error)}${top.join("")}`;
 }
 
 /** Wraps the installed `Error.prepareStackTrace` (ts-node's source-map-support) so that only promise stamps skip it. */

@@ -16,6 +16,7 @@ if (checks.length === 0) {
   process.exit(2);
 }
 
+/** @param {string} name an npm script of package.json */
 function run(name) {
   const command = scripts[name];
   if (command === undefined) return Promise.resolve({ name, status: 2, output: `no npm script named ${name}\n`, seconds: 0 });
