@@ -10,7 +10,7 @@ import { planNotes } from "../../src/pipeline";
 import { formatPlan } from "../plan/format";
 import { readPlanInput } from "../plan/input";
 import { planFiles, writePlanFile, writePlanFolder } from "../plan/output";
-import { runPlanProgram } from "../plan/planProgram";
+import type { runPlanProgram as RunPlanProgram } from "../plan/planProgram";
 
 const usage = "usage: npm run plan -- --stack <staging|production> [--out <dir>] [--stacks-dir <dir>]";
 
@@ -97,6 +97,8 @@ async function runPlan(args: PlanArgs, projectDir: string, out: PlanOutput): Pro
     out.stderr(`${input.message}\n`);
     return 2;
   }
+  // The program and the Pulumi SDK load only for a config that validated: a refusal answers at once.
+  const { runPlanProgram }: { runPlanProgram: typeof RunPlanProgram } = await import("../plan/planProgram.js");
   const { run, spec } = await runPlanProgram(args.stack, input.settings);
   const files = planFiles(run, input.config, spec);
   writePlanFolder(args.outDir, files);
