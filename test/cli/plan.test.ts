@@ -137,7 +137,7 @@ describe("npm run plan", () => {
     expect(shared).toEqual([]);
   });
 
-  it("stops with exit 2 and every problem on invalid config, writing nothing", async () => {
+  it("stops with exit 2 and every problem on invalid config, writing nothing", () => {
     const dir = mkdtempSync(join(tmpdir(), "stacks-"));
     const text = readFileSync(join(fixtureStacksDir, "Pulumi.staging.yaml"), "utf8")
       .replace("delivery-pipeline:repository: acme/learning-voice-agent", "delivery-pipeline:repository: acme/bad repo")
