@@ -1,14 +1,16 @@
-// The lint rules this project relies on, run as `npm run lint` runs them: the project's own
+// The lint rules and the type check this project relies on, run as `npm run lint` runs them: the project's own
 // .oxlintrc.json and tsconfig.json, copied verbatim into a scratch project with a few small
 // modules that each break one rule. A rule that stopped firing (a renamed rule, an override glob
 // that no longer matches, a lint run without type information) fails here, not in review.
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSync } from "../helpers/runSync";
 
 const projectDir = resolve(__dirname, "..", "..");
+const lintScript =
+  (JSON.parse(readFileSync(join(projectDir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts["lint"] ?? "";
 
 /** Each probe module, by path in the scratch project. */
 const probes: Record<string, string> = {
@@ -31,6 +33,8 @@ const probes: Record<string, string> = {
   ].join("\n"),
   // Type-aware: a promise nobody awaits.
   "test/floating.ts": `export function later(): Promise<number> { return Promise.resolve(1); }\nexport function caller(): void { later(); }\n`,
+  // The type check runs in the same pass (--type-check): a type error is a finding.
+  "src/formats/mistyped.ts": `export const port: number = "8080";\n`,
   // Over 60 lines in src/: split it.
   "src/config/long.ts": `export function long(): number {\n  let n = 0;\n${"  n += 1;\n".repeat(60)}  return n;\n}\n`,
 };
@@ -60,8 +64,10 @@ beforeAll(() => {
     mkdirSync(dirname(join(scratch, path)), { recursive: true });
     writeFileSync(join(scratch, path), text);
   }
-  // The way package.json's lint script runs it, from the project's folder.
-  const run = runSync(join(projectDir, "node_modules", ".bin", "oxlint"), ["--deny-warnings", "--format", "json"], { cwd: scratch });
+  // With the flags package.json's lint script gives it (read, not copied), and findings as JSON.
+  const [linter, ...flags] = lintScript.split(" ");
+  expect(linter).toBe("oxlint");
+  const run = runSync(join(projectDir, "node_modules", ".bin", "oxlint"), [...flags, "--format", "json"], { cwd: scratch });
   output = `${run.stdout}${run.stderr}`;
   expect(run.status, output).toBe(1);
   findings = parseFindings(run.stdout);
@@ -93,6 +99,10 @@ describe("the lint rules (.oxlintrc.json)", () => {
 
   it("use type information: a floating promise is refused", () => {
     expect(rulesIn("test/floating.ts"), output).toEqual(["no-floating-promises"]);
+  });
+
+  it("type-check: TypeScript's own error is a finding", () => {
+    expect(rulesIn("src/formats/mistyped.ts"), output).toEqual(["TS2322"]);
   });
 
   it("refuse a function over 60 lines in src/", () => {
