@@ -6,20 +6,33 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import type { SpawnSyncOptionsWithStringEncoding, SpawnSyncReturns } from "node:child_process";
 import { plan } from "../../tools/cli/plan";
 import { runSync } from "./runSync";
 import { projectDir } from "./stacks";
 
 const scripts = (JSON.parse(readFileSync(join(projectDir, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
-const tsxCli = join(projectDir, "node_modules", "tsx", "dist", "cli.mjs");
+const tsxDist = join(projectDir, "node_modules", "tsx", "dist");
+
+/**
+ * The process `tsx <file> <args>` runs the file in: Node with tsx's preflight and loader. tsx's own command
+ * line is a Node process of its own that only starts this one and passes its exit code on; starting this one
+ * directly saves a Node start per child (about 0.25 s of CPU).
+ */
+export function tsxProcess(file: string, args: readonly string[] = []): { command: string; args: string[] } {
+  return {
+    command: process.execPath,
+    args: ["--require", join(tsxDist, "preflight.cjs"), "--import", pathToFileURL(join(tsxDist, "loader.mjs")).href, file, ...args],
+  };
+}
 
 /** The program and arguments `npm run <script> -- <args>` starts. */
 export function toolCommand(script: string, args: readonly string[] = []): { command: string; args: string[] } {
   const definition = scripts[script];
   const entry = definition === undefined ? undefined : /^tsx (tools\/cli\/[A-Za-z]+\.ts)$/.exec(definition)?.[1];
   if (entry === undefined) throw new Error(`npm script ${script} is ${String(definition)}, not "tsx tools/cli/<name>.ts"`);
-  return { command: process.execPath, args: [tsxCli, join(projectDir, entry), ...args] };
+  return tsxProcess(join(projectDir, entry), args);
 }
 
 /** `npm run --silent <script> -- <args>`, run to completion within runSync's limit, from the project folder. */

@@ -3,10 +3,10 @@ import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { main, readDeployEnv } from "../../src/railway/deployCli";
 import { projectDir } from "../helpers/stacks";
+import { tsxProcess } from "../helpers/tool";
 import { FakeRailway, type FakeRailwayOptions, type HistoryDeployment } from "./fakeRailway";
 
 const apiToken = "sentinel-cli-token-55aa";
@@ -56,19 +56,9 @@ async function deployCli(env: Record<string, string>): Promise<{ code: number | 
  * its exit code): Node with tsx's preflight and loader, running deployCli.ts.
  */
 function deployCliChild(env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const tsx = join(projectDir, "node_modules", "tsx", "dist");
+  const deployCli = tsxProcess(join(projectDir, "src", "railway", "deployCli.ts"));
   return new Promise((resolve) => {
-    const child = spawn(
-      process.execPath,
-      [
-        "--require",
-        join(tsx, "preflight.cjs"),
-        "--import",
-        pathToFileURL(join(tsx, "loader.mjs")).href,
-        join(projectDir, "src", "railway", "deployCli.ts"),
-      ],
-      { env: { PATH: process.env["PATH"] ?? "", ...env } },
-    );
+    const child = spawn(deployCli.command, deployCli.args, { env: { PATH: process.env["PATH"] ?? "", ...env } });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
