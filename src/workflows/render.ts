@@ -155,6 +155,21 @@ export function generatedHeader(regenerate: string): string {
  * alias: Dependabot rejects anchors, and a reader should not have to resolve them.
  */
 export function renderYaml(value: Record<string, unknown>, regenerate: string): string {
+  // A pure function of its input, and the YAML library's document model is the costly part of a run:
+  // the same document (a preview after a plan, the tests' many runs of one config) is serialized once.
+  const key = `${regenerate}\n${JSON.stringify(value)}`;
+  const known = rendered.get(key);
+  if (known !== undefined) return known;
+  const text = serialize(value, regenerate);
+  if (rendered.size >= renderedKept) rendered.delete(rendered.keys().next().value ?? "");
+  rendered.set(key, text);
+  return text;
+}
+
+const rendered = new Map<string, string>();
+const renderedKept = 64;
+
+function serialize(value: Record<string, unknown>, regenerate: string): string {
   const doc = new Document(value, { aliasDuplicateObjects: false });
   doc.commentBefore = generatedHeader(regenerate)
     .split("\n")

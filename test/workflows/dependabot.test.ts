@@ -26,3 +26,15 @@ describe("dependabotConfig", () => {
     expect(parse(text)).toEqual(JSON.parse(JSON.stringify(dependabotConfig())));
   });
 });
+
+describe("renderYaml", () => {
+  it("renders each document as it is now: a changed value or header is rendered afresh, an unchanged one the same", () => {
+    const config = dependabotConfig();
+    const first = renderYaml(config, "regen");
+    expect(renderYaml(dependabotConfig(), "regen")).toBe(first);
+    const changed = { ...config, version: 3 };
+    expect(renderYaml(changed, "regen")).toContain("version: 3");
+    expect(renderYaml(config, "npm run other")).toContain("#   npm run other");
+    expect(renderYaml(config, "regen")).toBe(first);
+  });
+});
