@@ -2,7 +2,7 @@ import type * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerbuild from "@pulumi/docker-build";
 import type { SecretKey } from "../src/config";
-import { shipsRelease, unresolved, verifiedTag, type PipelineSpec } from "../src/pipeline";
+import { shipsRelease, stackEnvironments, unresolved, verifiedTag, type PipelineSpec } from "../src/pipeline";
 import { AppImage, registryLogin } from "./appImage";
 import { DeploymentEnvironment } from "./deploymentEnvironment";
 import { GeneratedFiles } from "./generatedFiles";
@@ -61,7 +61,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
     });
   }
 
-  /** The GitHub side: both environments, governance when the spec gives it, then the files. Returns the deploy environment. */
+  /** The GitHub side: the environments, governance when the spec gives it, then the files. Returns the deploy environment. */
   private declareGithub(name: string, args: DeliveryPipelineArgs): DeploymentEnvironment {
     const { spec, secrets } = args;
     const repository = spec.repository.name;
@@ -69,7 +69,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
     const declareEnvironment = (environment: PipelineSpec["deployEnvironment"]): DeploymentEnvironment =>
       new DeploymentEnvironment(`${name}-${environment.name}`, { repository, environment, secrets }, childOpts);
     const environment = declareEnvironment(spec.deployEnvironment);
-    const preview = declareEnvironment(spec.previewEnvironment);
+    const readOnly = stackEnvironments(spec).slice(1).map(declareEnvironment);
     const governance =
       spec.governance === undefined
         ? undefined
@@ -81,7 +81,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
         repository,
         branch: spec.repository.defaultBranch,
         files: spec.files,
-        after: governance === undefined ? [environment, preview] : [environment, preview, governance],
+        after: [environment, ...readOnly, ...(governance === undefined ? [] : [governance])],
       },
       childOpts,
     );

@@ -6,6 +6,8 @@ import {
   approvalGateWarning,
   backendWarning,
   buildPipelineSpec,
+  cloneTokenVariable,
+  handedOverCommitVariable,
   handedOverRevisionVariable,
   unresolved,
   type PipelineSpec,
@@ -31,7 +33,12 @@ function validatedSpec(): PipelineSpec {
     }
     // A deploy workflow hands over the exact revision it ran for; a local run has none.
     const handedOver = process.env[handedOverRevisionVariable];
-    return buildPipelineSpec(validation.config, handedOver === "" ? undefined : handedOver);
+    const handedOverSha = process.env[handedOverCommitVariable];
+    return buildPipelineSpec(
+      validation.config,
+      handedOver === "" ? undefined : handedOver,
+      handedOverSha === "" ? undefined : handedOverSha,
+    );
   } catch (error) {
     if (error instanceof ConfigError || error instanceof MissingSecretsError) throw userError(error.message, error);
     throw error;
@@ -72,8 +79,11 @@ export = async (showSpec?: (spec: PipelineSpec) => void): Promise<Record<string,
     secrets,
     provider,
     shipment,
-    // The build clones the app repository; a private one needs the same token the GitHub provider uses.
-    gitToken: cloneToken(spec.repository.visibility, secrets, process.env["GITHUB_TOKEN"]),
+    // The build clones the app repository; a private one needs a token that can read it.
+    gitToken: cloneToken(spec.repository.visibility, secrets, {
+      clone: process.env[cloneTokenVariable],
+      github: process.env["GITHUB_TOKEN"],
+    }),
   });
 
   const shipped = await pipeline.shipped;

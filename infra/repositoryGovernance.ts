@@ -1,6 +1,6 @@
 import * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
-import type { GovernanceSlice, RulesetSpec } from "../src/pipeline";
+import type { GovernanceSlice, RulesetSpec, TagRulesetSpec } from "../src/pipeline";
 import { resourceSuffix } from "./resourceNames";
 import { secretValue, type SecretValues } from "./secrets";
 
@@ -34,10 +34,28 @@ export function rulesetArgs(repository: string, ruleset: RulesetSpec): github.Re
   };
 }
 
+/** The release-tag ruleset's inputs: only the App and repository admins create, move or delete `v*` tags. */
+export function tagRulesetArgs(repository: string, ruleset: TagRulesetSpec): github.RepositoryRulesetArgs {
+  const { bypass } = ruleset;
+  return {
+    repository,
+    name: ruleset.name,
+    target: "tag",
+    enforcement: ruleset.enforcement,
+    conditions: { refName: { includes: [ruleset.ref], excludes: [] } },
+    bypassActors: [
+      { actorType: "Integration", actorId: bypass.appId, bypassMode: bypass.mode },
+      { actorType: "RepositoryRole", actorId: bypass.adminRoleId, bypassMode: bypass.mode },
+    ],
+    rules: { ...ruleset.rules },
+  };
+}
+
 /**
  * Everything repository-wide, owned by the one stack that governs the
- * repository: branch rulesets, Actions hardening, repository secrets and
- * variables.
+ * repository: branch rulesets, the release-tag ruleset, Actions hardening
+ * (allowed actions, SHA pinning, `github.token` read-only and unable to approve
+ * pull requests), repository secrets and variables.
  */
 export class RepositoryGovernance extends pulumi.ComponentResource {
   constructor(name: string, args: RepositoryGovernanceArgs, opts: pulumi.ComponentResourceOptions = {}) {
@@ -48,6 +66,12 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
     for (const ruleset of governance.rulesets) {
       new github.RepositoryRuleset(`${name}-${ruleset.name}`, rulesetArgs(repository, ruleset), childOpts);
     }
+    new github.RepositoryRuleset(`${name}-${governance.tagRuleset.name}`, tagRulesetArgs(repository, governance.tagRuleset), childOpts);
+    new github.WorkflowRepositoryPermissions(
+      `${name}-workflow-permissions`,
+      { repository, ...governance.workflowPermissions },
+      childOpts,
+    );
 
     const permissions = governance.actionsPermissions;
     new github.ActionsRepositoryPermissions(

@@ -2,8 +2,12 @@ import * as github from "@pulumi/github";
 import type * as pulumi from "@pulumi/pulumi";
 import {
   MissingBranchError,
+  MissingTagError,
+  MovedTagError,
   OnlyOwnCommitsError,
+  requireSameCommit,
   shippableBranchCommit,
+  tagCommit,
   type ReleaseRule,
   type Revision,
   type RevisionSource,
@@ -24,10 +28,7 @@ export async function resolveRevision(
   provider: pulumi.ProviderResource,
 ): Promise<Revision> {
   const opts = { provider };
-  const tagSha = async (tag: string): Promise<string | undefined> => {
-    const ref: { sha?: string } = await github.getRef({ owner, repository, ref: `tags/${tag}` }, opts);
-    return ref.sha;
-  };
+  const tagSha = (tag: string): Promise<string | undefined> => tagCommitThroughRest(tag, owner, repository, opts);
   switch (source.kind) {
     case "branch-head": {
       const sha = await pastOwnCommits(source.branch, owner, repository, opts);
@@ -41,9 +42,31 @@ export async function resolveRevision(
     }
     case "pinned-sha":
       return { sha: source.sha, version: undefined, gitRef: source.sha };
-    case "pinned-tag":
+    case "pinned-tag": {
       if (source.release !== undefined) await requireRelease(source.tag, source.release, owner, repository, opts);
-      return { sha: await tagSha(source.tag), version: source.tag, gitRef: source.tag };
+      const sha = await tagSha(source.tag);
+      try {
+        requireSameCommit(source.tag, sha, source.expectedSha);
+      } catch (error) {
+        if (error instanceof MovedTagError) throw userError(error.message, error);
+        throw error;
+      }
+      // BuildKit checks out the commit, not the tag: a tag moved during the build cannot change what is built.
+      return { sha, version: source.tag, gitRef: sha ?? source.tag };
+    }
+  }
+}
+
+/**
+ * The commit a tag names, annotated tags dereferenced, through the provider's REST data source (the provider's
+ * `getRef` answers the tag object of an annotated tag, not its commit).
+ */
+async function tagCommitThroughRest(tag: string, owner: string, repository: string, opts: pulumi.InvokeOptions): Promise<string | undefined> {
+  try {
+    return await tagCommit(tag, owner, repository, (endpoint) => github.getRestApi({ endpoint }, opts));
+  } catch (error) {
+    if (error instanceof MissingTagError) throw userError(error.message, error);
+    throw error;
   }
 }
 

@@ -21,14 +21,17 @@ export function secretValue(values: SecretValues, key: SecretKey): pulumi.Output
 
 /**
  * The token the image build clones the app repository with: none for a public
- * repository; otherwise the one the GitHub provider uses (`githubToken`, or
- * the `GITHUB_TOKEN` a workflow hands the CLI), as a secret.
+ * repository; otherwise the read-only clone token a deploy workflow hands over
+ * (`DELIVERY_CLONE_TOKEN`), else, run by hand, the one the GitHub provider uses
+ * (`githubToken`, or `GITHUB_TOKEN`), as a secret.
  */
 export function cloneToken(
   visibility: "public" | "private" | "internal",
   values: SecretValues,
-  environmentToken: string | undefined,
+  environment: { readonly clone: string | undefined; readonly github: string | undefined },
 ): pulumi.Output<string> | undefined {
   if (visibility === "public") return undefined;
-  return values.githubToken ?? (environmentToken === undefined ? undefined : pulumi.secret(environmentToken));
+  const given = (value: string | undefined): value is string => value !== undefined && value !== "";
+  if (given(environment.clone)) return pulumi.secret(environment.clone);
+  return values.githubToken ?? (given(environment.github) ? pulumi.secret(environment.github) : undefined);
 }

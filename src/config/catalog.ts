@@ -24,7 +24,9 @@ export type Requirement =
   /** only when the state backend is an Azure Blob Storage container */
   | "azblob-backend"
   /** only when Railway pulls a private image (`privateImageRepository: true`) */
-  | "private-image";
+  | "private-image"
+  /** only in a stack that builds the image and marks it verified (staging, unless it deploys `deployImage`) */
+  | "image-signer";
 
 export interface SecretDefinition {
   readonly key: SecretKey;
@@ -134,16 +136,17 @@ export const secretDefinitions: readonly SecretDefinition[] = [
       "Docker Hub access token (Read-only) of dockerhubUsername that Railway pulls a private image with (only with privateImageRepository: true; Railway's Pro plan).",
   },
   {
-    key: "codecovToken",
-    requirement: "optional",
-    usedByProgram: false,
-    description: "Codecov upload token; without it the upload step is off.",
+    key: "imageSigningKey",
+    requirement: "image-signer",
+    usedByProgram: true,
+    description:
+      "PEM private key (ECDSA P-256) staging signs each digest with once it passed the health check; production promotes only digests that verify with imageSigningPublicKey. Never published to GitHub.",
   },
   {
     key: "slackWebhookUrl",
     requirement: "optional",
     usedByProgram: false,
-    description: "Slack incoming webhook; without it notifications are off.",
+    description: "Slack incoming webhook of this stack's deploy and drift notifications; without it they are off.",
   },
   {
     key: "githubToken",
@@ -172,15 +175,18 @@ export interface GithubEntry {
   /** The seed's names this entry replaces (the README's migration table). */
   readonly replaces: readonly string[];
   /**
-   * The stack's `<stack>-preview` environment, which pull request previews and
-   * drift checks run in and any branch may use, gets only what `pulumi preview`
-   * needs. `true`: published to it as well as to the deploy environment.
-   * `"only"`: published to it and never to the deploy environment (the
-   * read-only identities); such an entry, when its value is set, takes the
-   * place of a `true` entry of the same name there, so a read-only credential
-   * stands in for the deploy one (see `entryEnvironments`).
+   * The stack's read-only environments get only what `pulumi preview` needs:
+   * `<stack>-preview` (a pull request's preview, after a preview reviewer
+   * approves the run) and `<stack>-drift` (the drift check; only the default
+   * branch may use it). `true`: published to both as well as to the deploy
+   * environment. `"only"`: published to them and never to the deploy
+   * environment (the read-only identities); such an entry, when its value is
+   * set, takes the place of a `true` entry of the same name there, so a
+   * read-only credential stands in for the deploy one (see
+   * `entryEnvironments`). `"drift"`: the deploy and drift environments, not
+   * the preview one (notifications: a preview sends none).
    */
-  readonly preview?: true | "only";
+  readonly preview?: true | "only" | "drift";
   /** Published only by a stack whose Railway token is of this kind: one name per kind, the one Railway's CLI reads. */
   readonly railwayTokenKind?: RailwayTokenKind;
 }
@@ -386,23 +392,18 @@ const catalogEntries: readonly GithubEntry[] = [
     replaces: [],
     preview: true,
   },
-  // Repository scope: published only by the governing stack.
-  {
-    name: "CODECOV_TOKEN",
-    kind: "secret",
-    scope: "repository",
-    source: { configKey: "codecovToken" },
-    consumers: ["test workflow (Codecov upload)"],
-    replaces: ["CODECOV_TOKEN"],
-  },
+  // A repository secret is readable by a workflow on any branch: notifications go to the deploy and drift
+  // environments, which admit only the default branch or release tags.
   {
     name: "SLACK_WEBHOOK_URL",
     kind: "secret",
-    scope: "repository",
+    scope: "environment",
     source: { configKey: "slackWebhookUrl" },
     consumers: ["deploy and drift notifications"],
     replaces: ["SLACK_WEBHOOK_URL"],
+    preview: "drift",
   },
+  // Repository scope: published only by the governing stack.
   {
     name: "DOCKERHUB_USERNAME",
     kind: "variable",

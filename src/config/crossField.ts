@@ -32,7 +32,7 @@ export function visibilityPlanProblems(v: ConfigValues, stack: string): Problem[
 }
 
 /** Whether GitHub enforces required reviewers and wait timers on this repository. */
-export const protectionRulesAllowed = (v: ConfigValues): boolean => v.repositoryVisibility === "public" || v.githubPlan === "enterprise";
+export const protectionRulesAllowed = (v: Pick<ConfigValues, "repositoryVisibility" | "githubPlan">): boolean => v.repositoryVisibility === "public" || v.githubPlan === "enterprise";
 
 const reviewers = (v: ConfigValues): string[] => [...v.reviewerUsers, ...v.reviewerTeams];
 
@@ -85,6 +85,49 @@ export function reviewerCountProblems(v: ConfigValues, stack: string): Problem[]
   return [];
 }
 
+const previewReviewers = (v: Pick<ConfigValues, "previewReviewerUsers" | "previewReviewerTeams">): string[] => [
+  ...v.previewReviewerUsers,
+  ...v.previewReviewerTeams,
+];
+
+/**
+ * Whether pull requests get `pulumi preview` on the real engine: preview reviewers are set, and GitHub
+ * enforces reviewers on this repository (validation refuses preview reviewers where it does not).
+ */
+export const enginePreviewsEnabled = (
+  v: Pick<ConfigValues, "previewReviewerUsers" | "previewReviewerTeams" | "repositoryVisibility" | "githubPlan">,
+): boolean => previewReviewers(v).length > 0 && protectionRulesAllowed(v);
+
+/**
+ * Preview reviewers gate a pull request's real-engine preview, whose environment holds the passphrase:
+ * GitHub must enforce them (else the environment would hand any branch the passphrase), six at most.
+ */
+export function previewReviewerProblems(v: ConfigValues, stack: string): Problem[] {
+  const count = previewReviewers(v).length;
+  if (count === 0) return [];
+  if (!protectionRulesAllowed(v) && v.githubPlan !== "free") {
+    return [
+      {
+        key: "previewReviewerUsers",
+        value: JSON.stringify(previewReviewers(v)),
+        allowed: `no preview reviewers: GitHub enforces required reviewers on a ${v.repositoryVisibility} repository only with githubPlan enterprise, and without them a pull request's preview could read the passphrase unapproved; pull requests then get the offline plan`,
+        fix: `remove previewReviewerUsers and previewReviewerTeams from both stack files, or pulumi config set githubPlan enterprise --stack ${stack}`,
+      },
+    ];
+  }
+  if (count > 6) {
+    return [
+      {
+        key: "previewReviewerUsers",
+        value: JSON.stringify(previewReviewers(v)),
+        allowed: "at most 6 preview reviewers (users and teams together), GitHub's limit",
+        fix: "shorten previewReviewerUsers/previewReviewerTeams in both stack files",
+      },
+    ];
+  }
+  return [];
+}
+
 export function branchProblems(v: ConfigValues, stack: string): Problem[] {
   if (v.defaultBranch !== v.developBranch) return [];
   return [
@@ -100,6 +143,7 @@ export function branchProblems(v: ConfigValues, stack: string): Problem[] {
 /** Each rule with the keys it reads: a key that failed its own check is already reported, and judging combinations on it would add noise. */
 export const crossFieldRules: readonly { readonly keys: readonly ConfigKey[]; readonly rules: readonly Rule[] }[] = [
   { keys: ["repositoryVisibility", "githubPlan"], rules: [visibilityPlanProblems, protectionRuleProblems, reviewerCountProblems] },
+  { keys: ["repositoryVisibility", "githubPlan", "previewReviewerUsers", "previewReviewerTeams"], rules: [previewReviewerProblems] },
   { keys: ["defaultBranch", "developBranch"], rules: [branchProblems] },
 ];
 

@@ -23,7 +23,11 @@ export function exampleLike(key: string, rawValue: string | undefined): string |
   return undefined;
 }
 
+/** Keys whose value is a file's contents (a PEM key): the fix reads the file on standard input, as `pulumi config set` allows. */
+export const fileValuedKeys: ReadonlySet<string> = new Set(["imageSigningPublicKey"]);
+
 export function fixCommand(key: string, definition: KeyDefinition, stack: string, rawValue?: string): string {
+  if (fileValuedKeys.has(key)) return `pulumi config set ${key} --stack ${stack} < ${definition.example}`;
   if (definition.kind === "array" || definition.kind === "object") {
     return `set it in stacks/Pulumi.${stack}.yaml, e.g. ${projectName}:${key}: ${definition.example}`;
   }

@@ -68,8 +68,18 @@ export function foreignKeyProblem(fullKey: string, value: string | undefined, st
   };
 }
 
-/** A key Pulumi holds as a secret that is no secret of this program: a plain setting, or an unknown key. */
+/** Secrets this program no longer reads, and what took their place. */
+export const retiredSecrets: Readonly<Record<string, { readonly why: string; readonly fix: (stack: string) => string }>> = {
+  codecovToken: {
+    why: "is no longer used: a repository secret is readable by a workflow on any branch, so test.yml now uploads to Codecov with GitHub's OIDC token instead (codecovUpload)",
+    fix: (stack) => `pulumi config rm codecovToken --stack ${stack} && pulumi config set codecovUpload true --stack ${stack}, then revoke the token in Codecov`,
+  },
+};
+
+/** A key Pulumi holds as a secret that is no secret of this program: a retired one, a plain setting, or an unknown key. */
 export function misfiledSecretProblem(key: string, stack: string): Problem {
+  const retired = retiredSecrets[key];
+  if (retired !== undefined) return { key, value: "(secret)", allowed: "no such secret", fix: retired.fix(stack), message: retired.why };
   if (isConfigKey(key)) {
     return {
       key,

@@ -5,7 +5,7 @@
  * keeps them in step).
  */
 import { z } from "zod";
-import { defaultPlatforms, digestSuffixPattern, isCommitSha, isReleaseTag, supportedPlatforms } from "../formats";
+import { defaultPlatforms, digestSuffixPattern, isCommitSha, isReleaseTag, isSigningPublicKey, supportedPlatforms } from "../formats";
 import { secretKeys } from "./secretKeys";
 import { stateBackendAllowed, stateBackendProblem } from "./backend";
 
@@ -159,6 +159,35 @@ export const configKeys = {
       "The read-only GitHub App that pull request previews and drift checks authenticate as; its key never meets the delivery App's.",
     required: true,
   },
+  previewReviewerUsers: {
+    kind: "array",
+    schema: z.array(z.string().regex(githubLogin)).refine(unique, "duplicates"),
+    allowed: "a list of GitHub user logins, no duplicates (at most 6 preview reviewers in all); the same list in both stacks",
+    example: '["octocat"]',
+    description:
+      "Users who may approve a pull request's `pulumi preview` on the real engine (its `<stack>-preview` environment holds the stack's passphrase). With no preview reviewers, pull requests get the offline plan only.",
+    default: [],
+    required: false,
+  },
+  previewReviewerTeams: {
+    kind: "array",
+    schema: z.array(z.string().regex(teamSlug)).refine(unique, "duplicates"),
+    allowed: "a list of team slugs of the repository's organization (lowercase, digits, - and _), no duplicates; the same list in both stacks",
+    example: '["platform"]',
+    description: "Teams who may approve a pull request's `pulumi preview` on the real engine (see previewReviewerUsers).",
+    default: [],
+    required: false,
+  },
+  imageSigningPublicKey: {
+    kind: "string",
+    schema: z.string().refine(isSigningPublicKey),
+    allowed:
+      "the PEM public key (-----BEGIN PUBLIC KEY-----, an ECDSA P-256 key) of staging's imageSigningKey, the same in both stacks: openssl pkey -in signing.pem -pubout",
+    example: "image-signing.pub",
+    description:
+      "The key production verifies staging's image signatures with: a digest it did not sign is never promoted. Required by a stack that builds and marks images verified (staging) or promotes them (production).",
+    required: false,
+  },
   pythonVersions: {
     kind: "array",
     schema: z.array(z.string().regex(pythonVersion)).min(1).refine(unique, "duplicates"),
@@ -185,6 +214,16 @@ export const configKeys = {
     description:
       "The app's Python package: test coverage is measured on it, and mypy, bandit and the docstring gate check it (not the tests).",
     default: "app",
+    required: false,
+  },
+  codecovUpload: {
+    kind: "boolean",
+    schema: z.boolean(),
+    allowed: "true or false",
+    example: "true",
+    description:
+      "Whether test.yml uploads coverage to Codecov, authenticated with GitHub's OIDC token (no upload token, so no secret a branch could read; install Codecov's GitHub App).",
+    default: false,
     required: false,
   },
   dockerhubUsername: {

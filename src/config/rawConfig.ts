@@ -3,6 +3,8 @@
  * values, the names of its secret keys (never their values) and keys in
  * unknown namespaces, split out of Pulumi's flat config.
  */
+import type { SecretFacts } from "./identities";
+
 export const projectName = "delivery-pipeline";
 export const stackNames = ["staging", "production"] as const;
 export type StackName = (typeof stackNames)[number];
@@ -26,6 +28,8 @@ export interface RawStackConfig {
   readonly foreignKeys?: readonly { readonly key: string; readonly value: string | undefined }[];
   /** The other stack's settings, when its stack file can be read: the cross-stack rules need them. */
   readonly sibling?: RawStackConfig;
+  /** What the program derived from the secret values (equal credentials, the signing key's public half); absent offline. */
+  readonly secretFacts?: SecretFacts;
 }
 
 /**

@@ -5,10 +5,10 @@
 import { stateBackendKind } from "./backend";
 import { secretDefinitions, type SecretKey } from "./catalog";
 
-/** Which secrets a stack must set, given its backend (and whether Railway pulls a private image). */
+/** Which secrets a stack must set, given its backend (and whether Railway pulls a private image, and whether the stack signs images). */
 export function requiredSecrets(
   stateBackendUrl: string | undefined,
-  options: { readonly privateImageRepository?: boolean } = {},
+  options: { readonly privateImageRepository?: boolean; readonly signsImages?: boolean } = {},
 ): SecretKey[] {
   // A file:// backend needs no credentials (and the workflows refuse it).
   const backend = stateBackendUrl === undefined ? undefined : stateBackendKind(stateBackendUrl);
@@ -29,6 +29,8 @@ export function requiredSecrets(
           return backend === "azblob";
         case "private-image":
           return options.privateImageRepository === true;
+        case "image-signer":
+          return options.signsImages === true;
       }
     })
     .map((d) => d.key);

@@ -21,7 +21,7 @@ export const secretKeys = [
   "previewAppPrivateKey",
   "dockerhubToken",
   "dockerhubPullToken",
-  "codecovToken",
+  "imageSigningKey",
   "slackWebhookUrl",
   "githubToken",
 ] as const;

@@ -27,6 +27,14 @@ function asConfigString(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value);
 }
 
+/**
+ * What a reader of the stack file (the offline plan) holds for a secret: the file has only ciphertext, and
+ * for a secret not set yet the plan hands the program a placeholder. Neither is the value, so nothing may be
+ * judged from it (see `secretFacts`).
+ */
+export const unreadSecretValue = "[secret]";
+export const unsetSecretPlaceholder = "<not set>";
+
 function isSecure(value: unknown): boolean {
   return typeof value === "object" && value !== null && !Array.isArray(value) && "secure" in value;
 }
@@ -88,7 +96,7 @@ export function readStackSettings(projectDir: string, stack: string, stacksDir?:
     if (isSecure(value)) {
       // The offline plan cannot decrypt; it knows the secret is set, which is all it shows.
       secretKeys.push(key);
-      config[key] = "[secret]";
+      config[key] = unreadSecretValue;
     } else {
       config[key] = asConfigString(value);
     }

@@ -13,6 +13,7 @@ import { missingSecretKeys, requiredSecrets } from "./requiredSecrets";
 import { judgeValues } from "./valueChecks";
 import { foreignKeyProblem, misfiledSecretProblem, unknownStackProblem, unsetProblems } from "./keyProblems";
 import { crossFieldProblems } from "./crossField";
+import { identityProblems, signingRole } from "./identities";
 
 type RequiredKeys = { [K in ConfigKey]: (typeof configKeys)[K]["required"] extends true ? K : never }[ConfigKey];
 /** Optional keys without a default: absent from the config unless the stack file sets them. */
@@ -47,6 +48,7 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
     ...raw.secretKeys.filter((key) => !isSecretKey(key)).map((key) => misfiledSecretProblem(key, stack)),
     ...unsetProblems(raw.values, stack, knownStack),
     ...crossFieldProblems(merged, stack, settings),
+    ...identityProblems(merged, stack, raw.secretFacts, (key) => !valueProblems.some((p) => p.key === key)),
     ...(raw.sibling !== undefined && knownStack
       ? crossStackProblems(stack, ownSettings(settings as Partial<ConfigValues>), raw.sibling)
       : []),
@@ -54,7 +56,10 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   // An unknown stack is always among the problems; the test tells the type checker so.
   if (problems.length > 0 || !knownStack) throw new ConfigError(stack, problems);
   const secretsPresent = raw.secretKeys.filter(isSecretKey);
-  const required = requiredSecrets(merged.stateBackendUrl, { privateImageRepository: merged.privateImageRepository });
+  const required = requiredSecrets(merged.stateBackendUrl, {
+    privateImageRepository: merged.privateImageRepository,
+    signsImages: signingRole(merged, stack) === "signs",
+  });
   return {
     config: { ...merged, stack, secretsPresent },
     missingSecrets: missingSecretKeys(required, secretsPresent),

@@ -2,8 +2,10 @@
  * The one definition of each reference format the pipeline passes between
  * GitHub, the registry and Railway. Config validation, the workflows' shell
  * checks, the policy pack and the deploy command all read these, so a value
- * one accepts is never refused by another. The bottom layer: imports nothing.
+ * one accepts is never refused by another. The bottom layer: imports nothing
+ * but Node's own crypto (to read signing keys).
  */
+import { createPrivateKey, createPublicKey } from "node:crypto";
 
 /** A full commit SHA, as GitHub names a commit (`github.sha`). */
 export const commitShaPattern = /^[0-9a-f]{40}$/;
@@ -46,3 +48,41 @@ export const supportedPlatforms = [
 
 /** What the image is built for when a stack names no `platforms`; the policy pack checks the same list by default. */
 export const defaultPlatforms: readonly string[] = ["linux/amd64", "linux/arm64"];
+
+/**
+ * The image-signing key pair's public half: a PEM `PUBLIC KEY` (SPKI) of an
+ * ECDSA P-256 key, the kind cosign verifies with `--key`. Staging signs with
+ * the private half; production refuses a digest this key did not sign.
+ */
+export const signingKeyCurve = "prime256v1";
+
+export function isSigningPublicKey(pem: string): boolean {
+  // Only the SPKI form: createPublicKey would also take a certificate or a private key and derive one.
+  if (!/^-----BEGIN PUBLIC KEY-----\r?\n[A-Za-z0-9+/=\r\n]+\r?\n-----END PUBLIC KEY-----$/.test(pem.trim())) return false;
+  try {
+    const key = createPublicKey(pem);
+    return key.asymmetricKeyType === "ec" && key.asymmetricKeyDetails?.namedCurve === signingKeyCurve;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The public half of a signing private key (PKCS#8 or SEC1 PEM, ECDSA P-256), as
+ * SPKI PEM; `undefined` when the value is no such key.
+ */
+export function signingPublicKeyOf(privatePem: string): string | undefined {
+  try {
+    const key = createPrivateKey(privatePem);
+    if (key.asymmetricKeyType !== "ec" || key.asymmetricKeyDetails?.namedCurve !== signingKeyCurve) return undefined;
+    return createPublicKey(key).export({ type: "spki", format: "pem" }).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Two PEM public keys name the same key (whitespace and line breaks aside). */
+export function samePublicKey(a: string, b: string): boolean {
+  const body = (pem: string): string => pem.replace(/-----[A-Z ]+-----/g, "").replace(/\s+/g, "");
+  return body(a) === body(b);
+}

@@ -1,5 +1,12 @@
-/** The two GitHub deployment environments a stack owns, and who may deploy to each: plain data from the config. */
+/**
+ * The GitHub deployment environments a stack owns, and who may use each: plain
+ * data from the config. Every one that holds a secret admits only code a
+ * reviewer approved: the default branch (reviewed pull requests only, by the
+ * rulesets), release tags (only the App and admins may create them), or any
+ * branch after a reviewer approves the run.
+ */
 import type { StackConfig } from "../config";
+import { enginePreviewsEnabled } from "../config/crossField";
 import { releaseTagGlob } from "../formats";
 
 /** Which refs may deploy to an environment. */
@@ -15,19 +22,23 @@ export interface DeploymentPolicy {
 
 export interface EnvironmentSpec {
   readonly name: string;
-  /** Shown on deployments; the preview environment deploys nothing and has none. */
+  /** Shown on deployments; the preview and drift environments deploy nothing and have none. */
   readonly url: string | undefined;
   readonly reviewerUsers: readonly string[];
   readonly reviewerTeams: readonly string[];
   readonly waitTimerMinutes: number;
   readonly preventSelfReview: boolean;
   readonly canAdminsBypass: boolean;
-  /** Which refs may use the environment; `undefined`: any branch (the preview environment). */
+  /** Which refs may use the environment; `undefined`: any branch (the preview environment, behind its reviewers). */
   readonly deploymentPolicy: DeploymentPolicy | undefined;
 }
 
 export function previewEnvironmentName(stack: string): string {
   return `${stack}-preview`;
+}
+
+export function driftEnvironmentName(stack: string): string {
+  return `${stack}-drift`;
 }
 
 /** Only one ref pattern may deploy: staging's default branch, or production's release tags. */
@@ -44,27 +55,57 @@ export function deployEnvironmentSpec(config: StackConfig): EnvironmentSpec {
     reviewerUsers: config.reviewerUsers,
     reviewerTeams: config.reviewerTeams,
     waitTimerMinutes: config.waitTimerMinutes,
-    // Production: the person who triggered a deploy cannot approve it, and admins cannot skip the approval.
+    // Production: the person who triggered a deploy cannot approve it.
     preventSelfReview: production,
-    canAdminsBypass: !production,
+    // No environment lets an admin skip its rules: GitHub counts the branch and tag policies among them.
+    canAdminsBypass: false,
     deploymentPolicy: production ? deploymentPolicy("tag", releaseTagGlob) : deploymentPolicy("branch", config.defaultBranch),
   };
 }
 
+/** Whether this stack has a `<stack>-preview` environment: preview reviewers are set, and GitHub enforces reviewers here. */
+export function hasPreviewEnvironment(config: StackConfig): boolean {
+  return enginePreviewsEnabled(config);
+}
+
 /**
- * `<stack>-preview`: where pull request previews and drift checks run, with
- * only what `pulumi preview` needs, so they never touch the deploy environment.
- * No gate and any branch: a preview changes nothing.
+ * `<stack>-preview`: where a pull request's `pulumi preview` runs on the real
+ * engine. Its code is the pull request's, unreviewed, and the environment holds
+ * the passphrase, which decrypts every secret of the stack: so the run waits
+ * until a preview reviewer other than the one who pushed approves it, and no
+ * admin may skip that. Any branch: a pull request's head is any branch.
+ * `undefined` when the stack has no preview reviewers (or GitHub offers no
+ * reviewers here): pull requests then get the offline plan only.
  */
-export function previewEnvironmentSpec(stack: string): EnvironmentSpec {
+export function previewEnvironmentSpec(config: StackConfig): EnvironmentSpec | undefined {
+  if (!hasPreviewEnvironment(config)) return undefined;
   return {
-    name: previewEnvironmentName(stack),
+    name: previewEnvironmentName(config.stack),
+    url: undefined,
+    reviewerUsers: config.previewReviewerUsers,
+    reviewerTeams: config.previewReviewerTeams,
+    waitTimerMinutes: 0,
+    preventSelfReview: true,
+    canAdminsBypass: false,
+    deploymentPolicy: undefined,
+  };
+}
+
+/**
+ * `<stack>-drift`: where the scheduled drift check runs, with only what
+ * `pulumi preview --refresh` needs. Only the default branch may use it, whose
+ * code a reviewer approved before it landed (the rulesets): a workflow on any
+ * other branch asking for it is refused by GitHub.
+ */
+export function driftEnvironmentSpec(config: StackConfig): EnvironmentSpec {
+  return {
+    name: driftEnvironmentName(config.stack),
     url: undefined,
     reviewerUsers: [],
     reviewerTeams: [],
     waitTimerMinutes: 0,
     preventSelfReview: false,
-    canAdminsBypass: true,
-    deploymentPolicy: undefined,
+    canAdminsBypass: false,
+    deploymentPolicy: deploymentPolicy("branch", config.defaultBranch),
   };
 }

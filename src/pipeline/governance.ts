@@ -1,5 +1,6 @@
 /** Everything repository-wide, owned by the one stack that governs the repository: plain data from the config. */
 import type { SecretKey, StackConfig } from "../config";
+import { releaseTagGlob } from "../formats";
 import { requiredCheckNames } from "../shipping";
 import { allowedActionPatterns } from "../workflows/allowedActions";
 import { publishedTo, type Published } from "./publication";
@@ -14,6 +15,40 @@ export interface RulesetSpec {
   /** The GitHub App that runs `pulumi up`: the only bypass actor, so the files it commits can land. */
   readonly bypass: { readonly appId: number; readonly mode: "always" };
   readonly rules: RulesetRules;
+}
+
+/**
+ * GitHub's id of the repository admin role as a ruleset bypass actor
+ * (`actor_type: RepositoryRole`, `actor_id: 5`, per the terraform provider's
+ * repository_ruleset documentation that pulumi-github is generated from).
+ */
+export const repositoryAdminRoleId = 5;
+
+/**
+ * The release-tag ruleset: only the delivery App and repository admins may
+ * create, move or delete a `v*` tag. Production's environment admits release
+ * tags, and its deploy workflow, program and policy pack are the tag's own: a
+ * writer who could tag an unreviewed commit would hand it production's secrets
+ * after one approval.
+ */
+export interface TagRulesetSpec {
+  readonly name: string;
+  /** The tags it protects, as a full ref pattern (`refs/tags/v*`). */
+  readonly ref: string;
+  readonly enforcement: "active";
+  readonly bypass: { readonly appId: number; readonly adminRoleId: number; readonly mode: "always" };
+  readonly rules: { readonly creation: true; readonly update: true; readonly deletion: true; readonly nonFastForward: true };
+}
+
+/** Actions' own token and its power to approve pull requests (GitHub's workflow permissions of the repository). */
+export interface WorkflowPermissionsSpec {
+  /** `github.token` starts read-only wherever a workflow does not grant more. */
+  readonly defaultWorkflowPermissions: "read";
+  /**
+   * No workflow may approve a pull request: a branch's workflow granting itself `pull-requests: write` would
+   * otherwise approve its own pull request, and github-actions[bot] counts as a reviewer other than the pusher.
+   */
+  readonly canApprovePullRequestReviews: false;
 }
 
 export interface RulesetRules {
@@ -39,7 +74,9 @@ export interface ActionsPermissionsSpec {
 /** The governing stack's slice: rulesets, Actions hardening, repository secrets and variables. */
 export interface GovernanceSlice extends Published {
   readonly rulesets: readonly RulesetSpec[];
+  readonly tagRuleset: TagRulesetSpec;
   readonly actionsPermissions: ActionsPermissionsSpec;
+  readonly workflowPermissions: WorkflowPermissionsSpec;
 }
 
 /**
@@ -67,6 +104,18 @@ export function rulesetSpecs(config: StackConfig): RulesetSpec[] {
   }));
 }
 
+export function tagRulesetSpec(config: StackConfig): TagRulesetSpec {
+  return {
+    name: "protect-release-tags",
+    ref: `refs/tags/${releaseTagGlob}`,
+    enforcement: "active",
+    bypass: { appId: config.deliveryAppId, adminRoleId: repositoryAdminRoleId, mode: "always" },
+    rules: { creation: true, update: true, deletion: true, nonFastForward: true },
+  };
+}
+
+export const workflowPermissionsSpec: WorkflowPermissionsSpec = { defaultWorkflowPermissions: "read", canApprovePullRequestReviews: false };
+
 /** SHA pinning required, and only the actions the app repository's workflows run (by pinned pattern). */
 export function actionsPermissionsSpec(governing: StackConfig): ActionsPermissionsSpec {
   return {
@@ -81,5 +130,11 @@ export function actionsPermissionsSpec(governing: StackConfig): ActionsPermissio
 /** The governing stack's slice; `undefined` for the other stack, which declares nothing repository-wide. */
 export function governanceSlice(config: StackConfig, needed: ReadonlySet<SecretKey>): GovernanceSlice | undefined {
   if (!config.governsRepository) return undefined;
-  return { rulesets: rulesetSpecs(config), actionsPermissions: actionsPermissionsSpec(config), ...publishedTo(undefined, config, needed) };
+  return {
+    rulesets: rulesetSpecs(config),
+    tagRuleset: tagRulesetSpec(config),
+    actionsPermissions: actionsPermissionsSpec(config),
+    workflowPermissions: workflowPermissionsSpec,
+    ...publishedTo(undefined, config, needed),
+  };
 }

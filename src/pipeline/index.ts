@@ -5,3 +5,4 @@ export * from "./publication";
 export * from "./notes";
 export * from "../shipping";
 export * from "./ownCommits";
+export * from "./tagCommit";

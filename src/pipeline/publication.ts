@@ -1,7 +1,7 @@
 /**
  * Which GitHub secrets and variables a stack publishes, and where: its deploy
- * environment, its preview environment, or (the governing stack) the
- * repository. A secret is named by the config key it is read from, never by value.
+ * environment, its read-only (preview and drift) environments, or (the
+ * governing stack) the repository. A secret is named by the config key it is read from, never by value.
  */
 import {
   githubEntriesFor,
@@ -14,7 +14,7 @@ import {
   type StackConfig,
 } from "../config";
 import { policyPackConfig } from "../policies/packConfig";
-import { previewEnvironmentName } from "./environments";
+import { driftEnvironmentName, hasPreviewEnvironment, previewEnvironmentName } from "./environments";
 
 export interface SecretRef {
   readonly githubName: string;
@@ -39,25 +39,31 @@ export function secretsNeeded(config: StackConfig): ReadonlySet<SecretKey> {
 
 /**
  * Where a stack publishes an entry: the repository (`undefined`), or some of
- * its two environments. The deploy environment admits only the default branch
- * (staging) or release tags (production); the preview environment any branch.
- * So an entry that can write (the delivery App's key) stays out of the preview
- * environment, and a preview-only one (the read-only App's key, read-only
- * state credentials) out of the deploy environment, where no job reads it.
- * A shared entry (`preview: true`) yields its place in the preview environment
- * to a preview-only entry of the same name whose value is set: the preview then
- * logs in with the read-only credential, never the deploy one.
+ * its environments. The deploy environment admits only the default branch
+ * (staging) or release tags (production); the read-only ones are the drift
+ * environment (the default branch only) and, when the stack has preview
+ * reviewers, the preview environment (any branch, once a reviewer approves
+ * the run). So an entry that can write (the delivery App's key) stays out of
+ * the read-only environments, and a preview-only one (the read-only App's key,
+ * read-only state credentials) out of the deploy environment, where no job
+ * reads it. A shared entry (`preview: true`) yields its place in the read-only
+ * environments to a preview-only entry of the same name whose value is set:
+ * previews and drift checks then log in with the read-only credential, never
+ * the deploy one.
  */
 export function entryEnvironments(
   entry: GithubEntry,
   stack: string,
   entries: readonly GithubEntry[],
   isSet: (key: SecretKey) => boolean,
+  hasPreview: boolean,
 ): (string | undefined)[] {
   if (entry.scope === "repository") return [undefined];
-  const preview = previewEnvironmentName(stack);
-  if (entry.preview === "only") return [preview];
+  const drift = driftEnvironmentName(stack);
+  const readOnly = [...(hasPreview ? [previewEnvironmentName(stack)] : []), drift];
+  if (entry.preview === "only") return readOnly;
   if (entry.preview === undefined) return [stack];
+  if (entry.preview === "drift") return [stack, drift];
   const standIn = entries.some(
     (e) =>
       e.preview === "only" &&
@@ -66,7 +72,7 @@ export function entryEnvironments(
       isSecretKey(e.source.configKey) &&
       isSet(e.source.configKey),
   );
-  return standIn ? [stack] : [stack, preview];
+  return standIn ? [stack] : [stack, ...readOnly];
 }
 
 /** A variable's value: derived, or the config setting it names; `undefined` when that setting is not a plain value. */
@@ -86,7 +92,8 @@ export function publishedTo(destination: string | undefined, config: StackConfig
   const variables: VariableSpec[] = [];
   const entries = githubEntriesFor(config.railwayTokenKind);
   for (const entry of entries) {
-    if (!entryEnvironments(entry, config.stack, entries, (key) => needed.has(key)).includes(destination)) continue;
+    const places = entryEnvironments(entry, config.stack, entries, (key) => needed.has(key), hasPreviewEnvironment(config));
+    if (!places.includes(destination)) continue;
     if (entry.kind === "secret") {
       if ("configKey" in entry.source && needed.has(entry.source.configKey as SecretKey)) {
         secrets.push({ githubName: entry.name, configKey: entry.source.configKey as SecretKey });

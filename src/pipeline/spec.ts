@@ -7,7 +7,7 @@
 import type { StackConfig, StackName, SecretKey } from "../config";
 import { buildShipSpec, type ShipSpec } from "../shipping";
 import { generatedFiles, type GeneratedFile } from "../workflows/files";
-import { deployEnvironmentSpec, previewEnvironmentSpec, type EnvironmentSpec } from "./environments";
+import { deployEnvironmentSpec, driftEnvironmentSpec, previewEnvironmentSpec, type EnvironmentSpec } from "./environments";
 import { governanceSlice, type GovernanceSlice } from "./governance";
 import { publishedTo, secretsNeeded, secretsRead, type Published, type SecretRef } from "./publication";
 
@@ -28,8 +28,13 @@ export interface PipelineSpec {
   readonly repository: RepositoryRef;
   /** The environment deploy jobs run in, named after the stack. */
   readonly deployEnvironment: EnvironmentSlice;
-  /** `<stack>-preview`: where pull request previews and drift checks run, with only what `pulumi preview` needs. */
-  readonly previewEnvironment: EnvironmentSlice;
+  /**
+   * `<stack>-preview`: where a pull request's `pulumi preview` runs once a preview reviewer approves it;
+   * `undefined` without preview reviewers (pull requests then get the offline plan only).
+   */
+  readonly previewEnvironment: EnvironmentSlice | undefined;
+  /** `<stack>-drift`: where the default branch's drift check runs, with only what `pulumi preview` needs. */
+  readonly driftEnvironment: EnvironmentSlice;
   /** Everything repository-wide; only the stack that governs the repository has it. */
   readonly governance: GovernanceSlice | undefined;
   /** Generated files this stack commits to the app repository's default branch, in commit order. */
@@ -56,30 +61,38 @@ export function repositoryRef(config: StackConfig): RepositoryRef {
   };
 }
 
-/** Every secret a spec publishes, wherever to: its environments' and, when it governs, the repository's. */
-export function publishedSecrets(spec: Pick<PipelineSpec, "deployEnvironment" | "previewEnvironment" | "governance">): SecretRef[] {
-  return [spec.deployEnvironment, spec.previewEnvironment, ...(spec.governance === undefined ? [] : [spec.governance])].flatMap(
-    (slice) => slice.secrets,
-  );
+/** The environments a stack owns, deploy environment first. */
+export function stackEnvironments(spec: Pick<PipelineSpec, "deployEnvironment" | "previewEnvironment" | "driftEnvironment">): EnvironmentSlice[] {
+  return [spec.deployEnvironment, ...(spec.previewEnvironment === undefined ? [] : [spec.previewEnvironment]), spec.driftEnvironment];
 }
 
-/** `handedOverRevision`: what the deploy workflow ran for (see `handedOverRevisionVariable`). */
-export function buildPipelineSpec(config: StackConfig, handedOverRevision?: string): PipelineSpec {
+/** Every secret a spec publishes, wherever to: its environments' and, when it governs, the repository's. */
+export function publishedSecrets(
+  spec: Pick<PipelineSpec, "deployEnvironment" | "previewEnvironment" | "driftEnvironment" | "governance">,
+): SecretRef[] {
+  return [...stackEnvironments(spec), ...(spec.governance === undefined ? [] : [spec.governance])].flatMap((slice) => slice.secrets);
+}
+
+/** `handedOverRevision` and `handedOverSha`: what the deploy workflow ran for (see `handedOverRevisionVariable`, `handedOverCommitVariable`). */
+export function buildPipelineSpec(config: StackConfig, handedOverRevision?: string, handedOverSha?: string): PipelineSpec {
   const needed = secretsNeeded(config);
   const deployEnvironment = { ...deployEnvironmentSpec(config), ...publishedTo(config.stack, config, needed) };
-  const preview = previewEnvironmentSpec(config.stack);
-  const previewEnvironment = { ...preview, ...publishedTo(preview.name, config, needed) };
+  const preview = previewEnvironmentSpec(config);
+  const previewEnvironment = preview === undefined ? undefined : { ...preview, ...publishedTo(preview.name, config, needed) };
+  const drift = driftEnvironmentSpec(config);
+  const driftEnvironment = { ...drift, ...publishedTo(drift.name, config, needed) };
   const governance = governanceSlice(config, needed);
   return {
     stack: config.stack,
     repository: repositoryRef(config),
     deployEnvironment,
     previewEnvironment,
+    driftEnvironment,
     governance,
     files: generatedFiles(config),
-    ship: buildShipSpec(config, handedOverRevision),
+    ship: buildShipSpec(config, handedOverRevision, handedOverSha),
     secretAge: { rotatedAt: config.secretRotatedAt, maxAgeDays: config.secretMaxAgeDays },
-    secretsRead: secretsRead(publishedSecrets({ deployEnvironment, previewEnvironment, governance }), needed),
+    secretsRead: secretsRead(publishedSecrets({ deployEnvironment, previewEnvironment, driftEnvironment, governance }), needed),
     stateBackendUrl: config.stateBackendUrl,
   };
 }

@@ -14,6 +14,21 @@ import { isCommitSha } from "../formats";
  */
 export const handedOverRevisionVariable = "DELIVERY_APP_REVISION";
 
+/**
+ * The commit the deploy workflow ran for (`github.sha`), handed over beside a
+ * release tag: the program refuses to ship the tag when it names another
+ * commit by then (it moved after the workflow started).
+ */
+export const handedOverCommitVariable = "DELIVERY_APP_REVISION_SHA";
+
+/**
+ * The token the image build clones a private app repository with, handed over
+ * by the deploy workflow: one that can only read the repository's contents,
+ * never the delivery App token `pulumi` itself runs with (BuildKit holds the
+ * clone token, and a Dockerfile step can read it).
+ */
+export const cloneTokenVariable = "DELIVERY_CLONE_TOKEN";
+
 /** Production ships releases only: a tag must be a published release; a pre-release only when allowed. */
 export interface ReleaseRule {
   readonly allowPrerelease: boolean;
@@ -24,7 +39,13 @@ export type RevisionSource =
   | { readonly kind: "branch-head"; readonly branch: string }
   | { readonly kind: "latest-release" }
   | { readonly kind: "pinned-sha"; readonly sha: string }
-  | { readonly kind: "pinned-tag"; readonly tag: string; readonly release: ReleaseRule | undefined };
+  | {
+      readonly kind: "pinned-tag";
+      readonly tag: string;
+      readonly release: ReleaseRule | undefined;
+      /** The commit the workflow ran for, which the tag must still name. */
+      readonly expectedSha?: string;
+    };
 
 /** A resolved revision; `sha` is undefined only where GitHub cannot be asked (the offline plan). */
 export interface Revision {
@@ -100,9 +121,20 @@ export const unresolved = "unresolved";
  * (production). A pin that contradicts the handed-over revision is refused:
  * the stack would silently ship something else than the workflow ran for.
  */
-export function revisionSource(config: StackConfig, handedOver?: string): RevisionSource {
+export function revisionSource(config: StackConfig, handedOver?: string, handedOverSha?: string): RevisionSource {
   const stack = config.stack;
   const pinned = config.appRevision;
+  if (handedOverSha !== undefined && !isCommitSha(handedOverSha)) {
+    throw new ConfigError(stack, [
+      {
+        key: handedOverCommitVariable,
+        value: handedOverSha,
+        allowed: "a full 40-character commit SHA",
+        fix: `hand over the commit the workflow ran for, ${handedOverCommitVariable}=\${{ github.sha }}`,
+        message: "is not a commit",
+      },
+    ]);
+  }
   if (handedOver !== undefined && !configKeys.appRevision.schema.safeParse(handedOver).success) {
     throw new ConfigError(stack, [
       {
@@ -130,7 +162,12 @@ export function revisionSource(config: StackConfig, handedOver?: string): Revisi
   if (chosen !== undefined) {
     return isCommitSha(chosen)
       ? { kind: "pinned-sha", sha: chosen }
-      : { kind: "pinned-tag", tag: chosen, release: production ? { allowPrerelease: config.allowPrerelease } : undefined };
+      : {
+          kind: "pinned-tag",
+          tag: chosen,
+          release: production ? { allowPrerelease: config.allowPrerelease } : undefined,
+          ...(handedOver !== undefined && handedOverSha !== undefined ? { expectedSha: handedOverSha } : {}),
+        };
   }
   return production ? { kind: "latest-release" } : { kind: "branch-head", branch: config.defaultBranch };
 }
@@ -142,10 +179,10 @@ export function imageSource(config: StackConfig): ImageSource {
     : { kind: "build", markVerified: true };
 }
 
-export function buildShipSpec(config: StackConfig, handedOverRevision?: string): ShipSpec {
+export function buildShipSpec(config: StackConfig, handedOverRevision?: string, handedOverSha?: string): ShipSpec {
   const repository = `${config.registry}/${config.dockerhubRepository}`;
   return {
-    revisionSource: revisionSource(config, handedOverRevision),
+    revisionSource: revisionSource(config, handedOverRevision, handedOverSha),
     imageSource: imageSource(config),
     image: {
       repository,

@@ -6,18 +6,18 @@
 import { imageCheckName, jobIds } from "../shipping";
 import type { ActionStep, Job, Step, StepsJob, Workflow, WorkflowCallSecret } from "./model";
 import { readContents, runner, workflowPaths, type AppWorkflowSettings } from "./settings";
+import { pinnedImages } from "./images";
 import { buildxSteps, checkout, pipInstall, run, setupPython } from "./steps";
 
 /**
- * The secrets test.yml takes when a deploy workflow calls it. Declared whether
- * or not Codecov is on: deploy-production.yml belongs to the production stack,
- * which does not know the governing stack's settings, and GitHub rejects a call
- * that passes a secret the called workflow does not declare. An unset secret
- * arrives empty.
+ * What a deploy workflow grants the test.yml it calls: reading the checkout, and
+ * GitHub's OIDC token, which the Codecov upload authenticates with when it is on
+ * (a called workflow's jobs may ask no more than the calling job grants, and the
+ * production stack that owns deploy-production.yml does not know the governing
+ * stack's Codecov setting). test.yml takes no secret: a repository secret would be
+ * readable by a workflow on any branch.
  */
-export const testWorkflowSecrets: Readonly<Record<string, WorkflowCallSecret>> = {
-  CODECOV_TOKEN: { description: "Codecov upload token; unused when the upload is off.", required: false },
-};
+export const testCallPermissions = { contents: "read", "id-token": "write" } as const;
 
 /**
  * Test and lint are the required checks, run on the same events, callable by
@@ -97,7 +97,12 @@ export function testReportSteps(s: AppWorkflowSettings): Step[] {
           {
             name: "Upload coverage to Codecov",
             action: "codecov/codecov-action" as const,
-            with: { token: "${{ secrets.CODECOV_TOKEN }}", files: "coverage.xml", fail_ci_if_error: true },
+            // GitHub's OIDC token instead of an upload token; a fork's pull request has none and uploads tokenless.
+            with: {
+              use_oidc: "${{ !(github.event_name == 'pull_request' && github.event.pull_request.head.repo.fork) }}",
+              files: "coverage.xml",
+              fail_ci_if_error: true,
+            },
           },
         ]
       : []),
@@ -127,11 +132,12 @@ export function pytestJob(s: AppWorkflowSettings): StepsJob {
     name: jobIds.test,
     runsOn: runner,
     timeoutMinutes: 20,
-    permissions: readContents,
+    // The OIDC token is for Codecov alone: GitHub signs it for this repository and ref, and no secret comes with it.
+    permissions: s.codecov ? { ...readContents, "id-token": "write" } : readContents,
     strategy: { failFast: false, matrix: { "python-version": [...s.pythonVersions] } },
     services: {
       redis: {
-        image: "redis:7-alpine",
+        image: pinnedImages.redis,
         ports: ["6379:6379"],
         options: '--health-cmd "redis-cli ping" --health-interval 5s --health-timeout 3s --health-retries 10',
       },
@@ -156,7 +162,7 @@ export function pytestJob(s: AppWorkflowSettings): StepsJob {
 
 export function testWorkflow(s: AppWorkflowSettings): Workflow {
   const jobs = { [jobIds.test]: pytestJob(s), [jobIds.image]: imageBuildJob(s) };
-  return checkWorkflow(s, workflowPaths.test, "test", jobs, testWorkflowSecrets);
+  return checkWorkflow(s, workflowPaths.test, "test", jobs);
 }
 
 /** The lint job's gates, on the newest configured Python (3.12 when none is). */

@@ -4,28 +4,16 @@
  * Both run the required checks on the revision they ship, then `pulumi up`.
  */
 import { releaseTagPattern } from "../formats";
-import { handedOverRevisionVariable } from "../shipping";
-import { testWorkflowSecrets } from "./checkWorkflows";
-import type { CallJob, Job, StepsJob, Workflow, WorkflowCallSecret } from "./model";
-import { beforePulumi, policyPackConfigFile, policyPackPath, pulumiEnv } from "./pulumiSteps";
+import { handedOverCommitVariable, handedOverRevisionVariable } from "../shipping";
+import { testCallPermissions } from "./checkWorkflows";
+import type { CallJob, Job, Permissions, StepsJob, Workflow } from "./model";
+import { beforePulumi, engineCliVersion, policyPackConfigFile, policyPackPath, pulumiEnv } from "./pulumiSteps";
 import { readContents, runner, workflowPaths, type AppWorkflowSettings } from "./settings";
 import { notifySlack, run } from "./steps";
 
-/** A job calling a check workflow, passing it each secret it declares by name: never `secrets: inherit`. */
-export function callCheck(
-  name: string,
-  path: string,
-  secrets: Readonly<Record<string, WorkflowCallSecret>>,
-  needs?: readonly string[],
-): CallJob {
-  const names = Object.keys(secrets);
-  return {
-    name,
-    ...(needs === undefined ? {} : { needs }),
-    uses: `./${path}`,
-    ...(names.length === 0 ? {} : { secrets: Object.fromEntries(names.map((n) => [n, `\${{ secrets.${n} }}`])) }),
-    permissions: readContents,
-  };
+/** A job calling a check workflow with the grants it may use; it passes no secret (and never `secrets: inherit`). */
+export function callCheck(name: string, path: string, permissions: Permissions, needs?: readonly string[]): CallJob {
+  return { name, ...(needs === undefined ? {} : { needs }), uses: `./${path}`, permissions };
 }
 
 /**
@@ -40,6 +28,8 @@ export function deployJob(
   url: string,
   revision: string,
 ): StepsJob {
+  // A tag is a name that can move: the commit the run is for (`github.sha`) goes with it, and the program refuses a moved tag.
+  const commit: Record<string, string> = stack === "production" ? { [handedOverCommitVariable]: "${{ github.sha }}" } : {};
   return {
     name: `deploy to ${stack}`,
     needs,
@@ -56,6 +46,7 @@ export function deployJob(
         action: "pulumi/actions",
         with: {
           command: "up",
+          "pulumi-version": engineCliVersion,
           "stack-name": stack,
           "work-dir": s.program.path,
           diff: true,
@@ -63,7 +54,7 @@ export function deployJob(
           policyPacks: policyPackPath,
           policyPackConfigs: policyPackConfigFile,
         },
-        env: { ...pulumiEnv(s), [handedOverRevisionVariable]: revision },
+        env: { ...pulumiEnv(s, s.deployBuilds), [handedOverRevisionVariable]: revision, ...commit },
       },
       ...notifySlack(s.slack, `Deploy to ${stack}`),
     ],
@@ -77,8 +68,8 @@ export function deployJob(
  */
 export function deployStagingWorkflow(s: AppWorkflowSettings, url: string): Workflow {
   const jobs: Record<string, Job> = {
-    test: callCheck("test", workflowPaths.test, testWorkflowSecrets),
-    lint: callCheck("lint", workflowPaths.lint, {}),
+    test: callCheck("test", workflowPaths.test, testCallPermissions),
+    lint: callCheck("lint", workflowPaths.lint, readContents),
     deploy: deployJob(s, "staging", ["test", "lint"], url, "${{ github.sha }}"),
   };
   return {
@@ -147,8 +138,8 @@ export function deployProductionWorkflow(s: AppWorkflowSettings, url: string): W
     permissions: {},
     jobs: {
       version: releaseTagJob(),
-      test: callCheck("test", workflowPaths.test, testWorkflowSecrets, ["version"]),
-      audit: callCheck("audit", workflowPaths.lint, {}, ["version"]),
+      test: callCheck("test", workflowPaths.test, testCallPermissions, ["version"]),
+      audit: callCheck("audit", workflowPaths.lint, readContents, ["version"]),
       deploy: deployJob(s, "production", ["version", "test", "audit"], url, "${{ needs.version.outputs.tag }}"),
     },
   };

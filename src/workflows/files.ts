@@ -1,6 +1,7 @@
 /** Which generated files a stack commits into the app repository, rendered. */
 import type { StackConfig } from "../config";
 import { stateBackendKind, type StateBackendKind } from "../config/backend";
+import { enginePreviewsEnabled } from "../config/crossField";
 import { buildShipSpec, imageSource, platformCacheRef } from "../shipping";
 import { lintWorkflow, testWorkflow } from "./checkWorkflows";
 import { dependabotConfig } from "./dependabot";
@@ -33,12 +34,14 @@ export function workflowSettings(config: StackConfig): AppWorkflowSettings {
     pythonVersions: config.pythonVersions,
     coverageMinimum: config.coverageMinimum,
     pythonPackage: config.pythonPackage,
-    codecov: config.secretsPresent.includes("codecovToken"),
+    codecov: config.codecovUpload,
     slack: config.secretsPresent.includes("slackWebhookUrl"),
     stateBackend: backendOf(config.stateBackendUrl),
     program: { repository: config.programRepository, ref: config.programRef, path: config.programPath },
     image: { dockerfile: image.dockerfile, platforms: image.platforms, cacheRefs: image.platforms.map((p) => platformCacheRef(image, p)) },
+    enginePreviews: enginePreviewsEnabled(config),
     buildImageOnPreview: config.buildImageOnPreview,
+    privateRepository: config.repositoryVisibility !== "public",
     deployBuilds: source.kind === "build" || (source.kind === "promote-verified" && source.buildWhenUnverified),
     allowPrerelease: config.allowPrerelease,
   };

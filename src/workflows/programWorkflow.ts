@@ -8,13 +8,12 @@ import type { StackConfig } from "../config";
 import { workflowSettings } from "./files";
 import type { Workflow } from "./model";
 import { previewJob } from "./previewWorkflows";
+import { engineCliVersion } from "./pulumiSteps";
 import { renderWorkflow } from "./render";
 import { checkout, run } from "./steps";
 
 export const programCiPath = ".github/workflows/ci.yml";
 export const programCiRegenerate = "npm run render-ci";
-/** The CLI the engine suite runs in CI: the engine version the suite is verified against here. */
-export const engineCliVersion = "3.248.0";
 
 export function programCiWorkflow(governing: StackConfig): Workflow {
   // Here the program is the repository itself.

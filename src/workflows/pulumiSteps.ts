@@ -5,10 +5,18 @@
  * and the environment `pulumi` then runs with.
  */
 import type { StateBackendKind } from "../config/backend";
+import { cloneTokenVariable } from "../shipping";
 import { appToken, mintToken, type AppIdentity } from "./identities";
 import type { Step } from "./model";
 import type { AppWorkflowSettings } from "./settings";
 import { buildxSteps, checkout, run } from "./steps";
+
+/**
+ * The Pulumi CLI every generated job runs, by exact version (pulumi/actions
+ * would otherwise take the newest): the version the engine suite is verified
+ * against, and the one @pulumi/pulumi in the lock file is.
+ */
+export const engineCliVersion = "3.248.0";
 
 /** The policy pack, relative to the program folder (`work-dir`): every preview and deploy runs it. */
 export const policyPackPath = "infra/policy";
@@ -51,13 +59,14 @@ const backendCredentials: Readonly<Record<StateBackendKind, readonly string[]>> 
   file: [],
 };
 
-/** What a job that runs `pulumi` needs in its environment, by name only. */
-export function pulumiEnv(s: AppWorkflowSettings): Record<string, string> {
+/** What a job that runs `pulumi` needs in its environment, by name only (`buildsImage`: with the clone token). */
+export function pulumiEnv(s: AppWorkflowSettings, buildsImage = false): Record<string, string> {
   return {
     PULUMI_BACKEND_URL: "${{ vars.PULUMI_BACKEND_URL }}",
     PULUMI_CONFIG_PASSPHRASE: "${{ secrets.PULUMI_CONFIG_PASSPHRASE }}",
     ...Object.fromEntries(backendCredentials[s.stateBackend].map((name) => [name, `\${{ secrets.${name} }}`])),
     GITHUB_TOKEN: "${{ steps.app-token.outputs.token }}",
+    ...(buildsImage && s.privateRepository ? { [cloneTokenVariable]: "${{ steps.clone-token.outputs.token }}" } : {}),
   };
 }
 
@@ -106,7 +115,14 @@ export function programSetup(s: AppWorkflowSettings, identity: AppIdentity): Ste
         ? { "node-version": "20", "package-manager-cache": false }
         : { "node-version": "20", cache: "npm", "cache-dependency-path": `${s.program.path}/package-lock.json` },
     },
-    { name: "Install the delivery program", run: "npm ci", workingDirectory: s.program.path },
+    // A deploy installs neither dev dependencies nor install scripts: the job is about to hold every credential of the
+    // stack, and a package's install script could plant something in $GITHUB_ENV or node_modules for the pulumi step.
+    // The engine fetches the plugins the lock file's packages name, by version, when it first needs them.
+    {
+      name: "Install the delivery program",
+      run: deploy ? "npm ci --omit=dev --ignore-scripts" : "npm ci --ignore-scripts",
+      workingDirectory: s.program.path,
+    },
   ];
 }
 
@@ -122,5 +138,11 @@ export function beforePulumi(s: AppWorkflowSettings, identity: AppIdentity, buil
     ...(buildsImage ? buildxSteps(s.image.platforms) : []),
     writePolicyPackConfig(),
     appToken(s, identity),
+    ...(buildsImage && s.privateRepository ? [cloneTokenStep(s, identity)] : []),
   ];
+}
+
+/** A second token for the image build's clone of the app repository: contents, read only. */
+export function cloneTokenStep(s: AppWorkflowSettings, identity: AppIdentity): Step {
+  return mintToken(identity, "clone-token", s.repository, { "permission-contents": "read" }, `${s.repository}, read-only, for the image build's clone`);
 }

@@ -36,8 +36,16 @@ export interface AppWorkflowSettings {
   readonly stateBackend: StateBackendKind;
   readonly program: ProgramSource;
   readonly image: ImageBuildSettings;
+  /**
+   * Whether pull requests also get `pulumi preview` on the real engine, in the
+   * stacks' `<stack>-preview` environments behind preview reviewers (a setting
+   * both stacks share); otherwise the offline plan only.
+   */
+  readonly enginePreviews: boolean;
   /** Whether `pulumi preview` builds the image: only then do previews set up QEMU and Buildx. */
   readonly buildImageOnPreview: boolean;
+  /** Whether the build needs a token to clone the app repository (it is not public). */
+  readonly privateRepository: boolean;
   /** Whether this stack's `pulumi up` may build the image (staging; production only with buildUnverifiedRelease). */
   readonly deployBuilds: boolean;
   /** Production only: whether a pre-release may ship; otherwise only full releases trigger the deploy. */

@@ -1,4 +1,5 @@
 /** Factories for the steps more than one workflow uses. */
+import { buildxVersion, pinnedImages } from "./images";
 import type { ActionStep, Env, RunStep, Step } from "./model";
 
 /** Checks out without leaving the token in .git/config: no generated job pushes. */
@@ -27,7 +28,13 @@ export function run(name: string, command: string, env?: Env): RunStep {
   return env === undefined ? { name, run: command } : { name, run: command, env };
 }
 
-/** QEMU for the platforms the amd64 runner cannot run natively, then Buildx for the multi-platform build. */
+/**
+ * QEMU for the platforms the amd64 runner cannot run natively, then Buildx for
+ * the multi-platform build. Both images are pinned by digest and neither is
+ * restored from the Actions cache (a cache entry another workflow saved could
+ * replace the privileged binfmt image); Buildx itself is an exact release,
+ * downloaded afresh.
+ */
 export function buildxSteps(platforms: readonly string[]): Step[] {
   const emulated = platforms.filter((p) => p !== "linux/amd64").map((p) => p.replace(/^linux\//, ""));
   return [
@@ -37,10 +44,14 @@ export function buildxSteps(platforms: readonly string[]): Step[] {
           {
             name: `Set up QEMU (${emulated.join(", ")} builds)`,
             action: "docker/setup-qemu-action" as const,
-            with: { platforms: emulated.join(",") },
+            with: { platforms: emulated.join(","), image: pinnedImages.binfmt, "cache-image": false },
           },
         ]),
-    { name: "Set up Docker Buildx", action: "docker/setup-buildx-action" },
+    {
+      name: "Set up Docker Buildx",
+      action: "docker/setup-buildx-action",
+      with: { version: buildxVersion, "cache-binary": false, "driver-opts": `image=${pinnedImages.buildkit}` },
+    },
   ];
 }
 

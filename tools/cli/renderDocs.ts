@@ -97,6 +97,7 @@ export const requirementWords: Readonly<Record<Requirement, string>> = {
   "gs-backend": "with a `gs://` `stateBackendUrl`",
   "azblob-backend": "with an `azblob://` `stateBackendUrl`",
   "private-image": "with `privateImageRepository: true`",
+  "image-signer": "in the stack that builds the image and marks it verified (staging, unless it sets `deployImage`)",
 };
 
 function requirementOf(key: string): Requirement {
@@ -108,14 +109,16 @@ function requirementOf(key: string): Requirement {
 /** Where a stack publishes an entry (the rule src/pipeline/spec.ts applies, in words). */
 export function publishedTo(entry: GithubEntry, entries: readonly GithubEntry[] = allGithubEntries): string {
   if (entry.scope === "repository") return "the repository (by the governing stack only)";
+  const readOnly = "its read-only environments (`<stack>-drift`, and `<stack>-preview` when it has preview reviewers)";
   let where: string;
-  if (entry.preview === "only") where = "only the stack's `<stack>-preview` environment, never its deploy environment";
+  if (entry.preview === "only") where = `only ${readOnly}, never its deploy environment`;
   else if (entry.preview === undefined) where = "the stack's deploy environment (`staging` or `production`)";
+  else if (entry.preview === "drift") where = "the stack's deploy environment and its `<stack>-drift` environment";
   else {
-    where = "the stack's deploy environment and its `<stack>-preview` environment";
+    where = `the stack's deploy environment and ${readOnly}`;
     const standIn = entries.find((e) => e.preview === "only" && e.name === entry.name && "configKey" in e.source);
     if (standIn !== undefined && "configKey" in standIn.source)
-      where += ` (in the preview environment, ${code(standIn.source.configKey)} takes its place when set)`;
+      where += ` (in those, ${code(standIn.source.configKey)} takes its place when set)`;
   }
   return entry.railwayTokenKind === undefined ? where : `${where}; only with ${code(`railwayTokenKind: ${entry.railwayTokenKind}`)}`;
 }

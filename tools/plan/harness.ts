@@ -6,7 +6,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError, toRawStackConfig, validateStackConfig } from "../../src/config";
 import { redactWire, unwrapWire, type RecordedResource } from "./recorder";
-import type { StackSettings } from "../../src/config/stackFiles";
+import { unsetSecretPlaceholder, type StackSettings } from "../../src/config/stackFiles";
 
 export interface ProgramRun {
   readonly resources: readonly RecordedResource[];
@@ -66,7 +66,7 @@ async function settle(output: pulumi.Output<unknown>): Promise<unknown> {
 }
 
 /** The value the offline plan gives each secret not set yet; a secret like any other, so it never shows. */
-export const unsetSecretPlaceholder = "<not set>";
+export { unsetSecretPlaceholder };
 
 /**
  * The settings with a placeholder for every secret the stack needs and lacks,

@@ -2,7 +2,7 @@
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import type { StackConfig } from "../../src/config";
-import type { EnvironmentSpec, PipelineSpec } from "../../src/pipeline";
+import { stackEnvironments, type EnvironmentSpec, type PipelineSpec } from "../../src/pipeline";
 import { pipelineDiagram, type DiagramEnvironment } from "../../src/workflows/diagram";
 import { ownedWorkflows } from "../../src/workflows/files";
 import type { ProgramRun } from "./harness";
@@ -24,11 +24,11 @@ export function diagramEnvironment(env: EnvironmentSpec): DiagramEnvironment {
   };
 }
 
-/** A Mermaid flowchart of the stack's workflows, its two environments and the deploy target. */
+/** A Mermaid flowchart of the stack's workflows, its environments and the deploy target. */
 export function stackDiagram(config: StackConfig, spec: PipelineSpec): string {
   return pipelineDiagram({
     workflows: ownedWorkflows(config),
-    environments: [spec.deployEnvironment, spec.previewEnvironment].map(diagramEnvironment),
+    environments: stackEnvironments(spec).map(diagramEnvironment),
     deployTarget: `Railway: ${config.railwayDomain}`,
   });
 }
