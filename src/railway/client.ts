@@ -100,8 +100,13 @@ function causeCode(error: unknown): string | undefined {
   return typeof cause?.code === "string" ? cause.code : undefined;
 }
 
-/** Railway's answer over HTTP 200: the data, or errors (its refusals, auth failures included). */
-const envelope = z.object({ data: z.unknown(), errors: z.array(z.object({ message: z.string() })).optional() });
+/**
+ * Railway's answer over HTTP 200: the data, or errors (its refusals, auth
+ * failures included). `data` may be absent: a request-level error (GraphQL's
+ * "request error") has no `data` key at all, and zod 4 requires a key declared
+ * `z.unknown()` unless it is marked optional.
+ */
+const envelope = z.object({ data: z.unknown().optional(), errors: z.array(z.object({ message: z.string() })).optional() });
 
 export class RailwayClient {
   readonly tokenKind: TokenKind;

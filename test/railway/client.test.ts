@@ -76,6 +76,22 @@ describe("answer", () => {
     await expect(shaped).rejects.toThrow(/^Railway answered deploymentStatus with data of another shape: .*deployment\.status/s);
   });
 
+  // A request-level GraphQL error has no `data` key at all (railwayapp/cli's testkit sends them so).
+  it("reads Railway's refusal from an answer with errors and no data key, with the token guidance", async () => {
+    const body = JSON.stringify({ errors: [{ message: "Not Authorized" }] });
+    const railway = await start({
+      faults: { 0: { status: 200, body }, 1: { status: 200, body: '{"errors":[{"message":"Problem processing request"}]}' } },
+    });
+    const refused = answer("deploymentStatus", await post(railway, "deploymentStatus", { id: "x" }), "account");
+    await expect(refused).rejects.toBeInstanceOf(RailwayAuthError);
+    await expect(refused).rejects.toThrow(
+      /^Railway refused deploymentStatus for an account or workspace token .* \(Railway said: Not Authorized\)$/,
+    );
+    await expect(answer("deploymentStatus", await post(railway, "deploymentStatus", { id: "x" }), "account")).rejects.toThrow(
+      new RailwayError("Railway rejected deploymentStatus: Problem processing request"),
+    );
+  });
+
   it.each([
     [200, JSON.stringify({ data: null })],
     [200, "[1]"],
