@@ -33,6 +33,12 @@ export interface ClientOptions {
   readonly backoffMs?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly log?: (line: string) => void;
+  /**
+   * Applied to what Railway says before it is shortened (providerText) and put
+   * in an error: shortened first, a cut through a secret would leave its
+   * beginning where the redactor no longer recognises it.
+   */
+  readonly redact?: (text: string) => string;
 }
 
 export class RailwayError extends Error {
@@ -108,6 +114,18 @@ function causeCode(error: unknown): string | undefined {
  */
 const envelope = z.object({ data: z.unknown().optional(), errors: z.array(z.object({ message: z.string() })).optional() });
 
+/** The most of one answer's text (Railway's messages, a shape error) an error or a log line carries. */
+export const providerTextLimit = 2000;
+
+/**
+ * What Railway said, at most `providerTextLimit` characters: an answer that
+ * echoes a whole request (or a megabyte of anything) must not reach Pulumi's
+ * log, and the end of the error (what to do) must stay readable.
+ */
+export function providerText(text: string, limit: number = providerTextLimit): string {
+  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
+}
+
 export class RailwayClient {
   readonly tokenKind: TokenKind;
   private readonly endpoint: string;
@@ -116,6 +134,7 @@ export class RailwayClient {
   private readonly backoffMs: number;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly log: (line: string) => void;
+  private readonly redact: (text: string) => string;
 
   constructor(private readonly options: ClientOptions) {
     this.tokenKind = options.tokenKind;
@@ -125,6 +144,7 @@ export class RailwayClient {
     this.backoffMs = options.backoffMs ?? 1000;
     this.sleep = options.sleep ?? sleep;
     this.log = options.log ?? ((): void => undefined);
+    this.redact = options.redact ?? ((text: string): string => text);
   }
 
   private headers(): Record<string, string> {
@@ -162,7 +182,7 @@ export class RailwayClient {
       );
     }
     if (response.status === 429 || response.status >= 500) return refusedForNow(name, response, attempt, this.log);
-    return done(await answer(name, response, this.tokenKind));
+    return done(await answer(name, response, this.tokenKind, this.redact));
   }
 }
 
@@ -204,18 +224,25 @@ export async function refusedForNow(
 }
 
 /** The data of an answer Railway processed, or its refusal as an error (with what to do about a refused token). */
-export async function answer<N extends DocumentName>(name: N, response: Response, tokenKind: TokenKind): Promise<ResponseOf<N>> {
+export async function answer<N extends DocumentName>(
+  name: N,
+  response: Response,
+  tokenKind: TokenKind,
+  redact: (text: string) => string = (text) => text,
+): Promise<ResponseOf<N>> {
   const payload = envelope.safeParse(await response.json()).data;
   const messages = payload?.errors?.map((e) => e.message) ?? [];
   if (messages.length > 0) {
+    const said = providerText(redact(messages.join("; ")));
     const guidance = messages.map((m) => authGuidance(m, tokenKind, name)).find((g) => g !== undefined);
-    if (guidance !== undefined) throw new RailwayAuthError(`${guidance} (Railway said: ${messages.join("; ")})`);
-    throw new RailwayError(`Railway rejected ${name}: ${messages.join("; ")}`);
+    if (guidance !== undefined) throw new RailwayAuthError(`${guidance} (Railway said: ${said})`);
+    throw new RailwayError(`Railway rejected ${name}: ${said}`);
   }
   if (!response.ok || payload?.data === undefined || payload.data === null)
     throw new RailwayError(`Railway answered ${name} with HTTP ${response.status} and no data`);
   const data = responses[name].safeParse(payload.data);
-  if (!data.success) throw new RailwayError(`Railway answered ${name} with data of another shape: ${z.prettifyError(data.error)}`);
+  if (!data.success)
+    throw new RailwayError(`Railway answered ${name} with data of another shape: ${providerText(z.prettifyError(data.error))}`);
   return data.data as ResponseOf<N>;
 }
 

@@ -8,7 +8,7 @@
  * failed deploy, 2 on bad settings.
  */
 import { z } from "zod";
-import { RailwayClient, tokenVariable, type TokenKind } from "./client";
+import { providerText, RailwayClient, tokenVariable, type TokenKind } from "./client";
 import { deploy, type DeployOptions, type DeployTiming } from "./deploy";
 import { redactor } from "./redact";
 import { sleep } from "./retry";
@@ -146,6 +146,9 @@ export function readDeployEnv(env: NodeJS.ProcessEnv): DeployEnv {
   };
 }
 
+/** Longer than any line the deploy writes itself, with Railway's text (providerTextLimit) inside. */
+const logLineLimit = 4000;
+
 export async function main(env: NodeJS.ProcessEnv, out: (s: string) => void, err: (s: string) => void): Promise<number> {
   let settings: DeployEnv;
   try {
@@ -155,14 +158,17 @@ export async function main(env: NodeJS.ProcessEnv, out: (s: string) => void, err
     return 2;
   }
   const redact = redactor(settings.secrets);
+  // Redacted, then shortened (a cut through a secret would hide it from the redactor): the client shortens what
+  // Railway says within its errors already, and this bounds any other line (an echoed image reference, say).
   const log = (line: string): void => {
-    err(`${redact(line)}\n`);
+    err(`${providerText(redact(line), logLineLimit)}\n`);
   };
   const client = new RailwayClient({
     token: settings.token,
     tokenKind: settings.tokenKind,
     ...(settings.endpoint === undefined ? {} : { endpoint: settings.endpoint }),
     log,
+    redact,
   });
   try {
     const result = await deploy(client, settings.options, { ...settings.timing, now: Date.now, sleep }, log);

@@ -2,6 +2,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
   answer,
+  providerText,
+  providerTextLimit,
   RailwayAuthError,
   RailwayClient,
   RailwayError,
@@ -90,6 +92,19 @@ describe("answer", () => {
     await expect(answer("deploymentStatus", await post(railway, "deploymentStatus", { id: "x" }), "account")).rejects.toThrow(
       new RailwayError("Railway rejected deploymentStatus: Problem processing request"),
     );
+  });
+
+  it("redacts what Railway said, then shortens it to providerTextLimit, saying how much is left out", async () => {
+    const secret = `secret-${"s".repeat(100)}-end`;
+    const message = `${"m".repeat(providerTextLimit - 50)} ${secret} ${"t".repeat(10_000)}`;
+    const railway = await start({ faults: { 0: { status: 200, body: JSON.stringify({ errors: [{ message }], data: null }) } } });
+    const redact = (text: string): string => text.split(secret).join("[secret]");
+    const error = answer("deploymentStatus", await post(railway, "deploymentStatus", { id: "x" }), "account", redact);
+    const expected = `${"m".repeat(providerTextLimit - 50)} [secret] ${"t".repeat(40)}`;
+    await expect(error).rejects.toThrow(
+      new RailwayError(`Railway rejected deploymentStatus: ${expected}… (${String(10_000 - 40)} more characters)`),
+    );
+    expect(providerText("short")).toBe("short");
   });
 
   it.each([

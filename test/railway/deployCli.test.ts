@@ -7,7 +7,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { main, readDeployEnv } from "../../src/railway/deployCli";
 import { projectDir } from "../helpers/stacks";
 import { tsxProcess } from "../helpers/tool";
-import { FakeRailway, type FakeRailwayOptions, type HistoryDeployment } from "./fakeRailway";
+import { describeLeaks, findLeaks, leakValue, valueClasses, type LeakValue, type ValueClass } from "../helpers/leakValues";
+import { echoStyles, FakeRailway, type FakeRailwayOptions, type HistoryDeployment } from "./fakeRailway";
 
 const apiToken = "sentinel-cli-token-55aa";
 const pullToken = "sentinel-cli-pull-66bb";
@@ -296,5 +297,69 @@ describe("deploy command main()", () => {
     expect(r.code).toBe(1);
     expect(r.stderr).toContain("HTTP 403");
     expect(r.stderr).not.toContain(apiToken);
+  });
+});
+
+/**
+ * Railway echoing the request back in its error (security review F-M6): for each value class and each echo style,
+ * the variables' request and the registry credentials' request are refused with the echo, and no form of any
+ * secret (the token, the app's keys, the pull token) reaches the command's output.
+ */
+describe("deploy command, Railway echoing the request back", () => {
+  /** A header cannot hold a newline or a character above U+00FF (fetch refuses it before sending): the token gets the shell class then. */
+  const headerSafe = (valueClass: ValueClass): ValueClass =>
+    /^[\x20-\x7e]*$/.test(leakValue("t", valueClass).value) ? valueClass : "shell";
+
+  function secretsOf(valueClass: ValueClass): { token: LeakValue; anthropic: LeakValue; openai: LeakValue; pull: LeakValue } {
+    return {
+      token: leakValue("railwayToken", headerSafe(valueClass)),
+      anthropic: leakValue("anthropicApiKey", valueClass),
+      openai: leakValue("openaiApiKey", valueClass),
+      pull: leakValue("dockerhubPullToken", valueClass),
+    };
+  }
+
+  function echoEnv(url: string, s: ReturnType<typeof secretsOf>): Record<string, string> {
+    return {
+      ...baseEnv(url),
+      RAILWAY_API_TOKEN: s.token.value,
+      SERVICE_VARIABLES: JSON.stringify({ ANTHROPIC_API_KEY: s.anthropic.value, OPENAI_API_KEY: s.openai.value }),
+      REGISTRY_USERNAME: "acmebot",
+      REGISTRY_PASSWORD: s.pull.value,
+    };
+  }
+
+  it.each(valueClasses)("%s values: no form of any secret in the output, whatever Railway echoes", async (valueClass) => {
+    const s = secretsOf(valueClass);
+    const values = Object.values(s);
+    const railway = await start({ history, plan: "pro" });
+    for (const operationName of ["UpsertVariables", "UpdateServiceInstance"]) {
+      for (const style of echoStyles) {
+        railway.reconfigure({ echoesRequest: { operationName, style } });
+        const r = await deployCli(echoEnv(railway.url, s));
+        const where = `${operationName} echoed as ${style}`;
+        expect(r.code, where).toBe(1);
+        // The echo reached the output (redacted): a test that never saw it would prove nothing.
+        expect(r.stderr, where).toMatch(/Railway rejected (upsertVariables|updateServiceInstance): .*\[secret\]/);
+        expect(findLeaks(r.stdout + r.stderr, values, where), describeLeaks(findLeaks(r.stdout + r.stderr, values, where))).toEqual([]);
+      }
+    }
+  });
+
+  it("shortens an echo of a megabyte to what a log can carry, saying how much is left out", async () => {
+    const railway = await start({ history, echoesRequest: { operationName: "UpsertVariables", style: "raw" } });
+    const r = await deployCli({ ...baseEnv(railway.url), RAILWAY_PROJECT_ID: "p".repeat(1_000_000) });
+    expect(r.code).toBe(1);
+    expect(r.stderr.length).toBeLessThan(3000);
+    expect(r.stderr).toContain(`deploy failed: Railway rejected upsertVariables: could not apply ${"p".repeat(1900)}`);
+    expect(r.stderr).toMatch(/p… \(\d{6} more characters\)\n$/);
+  });
+
+  it("bounds any other line that carries what Railway sent: a stored image reference of a megabyte", async () => {
+    const railway = await start({ history, storesImageAs: `docker.io/acme/app:${"x".repeat(1_000_000)}` });
+    const r = await deployCli(baseEnv(railway.url));
+    expect(r.code).toBe(1);
+    expect(r.stderr.length).toBeLessThan(5000);
+    expect(r.stderr).toMatch(/deploy failed: Railway stored the service image as docker\.io\/acme\/app:x+… \(\d{6} more characters\)\n$/);
   });
 });

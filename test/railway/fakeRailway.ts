@@ -19,7 +19,8 @@
  * - a rollback starts a new deployment of the target.
  *
  * Faults a test asks for (5xx, 429, a hung answer, an answer lost after
- * Railway acted) are injected around that behaviour. It stands in only
+ * Railway acted, an error that echoes the request back) are injected around
+ * that behaviour. It stands in only
  * because the real Railway is out of reach; the client under test is the real one.
  */
 import { listeningPort } from "../helpers/port";
@@ -40,6 +41,30 @@ export type Fault =
     /** Railway acts on the request first, then the answer is lost (a 5xx or a hang after the work was done). */
     readonly afterProcessing?: boolean;
   };
+
+/**
+ * How an error echoes the request back (security review F-M6): the review's
+ * five styles, then three more a server or a proxy writes.
+ */
+export const echoStyles = [
+  /** Every string of the request, the token included, as sent. */
+  "raw",
+  /** The whole request (headers and body) re-serialized as JSON: each value JSON-escaped. */
+  "json-body",
+  /** The variables object as JSON. */
+  "variables-json",
+  /** The strings as a URL query (form encoding, `+` for spaces). */
+  "url",
+  /** Each string base64-encoded. */
+  "base64",
+  /** The variables as JSON with non-ASCII as \uXXXX (Python's json.dumps). */
+  "json-ascii",
+  /** The variables' JSON inside a JSON string (an error detail that is itself JSON). */
+  "json-twice",
+  /** Registry credentials as a Basic authorization (base64 of user:password), the rest as a shell trace quotes it. */
+  "basic-and-shell",
+] as const;
+export type EchoStyle = (typeof echoStyles)[number];
 
 export interface RecordedRequest {
   readonly operationName: string;
@@ -92,6 +117,45 @@ export interface FakeRailwayOptions {
   readonly preDeployFails?: boolean;
   /** Earlier deployments whose image Railway no longer retains once a new deployment starts: canRollback turns false. */
   readonly retentionExpires?: readonly string[];
+  /** This operation is refused (HTTP 200, `errors`, `data: null`) with a message that echoes the request in this style. */
+  readonly echoesRequest?: { readonly operationName: string; readonly style: EchoStyle };
+}
+
+/** Every string in a request's variables, in order. */
+function stringsOf(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(stringsOf);
+  if (typeof value === "object" && value !== null) return Object.values(value).flatMap(stringsOf);
+  return [];
+}
+
+const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
+
+/** The message of an error that echoes the request (its variables and the token's header) back. */
+export function echoMessage(style: EchoStyle, variables: Record<string, unknown>, header: Record<string, string>): string {
+  const strings = [...stringsOf(variables), ...Object.values(header)];
+  switch (style) {
+    case "raw":
+      return `could not apply ${strings.join(", ")}`;
+    case "json-body":
+      return `malformed request ${JSON.stringify({ headers: header, body: { variables } })}`;
+    case "variables-json":
+      return `invalid variables ${JSON.stringify(variables)}`;
+    case "url":
+      return `retry at https://backboard.railway.com/graphql/v2?${new URLSearchParams(strings.map((v, i): [string, string] => [`v${String(i)}`, v])).toString()}`;
+    case "base64":
+      return `request ${strings.map(base64).join(" ")}`;
+    case "json-ascii":
+      return `invalid variables ${JSON.stringify(variables).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}`;
+    case "json-twice":
+      return JSON.stringify({ detail: JSON.stringify({ variables, headers: header }) });
+    case "basic-and-shell": {
+      const credentials = (variables["input"] as { registryCredentials?: { username: string; password: string } } | undefined)
+        ?.registryCredentials;
+      const basic = credentials === undefined ? "" : `Authorization: Basic ${base64(`${credentials.username}:${credentials.password}`)}; `;
+      return `${basic}+ railway up ${strings.map((v) => `'${v.replace(/'/g, "'\\''")}'`).join(" ")}`;
+    }
+  }
 }
 
 interface Deployment {
@@ -249,6 +313,14 @@ export class FakeRailway {
     if (fault !== undefined && fault.afterProcessing !== true) {
       record("delayMs" in fault ? 0 : fault.status);
       await answerFault(fault);
+      return;
+    }
+    const echo = this.options.echoesRequest;
+    if (echo !== undefined && echo.operationName === body.operationName) {
+      record(200);
+      const header = req.headers.authorization ?? req.headers["project-access-token"];
+      const message = echoMessage(echo.style, body.variables, typeof header === "string" ? { token: header } : {});
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ errors: [{ message }], data: null }));
       return;
     }
     const result = await runGraphql(body.query, body.variables, this.root(req));
