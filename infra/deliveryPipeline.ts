@@ -2,10 +2,11 @@ import type * as github from "@pulumi/github";
 import * as pulumi from "@pulumi/pulumi";
 import * as dockerbuild from "@pulumi/docker-build";
 import type { SecretKey } from "../src/config";
-import { shipsRelease, stackEnvironments, unresolved, verifiedTag, type PipelineSpec } from "../src/pipeline";
+import { shipsRelease, signedAnnotations, stackEnvironments, unresolved, verifiedTag, type PipelineSpec } from "../src/pipeline";
 import { AppImage, registryLogin } from "./appImage";
 import { DeploymentEnvironment } from "./deploymentEnvironment";
 import { GeneratedFiles } from "./generatedFiles";
+import { imageSignature } from "./imageSignature";
 import { RailwayDeploy } from "./railwayDeploy";
 import { RepositoryGovernance } from "./repositoryGovernance";
 import { secretValue, type SecretValues } from "./secrets";
@@ -119,24 +120,35 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    // Staging vouches for what passed its health check: production deploys only digests tagged so.
+    // Staging vouches for what passed its health check: production deploys only digests it signed.
     if (ship.imageSource.kind === "build" && ship.imageSource.markVerified) this.declareVerifiedTag(name, args, shipment, image, deploy);
     return { shipment, imageRef: image.imageRef, deploymentId: deploy.deploymentId, railwayUrl: deploy.url };
   }
 
-  /** The registry tag that marks the image verified: only after the deploy (and its health check) succeeded. */
+  /**
+   * Staging vouches for what passed its health check: it signs the digest (with the commit it was built from),
+   * then tags it verified, the tag production looks it up by. Both only after the deploy succeeded.
+   */
   private declareVerifiedTag(name: string, args: DeliveryPipelineArgs, shipment: Shipment, image: AppImage, deploy: RailwayDeploy): void {
     const { image: imageSpec } = args.spec.ship;
+    const sha = shipment.revision.sha ?? unresolved;
+    const token = secretValue(args.secrets, "dockerhubToken");
+    const signature = imageSignature(
+      `${name}-image-signature`,
+      {
+        image: imageSpec,
+        imageRef: image.imageRef,
+        annotations: signedAnnotations(args.spec.repository.fullName, sha),
+        signingKey: secretValue(args.secrets, "imageSigningKey"),
+        registryToken: token,
+      },
+      { parent: this, dependsOn: [deploy] },
+    );
     new dockerbuild.Index(
       `${name}-verified-tag`,
-      {
-        sources: [image.imageRef],
-        tag: verifiedTag(imageSpec, shipment.revision.sha ?? unresolved),
-        push: true,
-        registry: registryLogin(imageSpec, secretValue(args.secrets, "dockerhubToken")),
-      },
+      { sources: [image.imageRef], tag: verifiedTag(imageSpec, sha), push: true, registry: registryLogin(imageSpec, token) },
       // The registry keeps the tag when the stack goes.
-      { parent: this, dependsOn: [deploy], retainOnDelete: true },
+      { parent: this, dependsOn: [signature], retainOnDelete: true },
     );
   }
 }

@@ -1,6 +1,7 @@
 import type * as github from "@pulumi/github";
 import type * as pulumi from "@pulumi/pulumi";
-import { promotion, unresolved, type PipelineSpec, type Revision } from "../src/pipeline";
+import { promotion, signedAnnotations, unresolved, unsignedReason, type PipelineSpec, type Revision } from "../src/pipeline";
+import { verifySignature } from "./imageSignature";
 import { findVerifiedImage, registryProvider } from "./registry";
 import { resolveRevision } from "./revision";
 import { userError } from "./userError";
@@ -36,9 +37,13 @@ export async function resolveShipment(
       const registry = registryProvider("delivery-registry", image, registryToken);
       const verified = await findVerifiedImage(image, revision.sha ?? unresolved, registry);
       const decision = promotion(image, revision, verified, imageSource.buildWhenUnverified);
-      if (decision.kind === "refuse")
-        throw userError(`Stack "${spec.stack}" will not ship ${revision.version ?? revision.sha ?? "this revision"}: ${decision.reason}`);
-      return { revision, existingImage: decision.kind === "promote" ? decision.imageRef : undefined };
+      const what = revision.version ?? revision.sha ?? "this revision";
+      if (decision.kind === "refuse") throw userError(`Stack "${spec.stack}" will not ship ${what}: ${decision.reason}`);
+      if (decision.kind === "build") return { revision, existingImage: undefined };
+      const expected = signedAnnotations(spec.repository.fullName, revision.sha ?? unresolved);
+      const verdict = await verifySignature(decision.imageRef, image, imageSource.signingPublicKey, expected, registryToken);
+      if (verdict.verified === false) throw userError(`Stack "${spec.stack}" will not ship ${what}: ${unsignedReason(decision.imageRef, verdict.reason)}`);
+      return { revision, existingImage: decision.imageRef };
     }
   }
 }

@@ -37,39 +37,52 @@ export interface SecretDefinition {
   readonly usedByProgram: boolean;
   /** Half of a credential: set both or neither (validation reports the other as missing). */
   readonly pairedWith?: SecretKey;
+  /**
+   * What whoever holds the value can do: decrypt the stack's config (and with
+   * it every other secret of the stack), write or spend somewhere, or only
+   * read. The reachability analysis (src/pipeline/reachability.ts) judges by it.
+   */
+  readonly grants: Grants;
 }
+
+export type Grants = "decrypts-config" | "writes" | "reads";
 
 export const secretDefinitions: readonly SecretDefinition[] = [
   {
     key: "railwayToken",
+    grants: "writes",
     requirement: "always",
     usedByProgram: true,
     description:
       "Railway token for this stack's environment: an account or workspace token (railwayTokenKind account), or a project token (project); scopes in docs/shipping.md.",
   },
-  { key: "anthropicApiKey", requirement: "always", usedByProgram: true, description: "Anthropic API key of this environment's app." },
-  { key: "openaiApiKey", requirement: "always", usedByProgram: true, description: "OpenAI API key of this environment's app." },
+  { key: "anthropicApiKey", grants: "writes", requirement: "always", usedByProgram: true, description: "Anthropic API key of this environment's app." },
+  { key: "openaiApiKey", grants: "writes", requirement: "always", usedByProgram: true, description: "OpenAI API key of this environment's app." },
   // Always, whatever the backend: the stacks use the passphrase secrets provider (README, First deploy), on Pulumi Cloud too.
   {
     key: "pulumiConfigPassphrase",
+    grants: "decrypts-config",
     requirement: "always",
     usedByProgram: false,
     description: "The passphrase of this stack's secrets provider, for workflows that run pulumi.",
   },
   {
     key: "pulumiAccessToken",
+    grants: "writes",
     requirement: "pulumi-cloud-backend",
     usedByProgram: false,
     description: "Pulumi Cloud access token for workflows (only with an https state backend).",
   },
   {
     key: "awsAccessKeyId",
+    grants: "writes",
     requirement: "s3-backend",
     usedByProgram: false,
     description: "Access key id of the S3 state bucket (only with an s3:// state backend).",
   },
   {
     key: "awsSecretAccessKey",
+    grants: "writes",
     requirement: "s3-backend",
     usedByProgram: false,
     description: "Secret access key of the S3 state bucket (only with an s3:// state backend).",
@@ -77,6 +90,7 @@ export const secretDefinitions: readonly SecretDefinition[] = [
   // Read-only state credentials for previews and drift checks: where set, the preview environment gets these instead of the ones above.
   {
     key: "pulumiPreviewAccessToken",
+    grants: "reads",
     requirement: "optional",
     usedByProgram: false,
     description:
@@ -84,6 +98,7 @@ export const secretDefinitions: readonly SecretDefinition[] = [
   },
   {
     key: "awsPreviewAccessKeyId",
+    grants: "reads",
     requirement: "optional",
     usedByProgram: false,
     pairedWith: "awsPreviewSecretAccessKey",
@@ -92,6 +107,7 @@ export const secretDefinitions: readonly SecretDefinition[] = [
   },
   {
     key: "awsPreviewSecretAccessKey",
+    grants: "reads",
     requirement: "optional",
     usedByProgram: false,
     pairedWith: "awsPreviewAccessKeyId",
@@ -99,6 +115,7 @@ export const secretDefinitions: readonly SecretDefinition[] = [
   },
   {
     key: "googleCredentials",
+    grants: "writes",
     requirement: "gs-backend",
     usedByProgram: false,
     description:
@@ -106,30 +123,35 @@ export const secretDefinitions: readonly SecretDefinition[] = [
   },
   {
     key: "azureStorageKey",
+    grants: "writes",
     requirement: "azblob-backend",
     usedByProgram: false,
     description: "An access key of the storage account in stateBackendUrl (only with an azblob:// state backend).",
   },
   {
     key: "deliveryAppPrivateKey",
+    grants: "writes",
     requirement: "always",
     usedByProgram: false,
     description: "PEM private key of the delivery GitHub App (deliveryAppId).",
   },
   {
     key: "previewAppPrivateKey",
+    grants: "reads",
     requirement: "always",
     usedByProgram: false,
     description: "PEM private key of the read-only preview GitHub App (previewAppId).",
   },
   {
     key: "dockerhubToken",
+    grants: "writes",
     requirement: "always",
     usedByProgram: true,
     description: "Docker Hub access token (Read & Write) of dockerhubUsername: the image build pushes with it; Railway never gets it.",
   },
   {
     key: "dockerhubPullToken",
+    grants: "reads",
     requirement: "private-image",
     usedByProgram: true,
     description:
@@ -137,6 +159,7 @@ export const secretDefinitions: readonly SecretDefinition[] = [
   },
   {
     key: "imageSigningKey",
+    grants: "writes",
     requirement: "image-signer",
     usedByProgram: true,
     description:
@@ -144,12 +167,14 @@ export const secretDefinitions: readonly SecretDefinition[] = [
   },
   {
     key: "slackWebhookUrl",
+    grants: "writes",
     requirement: "optional",
     usedByProgram: false,
     description: "Slack incoming webhook of this stack's deploy and drift notifications; without it they are off.",
   },
   {
     key: "githubToken",
+    grants: "writes",
     requirement: "optional",
     usedByProgram: true,
     description: "Token the program's GitHub provider uses; without it the provider reads GITHUB_TOKEN from the environment.",

@@ -6,3 +6,4 @@ export * from "./notes";
 export * from "../shipping";
 export * from "./ownCommits";
 export * from "./tagCommit";
+export * from "./reachability";

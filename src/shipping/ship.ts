@@ -96,7 +96,8 @@ export interface DeploySpec {
  */
 export type ImageSource =
   | { readonly kind: "build"; readonly markVerified: boolean }
-  | { readonly kind: "promote-verified"; readonly buildWhenUnverified: boolean }
+  /** `signingPublicKey`: staging's key; a digest it did not sign for this revision is never promoted. */
+  | { readonly kind: "promote-verified"; readonly buildWhenUnverified: boolean; readonly signingPublicKey: string }
   /** `deployImage`: an image by digest, built elsewhere or an exact rollback. */
   | { readonly kind: "given"; readonly imageRef: string };
 
@@ -175,7 +176,8 @@ export function revisionSource(config: StackConfig, handedOver?: string, handedO
 export function imageSource(config: StackConfig): ImageSource {
   if (config.deployImage !== undefined) return { kind: "given", imageRef: config.deployImage };
   return config.stack === "production"
-    ? { kind: "promote-verified", buildWhenUnverified: config.buildUnverifiedRelease }
+    ? // Validation requires the key wherever a stack promotes.
+      { kind: "promote-verified", buildWhenUnverified: config.buildUnverifiedRelease, signingPublicKey: config.imageSigningPublicKey ?? "" }
     : { kind: "build", markVerified: true };
 }
 
@@ -329,4 +331,28 @@ export function promotion(
     };
   }
   return { kind: "promote", imageRef: digestRef(image.repository, verified.digest) };
+}
+
+/**
+ * What staging's signature of a digest claims, beside the digest itself: the
+ * commit it was built from and the repository it belongs to (cosign's
+ * annotations, `cosign verify -a revision=<sha>` checks them too). Production
+ * promotes a digest only with a signature claiming the commit it ships.
+ */
+export function signedAnnotations(repository: string, sha: string): Readonly<Record<string, string>> {
+  return { repository, revision: sha, verifiedBy: "staging" };
+}
+
+/**
+ * Why production refuses a digest staging's verified tag names, and what to
+ * do: the tag is only a pointer, which anyone holding the registry token can
+ * move; staging's signature is what vouches for the digest.
+ */
+export function unsignedReason(imageRef: string, found: string): string {
+  return (
+    `${imageRef} carries no valid signature of staging's for this commit (${found}). ` +
+    "Either staging never signed it (deploy that commit to staging first: its deploy signs the digest after the health check), " +
+    "or the verified tag was moved to a digest staging did not sign (find out who holds the registry token), " +
+    "or staging signs with another key (set imageSigningPublicKey in both stacks to staging's: pulumi config set imageSigningPublicKey --stack production < image-signing.pub)."
+  );
 }

@@ -4,7 +4,7 @@
  * stacks/ cannot break them.
  */
 import { projectName, requiredSecrets, toRawStackConfig, type RawStackConfig } from "../../src/config";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { StackSettings } from "../../src/config/stackFiles";
 
@@ -19,6 +19,8 @@ const shared = {
   railwayProjectId: "11111111-2222-4333-8444-555555555555",
   railwayServiceId: "66666666-7777-4888-8999-aaaaaaaaaaaa",
   stateBackendUrl: "s3://zephyr-state?region=eu-central-1",
+  // The tests' own signing key pair (test/fixtures/signing/).
+  imageSigningPublicKey: readFileSync(join(__dirname, "..", "fixtures", "signing", "image-signing.pub"), "utf8"),
 };
 
 export const fixtureValues: Record<"staging" | "production", Record<string, string>> = {
