@@ -19,9 +19,9 @@
  * - `leakForms(value, mark?)`: every form searched for, `{ form, text }`:
  *   `raw`; `json` (as JSON.stringify writes it inside a string), `json-ascii`
  *   (non-ASCII as \uXXXX), `json-twice` (a JSON string inside a JSON string);
- *   `base64` and `base64url` (whole, and where the value sits inside a longer
- *   encoded text: the characters its bytes alone determine, at each of the 3
- *   alignments); `url` (encodeURIComponent) and `url-form` (URLSearchParams,
+ *   `base64` and `base64url` of the value and of its JSON form (whole, and
+ *   where it sits inside a longer encoded text, a JSON document say: the
+ *   characters its bytes alone determine, at each of the 3 alignments); `url` (encodeURIComponent) and `url-form` (URLSearchParams,
  *   `+` for spaces); `mark`, the marker alone; and for a multi-line value
  *   each `line` (trailing \r trimmed) and its `line-json` form. A line is
  *   searched when it holds the marker or is key material (16 or more base64
@@ -32,6 +32,9 @@
  *   form, where }` of those values in a text, or in a JSON-like value whose
  *   strings and keys are searched one by one (`where` is then the path, in
  *   the syntax of the recorder's secret paths: `environment.KEY`, `a[0].b`).
+ *   A line several values share (the pem4k and json values of a worker share
+ *   one PEM) is reported for each of them: the forms that hold the marker
+ *   say which key it was.
  * - `describeLeaks(leaks)`: one line per leak, for an assertion's message.
  *
  * Not searched for: a value re-cased or Unicode-normalised, hashed, or split
@@ -222,8 +225,9 @@ export function leakForms(value: string, mark?: string): LeakForm[] {
     { form: "json", text: json(value) },
     { form: "json-ascii", text: jsonAscii(value) },
     { form: "json-twice", text: json(json(value)) },
-    ...base64Texts(value).map((text) => ({ form: "base64" as const, text })),
-    ...base64Texts(value).map((text) => ({ form: "base64url" as const, text: base64url(text) })),
+    // Of the value, and of its JSON form: what a JSON document holding it encodes.
+    ...[value, json(value)].flatMap(base64Texts).map((text) => ({ form: "base64" as const, text })),
+    ...[value, json(value)].flatMap(base64Texts).map((text) => ({ form: "base64url" as const, text: base64url(text) })),
     { form: "url", text: encodeURIComponent(value) },
     { form: "url-form", text: new URLSearchParams({ v: value }).toString().slice(2) },
     ...(mark === undefined ? [] : [{ form: "mark" as const, text: mark }]),
@@ -260,27 +264,49 @@ function needlesOf(value: LeakValue): Needles {
   return needles;
 }
 
-function searchText(text: string, needles: readonly Needles[], where: string, found: Leak[]): void {
-  for (const { value, withMark, withoutMark } of needles) {
-    const forms = text.includes(value.mark) ? [...withMark, ...withoutMark] : withoutMark;
-    for (const f of forms) {
+/** One search: the forms with a mark by value; those without by text, each searched once however many values share it. */
+interface Search {
+  readonly marked: readonly Needles[];
+  readonly unmarked: ReadonlyMap<string, { readonly form: FormName; readonly values: LeakValue[] }>;
+}
+
+function searchOf(values: readonly LeakValue[]): Search {
+  const marked = values.map(needlesOf);
+  const unmarked = new Map<string, { form: FormName; values: LeakValue[] }>();
+  for (const { value, withoutMark } of marked) {
+    for (const f of withoutMark) {
+      const entry = unmarked.get(f.text);
+      if (entry === undefined) unmarked.set(f.text, { form: f.form, values: [value] });
+      else entry.values.push(value);
+    }
+  }
+  return { marked, unmarked };
+}
+
+function searchText(text: string, search: Search, where: string, found: Leak[]): void {
+  for (const { value, withMark } of search.marked) {
+    if (!text.includes(value.mark)) continue;
+    for (const f of withMark) {
       if (text.includes(f.text)) found.push({ key: value.key, valueClass: value.valueClass, form: f.form, where });
     }
   }
+  for (const [needle, { form, values }] of search.unmarked) {
+    if (text.includes(needle)) for (const v of values) found.push({ key: v.key, valueClass: v.valueClass, form, where });
+  }
 }
 
-function searchValue(haystack: unknown, needles: readonly Needles[], path: string, found: Leak[]): void {
+function searchValue(haystack: unknown, search: Search, path: string, found: Leak[]): void {
   if (typeof haystack === "string") {
-    searchText(haystack, needles, path, found);
+    searchText(haystack, search, path, found);
   } else if (Array.isArray(haystack)) {
     haystack.forEach((item, i) => {
-      searchValue(item, needles, `${path}[${i}]`, found);
+      searchValue(item, search, `${path}[${i}]`, found);
     });
   } else if (typeof haystack === "object" && haystack !== null) {
     for (const [k, v] of Object.entries(haystack)) {
       const child = path === "" ? k : `${path}.${k}`;
-      searchText(k, needles, child, found);
-      searchValue(v, needles, child, found);
+      searchText(k, search, child, found);
+      searchValue(v, search, child, found);
     }
   }
 }
@@ -288,7 +314,7 @@ function searchValue(haystack: unknown, needles: readonly Needles[], path: strin
 /** Every form of every value found in the haystack (a text, or a JSON-like value searched string by string). */
 export function findLeaks(haystack: unknown, values: readonly LeakValue[], where = ""): Leak[] {
   const found: Leak[] = [];
-  searchValue(haystack, values.map(needlesOf), where, found);
+  searchValue(haystack, searchOf(values), where, found);
   return found;
 }
 
