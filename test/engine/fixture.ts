@@ -13,6 +13,9 @@ export const releaseTag = "v1.4.2";
 /** The release before it: what the production workflow rolls back to. */
 export const olderReleaseSha = "c1d0a3e7f6b5948372615049382716e5d4c3b2a1";
 export const olderReleaseTag = "v1.4.1";
+/** A release whose commit has a verified tag in the registry but no signature of staging's: someone else tagged it. */
+export const unsignedSha = "5d41402abc4b2a76b9719d911017c592ae1b2c3d";
+export const unsignedTag = "v1.3.9";
 
 /** The settings the suite's stand-ins need from the stacks it runs. */
 export function stackConfigs(stacks: readonly string[] = ["staging", "production"]) {
@@ -35,10 +38,12 @@ export function fixtureFromStacks(stacks: readonly string[] = ["staging", "produ
     ),
     releases: [
       { tag: "v1.5.0-rc.1", sha: headSha, prerelease: true },
-      { tag: releaseTag, sha: releaseSha },
+      // Annotated, as `git tag -a` and GitHub's release UI make them: its ref names a tag object, not the commit.
+      { tag: releaseTag, sha: releaseSha, annotated: true },
       { tag: olderReleaseTag, sha: olderReleaseSha },
+      { tag: unsignedTag, sha: unsignedSha },
     ],
-    users: [...new Set(configs.flatMap((c) => c.reviewerUsers))],
-    teams: [...new Set(configs.flatMap((c) => c.reviewerTeams))],
+    users: [...new Set(configs.flatMap((c) => [...c.reviewerUsers, ...c.previewReviewerUsers]))],
+    teams: [...new Set(configs.flatMap((c) => [...c.reviewerTeams, ...c.previewReviewerTeams]))],
   };
 }

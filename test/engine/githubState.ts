@@ -38,10 +38,18 @@ export interface GitHubFixture {
   readonly repository: string;
   /** Branch name to head commit. */
   readonly branches: Readonly<Record<string, string>>;
-  /** Tag name to commit, newest release first; the first that is not a pre-release is "latest". */
-  readonly releases: readonly { readonly tag: string; readonly sha: string; readonly prerelease?: boolean }[];
+  /**
+   * Tag name to commit, newest release first; the first that is not a pre-release is "latest". An
+   * annotated tag's ref names a tag object, which names the commit (as `git tag -a` makes it).
+   */
+  readonly releases: readonly { readonly tag: string; readonly sha: string; readonly prerelease?: boolean; readonly annotated?: boolean }[];
   readonly users: readonly string[];
   readonly teams: readonly string[];
+}
+
+/** A stable SHA for an annotated tag's tag object (git hashes the object; any stable 40 hex will do here). */
+function tagObjectSha(tag: string): string {
+  return createHash("sha1").update(`tag object ${tag}`).digest("hex");
 }
 
 export interface RecordedCall {
@@ -156,6 +164,8 @@ export interface StandInSnapshot {
   readonly repositoryVariables: readonly StoredVariable[];
   readonly rulesets: readonly { readonly id: number; readonly name: string }[];
   readonly actionsPermissions: ActionsPermissionsView;
+  /** GET actions/permissions/workflow: what `github.token` may by default, and whether a workflow may approve pull requests. */
+  readonly workflowPermissions: { readonly defaultWorkflowPermissions: "read" | "write"; readonly canApprovePullRequestReviews: boolean };
   /** Branch, then path, to content. */
   readonly files: Readonly<Record<string, Readonly<Record<string, string>>>>;
   readonly heads: Readonly<Record<string, string>>;
@@ -298,6 +308,11 @@ export class GitHubStateStandIn {
     shaPinningRequired: false,
     selected: { github_owned_allowed: true, verified_allowed: false, patterns_allowed: [] },
   };
+  /** A repository made before GitHub's 2023 default: a write token that may approve pull requests. */
+  private readonly workflowPermissions: { default_workflow_permissions: "read" | "write"; can_approve_pull_request_reviews: boolean } = {
+    default_workflow_permissions: "write",
+    can_approve_pull_request_reviews: true,
+  };
   private readonly commits = new Map<string, CommitState>();
   private readonly heads = new Map<string, string>();
   /** Branch to the write in progress on it. */
@@ -431,6 +446,10 @@ export class GitHubStateStandIn {
       repositoryVariables: [...this.variables.values()].map((v) => ({ ...v })),
       rulesets: [...this.rulesets.values()].map((r) => ({ id: r.id, name: String(r.body["name"]) })),
       actionsPermissions: this.permissionsView(),
+      workflowPermissions: {
+        defaultWorkflowPermissions: this.workflowPermissions.default_workflow_permissions,
+        canApprovePullRequestReviews: this.workflowPermissions.can_approve_pull_request_reviews,
+      },
       files,
       heads: Object.fromEntries(this.heads),
     };
@@ -452,6 +471,10 @@ export class GitHubStateStandIn {
     if (p.shaPinningRequired) out.push("actions permissions: sha_pinning_required true (was false)");
     if (!p.selected.github_owned_allowed || p.selected.verified_allowed || p.selected.patterns_allowed.length > 0) {
       out.push(`actions permissions: selected actions ${JSON.stringify(p.selected)} (was github-owned only)`);
+    }
+    const w = this.workflowPermissions;
+    if (w.default_workflow_permissions !== "write" || w.can_approve_pull_request_reviews) {
+      out.push(`workflow permissions: ${w.default_workflow_permissions}, can approve pull requests ${String(w.can_approve_pull_request_reviews)} (was write, true)`);
     }
     for (const [branch, sha] of Object.entries(this.fixture.branches)) {
       const before = new Map(Object.entries(this.fixture.files?.[branch] ?? {}));
@@ -573,6 +596,8 @@ export class GitHubStateStandIn {
         return this.getBranch(p["branch"] ?? "");
       case "GET /git/ref/{ref}":
         return this.getRef(p["ref"] ?? "");
+      case "GET /git/tags/{tag_sha}":
+        return this.getTagObject(p["tag_sha"] ?? "");
       case "GET /releases/latest":
         return this.latestRelease();
       case "GET /releases/tags/{tag}":
@@ -692,6 +717,10 @@ export class GitHubStateStandIn {
           : this.notSelected();
       case "PUT /actions/permissions/selected-actions":
         return this.putSelectedActions(body);
+      case "GET /actions/permissions/workflow":
+        return { status: 200, body: { ...this.workflowPermissions } };
+      case "PUT /actions/permissions/workflow":
+        return this.putWorkflowPermissions(body);
       default:
         return undefined;
     }
@@ -972,21 +1001,44 @@ export class GitHubStateStandIn {
     };
   }
 
-  /** data_source_github_branch.go / data_source_github_ref.go: GET git/ref/heads/{branch}, git/ref/tags/{tag}. */
+  /**
+   * data_source_github_branch.go / data_source_github_ref.go: GET git/ref/heads/{branch}, git/ref/tags/{tag}.
+   * A lightweight tag's ref names its commit; an annotated tag's names its tag object (type "tag").
+   */
   private getRef(ref: string): Answer {
     const [kind, ...nameParts] = ref.split("/");
     const name = nameParts.join("/");
-    const sha =
-      kind === "heads" ? this.heads.get(name) : kind === "tags" ? this.fixture.releases.find((r) => r.tag === name)?.sha : undefined;
+    const release = kind === "tags" ? this.fixture.releases.find((r) => r.tag === name) : undefined;
+    const sha = kind === "heads" ? this.heads.get(name) : release?.sha;
     if (sha === undefined) return notFound;
     const r = `${this.api}/repos/${this.fixture.owner}/${this.fixture.repository}`;
+    const object =
+      release?.annotated === true
+        ? { sha: tagObjectSha(release.tag), type: "tag", url: `${r}/git/tags/${tagObjectSha(release.tag)}` }
+        : { sha, type: "commit", url: `${r}/git/commits/${sha}` };
+    return {
+      status: 200,
+      body: { ref: `refs/${ref}`, node_id: `REF_${Buffer.from(ref).toString("base64")}`, url: `${r}/git/refs/${ref}`, object },
+    };
+  }
+
+  /** GET git/tags/{tag_sha}: an annotated tag's object, naming the commit it tags. */
+  private getTagObject(sha: string): Answer {
+    const release = this.fixture.releases.find((r) => r.annotated === true && tagObjectSha(r.tag) === sha);
+    if (release === undefined) return notFound;
+    const r = `${this.api}/repos/${this.fixture.owner}/${this.fixture.repository}`;
+    const tagger = { name: "Release Manager", email: "release@example.com", date: "2026-11-30T12:00:00Z" };
     return {
       status: 200,
       body: {
-        ref: `refs/${ref}`,
-        node_id: `REF_${Buffer.from(ref).toString("base64")}`,
-        url: `${r}/git/refs/${ref}`,
-        object: { sha, type: "commit", url: `${r}/git/commits/${sha}` },
+        node_id: `TAG_${sha.slice(0, 12)}`,
+        tag: release.tag,
+        sha,
+        url: `${r}/git/tags/${sha}`,
+        message: `Release ${release.tag}\n`,
+        tagger,
+        object: { type: "commit", sha: release.sha, url: `${r}/git/commits/${release.sha}` },
+        verification: { verified: false, reason: "unsigned", signature: null, payload: null, verified_at: null },
       },
     };
   }
@@ -1715,6 +1767,19 @@ export class GitHubStateStandIn {
     const allowed = body["allowed_actions"];
     if (allowed === "all" || allowed === "local_only" || allowed === "selected") this.permissions.allowedActions = allowed;
     if (typeof body["sha_pinning_required"] === "boolean") this.permissions.shaPinningRequired = body["sha_pinning_required"];
+    return { status: 204 };
+  }
+
+  /**
+   * PUT actions/permissions/workflow (resource_github_workflow_repository_permissions.go sends both fields; its
+   * delete resets them to read and false). GitHub refuses approving pull requests where the owner's policy
+   * forbids it; a repository owner allows it here.
+   */
+  private putWorkflowPermissions(body: JsonObject): Answer {
+    const level = body["default_workflow_permissions"];
+    if (level !== undefined && level !== "read" && level !== "write") return validationFailed(`Invalid default_workflow_permissions: ${String(level)}`);
+    if (level !== undefined) this.workflowPermissions.default_workflow_permissions = level;
+    if (typeof body["can_approve_pull_request_reviews"] === "boolean") this.workflowPermissions.can_approve_pull_request_reviews = body["can_approve_pull_request_reviews"];
     return { status: 204 };
   }
 

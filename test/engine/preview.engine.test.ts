@@ -7,12 +7,13 @@ import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectName, type SecretKey } from "../../src/config";
 import { policies } from "../../infra/policy/policies";
-import { allSentinels, sentinel } from "../helpers/stacks";
+import { allSentinels, fixtureSigningPublicKey, secretValue, sentinel } from "../helpers/stacks";
 import { readEvents, type EngineEvent, wouldCreate } from "./events";
 import { releaseSha, stackConfigs } from "./fixture";
 import { GitHubStateStandIn } from "./githubState";
 import { stateFixtureFromStacks } from "./githubStateFixture";
 import { DockerPingStandIn, RegistryStandIn } from "./registry";
+import { signAsStaging } from "./signatures";
 import { EngineWorkspace, type RunResult } from "./workspace";
 
 const stacks = ["staging", "production"] as const;
@@ -49,6 +50,9 @@ async function initStack(stack: Stack): Promise<StackRun> {
     const set = await ws.pulumi(["config", "set", key, value, "--stack", stack]);
     expect(set.code, set.stderr).toBe(0);
   }
+  // The tests' own signing key pair: staging's key must match the public key both stacks name.
+  const key = await ws.pulumi(["config", "set", "imageSigningPublicKey", "--stack", stack], { input: fixtureSigningPublicKey });
+  expect(key.code, key.stderr).toBe(0);
 
   const planDir = join(ws.dir, "plan-out", stack);
   const plan = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["tools/cli/plan.ts", "--stack", stack, "--out", planDir]);
@@ -58,7 +62,7 @@ async function initStack(stack: Stack): Promise<StackRun> {
   // What the plan lists, and the provider's token, which a real user sets too.
   const secretsSet = [...new Set([...listedSecrets(plan.stdout, stack), "githubToken" as const])];
   for (const key of secretsSet) {
-    const set = await ws.pulumi(["config", "set", "--secret", key, "--stack", stack], { input: sentinel(key) });
+    const set = await ws.pulumi(["config", "set", "--secret", key, "--stack", stack], { input: secretValue(key) });
     expect(set.code, set.stderr).toBe(0);
   }
 
@@ -72,10 +76,18 @@ beforeAll(async () => {
   // Staging verified the latest release's commit: production finds it in the registry.
   const [staging] = stackConfigs();
   if (staging === undefined) throw new Error("no staging stack");
+  const login = { username: staging.dockerhubUsername, password: sentinel("dockerhubToken") };
   registry = await new RegistryStandIn(
     [{ repository: staging.dockerhubRepository, tag: `verified-sha-${releaseSha}`, platforms: staging.platforms }],
-    { username: staging.dockerhubUsername, password: sentinel("dockerhubToken") },
+    login,
   ).start();
+  // ...and signed it: production's preview verifies the signature before it promotes.
+  await signAsStaging(registry, login, {
+    repository: staging.dockerhubRepository,
+    tag: `verified-sha-${releaseSha}`,
+    sha: releaseSha,
+    appRepository: staging.repository,
+  });
   // The docker plugin pings a daemon when configured, even for registry reads (pulumi-docker#1106).
   dockerPing = await new DockerPingStandIn().start();
   ws = EngineWorkspace.create(github.baseUrl, { SSL_CERT_FILE: registry.certFile, HOME: dockerPing.home });

@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { parse, stringify } from "yaml";
 import { projectName, requiredSecrets } from "../../src/config";
 import { readStackSettings } from "../../src/config/stackFiles";
-import { sentinel } from "../helpers/stacks";
+import { secretValue } from "../helpers/stacks";
 import { GitHubStateStandIn } from "./githubState";
 import { stateFixtureFromStacks } from "./githubStateFixture";
 import { EngineWorkspace, projectDir } from "./workspace";
@@ -96,7 +96,7 @@ export async function measureEnginePreview(runs: number): Promise<EnginePreviewF
     // What a user sets before a first preview: the secrets the stack requires, and the provider's token.
     const backend = readStackSettings(ws.dir, stack, join(ws.dir, "stacks")).config[`${projectName}:stateBackendUrl`];
     for (const key of new Set([...requiredSecrets(backend), "githubToken" as const])) {
-      await setup(["config", "set", "--secret", key, "--stack", stack], sentinel(key));
+      await setup(["config", "set", "--secret", key, "--stack", stack], secretValue(key));
     }
     const floorDir = floorProject(ws);
     await timed(ws, floorDir, ["stack", "init", "bench"]);

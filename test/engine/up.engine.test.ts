@@ -13,12 +13,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SecretKey } from "../../src/config";
 import { isOwnCommit } from "../../src/pipeline";
 import { FakeRailway } from "../railway/fakeRailway";
-import { allSentinels, sentinel } from "../helpers/stacks";
+import { allSentinels, fixtureSigningPublicKey, secretValue, sentinel } from "../helpers/stacks";
 import { readEvents } from "./events";
-import { headSha, olderReleaseSha, olderReleaseTag, releaseSha, releaseTag, stackConfigs } from "./fixture";
+import { headSha, olderReleaseSha, olderReleaseTag, releaseSha, releaseTag, stackConfigs, unsignedSha, unsignedTag } from "./fixture";
 import { GitHubStateStandIn } from "./githubState";
 import { stateFixtureFromStacks } from "./githubStateFixture";
 import { DockerPingStandIn, RegistryStandIn } from "./registry";
+import { signAsStaging } from "./signatures";
 import { EngineWorkspace, type RunResult } from "./workspace";
 
 type Stack = "staging" | "production";
@@ -157,10 +158,14 @@ beforeAll(async () => {
     stateFixtureFromStacks(undefined, { files: { main: { [handWrittenPath]: handWritten }, develop: { [handWrittenPath]: handWritten } } }),
   ).start();
   // Staging verified both releases' commits: production finds either in the registry, every platform in one index.
+  const login = { username: stagingConfig.dockerhubUsername, password: sentinel("dockerhubToken") };
   registry = await new RegistryStandIn(
-    [releaseSha, olderReleaseSha].map((sha) => ({ repository, tag: `verified-sha-${sha}`, platforms: stagingConfig.platforms })),
-    { username: stagingConfig.dockerhubUsername, password: sentinel("dockerhubToken") },
+    [releaseSha, olderReleaseSha, unsignedSha].map((sha) => ({ repository, tag: `verified-sha-${sha}`, platforms: stagingConfig.platforms })),
+    login,
   ).start();
+  // ...and signed both releases' digests (not the third: someone with the registry token tagged it).
+  for (const sha of [releaseSha, olderReleaseSha])
+    await signAsStaging(registry, login, { repository, tag: `verified-sha-${sha}`, sha, appRepository: stagingConfig.repository });
   // The docker plugin pings a daemon when configured, even for registry reads (pulumi-docker#1106).
   dockerPing = await new DockerPingStandIn().start();
   // Railway knows the account token and, once issued, the one it is rotated to.
@@ -198,6 +203,8 @@ beforeAll(async () => {
   for (const stack of ["staging", "production"] as const) {
     expectOk(await ws.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]));
     for (const [key, value] of settings[stack]) expectOk(await ws.pulumi(["config", "set", key, value, "--stack", stack]));
+    // The tests' own signing key pair: staging's key must match the public key both stacks name.
+    expectOk(await ws.pulumi(["config", "set", "imageSigningPublicKey", "--stack", stack], { input: fixtureSigningPublicKey }));
     const plan = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), [
       "tools/cli/plan.ts",
       "--stack",
@@ -210,7 +217,7 @@ beforeAll(async () => {
       (m) => m[1] as SecretKey,
     );
     for (const key of new Set([...listed, "githubToken" as const]))
-      expectOk(await ws.pulumi(["config", "set", "--secret", key, "--stack", stack], { input: sentinel(key) }));
+      expectOk(await ws.pulumi(["config", "set", "--secret", key, "--stack", stack], { input: secretValue(key) }));
   }
 }, 600_000);
 
@@ -229,6 +236,12 @@ describe("pulumi up --stack staging on the real engine", () => {
     expect(github.file(handWrittenPath)).not.toBe(handWritten);
     expect(github.file(handWrittenPath)).toMatch(/generated/i);
     expect(await stackOutput("staging", "revision")).toBe(headSha);
+    // The governing stack's hardening: release tags only the App and admins may move, Actions' token read-only
+    // and unable to approve pull requests, the drift environments on the default branch only.
+    const held = github.snapshot();
+    expect(held.rulesets.map((r) => r.name).sort()).toEqual(["protect-develop", "protect-main", "protect-release-tags"]);
+    expect(held.workflowPermissions).toEqual({ defaultWorkflowPermissions: "read", canApprovePullRequestReviews: false });
+    expect(github.environment("staging-drift")).toBeDefined();
   });
 
   it("stored every secret sealed, decrypting to the value set with pulumi config set --secret", () => {
@@ -330,6 +343,39 @@ describe("pulumi up --stack production on the real engine", () => {
     expect(github.decryptSecret("RAILWAY_API_TOKEN", "production")).toBe(rotated.railwayToken);
   });
 
+  /** A refused `up`: exit non-zero with `message`, no GitHub write, no Railway request, no registry write. */
+  async function refusedUp(message: RegExp, env?: Readonly<Record<string, string>>): Promise<void> {
+    const githubWrites = github.calls.filter((c) => c.method !== "GET").length;
+    const railwayRequests = railway.requests.length;
+    const registryWrites = registry.calls.filter((c) => c.method !== "GET" && c.method !== "HEAD").length;
+    const eventLog = join(ws.dir, `events-up-${String(++runCount)}.jsonl`);
+    const up = await ws.pulumi(["up", "--yes", "--stack", "production", "--event-log", eventLog], { timeoutMs: 300_000, ...(env === undefined ? {} : { env }) });
+    outputs.push(up.stdout, up.stderr);
+    expect(up.code).not.toBe(0);
+    expect(`${up.stdout}\n${up.stderr}`).toMatch(message);
+    expect(steps(eventLog)).toEqual([]);
+    expect(github.calls.filter((c) => c.method !== "GET").length).toBe(githubWrites);
+    expect(railway.requests.length).toBe(railwayRequests);
+    expect(registry.calls.filter((c) => c.method !== "GET" && c.method !== "HEAD").length).toBe(registryWrites);
+  }
+
+  it("refuses a release whose verified tag names a digest staging never signed: nothing is created, changed or deployed", async () => {
+    expectOk(await ws.pulumi(["config", "set", "appRevision", unsignedTag, "--stack", "production"]));
+    try {
+      await refusedUp(new RegExp(`will not ship ${unsignedTag}: .*carries no valid signature of staging's for this commit \\(no signature: the registry has no sha256-`));
+    } finally {
+      expectOk(await ws.pulumi(["config", "rm", "appRevision", "--stack", "production"]));
+    }
+    expect(unsignedSha).not.toBe(releaseSha);
+  });
+
+  it("refuses a release tag that no longer names the commit the workflow ran for (the tag moved), before anything is written", async () => {
+    await refusedUp(new RegExp(`Tag ${releaseTag} names commit ${releaseSha}, but the workflow ran for ${olderReleaseSha}: the tag moved`), {
+      DELIVERY_APP_REVISION: releaseTag,
+      DELIVERY_APP_REVISION_SHA: olderReleaseSha,
+    });
+  });
+
   it("rolls back the production workflow's way, to an older release tag: its verified digest deploys, nothing else changes", async () => {
     const before = railway.started.length;
     expectOk(await ws.pulumi(["config", "set", "appRevision", olderReleaseTag, "--stack", "production"]));
@@ -372,7 +418,13 @@ describe("after both stacks", () => {
     // partial PUT, so SHA pinning and the allow-list stay; the hand-written workflow the stack took over
     // is deleted with the stack's file (it stays in main's history, restorable from the commit before).
     const left = github.leftovers();
-    expect(left.filter((l) => !l.startsWith("actions permissions: "))).toEqual([`file ${handWrittenPath} on main (deleted)`]);
+    expect(left.filter((l) => !l.startsWith("actions permissions: ") && !l.startsWith("workflow permissions: "))).toEqual([
+      `file ${handWrittenPath} on main (deleted)`,
+    ]);
+    // The provider's delete of the workflow permissions resets them to GitHub's defaults for new repositories.
+    expect(left.filter((l) => l.startsWith("workflow permissions: "))).toEqual([
+      "workflow permissions: read, can approve pull requests false (was write, true)",
+    ]);
     expect(left.filter((l) => l.startsWith("actions permissions: ")).map((l) => l.split(" ")[2])).toEqual([
       "sha_pinning_required",
       "selected",

@@ -35,6 +35,8 @@ export interface RunOptions {
   /** Written to the command's standard input, then closed. */
   readonly input?: string;
   readonly timeoutMs?: number;
+  /** More environment for this command alone (what a workflow step's `env:` hands it). */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 /** Copied, not linked: what the CLI reads or writes (Pulumi.yaml, stacks/) or compiles (tsconfig). */
@@ -142,7 +144,8 @@ export class EngineWorkspace {
 
   run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     return new Promise((resolvePromise, reject) => {
-      const child = spawn(command, args, { cwd: this.dir, env: this.env, stdio: ["pipe", "pipe", "pipe"] });
+      const env = options.env === undefined ? this.env : { ...this.env, ...options.env };
+      const child = spawn(command, args, { cwd: this.dir, env, stdio: ["pipe", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

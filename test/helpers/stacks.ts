@@ -16,6 +16,7 @@ export const committedStacksDir = resolve(projectDir, "stacks");
 
 /** The tests' own image-signing key pair (test/fixtures/signing/): the program checks the key is one. */
 export const fixtureSigningKey = readFileSync(resolve(__dirname, "..", "fixtures", "signing", "image-signing.pem"), "utf8");
+export const fixtureSigningPublicKey = readFileSync(resolve(__dirname, "..", "fixtures", "signing", "image-signing.pub"), "utf8");
 
 /**
  * A value no real input contains, so finding it anywhere means it leaked there. For the signing key, whose
