@@ -48,14 +48,14 @@ function fixtureStack(stack: string): StackSettings {
 
 /**
  * The fixture stack file (or one in `stacksDir`) plus every given secret set, as `pulumi config set --secret` would:
- * to its sentinel, or to what `valueOf` gives it (the leak tests' value classes).
+ * to its sentinel (the signing key to the fixture key), or to what `valueOf` gives it (the leak tests' value classes).
  */
 export function stackWithSecrets(
   stack: string,
   secrets: readonly SecretKey[] = secretKeys,
   overrides: Readonly<Record<string, string>> = {},
   stacksDir: string = fixtureStacksDir,
-  valueOf: (key: SecretKey) => string = sentinel,
+  valueOf: (key: SecretKey) => string = secretValue,
 ): StackSettings {
   // Copied below, never changed: the cached settings stay as read.
   const base = stacksDir === fixtureStacksDir ? fixtureStack(stack) : readStackSettings(projectDir, stack, stacksDir);

@@ -179,6 +179,15 @@ export function secretsDoc(): string {
   ].join("\n");
 }
 
+/** The public key of the shipped stack files (stacks/), which no rendered page shows. */
+export const exampleSigningPublicKey = [
+  "-----BEGIN PUBLIC KEY-----",
+  "MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE4UnWJte5RgMY5wUgCmsWfvWq5n5Y",
+  "5xpiEf9l66WhzYDOlxRZaG2kYF7k/S/lAWH6qoU1/2oqGPa3oLVqBNit0w==",
+  "-----END PUBLIC KEY-----",
+  "",
+].join("\n");
+
 /**
  * A stack with every required setting at the key table's example and every
  * other at its default: the reference shows the workflows as shipped, and a
@@ -188,6 +197,8 @@ export function exampleConfig(stack: StackName, governs: boolean): StackConfig {
   const values: Record<string, string> = {};
   for (const key of configKeyNames) if (configKeys[key].required) values[`${projectName}:${key}`] = configKeys[key].example;
   values[`${projectName}:governsRepository`] = String(governs);
+  // Required wherever a stack signs or promotes images, and its table example is a file name: the shipped stack files' key.
+  values[`${projectName}:imageSigningPublicKey`] = exampleSigningPublicKey;
   return validateStackConfig(toRawStackConfig(stack, values, () => false)).config;
 }
 
