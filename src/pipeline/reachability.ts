@@ -15,8 +15,7 @@
 import { secretDefinitions, type Grants, type SecretKey } from "../config";
 import type { Workflow } from "../workflows/model";
 import { isCallJob } from "../workflows/model";
-import type { EnvironmentSlice, PipelineSpec } from "./spec";
-import { stackEnvironments } from "./spec";
+import { stackEnvironments, type EnvironmentSlice, type PipelineSpec } from "./spec";
 
 /** Who or what starts a run, and whether a reviewer approved its code. */
 export const triggers = [
@@ -55,7 +54,23 @@ export function globCovers(ruleset: string, policy: string): boolean {
   return ruleset.endsWith("*") && !ruleset.slice(0, -1).includes("*") && policy.startsWith(ruleset.slice(0, -1));
 }
 
-interface Gates {
+/** One environment as GitHub holds it: its gate, the refs it admits, and the secrets in it (by config key). */
+export interface EnvironmentModel {
+  readonly name: string;
+  readonly stack: string;
+  readonly reviewers: number;
+  readonly preventSelfReview: boolean;
+  readonly canAdminsBypass: boolean;
+  /** `undefined`: any branch or tag. */
+  readonly policy: { readonly kind: "branch" | "tag"; readonly pattern: string } | undefined;
+  readonly secrets: readonly SecretKey[];
+}
+
+/** The repository as far as reachability goes, from the specs (what will be) or from GitHub (what is). */
+export interface RepositoryModel {
+  readonly defaultBranch: string;
+  readonly environments: readonly EnvironmentModel[];
+  readonly repositorySecrets: readonly { readonly stack: string; readonly configKey: SecretKey }[];
   /**
    * Branch names whose every push needs an approved pull request (the rulesets' pull request rule). Empty when
    * a workflow may approve pull requests: a branch's workflow would approve its own and merge it.
@@ -63,10 +78,12 @@ interface Gates {
   readonly reviewedBranches: readonly string[];
   /** Tag globs only the App and admins may create, move or delete. */
   readonly guardedTags: readonly string[];
-  readonly defaultBranch: string;
+  /** Per stack, every secret its config holds: what its passphrase decrypts. */
+  readonly configSecrets: Readonly<Record<string, readonly SecretKey[]>>;
 }
 
-function gatesOf(specs: readonly PipelineSpec[]): Gates {
+/** What both stacks' specs will make of the repository. */
+export function repositoryModel(specs: readonly PipelineSpec[]): RepositoryModel {
   const governing = specs.find((s) => s.governance !== undefined)?.governance;
   const actionsMayApprove = governing?.workflowPermissions.canApprovePullRequestReviews !== false;
   const reviewedBranches = actionsMayApprove
@@ -75,25 +92,46 @@ function gatesOf(specs: readonly PipelineSpec[]): Gates {
         .filter((r) => r.rules.pullRequest.requiredApprovingReviewCount > 0 && r.rules.nonFastForward && r.rules.deletion)
         .map((r) => r.ref.replace(/^refs\/heads\//, ""));
   const tag = governing?.tagRuleset;
-  const guardedTags = tag !== undefined && tag.rules.creation && tag.rules.update && tag.rules.deletion ? [tag.ref.replace(/^refs\/tags\//, "")] : [];
-  return { reviewedBranches, guardedTags, defaultBranch: specs[0]?.repository.defaultBranch ?? "main" };
+  const guardedTags =
+    tag !== undefined && tag.rules.creation && tag.rules.update && tag.rules.deletion ? [tag.ref.replace(/^refs\/tags\//, "")] : [];
+  return {
+    defaultBranch: specs[0]?.repository.defaultBranch ?? "main",
+    environments: specs.flatMap((spec) => stackEnvironments(spec).map((env) => environmentModel(spec.stack, env))),
+    repositorySecrets: specs.flatMap((spec) => (spec.governance?.secrets ?? []).map((s) => ({ stack: spec.stack, configKey: s.configKey }))),
+    reviewedBranches,
+    guardedTags,
+    configSecrets: Object.fromEntries(specs.map((spec) => [spec.stack, spec.secretsRead])),
+  };
+}
+
+function environmentModel(stack: string, env: EnvironmentSlice): EnvironmentModel {
+  return {
+    name: env.name,
+    stack,
+    reviewers: env.reviewerUsers.length + env.reviewerTeams.length,
+    preventSelfReview: env.preventSelfReview,
+    canAdminsBypass: env.canAdminsBypass,
+    policy: env.deploymentPolicy?.allowed,
+    secrets: env.secrets.map((s) => s.configKey),
+  };
 }
 
 /** A run's approval: reviewers who are not the one who started it; admins may not skip them. */
-const gated = (env: EnvironmentSlice): boolean =>
-  env.reviewerUsers.length + env.reviewerTeams.length > 0 && env.preventSelfReview && !env.canAdminsBypass;
+const gated = (env: EnvironmentModel): boolean => env.reviewers > 0 && env.preventSelfReview && !env.canAdminsBypass;
 
 /** Whether a run on a ref of this kind may enter the environment (ignoring its reviewers). */
-function admits(env: EnvironmentSlice, ref: "unreviewed" | "default-branch" | "release-tag", gates: Gates): boolean {
-  const policy = env.deploymentPolicy;
+function admits(env: EnvironmentModel, ref: "unreviewed" | "default-branch" | "release-tag", model: RepositoryModel): boolean {
+  const policy = env.policy;
   if (policy === undefined) return true;
-  const { kind, pattern } = policy.allowed;
+  const { kind, pattern } = policy;
   switch (ref) {
     case "unreviewed":
       // A collaborator can push any branch the rulesets leave open, and create any tag the tag ruleset leaves open.
-      return kind === "branch" ? !gates.reviewedBranches.some((b) => globCovers(b, pattern)) : !gates.guardedTags.some((g) => globCovers(g, pattern));
+      return kind === "branch"
+        ? !model.reviewedBranches.some((b) => globCovers(b, pattern))
+        : !model.guardedTags.some((g) => globCovers(g, pattern));
     case "default-branch":
-      return kind === "branch" && globCovers(pattern, gates.defaultBranch);
+      return kind === "branch" && globCovers(pattern, model.defaultBranch);
     case "release-tag":
       return kind === "tag";
   }
@@ -123,22 +161,18 @@ export function workflowEnvironments(workflow: Workflow): string[] {
   return [...new Set(names)];
 }
 
-/** Every secret of the environments, the repository when `repository`, and what each reached passphrase decrypts. */
-function secretsOf(specs: readonly PipelineSpec[], environments: readonly string[], repository: boolean): ReachedSecret[] {
-  const direct: ReachedSecret[] = [];
-  for (const spec of specs) {
-    for (const env of stackEnvironments(spec)) {
-      if (!environments.includes(env.name)) continue;
-      for (const s of env.secrets) direct.push({ configKey: s.configKey, grants: grantsOf(s.configKey), via: `environment ${env.name}`, stack: spec.stack });
-    }
-    if (repository && spec.governance !== undefined) {
-      for (const s of spec.governance.secrets) direct.push({ configKey: s.configKey, grants: grantsOf(s.configKey), via: "the repository", stack: spec.stack });
-    }
-  }
-  const decrypted = specs
-    .filter((spec) => direct.some((s) => s.stack === spec.stack && s.grants === "decrypts-config"))
-    .flatMap((spec) =>
-      spec.secretsRead.map((key) => ({ configKey: key, grants: grantsOf(key), via: `decrypting stack ${spec.stack}'s config with its passphrase`, stack: spec.stack })),
+/** Every secret of the environments, the repository's when `repository`, and what each reached passphrase decrypts. */
+function secretsOf(model: RepositoryModel, environments: readonly string[], repository: boolean): ReachedSecret[] {
+  const direct: ReachedSecret[] = [
+    ...model.environments
+      .filter((env) => environments.includes(env.name))
+      .flatMap((env) => env.secrets.map((key) => ({ configKey: key, grants: grantsOf(key), via: `environment ${env.name}`, stack: env.stack }))),
+    ...(repository ? model.repositorySecrets.map((s) => ({ ...s, grants: grantsOf(s.configKey), via: "the repository" })) : []),
+  ];
+  const decrypted = Object.entries(model.configSecrets)
+    .filter(([stack]) => direct.some((s) => s.stack === stack && s.grants === "decrypts-config"))
+    .flatMap(([stack, keys]) =>
+      keys.map((key) => ({ configKey: key, grants: grantsOf(key), via: `decrypting stack ${stack}'s config with its passphrase`, stack })),
     );
   const seen = new Set<string>();
   return [...direct, ...decrypted].filter((s) => {
@@ -149,10 +183,8 @@ function secretsOf(specs: readonly PipelineSpec[], environments: readonly string
   });
 }
 
-/** What each trigger reaches, given both stacks' specs and every workflow they generate. */
-export function reachability(specs: readonly PipelineSpec[], workflows: readonly Workflow[]): TriggerReach[] {
-  const gates = gatesOf(specs);
-  const environments = specs.flatMap((s) => stackEnvironments(s));
+/** What each trigger reaches, given the repository (both stacks' environments and gates) and every workflow they generate. */
+export function reachability(model: RepositoryModel, workflows: readonly Workflow[]): TriggerReach[] {
   const privileged = privilegedPullRequestWorkflows(workflows).flatMap(workflowEnvironments);
   return triggers.map(({ id, reviewed }) => {
     let open: string[];
@@ -160,11 +192,11 @@ export function reachability(specs: readonly PipelineSpec[], workflows: readonly
     let repository: boolean;
     if (id === "fork" || id === "dependabot") {
       // GitHub gives these runs no secrets and a read-only token; only a privileged workflow hands them some.
-      open = environments.filter((e) => privileged.includes(e.name) && !gated(e)).map((e) => e.name);
+      open = model.environments.filter((e) => privileged.includes(e.name) && !gated(e)).map((e) => e.name);
       repository = privileged.length > 0;
     } else {
       const ref = id === "branch" ? "unreviewed" : id;
-      const entered = environments.filter((e) => admits(e, ref, gates));
+      const entered = model.environments.filter((e) => admits(e, ref, model));
       open = entered.filter((e) => !gated(e)).map((e) => e.name);
       approved = entered.filter(gated).map((e) => e.name);
       repository = true;
@@ -174,7 +206,7 @@ export function reachability(specs: readonly PipelineSpec[], workflows: readonly
       reviewed,
       environments: open,
       afterApproval: approved,
-      secrets: secretsOf(specs, reviewed ? [...open, ...approved] : open, repository),
+      secrets: secretsOf(model, reviewed ? [...open, ...approved] : open, repository),
     };
   });
 }

@@ -455,6 +455,11 @@ export class GitHubStateStandIn {
     };
   }
 
+  /** Every ruleset as GitHub answers GET rulesets/{id}: its target, conditions, bypass actors and rules. */
+  rulesetBodies(): Readonly<Record<string, unknown>>[] {
+    return [...this.rulesets.values()].map((r) => this.rulesetBody(r));
+  }
+
   /**
    * What differs from the fixture's starting state, one line per object: what a
    * destroy left behind (or what an up created).

@@ -1,7 +1,8 @@
 // The program on the real Pulumi engine (CLI, Node.js language host, provider
 // plugins), offline: a file backend, the passphrase secrets provider, a
 // loopback GitHub API, the CrossGuard pack. What the mock runtime cannot show.
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { homedir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -223,4 +224,20 @@ describe("npm run rotate on the real CLI", () => {
     );
     expect(rotate.stderr).toContain("Apply it with: pulumi up --stack staging");
   }, 300_000);
+});
+
+describe("the program installed as a deploy job installs it", () => {
+  // Last in this file: it replaces the workspace's linked node_modules with a deploy job's install.
+  it("runs without dev dependencies or install scripts (npm ci --omit=dev --ignore-scripts): production's preview, signature check included", async () => {
+    rmSync(join(ws.dir, "node_modules"));
+    // Offline from the caller's npm cache, which `npm ci` of the project filled: the workspace's HOME is its own.
+    const install = await ws.run("npm", ["ci", "--omit=dev", "--ignore-scripts", "--offline", "--no-audit", "--no-fund"], {
+      timeoutMs: 300_000,
+      env: { npm_config_cache: join(homedir(), ".npm") },
+    });
+    expect(install.code, install.stderr).toBe(0);
+    for (const dev of ["vitest", "oxlint", "@octokit/openapi"]) expect(existsSync(join(ws.dir, "node_modules", dev)), dev).toBe(false);
+    const preview = await ws.pulumi(["preview", "--stack", "production", "--policy-pack", join(ws.dir, "infra", "policy")]);
+    expect(preview.code, `${preview.stdout}\n${preview.stderr}`).toBe(0);
+  }, 600_000);
 });

@@ -11,7 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { SecretKey } from "../../src/config";
-import { isOwnCommit } from "../../src/pipeline";
+import { isOwnCommit, reachability, unreviewedReach } from "../../src/pipeline";
 import { FakeRailway } from "../railway/fakeRailway";
 import { allSentinels, fixtureSigningPublicKey, secretValue, sentinel } from "../helpers/stacks";
 import { readEvents } from "./events";
@@ -19,6 +19,7 @@ import { headSha, olderReleaseSha, olderReleaseTag, releaseSha, releaseTag, stac
 import { GitHubStateStandIn } from "./githubState";
 import { stateFixtureFromStacks } from "./githubStateFixture";
 import { DockerPingStandIn, RegistryStandIn } from "./registry";
+import { committedWorkflows, repositoryModelOfGitHub, secureKeys } from "./reachabilityOfGitHub";
 import { signAsStaging } from "./signatures";
 import { EngineWorkspace, type RunResult } from "./workspace";
 
@@ -325,6 +326,19 @@ describe("pulumi up --stack production on the real engine", () => {
 
   it("a second up changes nothing and deploys nothing; the drift check passes", async () => {
     await noChangesAndNoDrift("production");
+  });
+
+  it("the repository GitHub now holds gives code no reviewer approved no secret: the analysis of its environments, rulesets and committed workflows", () => {
+    const secretsSet = { staging: secureKeys(ws.readStackFile("staging")), production: secureKeys(ws.readStackFile("production")) };
+    const model = repositoryModelOfGitHub(github, secretsSet);
+    const reach = reachability(model, committedWorkflows(github));
+    expect(unreviewedReach(reach)).toEqual([]);
+    const row = (trigger: string) => reach.find((r) => r.trigger === trigger);
+    expect([...(row("branch")?.afterApproval ?? [])].sort()).toEqual(["production-preview", "staging-preview"]);
+    expect([...(row("default-branch")?.environments ?? [])].sort()).toEqual(["production-drift", "staging", "staging-drift"]);
+    expect(row("release-tag")?.afterApproval).toContain("production");
+    // Reviewed code holds what it needs: production's deploy holds production's passphrase, so its whole config.
+    expect(row("release-tag")?.secrets.filter((s) => s.stack === "production").map((s) => s.configKey).sort()).toEqual([...secretsSet.production].sort());
   });
 
   it("rotating the Railway token: the engine's diff and the up touch its GitHub secret and redeploy once, with the new token", async () => {

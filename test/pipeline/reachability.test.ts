@@ -5,6 +5,7 @@ import { secretKeys, validateStackConfig, type SecretKey } from "../../src/confi
 import {
   buildPipelineSpec,
   reachability,
+  repositoryModel,
   unreviewedReach,
   type PipelineSpec,
   type TriggerId,
@@ -30,7 +31,7 @@ const keys = (r: TriggerReach, stack: string): string[] => r.secrets.filter((s) 
 
 describe("reachability of the fixture stacks, every secret set", () => {
   const { specs, workflows } = stacks();
-  const reach = reachability(specs, workflows);
+  const reach = reachability(repositoryModel(specs), workflows);
 
   it("gives code no reviewer approved no secret at all: a branch, a fork, Dependabot", () => {
     expect(unreviewedReach(reach)).toEqual([]);
@@ -65,18 +66,18 @@ describe("each gate, removed, opens a path from an unreviewed branch", () => {
     const open = without(specs, (s) =>
       s.previewEnvironment === undefined ? s : { ...s, previewEnvironment: { ...s.previewEnvironment, reviewerUsers: [], reviewerTeams: [] } },
     );
-    const branch = row(reachability(open, workflows), "branch");
+    const branch = row(reachability(repositoryModel(open), workflows), "branch");
     expect(branch.environments).toEqual(["staging-preview", "production-preview"]);
     expect(keys(branch, "staging")).toEqual(everySecretOf(0));
     expect(keys(branch, "production")).toEqual(everySecretOf(1));
-    expect(unreviewedReach(reachability(open, workflows)).some((s) => s.grants === "writes")).toBe(true);
+    expect(unreviewedReach(reachability(repositoryModel(open), workflows)).some((s) => s.grants === "writes")).toBe(true);
   });
 
   it("a preview reviewer who may approve their own run is no gate", () => {
     const selfApproved = without(specs, (s) =>
       s.previewEnvironment === undefined ? s : { ...s, previewEnvironment: { ...s.previewEnvironment, preventSelfReview: false } },
     );
-    expect(row(reachability(selfApproved, workflows), "branch").environments).toEqual(["staging-preview", "production-preview"]);
+    expect(row(reachability(repositoryModel(selfApproved), workflows), "branch").environments).toEqual(["staging-preview", "production-preview"]);
   });
 
   it("no release-tag ruleset: a writer tags any commit and reaches production", () => {
@@ -85,7 +86,7 @@ describe("each gate, removed, opens a path from an unreviewed branch", () => {
         ? s
         : { ...s, governance: { ...s.governance, tagRuleset: { ...s.governance.tagRuleset, rules: { ...s.governance.tagRuleset.rules, creation: true, update: false as true } } } },
     );
-    expect(row(reachability(open, workflows), "branch").afterApproval).toContain("production");
+    expect(row(reachability(repositoryModel(open), workflows), "branch").afterApproval).toContain("production");
   });
 
   it("Actions allowed to approve pull requests: a branch approves its own and reaches what main reaches", () => {
@@ -94,14 +95,14 @@ describe("each gate, removed, opens a path from an unreviewed branch", () => {
         ? s
         : { ...s, governance: { ...s.governance, workflowPermissions: { ...s.governance.workflowPermissions, canApprovePullRequestReviews: true as false } } },
     );
-    expect(row(reachability(open, workflows), "branch").environments).toEqual(["staging", "staging-drift", "production-drift"]);
+    expect(row(reachability(repositoryModel(open), workflows), "branch").environments).toEqual(["staging", "staging-drift", "production-drift"]);
   });
 
   it("a repository secret is any branch's", () => {
     const open = without(specs, (s) =>
       s.governance === undefined ? s : { ...s, governance: { ...s.governance, secrets: [{ githubName: "SLACK_WEBHOOK_URL", configKey: "slackWebhookUrl" }] } },
     );
-    expect(unreviewedReach(reachability(open, workflows))).toEqual([
+    expect(unreviewedReach(reachability(repositoryModel(open), workflows))).toEqual([
       { configKey: "slackWebhookUrl", grants: "writes", via: "the repository", stack: "staging" },
     ]);
   });
@@ -116,7 +117,7 @@ describe("each gate, removed, opens a path from an unreviewed branch", () => {
         j: { name: "j", permissions: {}, runsOn: "ubuntu-latest", timeoutMinutes: 5, environment: { name: "staging-drift" }, steps: [] },
       },
     };
-    const fork = row(reachability(specs, [...workflows, target]), "fork");
+    const fork = row(reachability(repositoryModel(specs), [...workflows, target]), "fork");
     expect(fork.environments).toEqual(["staging-drift"]);
     expect(keys(fork, "staging")).toEqual(everySecretOf(0));
   });
@@ -126,7 +127,7 @@ describe("stacks without preview reviewers", () => {
   it("have no preview environment, and pull requests get the offline plan only", () => {
     const { specs, workflows } = stacks({ previewReviewerTeams: "[]" });
     expect(specs.map((s) => s.previewEnvironment)).toEqual([undefined, undefined]);
-    const reach = reachability(specs, workflows);
+    const reach = reachability(repositoryModel(specs), workflows);
     expect(unreviewedReach(reach)).toEqual([]);
     expect(row(reach, "branch").afterApproval).toEqual([]);
     const preview = workflows.find((w) => w.name === "infra-preview");
