@@ -39,10 +39,12 @@ kit_free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})'
 }
 
-# Reads one field of a JSON file (dotted path), or prints nothing.
+# Reads one field of a JSON file (a dotted path, or a top-level key that has dots itself, as
+# buildx's metadata file's "containerimage.digest"), or prints nothing.
 kit_json_get() { # file path
   node -e '
-    const v = process.argv[2].split(".").reduce((o, k) => (o == null ? undefined : o[k]), JSON.parse(require("fs").readFileSync(process.argv[1], "utf8")));
+    const o = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const v = Object.hasOwn(o, process.argv[2]) ? o[process.argv[2]] : process.argv[2].split(".").reduce((o, k) => (o == null ? undefined : o[k]), o);
     if (v !== undefined) console.log(typeof v === "object" ? JSON.stringify(v) : String(v));
   ' "$1" "$2"
 }

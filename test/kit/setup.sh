@@ -139,7 +139,8 @@ if [[ ! -f $base/base.json ]]; then
   run=$(mktemp -d /tmp/dpk-setup.XXXXXX)
   log "pushing the base image through a temporary kit in $run ..."
   KIT_NO_BASE=1 "$KIT_HERE/start.sh" "$run" >/dev/null
-  stop_temp() { "$KIT_HERE/stop.sh" "$run" >/dev/null || true; }
+  # KIT_KEEP_DATA: stop.sh would otherwise delete the registry's storage this step keeps.
+  stop_temp() { KIT_KEEP_DATA=1 "$KIT_HERE/stop.sh" "$run" >/dev/null || true; }
   trap stop_temp EXIT
   # shellcheck source=/dev/null
   source "$run/env.sh"
@@ -153,7 +154,10 @@ if [[ ! -f $base/base.json ]]; then
   [[ $digest == sha256:* ]] || die "no digest in $run/base-metadata.json"
   stop_temp
   trap - EXIT
-  rm -rf "$base/registry.tmp" && cp -a "$run/registry/data" "$base/registry.tmp" && rm -rf "$base/registry" && mv "$base/registry.tmp" "$base/registry"
+  rm -rf "$base/registry.tmp"
+  cp -a "$run/registry/data" "$base/registry.tmp" || die "copying the registry's storage failed"
+  rm -rf "$base/registry"
+  mv "$base/registry.tmp" "$base/registry"
   node -e 'require("fs").writeFileSync(process.argv[1], JSON.stringify({repository: process.argv[2], tag: process.argv[3], digest: process.argv[4], platforms: process.argv[5].split(",")}, null, 2) + "\n")' \
     "$base/base.json" "$KIT_BASE_REPOSITORY" "$KIT_BASE_SUITE" "$digest" "$KIT_PLATFORMS"
   rm -rf "$run"

@@ -173,7 +173,10 @@ cat >"$run/buildkit/buildkitd.toml" <<TOML
   enabled = true
 [worker.containerd]
   enabled = false
+# http = false: BuildKit speaks plain HTTP to a localhost registry unless told otherwise (its
+# util/resolver: MatchLocalhost), and this registry speaks only HTTPS.
 [registry."127.0.0.1:$registry_port"]
+  http = false
   ca = ["$tls/ca.pem"]
 TOML
 # SSL_CERT_FILE / GIT_SSL_CAINFO: BuildKit fetches git contexts with the git CLI, which reads these.
