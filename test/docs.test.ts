@@ -95,12 +95,17 @@ describe("the secrets table", () => {
   };
 
   it("says where each kind of entry is published", () => {
-    expect(publishedTo(entry("CODECOV_TOKEN"))).toBe("the repository (by the governing stack only)");
+    expect(publishedTo(entry("DOCKERHUB_USERNAME"))).toBe("the repository (by the governing stack only)");
     expect(publishedTo(entry("DELIVERY_APP_PRIVATE_KEY"))).toBe("the stack's deploy environment (`staging` or `production`)");
-    expect(publishedTo(entry("PREVIEW_APP_PRIVATE_KEY"))).toContain("only the stack's `<stack>-preview` environment");
-    expect(publishedTo(entry("PULUMI_CONFIG_PASSPHRASE"))).toBe("the stack's deploy environment and its `<stack>-preview` environment");
-    // A shared entry names the read-only credential that replaces it in the preview environment.
-    expect(publishedTo(entry("AWS_ACCESS_KEY_ID", "awsAccessKeyId"))).toContain("`awsPreviewAccessKeyId` takes its place when set");
+    const readOnly = "its read-only environments (`<stack>-drift`, and `<stack>-preview` when it has preview reviewers)";
+    expect(publishedTo(entry("PREVIEW_APP_PRIVATE_KEY"))).toBe(`only ${readOnly}, never its deploy environment`);
+    expect(publishedTo(entry("PULUMI_CONFIG_PASSPHRASE"))).toBe(`the stack's deploy environment and ${readOnly}`);
+    // Notifications: the deploy and drift environments, never the preview one.
+    expect(publishedTo(entry("SLACK_WEBHOOK_URL"))).toBe("the stack's deploy environment and its `<stack>-drift` environment");
+    // A shared entry names the read-only credential that replaces it in the read-only environments.
+    expect(publishedTo(entry("AWS_ACCESS_KEY_ID", "awsAccessKeyId"))).toBe(
+      `the stack's deploy environment and ${readOnly} (in those, \`awsPreviewAccessKeyId\` takes its place when set)`,
+    );
     expect(publishedTo(entry("RAILWAY_TOKEN"))).toContain("only with `railwayTokenKind: project`");
   });
 

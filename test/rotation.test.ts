@@ -1,6 +1,7 @@
 // What changes between two evaluations of a stack: rotating one secret touches exactly the resources that
 // consume it, and nothing else; previewing an unchanged stack declares exactly what updating it does.
 // One file, so both compare against the same update-mode evaluation of each stack.
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { projectName } from "../src/config";
 import { evaluated, type EvaluationSummary } from "./helpers/evaluation";
@@ -18,9 +19,19 @@ function changed(before: EvaluationSummary, after: EvaluationSummary): string[] 
     .sort();
 }
 
+/** A new signing key pair: the program refuses a signing key that is not the public key's other half. */
+function newSigningKeyPair(): Record<string, string> {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  return {
+    [`${projectName}:imageSigningKey`]: privateKey.export({ type: "pkcs8", format: "pem" }).toString(),
+    [`${projectName}:imageSigningPublicKey`]: publicKey.export({ type: "spki", format: "pem" }).toString(),
+  };
+}
+
 function rotated(stack: string, key: string) {
   const settings = stackWithSecrets(stack);
-  return { ...settings, config: { ...settings.config, [`${projectName}:${key}`]: `rotated-${key}-value` } };
+  const values = key === "imageSigningKey" ? newSigningKeyPair() : { [`${projectName}:${key}`]: `rotated-${key}-value` };
+  return { ...settings, config: { ...settings.config, ...values } };
 }
 
 // Each stack's update-mode evaluation is made once, however many tests compare against it.
@@ -38,12 +49,23 @@ describe("secret rotation", () => {
     ["staging", "railwayToken", ["delivery-railway-deploy", "delivery-staging-secret-railway-api-token"]],
     ["staging", "anthropicApiKey", ["delivery-railway-deploy", "delivery-staging-secret-anthropic-api-key"]],
     // The push token never reaches Railway: rotating it does not redeploy. Nor GitHub: no workflow reads it.
-    ["staging", "dockerhubToken", ["delivery-app-image-amd64", "delivery-app-image-arm64", "delivery-app-index", "delivery-verified-tag"]],
+    // The signature is pushed with it, so the signing command sees the new one.
+    [
+      "staging",
+      "dockerhubToken",
+      ["delivery-app-image-amd64", "delivery-app-image-arm64", "delivery-app-index", "delivery-image-signature", "delivery-verified-tag"],
+    ],
     [
       "staging",
       "pulumiConfigPassphrase",
-      ["delivery-staging-preview-secret-pulumi-config-passphrase", "delivery-staging-secret-pulumi-config-passphrase"],
+      [
+        "delivery-staging-drift-secret-pulumi-config-passphrase",
+        "delivery-staging-preview-secret-pulumi-config-passphrase",
+        "delivery-staging-secret-pulumi-config-passphrase",
+      ],
     ],
+    // The signing key (with its public half) reaches only the signing command: rotating the pair signs again, nothing else.
+    ["staging", "imageSigningKey", ["delivery-image-signature"]],
     ["production", "openaiApiKey", ["delivery-production-secret-openai-api-key", "delivery-railway-deploy"]],
   ])(
     "%s %s changes exactly its consumers",

@@ -72,9 +72,17 @@ export function signingRole(v: Pick<ConfigValues, "deployImage">, stack: string)
  * that are unset): a rule never judges a key already reported, and two ids
  * that failed their checks are not "the same".
  */
-export function identityProblems(v: ConfigValues, stack: string, facts: SecretFacts | undefined, passed: (key: string) => boolean): Problem[] {
+export function identityProblems(
+  v: ConfigValues,
+  stack: string,
+  facts: SecretFacts | undefined,
+  passed: (key: string) => boolean,
+): Problem[] {
   return [
-    ...(passed("previewAppId") && passed("deliveryAppId") ? appIdProblems(v, stack) : []),
+    // Two ids that are not set are not "the same" either: each is reported as unset.
+    ...(passed("previewAppId") && passed("deliveryAppId") && (v as Partial<ConfigValues>).previewAppId !== undefined
+      ? appIdProblems(v, stack)
+      : []),
     ...reusedSecretProblems(facts, stack),
     ...(passed("imageSigningPublicKey") && passed("deployImage") ? signingProblems(v, stack, facts) : []),
   ];

@@ -41,14 +41,17 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
   const knownStack = isStackName(stack);
   const { problems: valueProblems, settings } = judgeValues(raw.values, stack);
   const merged = { ...defaults, ...settings } as ConfigValues;
+  const unset = unsetProblems(raw.values, stack, knownStack);
+  // Nothing of this program set: the one line for the cause stands for every key, the signing key's too.
+  const nothingSet = unset.some((p) => p.key === "config");
   const problems = [
     ...(knownStack ? [] : [unknownStackProblem(stack)]),
     ...valueProblems,
     ...(raw.foreignKeys ?? []).map(({ key, value }) => foreignKeyProblem(key, value, stack)),
     ...raw.secretKeys.filter((key) => !isSecretKey(key)).map((key) => misfiledSecretProblem(key, stack)),
-    ...unsetProblems(raw.values, stack, knownStack),
+    ...unset,
     ...crossFieldProblems(merged, stack, settings),
-    ...identityProblems(merged, stack, raw.secretFacts, (key) => !valueProblems.some((p) => p.key === key)),
+    ...(nothingSet ? [] : identityProblems(merged, stack, raw.secretFacts, (key) => !valueProblems.some((p) => p.key === key))),
     ...(raw.sibling !== undefined && knownStack
       ? crossStackProblems(stack, ownSettings(settings as Partial<ConfigValues>), raw.sibling)
       : []),
