@@ -78,7 +78,8 @@ export const retiredSecrets: Readonly<Record<string, { readonly why: string; rea
 
 /** A key Pulumi holds as a secret that is no secret of this program: a retired one, a plain setting, or an unknown key. */
 export function misfiledSecretProblem(key: string, stack: string): Problem {
-  const retired = retiredSecrets[key];
+  // Own keys only: a secret named `constructor` or `__proto__` is an unknown key, not a retired one.
+  const retired = Object.hasOwn(retiredSecrets, key) ? retiredSecrets[key] : undefined;
   if (retired !== undefined) return { key, value: "(secret)", allowed: "no such secret", fix: retired.fix(stack), message: retired.why };
   if (isConfigKey(key)) {
     return {

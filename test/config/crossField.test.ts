@@ -6,6 +6,8 @@ import {
   branchProblems,
   crossFieldProblems,
   crossFieldRules,
+  enginePreviewsEnabled,
+  previewReviewerProblems,
   protectionRuleProblems,
   protectionRulesAllowed,
   reviewerCountProblems,
@@ -83,6 +85,53 @@ describe("reviewerCountProblems", () => {
   });
 });
 
+describe("enginePreviewsEnabled and previewReviewerProblems", () => {
+  it("gives pull requests an engine preview only with preview reviewers GitHub enforces", () => {
+    expect(enginePreviewsEnabled(v({ previewReviewerUsers: ["octocat"], repositoryVisibility: "public", githubPlan: "free" }))).toBe(true);
+    expect(enginePreviewsEnabled(v({ previewReviewerTeams: ["ops"], repositoryVisibility: "private", githubPlan: "enterprise" }))).toBe(
+      true,
+    );
+    expect(enginePreviewsEnabled(v({ previewReviewerUsers: [], previewReviewerTeams: [], repositoryVisibility: "public" }))).toBe(false);
+    expect(enginePreviewsEnabled(v({ previewReviewerTeams: ["ops"], repositoryVisibility: "private", githubPlan: "team" }))).toBe(false);
+  });
+
+  it("refuses preview reviewers GitHub would not enforce, with the way back to the offline plan", () => {
+    expect(
+      previewReviewerProblems(v({ previewReviewerTeams: ["ops"], repositoryVisibility: "private", githubPlan: "team" }), "staging"),
+    ).toEqual([
+      {
+        key: "previewReviewerUsers",
+        value: '["ops"]',
+        allowed:
+          "no preview reviewers: GitHub enforces required reviewers on a private repository only with githubPlan enterprise, and without them a pull request's preview could read the passphrase unapproved; pull requests then get the offline plan",
+        fix: "remove previewReviewerUsers and previewReviewerTeams from both stack files, or pulumi config set githubPlan enterprise --stack staging",
+      },
+    ]);
+    // On Free the plan itself is refused; where GitHub enforces reviewers, or without any, nothing is.
+    expect(
+      previewReviewerProblems(v({ previewReviewerTeams: ["ops"], repositoryVisibility: "private", githubPlan: "free" }), "staging"),
+    ).toEqual([]);
+    expect(
+      previewReviewerProblems(v({ previewReviewerTeams: ["ops"], repositoryVisibility: "public", githubPlan: "team" }), "staging"),
+    ).toEqual([]);
+    expect(previewReviewerProblems(v({ repositoryVisibility: "private", githubPlan: "team" }), "staging")).toEqual([]);
+  });
+
+  it("refuses more than six preview reviewers in all", () => {
+    const seven = v({ previewReviewerUsers: ["a", "b", "c", "d"], previewReviewerTeams: ["t", "u", "w"], repositoryVisibility: "public" });
+    expect(previewReviewerProblems(seven, "production")).toEqual([
+      {
+        key: "previewReviewerUsers",
+        value: '["a","b","c","d","t","u","w"]',
+        allowed: "at most 6 preview reviewers (users and teams together), GitHub's limit",
+        fix: "shorten previewReviewerUsers/previewReviewerTeams in both stack files",
+      },
+    ]);
+    const six = v({ previewReviewerUsers: ["a", "b", "c"], previewReviewerTeams: ["t", "u", "w"], repositoryVisibility: "public" });
+    expect(previewReviewerProblems(six, "production")).toEqual([]);
+  });
+});
+
 describe("branchProblems", () => {
   it("refuses develop equal to the default branch", () => {
     expect(branchProblems(v({ defaultBranch: "trunk", developBranch: "trunk" }), "staging")).toEqual([
@@ -101,11 +150,27 @@ describe("crossFieldProblems", () => {
   const broken = v({ repositoryVisibility: "internal", githubPlan: "team", defaultBranch: "x", developBranch: "x" });
 
   it("runs every rule whose keys passed their checks, in the table's order", () => {
-    expect(crossFieldRules.flatMap((r) => r.keys)).toEqual(["repositoryVisibility", "githubPlan", "defaultBranch", "developBranch"]);
+    expect(crossFieldRules.flatMap((r) => r.keys)).toEqual([
+      "repositoryVisibility",
+      "githubPlan",
+      "repositoryVisibility",
+      "githubPlan",
+      "previewReviewerUsers",
+      "previewReviewerTeams",
+      "defaultBranch",
+      "developBranch",
+    ]);
     expect(crossFieldProblems(broken, "staging", { repositoryVisibility: "internal", githubPlan: "team" }).map((p) => p.key)).toEqual([
       "repositoryVisibility",
       "developBranch",
     ]);
+    // The preview reviewers' rule runs between the plan's rules and the branches' (their keys have defaults).
+    expect(
+      crossFieldProblems(v({ ...broken, previewReviewerTeams: ["ops"] }), "staging", {
+        repositoryVisibility: "internal",
+        githubPlan: "team",
+      }).map((p) => p.key),
+    ).toEqual(["repositoryVisibility", "previewReviewerUsers", "developBranch"]);
   });
 
   it("skips a rule when a key it reads failed its own check and has no default", () => {

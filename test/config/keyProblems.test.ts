@@ -120,6 +120,24 @@ describe("misfiledSecretProblem", () => {
     });
     expect(misfiledSecretProblem("zzz", "staging").allowed).toBe("only the secret keys listed in docs/secrets.md");
   });
+
+  it("names what replaced a retired secret, and how to remove it", () => {
+    expect(misfiledSecretProblem("codecovToken", "production")).toEqual({
+      key: "codecovToken",
+      value: "(secret)",
+      allowed: "no such secret",
+      fix: "pulumi config rm codecovToken --stack production && pulumi config set codecovUpload true --stack production, then revoke the token in Codecov",
+      message:
+        "is no longer used: a repository secret is readable by a workflow on any branch, so test.yml now uploads to Codecov with GitHub's OIDC token instead (codecovUpload)",
+    });
+  });
+
+  it.each(["constructor", "__proto__", "toString"])("reads %s as an unknown secret, not as a retired one", (key) => {
+    expect(misfiledSecretProblem(key, "staging")).toMatchObject({
+      fix: `pulumi config rm ${key} --stack staging`,
+      message: "is not a secret of this program",
+    });
+  });
 });
 
 describe("unsetProblems", () => {

@@ -2,7 +2,7 @@
 // one, and validation fills in exactly the table's defaults for a stack that sets only the required keys.
 import { describe, expect, it } from "vitest";
 import { configKeyNames, configKeys, defaults, isConfigKey, validateStackConfig, type KeyDefinition } from "../../src/config";
-import { fixtureRaw } from "../helpers/fixtureConfig";
+import { fixtureRaw, fixtureValues } from "../helpers/fixtureConfig";
 
 const table: readonly [string, KeyDefinition][] = configKeyNames.map((key) => [key, configKeys[key]]);
 
@@ -17,6 +17,8 @@ describe("the key table's defaults", () => {
 
   it("leaves unset only the optional keys whose absence means something (no pin, no pre-deploy command, the app repository, a built image)", () => {
     expect(table.filter(([, d]) => !d.required && d.default === undefined).map(([key]) => key)).toEqual([
+      // Required only where a stack signs or promotes images (validation says so), and no key has a default.
+      "imageSigningPublicKey",
       "deployImage",
       "appRevision",
       "preDeployCommand",
@@ -26,17 +28,19 @@ describe("the key table's defaults", () => {
 
   it("defaults holds every table default and nothing else", () => {
     expect(defaults).toEqual(Object.fromEntries(table.flatMap(([key, d]) => (d.default === undefined ? [] : [[key, d.default]]))));
-    expect(Object.keys(defaults)).toHaveLength(22);
+    expect(Object.keys(defaults)).toHaveLength(25);
   });
 
   it("validation fills in the table's defaults for keys the stack file does not set", () => {
     const { config } = validateStackConfig(fixtureRaw("staging"));
     const values = config as unknown as Readonly<Record<string, unknown>>;
     for (const [key, definition] of table) {
-      if (definition.required) continue;
+      // The fixture sets the signing public key (staging signs); every other optional key it leaves unset.
+      if (definition.required || key === "imageSigningPublicKey") continue;
       expect(values[key], key).toEqual(definition.default);
       expect(key in values, key).toBe(definition.default !== undefined);
     }
+    expect(config.imageSigningPublicKey).toBe(fixtureValues.staging.imageSigningPublicKey);
     expect(config).toMatchObject({
       defaultBranch: "main",
       pythonVersions: ["3.11", "3.12"],

@@ -142,10 +142,21 @@ describe("validateStackConfig", () => {
     expect(problems[1]?.allowed).toContain("did you mean railwayToken?");
   });
 
+  it("refuses the retired codecovToken, naming codecovUpload, which took its place", () => {
+    const problems = problemsOf({ ...staging, secretKeys: [...staging.secretKeys, "codecovToken"] });
+    expect(problems.map((p) => p.key)).toEqual(["codecovToken"]);
+    expect(problems[0]?.message).toContain("codecovUpload");
+    expect(problems[0]?.fix).toBe(
+      "pulumi config rm codecovToken --stack staging && pulumi config set codecovUpload true --stack staging, then revoke the token in Codecov",
+    );
+  });
+
   describe("what GitHub's plans allow", () => {
     it("refuses internal visibility outside enterprise", () => {
+      // The preview reviewers go too: GitHub would not enforce them there.
       expect(problemsOf(with_({ repositoryVisibility: "internal", githubPlan: "team" })).map((p) => p.key)).toEqual([
         "repositoryVisibility",
+        "previewReviewerUsers",
       ]);
     });
     it("refuses a private repository on GitHub Free (no environments or rulesets there)", () => {
@@ -153,7 +164,11 @@ describe("validateStackConfig", () => {
     });
     it("refuses reviewers and wait timers on a private repository below enterprise", () => {
       const production = rawConfig(stackWithSecrets("production"), "production");
-      expect(problemsOf(with_({ githubPlan: "team" }, production)).map((p) => p.key)).toEqual(["reviewerUsers", "waitTimerMinutes"]);
+      expect(problemsOf(with_({ githubPlan: "team" }, production)).map((p) => p.key)).toEqual([
+        "reviewerUsers",
+        "waitTimerMinutes",
+        "previewReviewerUsers",
+      ]);
     });
     it("allows reviewers on a public repository on any plan", () => {
       const production = rawConfig(stackWithSecrets("production"), "production");
@@ -185,6 +200,8 @@ describe("validateStackConfig", () => {
         "deliveryAppPrivateKey",
         "previewAppPrivateKey",
         "dockerhubToken",
+        // Staging builds the image and marks it verified: it signs it.
+        "imageSigningKey",
       ]);
     });
     it("depend on the state backend", () => {

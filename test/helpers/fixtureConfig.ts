@@ -6,6 +6,7 @@
 import { projectName, requiredSecrets, toRawStackConfig, type RawStackConfig } from "../../src/config";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { signingRole } from "../../src/config/identities";
 import type { StackSettings } from "../../src/config/stackFiles";
 
 const shared = {
@@ -48,7 +49,10 @@ export function fixtureSettings(
 ): StackSettings {
   const config: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...fixtureValues[stack], ...overrides })) config[`${projectName}:${key}`] = value;
-  const secretKeys = requiredSecrets({ ...fixtureValues[stack], ...overrides }.stateBackendUrl).map((k) => `${projectName}:${k}`);
+  const values = { ...fixtureValues[stack], ...overrides };
+  const secretKeys = requiredSecrets(values.stateBackendUrl, {
+    signsImages: signingRole({ deployImage: values.deployImage }, stack) === "signs",
+  }).map((k) => `${projectName}:${k}`);
   for (const key of secretKeys) config[key] = "[secret]";
   return { config: { ...config, ...extra }, secretKeys };
 }
