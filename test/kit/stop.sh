@@ -10,6 +10,7 @@
 # KIT_KEEP_DATA=1 keeps the data too. Exit 1 if something could not be stopped.
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
+t_start=$SECONDS
 
 run=${1:-${KIT_RUN_DIR:-/tmp/delivery-pipeline-kit}}
 [[ -d $run ]] || {
@@ -68,12 +69,13 @@ for name in buildkitd dockerd registry; do stop_pid "$name" "$(get "pids.$name")
 # a runc left by a killed daemon) was started by this run: stop it too. (Not any process naming the
 # run folder: a caller's `tail -f $run/logs/...` is not ours.)
 leftovers() {
-  local p cmd
-  for p in /proc/[0-9]*; do
-    p=${p#/proc/}
-    [[ $p == "$$" ]] && continue
-    cmd=$(tr '\0' ' ' <"/proc/$p/cmdline" 2>/dev/null) || continue
-    [[ -n $cmd && ($cmd == *"$sock/"* || $cmd == *"$run/docker/"* || $cmd == *"$run/buildkit/"*) && $cmd != *stop.sh* ]] && echo "$p"
+  local f
+  for f in $(grep -lsaF -e "$sock/" -e "$run/docker/" -e "$run/buildkit/" /proc/[0-9]*/cmdline); do
+    f=${f#/proc/}
+    f=${f%/cmdline}
+    [[ $f == "$$" || $f == "${BASHPID:-}" || ! -e /proc/$f ]] && continue
+    [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$f/cmdline") == *stop.sh* ]] && continue
+    echo "$f"
   done
   return 0
 }
@@ -113,4 +115,4 @@ if [[ -z ${KIT_KEEP_DATA:-} ]]; then
   rm -rf --one-file-system "$run/docker" "$run/buildkit" "$run/registry/data"
 fi
 mv "$state" "$run/state.stopped.json"
-log "stopped; nothing of $run is left running"
+log "stopped in $((SECONDS - t_start)) s; nothing of $run is left running"
