@@ -1,5 +1,5 @@
-// A gs:// backend end to end under mocks: its one credential is published to both environments, no other
-// backend's, and the committed workflows hand it to pulumi under the name Pulumi's GCS backend reads.
+// A gs:// backend end to end under mocks: its one credential is published to every environment that runs pulumi, no
+// other backend's, and the committed workflows hand it to pulumi under the name Pulumi's GCS backend reads.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -9,7 +9,8 @@ import type { ProgramRun } from "../../tools/plan/harness";
 import { fixtureSettings, writeFixtureStackFile } from "../helpers/fixtureConfig";
 import { byType, evaluate } from "../helpers/program";
 
-const backend = { stateBackendUrl: "gs://zephyr-pulumi-state/delivery" };
+// With preview reviewers (both stacks), so pull requests get an engine preview too.
+const backend = { stateBackendUrl: "gs://zephyr-pulumi-state/delivery", previewReviewerUsers: '["octocat"]' };
 let run: ProgramRun;
 
 beforeAll(async () => {
@@ -19,11 +20,11 @@ beforeAll(async () => {
 });
 
 describe("program with a Google Cloud Storage state backend", () => {
-  it("publishes GOOGLE_CREDENTIALS, and no AWS or Pulumi Cloud credential, to the deploy and preview environments", () => {
+  it("publishes GOOGLE_CREDENTIALS, and no AWS or Pulumi Cloud credential, to the deploy, preview and drift environments", () => {
     const names = byType(run, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret").map(
       (r) => `${String(r.inputs["environment"])}/${String(r.inputs["secretName"])}`,
     );
-    for (const env of ["staging", "staging-preview"]) {
+    for (const env of ["staging", "staging-preview", "staging-drift"]) {
       expect(names).toContain(`${env}/GOOGLE_CREDENTIALS`);
       expect(names).toContain(`${env}/PULUMI_CONFIG_PASSPHRASE`);
       for (const other of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "PULUMI_ACCESS_TOKEN", "AZURE_STORAGE_KEY"])
@@ -32,6 +33,7 @@ describe("program with a Google Cloud Storage state backend", () => {
     const credentials = byType(run, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret").filter(
       (r) => r.inputs["secretName"] === "GOOGLE_CREDENTIALS",
     );
+    expect(credentials).toHaveLength(3);
     for (const secret of credentials) expect(secret.secretPaths).toEqual(["value"]);
   });
 
@@ -58,6 +60,7 @@ describe("program with a Google Cloud Storage state backend", () => {
           .flatMap((j) => j.steps ?? [])
           .filter((s) => s.uses?.startsWith("pulumi/actions@") === true);
       });
+    // deploy-staging's up, drift's preview and infra-preview's engine preview.
     expect(pulumiSteps).toHaveLength(3);
     for (const step of pulumiSteps) {
       expect(step.env).toMatchObject({

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { secretKeys, validateStackConfig } from "../../src/config";
 import { buildPipelineSpec } from "../../src/pipeline";
 import type { ProgramRun } from "../../tools/plan/harness";
+import { standInDigest } from "../../tools/plan/invokes";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 import { declareUnderMocks } from "./declare";
 
@@ -48,7 +49,7 @@ const named = (name: string) => {
 };
 
 describe("DeliveryPipeline", () => {
-  it("declares both environments, and the repository's objects only for the governing spec", () => {
+  it("declares the deploy, preview and drift environments, and the repository's objects only for the governing spec", () => {
     const components = (prefix: string) =>
       children(prefix)
         .filter((r) => !r.custom)
@@ -58,6 +59,7 @@ describe("DeliveryPipeline", () => {
       [
         "delivery:github:DeploymentEnvironment gov-staging",
         "delivery:github:DeploymentEnvironment gov-staging-preview",
+        "delivery:github:DeploymentEnvironment gov-staging-drift",
         "delivery:github:RepositoryGovernance gov-repository",
         "delivery:github:GeneratedFiles gov-files",
         "delivery:docker:AppImage gov-app",
@@ -68,6 +70,7 @@ describe("DeliveryPipeline", () => {
       [
         "delivery:github:DeploymentEnvironment prod-production",
         "delivery:github:DeploymentEnvironment prod-production-preview",
+        "delivery:github:DeploymentEnvironment prod-production-drift",
         "delivery:github:GeneratedFiles prod-files",
         "delivery:docker:AppImage prod-app",
         "delivery:railway:RailwayDeploy prod-railway",
@@ -80,21 +83,29 @@ describe("DeliveryPipeline", () => {
     const governed = waitsFor("gov-files-workflows-test-yml");
     expect(governed).toContain("gov-staging-environment");
     expect(governed).toContain("gov-staging-preview-environment");
+    expect(governed).toContain("gov-staging-drift-environment");
     expect(governed).toContain("gov-repository-protect-main");
+    expect(governed).toContain("gov-repository-protect-release-tags");
+    expect(governed).toContain("gov-repository-workflow-permissions");
     const plain = waitsFor("prod-files-workflows-deploy-production-yml");
     expect(plain).toContain("prod-production-environment");
     expect(plain).toContain("prod-production-preview-environment");
+    expect(plain).toContain("prod-production-drift-environment");
     expect(plain.some((n) => n?.startsWith("gov-"))).toBe(false);
   });
 
-  it("builds and marks verified only what it built, after the deploy; a given image is deployed as is", () => {
+  it("builds, signs and marks verified only what it built, after the deploy; a given image is deployed as is", () => {
+    const signature = named("gov-image-signature");
+    expect(signature.dependencies.map((urn) => urn.split("::").pop())).toContain("gov-railway-deploy");
     const verified = named("gov-verified-tag");
     expect(verified.inputs["tag"]).toBe(`docker.io/acme/learning-voice-agent:verified-sha-${sha}`);
     expect(verified.retainOnDelete).toBe(true);
-    expect(verified.dependencies.map((urn) => urn.split("::").pop())).toContain("gov-railway-deploy");
+    // The tag production looks the digest up by comes only after staging's signature of it.
+    expect(verified.dependencies.map((urn) => urn.split("::").pop())).toContain("gov-image-signature");
     expect(children("gov").filter((r) => r.type === "docker-build:index:Image").length).toBeGreaterThan(0);
     expect(children("prod").filter((r) => r.type === "docker-build:index:Image")).toEqual([]);
     expect(run.resources.map((r) => r.name)).not.toContain("prod-verified-tag");
+    expect(run.resources.map((r) => r.name)).not.toContain("prod-image-signature");
     expect(named("prod-app-version-tag").inputs["sources"]).toEqual([given]);
   });
 
@@ -106,6 +117,30 @@ describe("DeliveryPipeline", () => {
       expect(writer.inputs).toMatchObject({ push: false, buildOnPreview: false });
       expect(writer.dependencies.map((urn) => urn.split("::").pop())).toContain(`gov-app-image-${platform}`);
     }
+  });
+
+  it("signs the digest that passed, with the commit it was built from, the signing key and the push token as secrets", () => {
+    const signature = named("gov-image-signature");
+    expect(signature.type).toBe("command:local:Command");
+    const annotations = JSON.stringify({ repository: "acme/learning-voice-agent", revision: sha, verifiedBy: "staging" });
+    expect(signature.inputs).toEqual({
+      create: "npx --no-install tsx src/signing/signCli.ts",
+      environment: {
+        IMAGE_REF: `docker.io/acme/learning-voice-agent@${standInDigest}`,
+        SIGNED_ANNOTATIONS: annotations,
+        SIGNING_KEY: "[secret]",
+        REGISTRY_USERNAME: "acmebot",
+        REGISTRY_PASSWORD: "[secret]",
+      },
+      logging: "stderr",
+      // Signs again only for another digest or another revision.
+      triggers: [`docker.io/acme/learning-voice-agent@${standInDigest}`, annotations],
+    });
+    expect(signature.secretPaths.sort()).toEqual(["environment.REGISTRY_PASSWORD", "environment.SIGNING_KEY"]);
+    expect(signature.plainInputs["environment"]).toMatchObject({
+      SIGNING_KEY: "value-imageSigningKey",
+      REGISTRY_PASSWORD: "value-dockerhubToken",
+    });
   });
 
   it("hands the deploy its token and the app's keys as secrets", () => {

@@ -47,6 +47,14 @@ const governance: GovernanceSlice = {
       },
     },
   ],
+  tagRuleset: {
+    name: "protect-release-tags",
+    ref: "refs/tags/v*",
+    enforcement: "active",
+    bypass: { appId: 42, adminRoleId: 5, mode: "always" },
+    rules: { creation: true, update: true, deletion: true, nonFastForward: true },
+  },
+  workflowPermissions: { defaultWorkflowPermissions: "read", canApprovePullRequestReviews: false },
   actionsPermissions: {
     shaPinningRequired: true,
     allowedActions: "selected",
@@ -54,7 +62,8 @@ const governance: GovernanceSlice = {
     verifiedAllowed: true,
     patternsAllowed: ["actions/checkout@*"],
   },
-  secrets: [{ githubName: "CODECOV_TOKEN", configKey: "codecovToken" }],
+  // The catalog publishes no repository secret any more; the component still declares whatever a slice holds.
+  secrets: [{ githubName: "SLACK_WEBHOOK_URL", configKey: "slackWebhookUrl" }],
   variables: [{ githubName: "DOCKERHUB_USERNAME", value: "acme" }],
 };
 
@@ -63,7 +72,7 @@ beforeAll(async () => {
   run = await declareUnderMocks(async () => {
     const { DeploymentEnvironment } = await import("../../infra/deploymentEnvironment.js");
     const { RepositoryGovernance } = await import("../../infra/repositoryGovernance.js");
-    const secrets = { railwayToken: pulumi.secret("r"), codecovToken: pulumi.secret("c") };
+    const secrets = { railwayToken: pulumi.secret("r"), slackWebhookUrl: pulumi.secret("c") };
     new DeploymentEnvironment("gated", { repository: "app", environment: gated, secrets });
     new DeploymentEnvironment("open", { repository: "app", environment: open, secrets: {} });
     new RepositoryGovernance("repo", { repository: "app", governance, secrets });
@@ -131,6 +140,27 @@ describe("RepositoryGovernance", () => {
     });
   });
 
+  it("declares the release-tag ruleset on tags, bypassed only by the App and the admin role", () => {
+    expect(named("repo-protect-release-tags").inputs).toEqual({
+      repository: "app",
+      name: "protect-release-tags",
+      target: "tag",
+      enforcement: "active",
+      conditions: { refName: { includes: ["refs/tags/v*"], excludes: [] } },
+      bypassActors: [
+        { actorType: "Integration", actorId: 42, bypassMode: "always" },
+        { actorType: "RepositoryRole", actorId: 5, bypassMode: "always" },
+      ],
+      rules: { creation: true, update: true, deletion: true, nonFastForward: true },
+    });
+  });
+
+  it("declares the workflow permissions from the slice", () => {
+    const permissions = named("repo-workflow-permissions");
+    expect(permissions.type).toBe("github:index/workflowRepositoryPermissions:WorkflowRepositoryPermissions");
+    expect(permissions.inputs).toEqual({ repository: "app", defaultWorkflowPermissions: "read", canApprovePullRequestReviews: false });
+  });
+
   it("declares the Actions permissions, repository secrets and variables from the slice", () => {
     expect(named("repo-actions-permissions").inputs).toEqual({
       repository: "app",
@@ -139,7 +169,11 @@ describe("RepositoryGovernance", () => {
       allowedActionsConfig: { githubOwnedAllowed: false, verifiedAllowed: true, patternsAlloweds: ["actions/checkout@*"] },
       shaPinningRequired: true,
     });
-    expect(named("repo-secret-codecov-token").inputs).toEqual({ repository: "app", secretName: "CODECOV_TOKEN", value: "[secret]" });
+    expect(named("repo-secret-slack-webhook-url").inputs).toEqual({
+      repository: "app",
+      secretName: "SLACK_WEBHOOK_URL",
+      value: "[secret]",
+    });
     expect(named("repo-variable-dockerhub-username").inputs).toEqual({
       repository: "app",
       variableName: "DOCKERHUB_USERNAME",

@@ -8,10 +8,10 @@ import { stackWithSecrets } from "../helpers/stacks";
 
 let run: ProgramRun;
 beforeAll(async () => {
-  // Optional secrets left unset: their GitHub secrets must simply not exist.
+  // Optional secrets left unset: their GitHub secrets must simply not exist. Production signs nothing: no signing key.
   const set = secretKeys.filter(
     (k) =>
-      k !== "codecovToken" &&
+      k !== "imageSigningKey" &&
       k !== "slackWebhookUrl" &&
       k !== "githubToken" &&
       k !== "pulumiAccessToken" &&
@@ -52,17 +52,19 @@ describe("production program", () => {
           "AZURE_STORAGE_KEY",
           "DELIVERY_APP_PRIVATE_KEY",
         ].map((n) => `production/${n}`),
-        // The preview environment gets only what `pulumi preview` needs: no Railway token, no API keys, no delivery App key;
-        // the read-only App's key only there, and the read-only S3 keys in place of the deploy ones.
+        // The preview and drift environments get only what `pulumi preview` needs: no Railway token, no API keys, no
+        // delivery App key; the read-only App's key only there, and the read-only S3 keys in place of the deploy ones.
         // The other backends' credentials are set here too (the helper sets them), so they are published as well.
-        ...[
-          "PULUMI_CONFIG_PASSPHRASE",
-          "AWS_ACCESS_KEY_ID",
-          "AWS_SECRET_ACCESS_KEY",
-          "GOOGLE_CREDENTIALS",
-          "AZURE_STORAGE_KEY",
-          "PREVIEW_APP_PRIVATE_KEY",
-        ].map((n) => `production-preview/${n}`),
+        ...["production-preview", "production-drift"].flatMap((environment) =>
+          [
+            "PULUMI_CONFIG_PASSPHRASE",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "GOOGLE_CREDENTIALS",
+            "AZURE_STORAGE_KEY",
+            "PREVIEW_APP_PRIVATE_KEY",
+          ].map((n) => `${environment}/${n}`),
+        ),
       ].sort(),
     );
   });
@@ -85,10 +87,33 @@ describe("production program", () => {
     expect(named(run, "delivery-production-deployment-policy").inputs["branchPattern"]).toBeUndefined();
   });
 
+  it("gates its preview environment by the preview reviewers, and opens its drift environment to the default branch only", () => {
+    expect(named(run, "delivery-production-preview-environment").inputs).toMatchObject({
+      environment: "production-preview",
+      reviewers: [{ users: [], teams: [standInId("team:release-managers")] }],
+      waitTimer: 0,
+      preventSelfReview: true,
+      canAdminsBypass: false,
+    });
+    expect(named(run, "delivery-production-preview-environment").inputs["deploymentBranchPolicy"]).toBeUndefined();
+    expect(named(run, "delivery-production-drift-environment").inputs).toMatchObject({
+      environment: "production-drift",
+      reviewers: [],
+      canAdminsBypass: false,
+      deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+    });
+    expect(named(run, "delivery-production-drift-deployment-policy").inputs).toMatchObject({
+      branchPattern: "main",
+      environment: "production-drift",
+    });
+  });
+
   it("looks reviewers up by login and slug through the explicit provider", () => {
     const lookups = run.invokes.filter((i) => i.token.includes("getUser") || i.token.includes("getTeam"));
+    // The deploy environment's reviewers, then the preview environment's (the same team, looked up for each).
     expect(lookups.map((i) => [i.token, i.inputs["username"] ?? i.inputs["slug"]])).toEqual([
       ["github:index/getUser:getUser", "octocat"],
+      ["github:index/getTeam:getTeam", "release-managers"],
       ["github:index/getTeam:getTeam", "release-managers"],
     ]);
   });

@@ -3,7 +3,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ProgramRun } from "../../tools/plan/harness";
 import { byType, evaluate, named } from "../helpers/program";
-import { allSentinels, sentinel, stackWithSecrets } from "../helpers/stacks";
+import { standInId } from "../../tools/plan/invokes";
+import { allSentinels, fixtureSigningKey, sentinel, stackWithSecrets } from "../helpers/stacks";
 
 let run: ProgramRun;
 beforeAll(async () => {
@@ -19,12 +20,13 @@ describe("staging program", () => {
     expect(declared).toEqual(
       [
         "pulumi:providers:github delivery-github",
-        // One build per platform, the index joining them, and the verified tag after a healthy deploy.
+        // One build per platform, the index joining them, and after a healthy deploy the signature, then the verified tag.
         "docker-build:index:Image delivery-app-image-amd64",
         "docker-build:index:Image delivery-app-image-arm64",
         "docker-build:index:Index delivery-app-index",
         "docker-build:index:Index delivery-verified-tag",
         "command:local:Command delivery-railway-deploy",
+        "command:local:Command delivery-image-signature",
         "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-environment",
         "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy delivery-staging-deployment-policy",
         ...[
@@ -38,6 +40,8 @@ describe("staging program", () => {
           "google-credentials",
           "azure-storage-key",
           "delivery-app-private-key",
+          // Notifications: an environment secret now, never a repository one a branch could read.
+          "slack-webhook-url",
         ].map((s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-secret-${s}`),
         ...[
           "railway-project-id",
@@ -47,7 +51,7 @@ describe("staging program", () => {
           "pulumi-stack",
           "policy-pack-config",
         ].map((s) => `github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-variable-${s}`),
-        // The preview environment: only what `pulumi preview` needs, no deployment policy.
+        // The preview environment (the fixture has preview reviewers): only what `pulumi preview` needs, no deployment policy.
         "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-preview-environment",
         // Every backend's credentials are set here (the helper sets each catalog secret), so each is published.
         ...[
@@ -61,11 +65,27 @@ describe("staging program", () => {
         ].map((s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-preview-secret-${s}`),
         "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-preview-variable-pulumi-stack",
         "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-preview-variable-policy-pack-config",
+        // The drift environment: the default branch only, with what the drift check needs and its notification.
+        "github:index/repositoryEnvironment:RepositoryEnvironment delivery-staging-drift-environment",
+        "github:index/repositoryEnvironmentDeploymentPolicy:RepositoryEnvironmentDeploymentPolicy delivery-staging-drift-deployment-policy",
+        ...[
+          "pulumi-config-passphrase",
+          "pulumi-access-token",
+          "aws-access-key-id",
+          "aws-secret-access-key",
+          "google-credentials",
+          "azure-storage-key",
+          "preview-app-private-key",
+          "slack-webhook-url",
+        ].map((s) => `github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret delivery-staging-drift-secret-${s}`),
+        "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-drift-variable-pulumi-stack",
+        "github:index/actionsEnvironmentVariable:ActionsEnvironmentVariable delivery-staging-drift-variable-policy-pack-config",
         "github:index/repositoryRuleset:RepositoryRuleset delivery-repository-protect-main",
         "github:index/repositoryRuleset:RepositoryRuleset delivery-repository-protect-develop",
+        "github:index/repositoryRuleset:RepositoryRuleset delivery-repository-protect-release-tags",
         "github:index/actionsRepositoryPermissions:ActionsRepositoryPermissions delivery-repository-actions-permissions",
-        // codecovToken and slackWebhookUrl are set here, so their optional secrets are published.
-        ...["codecov-token", "slack-webhook-url"].map((s) => `github:index/actionsSecret:ActionsSecret delivery-repository-secret-${s}`),
+        "github:index/workflowRepositoryPermissions:WorkflowRepositoryPermissions delivery-repository-workflow-permissions",
+        // No repository secret: a workflow on any branch could read it.
         ...["dockerhub-username", "dockerhub-repository", "pulumi-backend-url", "delivery-app-id", "preview-app-id"].map(
           (s) => `github:index/actionsVariable:ActionsVariable delivery-repository-variable-${s}`,
         ),
@@ -94,7 +114,8 @@ describe("staging program", () => {
       repository: "learning-voice-agent",
       environment: "staging",
       waitTimer: 0,
-      canAdminsBypass: true,
+      // No admin skips the branch policy either.
+      canAdminsBypass: false,
       preventSelfReview: false,
       deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
     });
@@ -108,7 +129,9 @@ describe("staging program", () => {
       ...byType(run, "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret"),
       ...byType(run, "github:index/actionsSecret:ActionsSecret"),
     ];
-    expect(secrets).toHaveLength(19);
+    // 11 in staging, 7 in staging-preview, 8 in staging-drift, none in the repository.
+    expect(byType(run, "github:index/actionsSecret:ActionsSecret")).toEqual([]);
+    expect(secrets).toHaveLength(26);
     for (const secret of secrets) {
       expect(secret.secretPaths, secret.name).toEqual(["value"]);
       expect(secret.inputs["value"]).toBe("[secret]");
@@ -117,20 +140,66 @@ describe("staging program", () => {
     expect(named(run, "delivery-staging-preview-secret-preview-app-private-key").plainInputs["value"]).toBe(
       sentinel("previewAppPrivateKey"),
     );
+    expect(named(run, "delivery-staging-drift-secret-slack-webhook-url").plainInputs["value"]).toBe(sentinel("slackWebhookUrl"));
+    // The signing key stays with the program: no environment holds it.
+    for (const secret of secrets) expect(secret.plainInputs["value"], secret.name).not.toBe(fixtureSigningKey);
     const redacted = JSON.stringify(run.resources.map((r) => r.inputs)) + JSON.stringify(run.outputs);
     for (const value of allSentinels) expect(redacted).not.toContain(value);
   });
 
-  it("opens the preview environment to any branch, without approvals", () => {
+  it("opens the preview environment to any branch, once a preview reviewer other than the pusher approves", () => {
     expect(named(run, "delivery-staging-preview-environment").inputs).toMatchObject({
       environment: "staging-preview",
       waitTimer: 0,
-      reviewers: [],
+      // The fixture's previewReviewerTeams, looked up by slug.
+      reviewers: [{ teams: [standInId("team:release-managers")], users: [] }],
+      preventSelfReview: true,
+      canAdminsBypass: false,
     });
     expect(named(run, "delivery-staging-preview-environment").inputs["deploymentBranchPolicy"]).toBeUndefined();
     expect(run.resources.filter((r) => r.type.includes("DeploymentPolicy")).map((r) => r.name)).toEqual([
       "delivery-staging-deployment-policy",
+      "delivery-staging-drift-deployment-policy",
     ]);
+  });
+
+  it("opens the drift environment to the default branch only, without approvals", () => {
+    expect(named(run, "delivery-staging-drift-environment").inputs).toMatchObject({
+      environment: "staging-drift",
+      waitTimer: 0,
+      reviewers: [],
+      preventSelfReview: false,
+      canAdminsBypass: false,
+      deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+    });
+    expect(named(run, "delivery-staging-drift-deployment-policy").inputs).toMatchObject({
+      branchPattern: "main",
+      environment: "staging-drift",
+    });
+    expect(named(run, "delivery-staging-drift-deployment-policy").inputs["tagPattern"]).toBeUndefined();
+  });
+
+  it("lets only the delivery App and admins create, move or delete release tags", () => {
+    expect(named(run, "delivery-repository-protect-release-tags").inputs).toEqual({
+      repository: "learning-voice-agent",
+      name: "protect-release-tags",
+      target: "tag",
+      enforcement: "active",
+      conditions: { refName: { includes: ["refs/tags/v*"], excludes: [] } },
+      bypassActors: [
+        { actorType: "Integration", actorId: 1234567, bypassMode: "always" },
+        { actorType: "RepositoryRole", actorId: 5, bypassMode: "always" },
+      ],
+      rules: { creation: true, update: true, deletion: true, nonFastForward: true },
+    });
+  });
+
+  it("starts Actions' own token read-only, and lets no workflow approve a pull request", () => {
+    expect(named(run, "delivery-repository-workflow-permissions").inputs).toEqual({
+      repository: "learning-voice-agent",
+      defaultWorkflowPermissions: "read",
+      canApprovePullRequestReviews: false,
+    });
   });
 
   it("publishes the environment's and the repository's variables from config", () => {
@@ -196,16 +265,14 @@ describe("staging program", () => {
       allowedActionsConfig: {
         githubOwnedAllowed: false,
         verifiedAllowed: false,
-        // What the workflows run (Codecov is on here, so what its composite action runs too); actions/cache and
-        // docker/login-action are pinned but run by nothing, so they are not allowed.
+        // What the workflows run (Codecov is off here: the fixture sets no codecovUpload, so neither its action nor
+        // what it runs inside is allowed); actions/cache and docker/login-action are pinned but run by nothing either.
         patternsAlloweds: [
           "actions/checkout@*",
           "actions/create-github-app-token@*",
-          "actions/github-script@*",
           "actions/setup-node@*",
           "actions/setup-python@*",
           "actions/upload-artifact@*",
-          "codecov/codecov-action@*",
           "docker/setup-buildx-action@*",
           "docker/setup-qemu-action@*",
           "pulumi/actions@*",
@@ -220,6 +287,7 @@ describe("staging program", () => {
     expect(components.sort()).toEqual([
       "delivery:docker:AppImage delivery-app",
       "delivery:github:DeploymentEnvironment delivery-staging",
+      "delivery:github:DeploymentEnvironment delivery-staging-drift",
       "delivery:github:DeploymentEnvironment delivery-staging-preview",
       "delivery:github:GeneratedFiles delivery-files",
       "delivery:github:RepositoryGovernance delivery-repository",
@@ -256,6 +324,8 @@ describe("staging program", () => {
     expect(first.some((d) => d.endsWith("::delivery-staging-secret-railway-api-token"))).toBe(true);
     expect(first.some((d) => d.endsWith("::delivery-repository-protect-main"))).toBe(true);
     expect(first.some((d) => d.endsWith("::delivery-staging-preview-secret-pulumi-config-passphrase"))).toBe(true);
+    expect(first.some((d) => d.endsWith("::delivery-staging-drift-secret-pulumi-config-passphrase"))).toBe(true);
+    expect(first.some((d) => d.endsWith("::delivery-repository-protect-release-tags"))).toBe(true);
   });
 
   it("exports the environment, and no secret", () => {
