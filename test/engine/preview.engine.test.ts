@@ -1,14 +1,14 @@
 // The program on the real Pulumi engine (CLI, Node.js language host, provider
 // plugins), offline: a file backend, the passphrase secrets provider, a
 // loopback GitHub API, the CrossGuard pack. What the mock runtime cannot show.
-import { existsSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, readFileSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { projectName, type SecretKey } from "../../src/config";
 import { policies } from "../../infra/policy/policies";
-import { allSentinels, fixtureSigningPublicKey, secretValue, sentinel } from "../helpers/stacks";
+import { allSentinels, fixtureSigningPublicKey, projectDir, secretValue, sentinel } from "../helpers/stacks";
 import { readEvents, type EngineEvent, wouldCreate } from "./events";
 import { releaseSha, stackConfigs } from "./fixture";
 import { GitHubStateStandIn } from "./githubState";
@@ -230,6 +230,7 @@ describe("the program installed as a deploy job installs it", () => {
   // Last in this file: it replaces the workspace's linked node_modules with a deploy job's install.
   it("runs without dev dependencies or install scripts (npm ci --omit=dev --ignore-scripts): production's preview, signature check included", async () => {
     rmSync(join(ws.dir, "node_modules"));
+    copyFileSync(join(projectDir, "package-lock.json"), join(ws.dir, "package-lock.json"));
     // Offline from the caller's npm cache, which `npm ci` of the project filled: the workspace's HOME is its own.
     const install = await ws.run("npm", ["ci", "--omit=dev", "--ignore-scripts", "--offline", "--no-audit", "--no-fund"], {
       timeoutMs: 300_000,
