@@ -35,7 +35,7 @@ cp "$KIT_HERE/probe/index.ts" "$KIT_HERE/probe/Pulumi.yaml" "$scratch/"
 # project linter's config for that folder.
 cat >"$scratch/tsconfig.json" <<'JSON'
 {
-  "compilerOptions": { "target": "ES2022", "module": "commonjs", "strict": true, "skipLibCheck": true, "esModuleInterop": true },
+  "compilerOptions": { "target": "ES2022", "module": "node16", "moduleResolution": "node16", "strict": true, "skipLibCheck": true, "esModuleInterop": true },
   "ts-node": { "transpileOnly": true },
   "files": ["index.ts"]
 }

@@ -9,6 +9,8 @@
 #   DOCKER_CONFIG        where the builder and the registry login go (default ~/.docker)
 #   KIT_BUILDER          the builder's name (default delivery-pipeline-kit)
 #   KIT_REGISTRY_AUTH=0  a registry without authentication (default: htpasswd basic auth)
+#   KIT_REGISTRY_HOST    the registry's host name (default: this machine's host name, which must
+#                        resolve to a loopback address; see "The registry's name" below)
 #   KIT_NO_BASE=1        start without the cached base image (setup.sh uses it to make that image)
 #
 # Writes $run/state.json (pids, ports, paths: what a caller needs, and what stop.sh stops) and
@@ -54,6 +56,20 @@ sock=$(mktemp -d /tmp/dpk.XXXXXX)
 # State, rewritten after each step: if a later step fails, stop.sh still finds what was started.
 declare -A pid=()
 registry_port= buildkit_port= registry_user= registry_password= base_image=
+
+# The registry's name. BuildKit and buildx (containerd's resolver, MatchLocalhost) speak plain HTTP
+# to "localhost" and to any loopback IP literal such as 127.0.0.1 unless a buildkitd.toml says
+# `http = false`; buildkitd gets one below, but docker-build's Index runs `buildx imagetools create`
+# in the provider's process, whose registry settings can only come from the builder's config files,
+# which the `remote` driver refuses ("setting config file is not supported for remote driver").
+# So the registry goes by a host name that resolves to a loopback address (here the machine's own
+# name, in /etc/hosts), which every client treats as an ordinary HTTPS registry, like Docker Hub.
+registry_host=${KIT_REGISTRY_HOST:-$(hostname)}
+registry_ip=$(getent ahostsv4 "$registry_host" | awk 'NR == 1 {print $1}')
+[[ $registry_ip == 127.* ]] ||
+  die "the registry's host name $registry_host resolves to '${registry_ip:-nothing}', not a loopback address: set KIT_REGISTRY_HOST to a name that resolves to 127.0.0.1 (e.g. add '127.0.0.1 kit-registry.test' to /etc/hosts)"
+if [[ $registry_host =~ ^[0-9.]+$ ]]; then san="IP:$registry_host"; else san="DNS:$registry_host,IP:$registry_ip"; fi
+[[ $san == *IP:127.0.0.1* ]] || san="$san,IP:127.0.0.1"
 write_state() {
   node -e '
     const [file, json] = process.argv.slice(1);
@@ -64,8 +80,9 @@ write_state() {
 {
   "runDir": "$run",
   "socketDir": "$sock",
-  "registry": "127.0.0.1:${registry_port}",
-  "registryUrl": "https://127.0.0.1:${registry_port}",
+  "registry": "$registry_host:${registry_port}",
+  "registryUrl": "https://$registry_host:${registry_port}",
+  "registryAddress": "$registry_ip:${registry_port}",
   "registryAuth": $([[ -n $registry_user ]] && echo true || echo false),
   "registryUser": "$registry_user",
   "registryPassword": "$registry_password",
@@ -95,15 +112,15 @@ on_exit() {
 trap on_exit EXIT
 write_state
 
-# --- TLS: a CA of this run, and a certificate for 127.0.0.1 and localhost signed by it ------------
+# --- TLS: a CA of this run, and a certificate for the registry's name and 127.0.0.1 signed by it --
 # Clients trust the CA (ca.pem), or the bundle of the system's CAs plus it (SSL_CERT_FILE).
 tls=$run/tls
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj "/CN=delivery-pipeline-kit CA" \
   -addext basicConstraints=critical,CA:TRUE -addext keyUsage=critical,keyCertSign,cRLSign \
   -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
-openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" -keyout "$tls/key.pem" -out "$tls/cert.csr" 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$registry_host" -keyout "$tls/key.pem" -out "$tls/cert.csr" 2>/dev/null
 openssl x509 -req -in "$tls/cert.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 30 -out "$tls/cert.pem" \
-  -extfile <(printf 'subjectAltName=IP:127.0.0.1,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n') 2>/dev/null
+  -extfile <(printf 'subjectAltName=%s,DNS:localhost\nbasicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n' "$san") 2>/dev/null
 cat /etc/ssl/certs/ca-certificates.crt "$tls/ca.pem" >"$tls/ca-bundle.pem"
 
 # --- The registry (CNCF distribution, Debian's docker-registry) ----------------------------------
@@ -123,7 +140,7 @@ if [[ -z ${KIT_NO_BASE:-} ]]; then
   # The base image, pushed once by setup.sh: a copy of that registry's storage (the repository's
   # path in storage does not depend on the registry's host or port).
   cp -a "$base/registry/." "$run/registry/data/"
-  base_image=127.0.0.1:$registry_port/$(kit_json_get "$base/base.json" repository)@$(kit_json_get "$base/base.json" digest)
+  base_image=$registry_host:$registry_port/$(kit_json_get "$base/base.json" repository)@$(kit_json_get "$base/base.json" digest)
 fi
 cat >"$run/registry/config.yml" <<YAML
 version: 0.1
@@ -138,7 +155,7 @@ storage:
     uploadpurging:
       enabled: false
 http:
-  addr: 127.0.0.1:$registry_port
+  addr: $registry_ip:$registry_port
   tls:
     certificate: $tls/cert.pem
     key: $tls/key.pem
@@ -149,8 +166,8 @@ pid[registry]=$!
 write_state
 # 401 (auth) or 200 (none) both mean it serves /v2/ over TLS with our certificate.
 kit_wait_for 20 "the registry" "$run/logs/registry.log" \
-  bash -c "code=\$(curl -s -o /dev/null -w '%{http_code}' --cacert '$tls/ca.pem' https://127.0.0.1:$registry_port/v2/); [[ \$code == 200 || \$code == 401 ]]"
-log "registry on https://127.0.0.1:$registry_port (auth: ${registry_user:-none})"
+  bash -c "code=\$(curl -s -o /dev/null -w '%{http_code}' --cacert '$tls/ca.pem' https://$registry_host:$registry_port/v2/); [[ \$code == 200 || \$code == 401 ]]"
+log "registry on https://$registry_host:$registry_port (auth: ${registry_user:-none})"
 
 # --- dockerd: private to this run (own socket, data and exec roots; vfs; no bridge or iptables) --
 # Containers run with --network host (no bridge here, so no iptables rules on this machine).
@@ -173,12 +190,12 @@ cat >"$run/buildkit/buildkitd.toml" <<TOML
   enabled = true
 [worker.containerd]
   enabled = false
-# http = false: BuildKit speaks plain HTTP to a localhost registry unless told otherwise (its
-# util/resolver: MatchLocalhost), and this registry speaks only HTTPS.
-[registry."127.0.0.1:$registry_port"]
-  http = false
-  ca = ["$tls/ca.pem"]
 TOML
+# The registry by its name and by its IP, for a caller that names it so. http = false: BuildKit
+# speaks plain HTTP to a loopback IP unless told otherwise, and this registry speaks only HTTPS.
+for name in "$registry_host" $([[ $registry_ip != "$registry_host" ]] && echo "$registry_ip"); do
+  printf '[registry."%s:%s"]\n  http = false\n  ca = ["%s"]\n' "$name" "$registry_port" "$tls/ca.pem" >>"$run/buildkit/buildkitd.toml"
+done
 # SSL_CERT_FILE / GIT_SSL_CAINFO: BuildKit fetches git contexts with the git CLI, which reads these.
 SSL_CERT_FILE=$tls/ca-bundle.pem GIT_SSL_CAINFO=$tls/ca-bundle.pem PATH=$(kit_path) setsid "$bk/buildkitd" \
   --config "$run/buildkit/buildkitd.toml" --root "$run/buildkit/root" \
@@ -202,7 +219,7 @@ docker buildx inspect --bootstrap "$builder" >"$run/logs/buildx-inspect.log" 2>&
 if [[ -n $registry_user ]]; then
   # Through the daemon (it checks the registry's certificate); the credentials land in config.json,
   # where buildx and the daemon's pulls find them.
-  printf %s "$registry_password" | docker login --username "$registry_user" --password-stdin "127.0.0.1:$registry_port" >/dev/null 2>"$run/logs/login.log"
+  printf %s "$registry_password" | docker login --username "$registry_user" --password-stdin "$registry_host:$registry_port" >/dev/null 2>"$run/logs/login.log"
 fi
 write_state
 
@@ -213,7 +230,7 @@ export SSL_CERT_FILE='$tls/ca-bundle.pem'
 export NODE_EXTRA_CA_CERTS='$tls/ca.pem'
 export BUILDKIT_HOST='tcp://127.0.0.1:$buildkit_port'
 export KIT_BUILDER='$builder'
-export KIT_REGISTRY='127.0.0.1:$registry_port'
+export KIT_REGISTRY='$registry_host:$registry_port'
 export KIT_REGISTRY_USER='$registry_user'
 export KIT_REGISTRY_PASSWORD='$registry_password'
 export KIT_BASE_IMAGE='$base_image'

@@ -47,7 +47,7 @@ instance=$docker_config/buildx/instances/$builder
 if [[ -f $instance ]] && grep -q "\"$buildkit_addr\"" "$instance"; then
   DOCKER_CONFIG=$docker_config docker buildx rm "$builder" >/dev/null 2>&1 || rm -f "$instance"
 fi
-if [[ -f $docker_config/config.json && $registry != "127.0.0.1:" ]]; then
+if [[ -f $docker_config/config.json && -n ${registry##*:} ]]; then
   DOCKER_CONFIG=$docker_config docker logout "$registry" >/dev/null 2>&1 || true
 fi
 
@@ -93,7 +93,7 @@ for name in registry dockerd buildkitd; do
     failed=1
   fi
 done
-for port in "${registry#127.0.0.1:}" "${buildkit_addr#tcp://127.0.0.1:}"; do
+for port in "${registry##*:}" "${buildkit_addr##*:}"; do
   [[ -n $port ]] || continue
   if ss -Hltn "sport = :$port" | grep -q .; then
     log "port $port is still listening"
