@@ -17,7 +17,10 @@ import {
   productionEnvironmentViolations,
   rulesetViolations,
   secretAgeViolations,
+  tagRulesetViolations,
+  ungatedSecretViolations,
   workflowFileViolations,
+  workflowPermissionViolations,
   type Props,
 } from "../../src/policies/checks";
 // What the pack can be told with `--policy-pack-config`: the workflows pass the file src/policies/packConfig.ts makes.
@@ -88,6 +91,32 @@ export const policies: (TypedResourcePolicy | StackValidationPolicy)[] = [
       "github:index/repositoryRuleset:RepositoryRuleset": (props, config) =>
         rulesetViolations(props, { deliveryAppId: config.deliveryAppId }),
     },
+  }),
+  resourcePolicy({
+    name: policyNames.secretsBehindReview,
+    description:
+      "No secret is reachable from unreviewed code: an environment any branch may use waits for a reviewer other than the one who started the run, and there are no repository secrets.",
+    enforcementLevel: "mandatory",
+    checks: {
+      "github:index/repositoryEnvironment:RepositoryEnvironment": (props) => ungatedSecretViolations("environment", props),
+      "github:index/actionsSecret:ActionsSecret": (props) => ungatedSecretViolations("repository-secret", props),
+    },
+  }),
+  resourcePolicy({
+    name: policyNames.releaseTags,
+    description: "Only the delivery App and repository admins may create, move or delete release tags.",
+    enforcementLevel: "mandatory",
+    configSchema: schema({ deliveryAppId: { type: "integer" } }),
+    checks: {
+      "github:index/repositoryRuleset:RepositoryRuleset": (props, config) =>
+        tagRulesetViolations(props, { deliveryAppId: config.deliveryAppId }),
+    },
+  }),
+  resourcePolicy({
+    name: policyNames.actionsToken,
+    description: "github.token defaults to read-only and no workflow may approve a pull request.",
+    enforcementLevel: "mandatory",
+    checks: { "github:index/workflowRepositoryPermissions:WorkflowRepositoryPermissions": (props) => workflowPermissionViolations(props) },
   }),
   resourcePolicy({
     name: policyNames.deployCommand,

@@ -120,6 +120,53 @@ export function rulesetViolations(props: Props, rules: RulesetRules): string[] {
   return violations;
 }
 
+/**
+ * An environment any branch may use (no deployment policy) holds what a
+ * branch's own workflow could read, so it must wait for a reviewer other than
+ * the one who started the run, with no admin bypass. A repository secret is
+ * readable by a workflow on any branch at all, so there must be none.
+ */
+export function ungatedSecretViolations(type: "environment" | "repository-secret", props: Props): string[] {
+  if (type === "repository-secret") {
+    return [
+      `repository secret ${text(props["secretName"]) || "?"}: a workflow on any branch can read it; publish it to an environment that admits only reviewed refs`,
+    ];
+  }
+  const name = text(props["environment"]) || "environment";
+  if (props["deploymentBranchPolicy"] !== undefined && props["deploymentBranchPolicy"] !== null) return [];
+  const reviewers = list(props["reviewers"]).flatMap((r) => [...list(record(r)["users"]), ...list(record(r)["teams"])]);
+  const violations: string[] = [];
+  if (reviewers.length === 0) violations.push(`${name} admits any branch with no reviewer: give it reviewers, or a deployment policy of reviewed refs`);
+  if (props["preventSelfReview"] !== true) violations.push(`${name} admits any branch and lets whoever started a run approve it: preventSelfReview must be true`);
+  if (props["canAdminsBypass"] !== false) violations.push(`${name} admits any branch and lets admins skip its reviewers: canAdminsBypass must be false`);
+  return violations;
+}
+
+/** Release tags: only the delivery App and admins create, move or delete them. */
+export function tagRulesetViolations(props: Props, rules: RulesetRules): string[] {
+  if (props["target"] !== "tag") return [];
+  const name = text(props["name"]) || "ruleset";
+  const r = record(props["rules"]);
+  const violations = (["creation", "update", "deletion"] as const)
+    .filter((rule) => r[rule] !== true)
+    .map((rule) => `${name}: restrict tag ${rule} (${rule}: true), or a writer can make an unreviewed commit a release`);
+  const bypass = list(props["bypassActors"]).map(record);
+  const allowed = (b: Readonly<Record<string, unknown>>): boolean =>
+    (b["actorType"] === "Integration" && (rules.deliveryAppId === undefined || b["actorId"] === rules.deliveryAppId)) ||
+    (b["actorType"] === "RepositoryRole" && b["actorId"] === 5);
+  if (!bypass.every(allowed)) violations.push(`${name}: only the delivery App and repository admins may bypass; found ${JSON.stringify(bypass)}`);
+  return violations;
+}
+
+/** Actions' own token: read-only unless a job grants more, and never able to approve a pull request. */
+export function workflowPermissionViolations(props: Props): string[] {
+  const violations: string[] = [];
+  if (props["defaultWorkflowPermissions"] !== "read") violations.push("github.token must default to read: defaultWorkflowPermissions read");
+  if (props["canApprovePullRequestReviews"] !== false)
+    violations.push("workflows may approve pull requests: a branch's workflow could approve its own and merge it; set canApprovePullRequestReviews false");
+  return violations;
+}
+
 /** Names of environment variables that carry credentials. */
 const secretName = /TOKEN|PASSWORD|SECRET|KEY|VARIABLES|PASSPHRASE/;
 

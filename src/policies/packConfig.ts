@@ -16,6 +16,9 @@ export const policyNames = {
   deployCommand: "deploy-command-secrets-contained",
   imagePlatforms: "image-every-platform",
   secretAge: "secret-age",
+  secretsBehindReview: "secrets-behind-review",
+  releaseTags: "release-tags-protected",
+  actionsToken: "actions-token-read-only",
 } as const;
 
 /** What the policies can be told (each optional: without it a policy judges what needs no setting). */
@@ -39,6 +42,7 @@ export interface PackSettings {
 export function policyPackConfig(config: PackSettings): PackConfigFile {
   return {
     [policyNames.rulesets]: { deliveryAppId: config.deliveryAppId },
+    [policyNames.releaseTags]: { deliveryAppId: config.deliveryAppId },
     [policyNames.imagePlatforms]: { platforms: [...config.platforms] },
     // GitHub offers required reviewers on public repositories, and on private ones only with Enterprise.
     [policyNames.productionEnvironment]: {

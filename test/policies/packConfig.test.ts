@@ -33,6 +33,7 @@ describe("policyPackConfig", () => {
   it("holds the stack's delivery App, platforms and whether production can have reviewers", () => {
     expect(policyPackConfig(configOf("staging", { platforms: '["linux/amd64"]' }))).toEqual({
       [policyNames.rulesets]: { deliveryAppId: 1234567 },
+      [policyNames.releaseTags]: { deliveryAppId: 1234567 },
       [policyNames.imagePlatforms]: { platforms: ["linux/amd64"] },
       [policyNames.productionEnvironment]: { reviewersAllowed: true },
     });
