@@ -1,18 +1,24 @@
-// Production ships the release its workflow hands over; staging verified that commit, so production deploys staging's digest.
-import { beforeAll, describe, expect, it } from "vitest";
+// Production ships the release its workflow hands over; staging verified and signed that commit, so production deploys
+// staging's digest. A digest whose signature does not verify is refused, whatever tag points at it.
+import * as pulumi from "@pulumi/pulumi";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { unsignedReason } from "../../src/pipeline";
 import type { ProgramRun } from "../../tools/plan/harness";
 import { packViolations } from "../helpers/policies";
 import { evaluate, named } from "../helpers/program";
-import { builtImages, releaseSha, releaseTag, shippingInvokes, verifiedImage } from "../helpers/production";
-import { stackWithSecrets } from "../helpers/stacks";
+import { builtImages, productionRefusal, releaseSha, releaseTag, shippingInvokes, verifiedImage } from "../helpers/production";
+import { fixtureSigningPublicKey, sentinel, stackWithSecrets } from "../helpers/stacks";
 
 let run: ProgramRun;
 beforeAll(async () => {
   process.env["DELIVERY_APP_REVISION"] = releaseTag;
   run = await evaluate("production", stackWithSecrets("production"), false, {
-    invoke: shippingInvokes([releaseSha]),
+    invoke: shippingInvokes([releaseSha], { verdict: { verified: true } }),
     resource: builtImages,
   });
+});
+afterAll(() => {
+  delete process.env["DELIVERY_APP_REVISION"];
 });
 
 describe("production promotes the digest staging verified", () => {
@@ -23,7 +29,28 @@ describe("production promotes the digest staging verified", () => {
       retrieveBy: "tag",
       releaseTag,
     });
-    expect(run.invokes.find((i) => i.token === "github:index/getRef:getRef")?.inputs).toMatchObject({ ref: `tags/${releaseTag}` });
+    // The tag's commit through GitHub's REST API (annotated tags dereferenced), never the provider's getRef.
+    expect(run.invokes.filter((i) => i.token === "github:index/getRestApi:getRestApi").map((i) => i.inputs["endpoint"])).toEqual([
+      `repos/acme/learning-voice-agent/git/ref/tags/${releaseTag}`,
+    ]);
+    expect(run.invokes.some((i) => i.token === "github:index/getRef:getRef")).toBe(false);
+  });
+
+  it("asks the verify command whether staging signed that digest for that commit, before it declares anything", () => {
+    const verifications = run.invokes.filter((i) => i.token === "command:local:run");
+    expect(verifications).toHaveLength(1);
+    expect(verifications[0]?.inputs).toEqual({
+      command: "npx --no-install tsx src/signing/verifyCli.ts",
+      environment: {
+        IMAGE_REF: verifiedImage,
+        SIGNING_PUBLIC_KEY: fixtureSigningPublicKey,
+        EXPECTED_ANNOTATIONS: JSON.stringify({ repository: "acme/learning-voice-agent", revision: releaseSha, verifiedBy: "staging" }),
+        REGISTRY_USERNAME: "acmebot",
+        REGISTRY_PASSWORD: sentinel("dockerhubToken"),
+      },
+      logging: "stderr",
+      addPreviousOutputInEnv: false,
+    });
   });
 
   it("looks the verified tag up in the registry, with its own daemon-less docker provider", () => {
@@ -58,5 +85,26 @@ describe("production promotes the digest staging verified", () => {
 
   it("passes every mandatory policy of the pack", async () => {
     expect(await packViolations(run, { deliveryAppId: 1234567 })).toEqual([]);
+  });
+});
+
+describe("production and a verified tag on a digest staging did not sign", () => {
+  const reason = "no signature of the digest in the registry";
+  let message: string;
+  beforeAll(async () => {
+    message = await productionRefusal(releaseTag, [releaseSha], {}, { verdict: { verified: false, reason } });
+  });
+
+  it("refuses it, saying why and what to do", () => {
+    expect(message).toContain(`Stack "production" will not ship ${releaseTag}: ${unsignedReason(verifiedImage, reason)}`);
+    expect(message).toContain("pulumi config set imageSigningPublicKey --stack production < image-signing.pub");
+  });
+
+  it("declares nothing of the shipping side", () => {
+    const monitor = pulumi.runtime.getMonitor() as unknown as { resources: Map<string, { urn: string }> };
+    const urns = [...monitor.resources.values()].map((r) => r.urn);
+    // The two providers the look-ups need, nothing else: no version tag, no deploy, no environment.
+    expect(urns.length).toBeGreaterThan(0);
+    expect(urns.every((urn) => urn.includes("::pulumi:providers:"))).toBe(true);
   });
 });

@@ -6,7 +6,7 @@ import { generatedFileCommitMessage } from "../../src/pipeline";
 import { planResourceMock } from "../../tools/plan/invokes";
 import { packViolations } from "../helpers/policies";
 import { branchHistoryInvoke, evaluate, named } from "../helpers/program";
-import { allSentinels, stackWithSecrets } from "../helpers/stacks";
+import { allSentinels, fixtureSigningKey, stackWithSecrets } from "../helpers/stacks";
 
 const sha = "0123456789abcdef0123456789abcdef01234567";
 // main's head is two of the pipeline's own workflow-file commits on top of the app's commit `sha`.
@@ -33,8 +33,10 @@ beforeAll(async () => {
 
 describe("staging ships the default branch head", () => {
   it("asks GitHub once, for the history of main (its head is the first commit listed), with no separate branch look-up", () => {
+    // Besides the history, GitHub is asked only for the preview environment's reviewer team.
     expect(run.invokes.filter((i) => i.token.startsWith("github:")).map((i) => [i.token, i.inputs])).toEqual([
       ["github:index/getRestApi:getRestApi", { endpoint: "repos/acme/learning-voice-agent/commits?sha=main&per_page=100" }],
+      ["github:index/getTeam:getTeam", { slug: "release-managers", summaryOnly: true }],
     ]);
   });
 
@@ -81,14 +83,26 @@ describe("staging ships the default branch head", () => {
     expect(index.retainOnDelete).toBe(true);
   });
 
-  it("marks the digest verified in the registry only after the deploy (and its health check) succeeded", () => {
+  it("signs the digest, claiming the commit it was built from, only after the deploy (and its health check) succeeded", () => {
+    const signature = named(run, "delivery-image-signature");
+    expect(signature.inputs["environment"]).toMatchObject({
+      IMAGE_REF: `docker.io/acme/learning-voice-agent@${digest}`,
+      SIGNED_ANNOTATIONS: JSON.stringify({ repository: "acme/learning-voice-agent", revision: sha, verifiedBy: "staging" }),
+      SIGNING_KEY: "[secret]",
+      REGISTRY_PASSWORD: "[secret]",
+    });
+    expect((signature.plainInputs["environment"] as Record<string, unknown>)["SIGNING_KEY"]).toBe(fixtureSigningKey);
+    expect(signature.dependencies.some((urn) => urn.endsWith("command:local:Command::delivery-railway-deploy"))).toBe(true);
+  });
+
+  it("marks the digest verified in the registry only after it signed it", () => {
     const verified = named(run, "delivery-verified-tag");
     expect(verified.inputs).toMatchObject({
       sources: [`docker.io/acme/learning-voice-agent@${digest}`],
       tag: `docker.io/acme/learning-voice-agent:verified-sha-${sha}`,
       push: true,
     });
-    expect(verified.dependencies.some((urn) => urn.endsWith("command:local:Command::delivery-railway-deploy"))).toBe(true);
+    expect(verified.dependencies.some((urn) => urn.endsWith("command:local:Command::delivery-image-signature"))).toBe(true);
     expect(verified.retainOnDelete).toBe(true);
   });
 
