@@ -196,8 +196,20 @@ TOML
 for name in "$registry_host" $([[ $registry_ip != "$registry_host" ]] && echo "$registry_ip"); do
   printf '[registry."%s:%s"]\n  http = false\n  ca = ["%s"]\n' "$name" "$registry_port" "$tls/ca.pem" >>"$run/buildkit/buildkitd.toml"
 done
-# SSL_CERT_FILE / GIT_SSL_CAINFO: BuildKit fetches git contexts with the git CLI, which reads these.
-SSL_CERT_FILE=$tls/ca-bundle.pem GIT_SSL_CAINFO=$tls/ca-bundle.pem PATH=$(kit_path) setsid "$bk/buildkitd" \
+# Git contexts: BuildKit runs the git CLI with an environment of its own (PATH, LC_ALL, HOME and
+# GIT_CONFIG_GLOBAL=/dev/null, GIT_CONFIG_NOSYSTEM=1: util/gitutil/git_cli.go), so neither
+# GIT_SSL_CAINFO nor a gitconfig reaches it, and git trusts only the system's CAs. It does keep PATH:
+# a `git` first on buildkitd's PATH that names our bundle (http.sslCAInfo) lets it fetch
+# https://<loopback>/<repo>.git with the kit's certificate. (GitHub's certificate needs none of this.)
+mkdir -p "$run/buildkit/bin"
+real_git=$(command -v git)
+printf '#!/bin/sh
+# Written by test/kit/start.sh: git for buildkitd, trusting the kit CA too.
+exec %s -c http.sslCAInfo=%s "$@"
+' "$real_git" "$tls/ca-bundle.pem" >"$run/buildkit/bin/git"
+chmod +x "$run/buildkit/bin/git"
+# SSL_CERT_FILE: Go's system pool, for registries not named in buildkitd.toml.
+SSL_CERT_FILE=$tls/ca-bundle.pem PATH=$run/buildkit/bin:$(kit_path) setsid "$bk/buildkitd" \
   --config "$run/buildkit/buildkitd.toml" --root "$run/buildkit/root" \
   --addr "unix://$sock/buildkitd.sock" --addr "tcp://127.0.0.1:$buildkit_port" \
   --oci-worker-net host >"$run/logs/buildkitd.log" 2>&1 </dev/null &
