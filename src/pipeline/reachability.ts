@@ -43,7 +43,10 @@ export interface TriggerReach {
   readonly environments: readonly string[];
   /** The environments it enters once a reviewer (not the one who started it) approves the run. */
   readonly afterApproval: readonly string[];
+  /** What the run reaches: unreviewed code without an approval; reviewed code with one where asked. */
   readonly secrets: readonly ReachedSecret[];
+  /** What unreviewed code reaches once a reviewer approves the run (a preview); for reviewed code the same as `secrets`. */
+  readonly secretsAfterApproval: readonly ReachedSecret[];
 }
 
 const grantsOf = (key: SecretKey): Grants => secretDefinitions.find((d) => d.key === key)?.grants ?? "writes";
@@ -207,6 +210,7 @@ export function reachability(model: RepositoryModel, workflows: readonly Workflo
       environments: open,
       afterApproval: approved,
       secrets: secretsOf(model, reviewed ? [...open, ...approved] : open, repository),
+      secretsAfterApproval: secretsOf(model, [...open, ...approved], repository),
     };
   });
 }

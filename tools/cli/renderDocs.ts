@@ -25,6 +25,7 @@ import {
   type StackName,
 } from "../../src/config";
 import { generatedFiles } from "../../src/workflows/files";
+import { reachabilityDoc } from "./reachabilityDoc";
 
 export interface Doc {
   /** Relative to the project root. */
@@ -332,6 +333,7 @@ export function renderDocs(): Doc[] {
     { path: "docs/settings.md", content: settingsDoc() },
     { path: "docs/secrets.md", content: secretsDoc() },
     { path: "docs/workflows-reference.md", content: workflowsReferenceDoc() },
+    { path: "docs/reachability.md", content: reachabilityDoc(exampleConfig, generatedNote("src/pipeline/reachability.ts (reachability)")) },
   ];
 }
 
