@@ -1,8 +1,15 @@
-// The two environments a stack owns: who may deploy, and the gate before a deploy.
+// The environments a stack owns: who may deploy (or preview, or check drift), and the gate before a run.
 import { describe, expect, it } from "vitest";
 import { validateStackConfig } from "../../src/config";
 import { releaseTagGlob } from "../../src/formats";
-import { deployEnvironmentSpec, previewEnvironmentName, previewEnvironmentSpec } from "../../src/pipeline";
+import {
+  deployEnvironmentSpec,
+  driftEnvironmentName,
+  driftEnvironmentSpec,
+  hasPreviewEnvironment,
+  previewEnvironmentName,
+  previewEnvironmentSpec,
+} from "../../src/pipeline";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
 const configOf = (stack: string, overrides?: Record<string, string>) =>
@@ -10,9 +17,9 @@ const configOf = (stack: string, overrides?: Record<string, string>) =>
 const customOnly = { protectedBranches: false, customBranchPolicies: true };
 
 describe("deployEnvironmentSpec", () => {
-  it("lets only the default branch deploy to staging, with admins able to bypass", () => {
+  it("lets only the default branch deploy to staging, and no admin skip that", () => {
     const staging = deployEnvironmentSpec(configOf("staging", { defaultBranch: "trunk" }));
-    expect(staging).toMatchObject({ name: "staging", preventSelfReview: false, canAdminsBypass: true });
+    expect(staging).toMatchObject({ name: "staging", preventSelfReview: false, canAdminsBypass: false });
     expect(staging.deploymentPolicy).toEqual({ branchPolicy: customOnly, allowed: { kind: "branch", pattern: "trunk" } });
   });
 
@@ -33,17 +40,41 @@ describe("deployEnvironmentSpec", () => {
 });
 
 describe("previewEnvironmentSpec", () => {
-  it("is <stack>-preview, open to any branch, with no gate and no URL", () => {
-    expect(previewEnvironmentSpec("production")).toEqual({
+  it("is <stack>-preview, open to any branch once a preview reviewer other than the pusher approves, with no URL", () => {
+    const config = configOf("production", { previewReviewerUsers: '["octocat"]', previewReviewerTeams: '["release-managers"]' });
+    expect(hasPreviewEnvironment(config)).toBe(true);
+    expect(previewEnvironmentSpec(config)).toEqual({
       name: previewEnvironmentName("production"),
+      url: undefined,
+      reviewerUsers: ["octocat"],
+      reviewerTeams: ["release-managers"],
+      waitTimerMinutes: 0,
+      preventSelfReview: true,
+      canAdminsBypass: false,
+      deploymentPolicy: undefined,
+    });
+    expect(previewEnvironmentName("production")).toBe("production-preview");
+  });
+
+  it("does not exist without preview reviewers: pull requests then get the offline plan only", () => {
+    const config = configOf("staging", { previewReviewerTeams: "[]" });
+    expect(hasPreviewEnvironment(config)).toBe(false);
+    expect(previewEnvironmentSpec(config)).toBeUndefined();
+  });
+});
+
+describe("driftEnvironmentSpec", () => {
+  it("is <stack>-drift, open to the default branch only, with no gate and no URL", () => {
+    expect(driftEnvironmentSpec(configOf("production", { defaultBranch: "trunk" }))).toEqual({
+      name: driftEnvironmentName("production"),
       url: undefined,
       reviewerUsers: [],
       reviewerTeams: [],
       waitTimerMinutes: 0,
       preventSelfReview: false,
-      canAdminsBypass: true,
-      deploymentPolicy: undefined,
+      canAdminsBypass: false,
+      deploymentPolicy: { branchPolicy: customOnly, allowed: { kind: "branch", pattern: "trunk" } },
     });
-    expect(previewEnvironmentName("production")).toBe("production-preview");
+    expect(driftEnvironmentName("staging")).toBe("staging-drift");
   });
 });

@@ -1,7 +1,17 @@
 // The governing stack's slice: the branch rulesets, Actions hardening and repository entries.
 import { describe, expect, it } from "vitest";
 import { validateStackConfig } from "../../src/config";
-import { actionsPermissionsSpec, governanceSlice, publishedTo, requiredCheckNames, rulesetSpecs, secretsNeeded } from "../../src/pipeline";
+import {
+  actionsPermissionsSpec,
+  governanceSlice,
+  publishedTo,
+  repositoryAdminRoleId,
+  requiredCheckNames,
+  rulesetSpecs,
+  secretsNeeded,
+  tagRulesetSpec,
+  workflowPermissionsSpec,
+} from "../../src/pipeline";
 import { allowedActionPatterns } from "../../src/workflows/allowedActions";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
@@ -52,13 +62,35 @@ describe("actionsPermissionsSpec", () => {
   });
 });
 
+describe("tagRulesetSpec", () => {
+  it("lets only the delivery App and repository admins create, move or delete a release tag", () => {
+    const staging = configOf("staging");
+    expect(tagRulesetSpec(staging)).toEqual({
+      name: "protect-release-tags",
+      ref: "refs/tags/v*",
+      enforcement: "active",
+      bypass: { appId: staging.deliveryAppId, adminRoleId: 5, mode: "always" },
+      rules: { creation: true, update: true, deletion: true, nonFastForward: true },
+    });
+    expect(repositoryAdminRoleId).toBe(5);
+  });
+});
+
+describe("workflowPermissionsSpec", () => {
+  it("starts Actions' own token read-only, and lets no workflow approve a pull request", () => {
+    expect(workflowPermissionsSpec).toEqual({ defaultWorkflowPermissions: "read", canApprovePullRequestReviews: false });
+  });
+});
+
 describe("governanceSlice", () => {
   it("is the governing stack's alone, with its rulesets, permissions and repository entries", () => {
     const staging = configOf("staging");
     const needed = secretsNeeded(staging);
     expect(governanceSlice(staging, needed)).toEqual({
       rulesets: rulesetSpecs(staging),
+      tagRuleset: tagRulesetSpec(staging),
       actionsPermissions: actionsPermissionsSpec(staging),
+      workflowPermissions: workflowPermissionsSpec,
       ...publishedTo(undefined, staging, needed),
     });
     const production = configOf("production");

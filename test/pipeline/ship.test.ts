@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { validateStackConfig } from "../../src/config";
+import { ConfigError, validateStackConfig } from "../../src/config";
 import {
   buildShipSpec,
   commitTag,
@@ -11,11 +11,13 @@ import {
   revisionSource,
   shipsRelease,
   shortSha,
+  signedAnnotations,
+  unsignedReason,
   verifiedTag,
   versionTag,
 } from "../../src/pipeline";
 import { variablesHash } from "../../src/railway/variablesHash";
-import { rawConfig, stackWithSecrets } from "../helpers/stacks";
+import { fixtureSigningPublicKey, rawConfig, stackWithSecrets } from "../helpers/stacks";
 
 const configOf = (stack: string, overrides: Record<string, string> = {}) =>
   validateStackConfig(rawConfig(stackWithSecrets(stack, undefined, overrides), stack)).config;
@@ -68,6 +70,30 @@ describe("the revision a deploy workflow hands over", () => {
 
   it("reaches the spec", () => {
     expect(buildShipSpec(configOf("staging"), sha).revisionSource).toEqual({ kind: "pinned-sha", sha });
+    expect(buildShipSpec(configOf("production"), "v1.4.2", sha).revisionSource).toMatchObject({ tag: "v1.4.2", expectedSha: sha });
+  });
+
+  it("carries the commit the workflow ran for beside a tag, which the tag must still name", () => {
+    expect(revisionSource(configOf("production"), "v1.4.2", sha)).toEqual({
+      kind: "pinned-tag",
+      tag: "v1.4.2",
+      release: { allowPrerelease: false },
+      expectedSha: sha,
+    });
+    // A pinned tag with no handed-over tag (run by hand) expects no commit; a handed-over commit ships as itself.
+    expect(revisionSource(configOf("production", { appRevision: "v1.4.2" }), undefined, sha)).toEqual({
+      kind: "pinned-tag",
+      tag: "v1.4.2",
+      release: { allowPrerelease: false },
+    });
+    expect(revisionSource(configOf("staging"), sha, sha)).toEqual({ kind: "pinned-sha", sha });
+  });
+
+  it("refuses a handed-over commit that is not a full SHA, naming the variable and the fix", () => {
+    expect(() => revisionSource(configOf("production"), "v1.4.2", "main")).toThrow(
+      /DELIVERY_APP_REVISION_SHA = "main" is not a commit[\s\S]*DELIVERY_APP_REVISION_SHA=\$\{\{ github\.sha \}\}/,
+    );
+    expect(() => revisionSource(configOf("production"), "v1.4.2", sha.slice(0, 7))).toThrow(ConfigError);
   });
 });
 
@@ -96,10 +122,36 @@ describe("promotion through the registry", () => {
   });
 
   it("production promotes, staging builds and marks verified, deployImage deploys what it names", () => {
-    expect(buildShipSpec(configOf("production")).imageSource).toEqual({ kind: "promote-verified", buildWhenUnverified: false });
+    // Production promotes only what verifies with staging's public key.
+    expect(buildShipSpec(configOf("production")).imageSource).toEqual({
+      kind: "promote-verified",
+      buildWhenUnverified: false,
+      signingPublicKey: fixtureSigningPublicKey,
+    });
     expect(buildShipSpec(configOf("staging")).imageSource).toEqual({ kind: "build", markVerified: true });
     const given = `docker.io/acme/learning-voice-agent@${digest}`;
     expect(buildShipSpec(configOf("production", { deployImage: given })).imageSource).toEqual({ kind: "given", imageRef: given });
+  });
+});
+
+describe("staging's signature", () => {
+  it("claims the repository and the commit the digest was built from, and that staging verified it", () => {
+    expect(signedAnnotations("acme/learning-voice-agent", sha)).toEqual({
+      repository: "acme/learning-voice-agent",
+      revision: sha,
+      verifiedBy: "staging",
+    });
+  });
+
+  it("explains a refusal of an unsigned digest: every way it can happen, and the fix of each", () => {
+    const ref = `docker.io/acme/learning-voice-agent@sha256:${"a".repeat(64)}`;
+    const reason = unsignedReason(ref, "no signature found");
+    expect(reason).toMatch(
+      new RegExp(`^${ref.replace(/[.]/g, "\\.")} carries no valid signature of staging's for this commit \\(no signature found\\)\\. `),
+    );
+    expect(reason).toContain("deploy that commit to staging first");
+    expect(reason).toContain("the verified tag was moved to a digest staging did not sign");
+    expect(reason).toContain("pulumi config set imageSigningPublicKey --stack production < image-signing.pub");
   });
 });
 

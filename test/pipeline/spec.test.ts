@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { githubEntries, validateStackConfig } from "../../src/config";
-import { buildPipelineSpec, publishedSecrets, repositoryRef, requiredCheckNames, type PipelineSpec } from "../../src/pipeline";
+import {
+  buildPipelineSpec,
+  publishedSecrets,
+  repositoryRef,
+  requiredCheckNames,
+  stackEnvironments,
+  type PipelineSpec,
+} from "../../src/pipeline";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
 const specOf = (stack: string, secrets?: Parameters<typeof stackWithSecrets>[1], overrides?: Record<string, string>): PipelineSpec =>
@@ -10,7 +17,7 @@ const specOf = (stack: string, secrets?: Parameters<typeof stackWithSecrets>[1],
 function githubObjects(spec: PipelineSpec): string[] {
   const governance = spec.governance;
   return [
-    ...[spec.deployEnvironment, spec.previewEnvironment].flatMap((env) => [
+    ...stackEnvironments(spec).flatMap((env) => [
       `environment:${env.name}`,
       ...env.secrets.map((s) => `secret:${env.name}:${s.githubName}`),
       ...env.variables.map((v) => `variable:${env.name}:${v.githubName}`),
@@ -21,16 +28,16 @@ function githubObjects(spec: PipelineSpec): string[] {
           ...governance.secrets.map((s) => `secret:repo:${s.githubName}`),
           ...governance.variables.map((v) => `variable:repo:${v.githubName}`),
           ...governance.rulesets.map((r) => `ruleset:${r.name}`),
+          `ruleset:${governance.tagRuleset.name}`,
           "actions-permissions",
+          "workflow-permissions",
         ]),
   ];
 }
 
 /** Every variable a spec publishes, wherever to. */
 const publishedVariables = (spec: PipelineSpec) =>
-  [spec.deployEnvironment, spec.previewEnvironment, ...(spec.governance === undefined ? [] : [spec.governance])].flatMap(
-    (p) => p.variables,
-  );
+  [...stackEnvironments(spec), ...(spec.governance === undefined ? [] : [spec.governance])].flatMap((p) => p.variables);
 
 describe("buildPipelineSpec", () => {
   const staging = specOf("staging");
@@ -38,8 +45,11 @@ describe("buildPipelineSpec", () => {
 
   it("gives the governing stack the repository-wide objects, and only it", () => {
     expect(staging.governance?.rulesets.map((r) => r.ref)).toEqual(["refs/heads/main", "refs/heads/develop"]);
+    expect(staging.governance?.tagRuleset.ref).toBe("refs/tags/v*");
     expect(staging.governance?.actionsPermissions.shaPinningRequired).toBe(true);
-    expect(staging.governance?.secrets.map((s) => s.githubName)).toEqual(["CODECOV_TOKEN", "SLACK_WEBHOOK_URL"]);
+    expect(staging.governance?.workflowPermissions).toEqual({ defaultWorkflowPermissions: "read", canApprovePullRequestReviews: false });
+    // No repository secret: any branch's workflow could read it.
+    expect(staging.governance?.secrets).toEqual([]);
     expect(production.governance).toBeUndefined();
   });
 
@@ -56,7 +66,11 @@ describe("buildPipelineSpec", () => {
       githubName: "RAILWAY_API_TOKEN",
       configKey: "railwayToken",
     });
-    expect(staging.previewEnvironment.secrets.map((s) => s.githubName)).not.toContain("RAILWAY_API_TOKEN");
+    expect(staging.previewEnvironment?.secrets.map((s) => s.githubName)).not.toContain("RAILWAY_API_TOKEN");
+    expect(staging.driftEnvironment.secrets.map((s) => s.githubName)).not.toContain("RAILWAY_API_TOKEN");
+    // The signing key stays with the program: published nowhere, read by it.
+    expect(publishedSecrets(staging).map((s) => s.configKey)).not.toContain("imageSigningKey");
+    expect(staging.secretsRead).toContain("imageSigningKey");
   });
 
   it("leaves optional secrets out when they are not set", () => {
@@ -70,9 +84,10 @@ describe("buildPipelineSpec", () => {
       "deliveryAppPrivateKey",
       "dockerhubToken",
     ]);
-    expect(publishedSecrets(spec).map((s) => s.githubName)).not.toContain("CODECOV_TOKEN");
     expect(publishedSecrets(spec).map((s) => s.githubName)).not.toContain("SLACK_WEBHOOK_URL");
-    expect(spec.secretsRead).not.toContain("codecovToken");
+    expect(publishedSecrets(spec).map((s) => s.githubName)).not.toContain("PULUMI_ACCESS_TOKEN");
+    expect(spec.secretsRead).not.toContain("slackWebhookUrl");
+    expect(spec.secretsRead).not.toContain("githubToken");
   });
 
   it("requires the generated checks for every Python version", () => {
@@ -90,9 +105,20 @@ describe("buildPipelineSpec", () => {
     });
     expect(staging.deployEnvironment).toMatchObject({
       deploymentPolicy: { allowed: { kind: "branch", pattern: "main" } },
-      canAdminsBypass: true,
+      canAdminsBypass: false,
     });
-    expect(staging.previewEnvironment.deploymentPolicy).toBeUndefined();
+    // A pull request's head is any branch: its preview waits for a preview reviewer instead.
+    expect(staging.previewEnvironment).toMatchObject({
+      deploymentPolicy: undefined,
+      reviewerTeams: ["release-managers"],
+      preventSelfReview: true,
+    });
+    for (const spec of [staging, production]) {
+      expect(spec.driftEnvironment).toMatchObject({
+        deploymentPolicy: { allowed: { kind: "branch", pattern: "main" } },
+        canAdminsBypass: false,
+      });
+    }
   });
 
   it("covers every catalog entry in one of the two stacks", () => {
@@ -128,15 +154,29 @@ describe("the spec's pieces", () => {
     });
   });
 
+  it("stackEnvironments lists the deploy environment first, then the preview one when it exists, then the drift one", () => {
+    expect(stackEnvironments(spec).map((e) => e.name)).toEqual(["staging", "staging-preview", "staging-drift"]);
+    expect(stackEnvironments({ ...spec, previewEnvironment: undefined }).map((e) => e.name)).toEqual(["staging", "staging-drift"]);
+  });
+
   it("publishedSecrets gathers each slice's secrets, the repository's only when the stack governs", () => {
     const all = publishedSecrets(spec).map((s) => s.githubName);
-    expect(all).toContain("CODECOV_TOKEN");
     expect(all).toContain("PREVIEW_APP_PRIVATE_KEY");
     expect(all).toContain("DELIVERY_APP_PRIVATE_KEY");
+    expect(all).toContain("SLACK_WEBHOOK_URL");
     expect(all.length).toBe(
-      spec.deployEnvironment.secrets.length + spec.previewEnvironment.secrets.length + (spec.governance?.secrets.length ?? 0),
+      spec.deployEnvironment.secrets.length +
+        (spec.previewEnvironment?.secrets.length ?? 0) +
+        spec.driftEnvironment.secrets.length +
+        (spec.governance?.secrets.length ?? 0),
     );
-    expect(publishedSecrets({ ...spec, governance: undefined }).map((s) => s.githubName)).not.toContain("CODECOV_TOKEN");
+    const repositorySecret = { githubName: "REPOSITORY_ONLY", configKey: "githubToken" } as const;
+    const governing = {
+      ...spec,
+      governance: spec.governance === undefined ? undefined : { ...spec.governance, secrets: [repositorySecret] },
+    };
+    expect(publishedSecrets(governing)).toContainEqual(repositorySecret);
+    expect(publishedSecrets({ ...governing, governance: undefined })).not.toContainEqual(repositorySecret);
   });
 
   it("reads every secret it publishes, and the program's own (the registry token), none twice", () => {
