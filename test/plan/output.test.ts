@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { validateStackConfig } from "../../src/config";
-import { buildPipelineSpec, deployEnvironmentSpec, previewEnvironmentSpec } from "../../src/pipeline";
+import { buildPipelineSpec, deployEnvironmentSpec, driftEnvironmentSpec, previewEnvironmentSpec } from "../../src/pipeline";
 import type { ProgramRun } from "../../tools/plan/harness";
 import { diagramEnvironment, pipelineMarkdown, planFiles, stackDiagram, writePlanFolder } from "../../tools/plan/output";
 import type { RecordedResource } from "../../tools/plan/recorder";
@@ -22,11 +22,18 @@ describe("diagramEnvironment", () => {
       allowedRefs: "tags v*",
     });
     expect(diagramEnvironment(deployEnvironmentSpec(configOf("staging"))).allowedRefs).toBe("branch main");
-    expect(diagramEnvironment(previewEnvironmentSpec("staging"))).toEqual({
+    const preview = previewEnvironmentSpec(configOf("staging"));
+    expect(preview && diagramEnvironment(preview)).toEqual({
       name: "staging-preview",
-      reviewers: [],
+      reviewers: ["team release-managers"],
       waitTimerMinutes: 0,
       allowedRefs: "any branch",
+    });
+    expect(diagramEnvironment(driftEnvironmentSpec(configOf("staging")))).toEqual({
+      name: "staging-drift",
+      reviewers: [],
+      waitTimerMinutes: 0,
+      allowedRefs: "branch main",
     });
   });
 });
@@ -34,12 +41,15 @@ describe("diagramEnvironment", () => {
 describe("stackDiagram and pipelineMarkdown", () => {
   const config = configOf("production");
   const spec = buildPipelineSpec(config);
-  it("draws the stack's workflows, both environments and the Railway target", () => {
+  it("draws the stack's workflows, its deploy, preview and drift environments and the Railway target", () => {
     const diagram = stackDiagram(config, spec);
     expect(diagram.startsWith("flowchart LR\n")).toBe(true);
     expect(diagram).toContain('["deploy-production.yml"]');
     expect(diagram).toContain("env_production{{");
-    expect(diagram).toContain('env_production_preview{{"environment production-preview<br/>any branch"}}');
+    expect(diagram).toContain(
+      'env_production_preview{{"environment production-preview<br/>any branch<br/>approval: team release-managers"}}',
+    );
+    expect(diagram).toContain('env_production_drift{{"environment production-drift<br/>branch main"}}');
     expect(diagram).toContain(`target[("Railway: ${config.railwayDomain}")]`);
   });
   it("wraps it in a Mermaid block under the stack's heading", () => {

@@ -1,6 +1,6 @@
 // The plan runs the real program once and reads the spec that run built, not one of its own.
 import { beforeAll, describe, expect, it } from "vitest";
-import type { PipelineSpec } from "../../src/pipeline";
+import { stackEnvironments, type PipelineSpec } from "../../src/pipeline";
 import type { ProgramRun } from "../../tools/plan/harness";
 import { runPlanProgram } from "../../tools/plan/planProgram";
 import { useStacksDirForSiblings } from "../../src/config/stackFiles";
@@ -19,7 +19,9 @@ describe("runPlanProgram", () => {
     expect(spec.stack).toBe("production");
     const environments = run.resources.filter((r) => r.type === "github:index/repositoryEnvironment:RepositoryEnvironment");
     expect(environments.map((r) => String(r.inputs["environment"])).sort()).toEqual(
-      [spec.deployEnvironment.name, spec.previewEnvironment.name].sort(),
+      stackEnvironments(spec)
+        .map((e) => e.name)
+        .sort(),
     );
     const files = run.resources.filter((r) => r.type === "github:index/repositoryFile:RepositoryFile");
     expect(files.map((r) => r.inputs["file"])).toEqual(spec.files.map((f) => f.path));

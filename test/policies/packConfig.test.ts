@@ -43,6 +43,8 @@ describe("policyPackConfig", () => {
       reviewerUsers: "[]",
       reviewerTeams: "[]",
       waitTimerMinutes: "0",
+      // GitHub would not enforce preview reviewers there either.
+      previewReviewerTeams: "[]",
     });
     expect(policyPackConfig(privateTeam)[policyNames.productionEnvironment]).toEqual({ reviewersAllowed: false });
   });
