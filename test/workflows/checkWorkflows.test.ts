@@ -8,9 +8,10 @@ import {
   pytestJob,
   setupPythonWith,
   testReportSteps,
+  testCallPermissions,
   testWorkflow,
-  testWorkflowSecrets,
 } from "../../src/workflows/checkWorkflows";
+import { pinnedImages } from "../../src/workflows/images";
 import { isCallJob, type Job, type Step, type StepsJob } from "../../src/workflows/model";
 import { appSettings } from "./appSettings";
 
@@ -30,17 +31,24 @@ describe("checkWorkflow", () => {
   });
 
   it("declares the secrets callers pass, and none when it takes none", () => {
+    const secrets = { SOME_TOKEN: { description: "a token", required: false } };
     expect(checkWorkflow(appSettings(), "p", "n", {}).on.workflowCall).toEqual({});
-    expect(checkWorkflow(appSettings(), "p", "n", {}, testWorkflowSecrets).on.workflowCall).toEqual({ secrets: testWorkflowSecrets });
+    expect(checkWorkflow(appSettings(), "p", "n", {}, secrets).on.workflowCall).toEqual({ secrets });
   });
 });
 
 describe("test.yml", () => {
-  it("declares CODECOV_TOKEN when called, optional, with Codecov on or off", () => {
-    for (const codecov of [true, false])
-      expect(testWorkflow(appSettings({ codecov })).on.workflowCall?.secrets).toEqual({
-        CODECOV_TOKEN: { description: expect.any(String) as string, required: false },
-      });
+  it("takes no secret when called, with Codecov on or off: a repository secret would be readable by any branch", () => {
+    for (const codecov of [true, false]) expect(testWorkflow(appSettings({ codecov })).on.workflowCall).toEqual({});
+  });
+
+  it("asks callers for reading the checkout and GitHub's OIDC token, which the Codecov upload authenticates with", () => {
+    expect(testCallPermissions).toEqual({ contents: "read", "id-token": "write" });
+  });
+
+  it("gives the pytest job the OIDC token only when Codecov is on", () => {
+    expect(pytestJob(appSettings({ codecov: true })).permissions).toEqual({ contents: "read", "id-token": "write" });
+    expect(pytestJob(appSettings({ codecov: false })).permissions).toEqual({ contents: "read" });
   });
 
   it("holds the pytest job and the image check, under the ids the rulesets name", () => {
@@ -50,7 +58,10 @@ describe("test.yml", () => {
   it("runs pytest on every configured Python, beside Redis, with the package's coverage minimum", () => {
     const job = pytestJob(appSettings({ pythonVersions: ["3.10", "3.13"], coverageMinimum: 91, pythonPackage: "pkg" }));
     expect(job.strategy?.matrix).toEqual({ "python-version": ["3.10", "3.13"] });
-    expect(job.services?.["redis"]?.image).toBe("redis:7-alpine");
+    expect(job.services?.["redis"]?.image).toBe(pinnedImages.redis);
+    expect(job.services?.["redis"]?.image).toBe(
+      "docker.io/library/redis:7-alpine@sha256:6ab0b6e7381779332f97b8ca76193e45b0756f38d4c0dcda72dbb3c32061ab99",
+    );
     const pytest = job.steps.find((s) => s.name.startsWith("pytest"));
     expect(pytest && "run" in pytest ? pytest.run : "").toBe(
       "pytest --cov=pkg --cov-report=xml --cov-report=html --cov-fail-under=91 --junitxml=junit-${{ matrix.python-version }}.xml",
@@ -63,6 +74,16 @@ describe("test.yml", () => {
       "Upload coverage report",
       "Upload JUnit results",
     ]);
+    // With GitHub's OIDC token, never an upload token; a fork's pull request has none, and uploads tokenless.
+    expect(testReportSteps(appSettings({ codecov: true }))[0]).toEqual({
+      name: "Upload coverage to Codecov",
+      action: "codecov/codecov-action",
+      with: {
+        use_oidc: "${{ !(github.event_name == 'pull_request' && github.event.pull_request.head.repo.fork) }}",
+        files: "coverage.xml",
+        fail_ci_if_error: true,
+      },
+    });
     const off = testReportSteps(appSettings({ codecov: false }));
     expect(names(off)).toEqual(["Upload coverage report", "Upload JUnit results"]);
     expect(off.map((s) => s.if)).toEqual(["always()", "always()"]);

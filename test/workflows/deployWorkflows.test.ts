@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { handedOverRevisionVariable } from "../../src/shipping";
+import { cloneTokenVariable, handedOverCommitVariable, handedOverRevisionVariable } from "../../src/shipping";
+import { testCallPermissions } from "../../src/workflows/checkWorkflows";
+import { engineCliVersion } from "../../src/workflows/pulumiSteps";
 import {
   callCheck,
   deployJob,
@@ -22,16 +24,15 @@ const stepsJob = (job: Job | undefined): StepsJob => {
 const actions = (job: StepsJob): string[] => job.steps.filter(isActionStep).map((s) => s.action);
 
 describe("callCheck", () => {
-  it("passes each declared secret by name, and no secrets key when there are none", () => {
-    const secrets = { A: { description: "a", required: true }, B: { description: "b", required: false } };
-    expect(callCheck("test", ".github/workflows/test.yml", secrets, ["version"])).toEqual({
+  it("grants the called workflow what it is given, passes no secret, and names needs only when given", () => {
+    expect(callCheck("test", ".github/workflows/test.yml", testCallPermissions, ["version"])).toEqual({
       name: "test",
       needs: ["version"],
       uses: "./.github/workflows/test.yml",
-      secrets: { A: "${{ secrets.A }}", B: "${{ secrets.B }}" },
-      permissions: { contents: "read" },
+      permissions: { contents: "read", "id-token": "write" },
     });
-    const bare = callCheck("lint", "l.yml", {});
+    const bare = callCheck("lint", "l.yml", { contents: "read" });
+    expect(bare).toEqual({ name: "lint", uses: "./l.yml", permissions: { contents: "read" } });
     expect("secrets" in bare).toBe(false);
     expect("needs" in bare).toBe(false);
   });
@@ -50,11 +51,36 @@ describe("deployJob", () => {
     const up = job.steps.find((s) => s.name === "pulumi up --stack production");
     expect(up && isActionStep(up) ? up.with : undefined).toMatchObject({
       command: "up",
+      "pulumi-version": engineCliVersion,
       "stack-name": "production",
       "work-dir": "delivery",
     });
     expect(up?.env?.[handedOverRevisionVariable]).toBe("${{ needs.version.outputs.tag }}");
+    // A tag can move: the commit the run is for goes with it, and the program refuses a moved tag.
+    expect(up?.env?.[handedOverCommitVariable]).toBe("${{ github.sha }}");
     expect(job.steps.find((s) => s.id === "app-token")?.name).toContain("delivery App token");
+  });
+
+  it("hands staging no commit beside its revision: the revision is the commit", () => {
+    const staging = deployJob(appSettings(), "staging", [], "u", "${{ github.sha }}");
+    const up = staging.steps.find((s) => s.name === "pulumi up --stack staging");
+    expect(up?.env?.[handedOverRevisionVariable]).toBe("${{ github.sha }}");
+    expect(up?.env).not.toHaveProperty(handedOverCommitVariable);
+  });
+
+  it("installs the program without dev dependencies or install scripts", () => {
+    expect(job.steps.find((s) => s.name === "Install the delivery program")).toMatchObject({ run: "npm ci --omit=dev --ignore-scripts" });
+  });
+
+  it("hands a build of a private repository a read-only clone token, never the App token pulumi runs with", () => {
+    const up = job.steps.find((s) => s.name === "pulumi up --stack production");
+    expect(up?.env?.[cloneTokenVariable]).toBe("${{ steps.clone-token.outputs.token }}");
+    expect(job.steps.find((s) => s.id === "clone-token")).toMatchObject({ with: { "permission-contents": "read" } });
+    const unbuilt = deployJob(appSettings({ deployBuilds: false }), "production", [], "u", "r");
+    expect(unbuilt.steps.find((s) => s.id === "clone-token")).toBeUndefined();
+    expect(unbuilt.steps.find((s) => s.name === "pulumi up --stack production")?.env).not.toHaveProperty(cloneTokenVariable);
+    const publicRepository = deployJob(appSettings({ privateRepository: false }), "production", [], "u", "r");
+    expect(publicRepository.steps.find((s) => s.id === "clone-token")).toBeUndefined();
   });
 
   it("sets up Buildx only when the deploy may build, and notifies Slack only when it is on", () => {
@@ -71,6 +97,9 @@ describe("deploy-staging.yml", () => {
     const w = deployStagingWorkflow(appSettings({ defaultBranch: "trunk" }), "https://s");
     expect(w.on).toEqual({ push: { branches: ["trunk"] }, workflowDispatch: {} });
     expect(Object.keys(w.jobs)).toEqual(["test", "lint", "deploy"]);
+    // test.yml gets the OIDC token for Codecov, lint only the checkout; neither gets a secret.
+    expect(w.jobs["test"]).toEqual({ name: "test", uses: "./.github/workflows/test.yml", permissions: testCallPermissions });
+    expect(w.jobs["lint"]).toEqual({ name: "lint", uses: "./.github/workflows/lint.yml", permissions: { contents: "read" } });
     const deploy = stepsJob(w.jobs["deploy"]);
     expect(deploy.needs).toEqual(["test", "lint"]);
     expect(deploy.steps.find((s) => s.name.startsWith("pulumi up"))?.env?.[handedOverRevisionVariable]).toBe("${{ github.sha }}");
@@ -86,7 +115,18 @@ describe("deploy-production.yml", () => {
   it("checks the tag first, then tests, audits and deploys it", () => {
     const w = deployProductionWorkflow(appSettings(), "https://p");
     expect(Object.keys(w.jobs)).toEqual(["version", "test", "audit", "deploy"]);
-    expect(w.jobs["test"]?.needs).toEqual(["version"]);
+    expect(w.jobs["test"]).toEqual({
+      name: "test",
+      needs: ["version"],
+      uses: "./.github/workflows/test.yml",
+      permissions: testCallPermissions,
+    });
+    expect(w.jobs["audit"]).toEqual({
+      name: "audit",
+      needs: ["version"],
+      uses: "./.github/workflows/lint.yml",
+      permissions: { contents: "read" },
+    });
     expect(w.jobs["deploy"]?.needs).toEqual(["version", "test", "audit"]);
     expect(w.on.workflowDispatch?.inputs?.["version"]?.required).toBe(true);
   });

@@ -36,8 +36,16 @@ describe("pipeline diagram", () => {
     );
     expect(production).toContain("deploy_production_deploy --> env_production\n  env_production --> target");
     expect(production).toContain('target[("Railway: learning-voice-agent.up.railway.app")]');
-    expect(staging).toContain("drift_drift --> env_staging_preview");
-    expect(staging).toContain("drift_drift --> env_production_preview");
+    // Drift checks run in the drift environments, pull requests' engine previews in the gated preview ones.
+    expect(staging).toContain("drift_drift --> env_staging_drift");
+    expect(staging).toContain("drift_drift --> env_production_drift");
+    expect(staging).toContain("infra_preview_preview --> env_staging_preview");
+    expect(staging).toContain("infra_preview_preview --> env_production_preview");
+    expect(staging).toContain('env_staging_preview{{"environment staging-preview<br/>any branch<br/>approval: team release-managers"}}');
+    expect(staging).toContain('env_staging_drift{{"environment staging-drift<br/>branch main"}}');
+    // The offline plan needs no environment: it comes first, and the engine preview after it.
+    expect(staging).toContain("infra_preview_plan --> infra_preview_preview");
+    expect(staging).not.toMatch(/infra_preview_plan --> env_/);
   });
 
   it("keeps ids to safe characters and escapes quotes in labels", () => {

@@ -2,7 +2,8 @@
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { validateStackConfig } from "../../src/config";
-import { engineCliVersion, renderProgramCi } from "../../src/workflows/programWorkflow";
+import { renderProgramCi } from "../../src/workflows/programWorkflow";
+import { engineCliVersion } from "../../src/workflows/pulumiSteps";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
 interface Job {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { buildxVersion, pinnedImagePattern, pinnedImages } from "../../src/workflows/images";
 import { buildxSteps, checkout, notifySlack, pipInstall, run, setupPython } from "../../src/workflows/steps";
 
 describe("step factories", () => {
@@ -24,14 +25,51 @@ describe("step factories", () => {
 });
 
 describe("buildxSteps", () => {
+  const buildx = {
+    name: "Set up Docker Buildx",
+    action: "docker/setup-buildx-action",
+    // An exact Buildx release, downloaded afresh, and BuildKit's image by digest.
+    with: { version: buildxVersion, "cache-binary": false, "driver-opts": `image=${pinnedImages.buildkit}` },
+  };
+
   it("sets up only Buildx when every platform is the runner's own", () => {
-    expect(buildxSteps(["linux/amd64"])).toEqual([{ name: "Set up Docker Buildx", action: "docker/setup-buildx-action" }]);
+    expect(buildxSteps(["linux/amd64"])).toEqual([buildx]);
   });
 
   it("emulates each other platform with QEMU, by its name without linux/, before Buildx", () => {
     const steps = buildxSteps(["linux/amd64", "linux/arm64", "linux/arm/v7"]);
     expect(steps.map((s) => ("action" in s ? s.action : s.run))).toEqual(["docker/setup-qemu-action", "docker/setup-buildx-action"]);
-    expect(steps[0]).toMatchObject({ name: "Set up QEMU (arm64, arm/v7 builds)", with: { platforms: "arm64,arm/v7" } });
+    // The privileged binfmt image by digest, never restored from the Actions cache.
+    expect(steps[0]).toEqual({
+      name: "Set up QEMU (arm64, arm/v7 builds)",
+      action: "docker/setup-qemu-action",
+      with: { platforms: "arm64,arm/v7", image: pinnedImages.binfmt, "cache-image": false },
+    });
+    expect(steps[1]).toEqual(buildx);
+  });
+});
+
+describe("pinnedImages", () => {
+  it("pins every image by a sha256 digest, its tag kept beside it for people", () => {
+    for (const [name, image] of Object.entries(pinnedImages)) expect(image, name).toMatch(pinnedImagePattern);
+    expect(pinnedImages.binfmt).toMatch(/^docker\.io\/tonistiigi\/binfmt:[^@]+@sha256:/);
+    expect(pinnedImages.buildkit).toMatch(/^docker\.io\/moby\/buildkit:[^@]+@sha256:/);
+    expect(pinnedImages.redis).toMatch(/^docker\.io\/library\/redis:7-alpine@sha256:/);
+    expect(buildxVersion).toMatch(/^v\d+\.\d+\.\d+$/);
+  });
+
+  it("pinnedImagePattern refuses a tag, a short or missing digest, and an image without a registry", () => {
+    const digest = "a".repeat(64);
+    expect(`docker.io/library/redis@sha256:${digest}`).toMatch(pinnedImagePattern);
+    for (const unpinned of [
+      "redis:7-alpine",
+      "docker.io/library/redis:7-alpine",
+      `redis@sha256:${digest}`,
+      `docker.io/library/redis@sha256:${digest.slice(1)}`,
+      `docker.io/library/redis:7@sha256:${digest.toUpperCase()}`,
+      `docker.io/library/redis@sha512:${digest}`,
+    ])
+      expect(unpinned).not.toMatch(pinnedImagePattern);
   });
 });
 
