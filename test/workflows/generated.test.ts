@@ -4,11 +4,20 @@ import { join } from "node:path";
 import { isAlias, isNode, parse, parseDocument, visit } from "yaml";
 import { describe, expect, it } from "vitest";
 import { githubEntries, secretKeys, validateStackConfig } from "../../src/config";
-import { buildPipelineSpec, handedOverRevisionVariable, requiredCheckNames } from "../../src/pipeline";
+import {
+  buildPipelineSpec,
+  cloneTokenVariable,
+  handedOverCommitVariable,
+  handedOverRevisionVariable,
+  requiredCheckNames,
+  stackEnvironments,
+} from "../../src/pipeline";
 import { dependabotCooldownDays } from "../../src/workflows/dependabot";
 import { releaseTagCheck } from "../../src/workflows/deployWorkflows";
 import { appTokenPermissions, variablesPermissionInput } from "../../src/workflows/identities";
-import { policyPackConfigVariable, policyPackPath } from "../../src/workflows/pulumiSteps";
+import { pinnedImagePattern, pinnedImages } from "../../src/workflows/images";
+import { driftCron } from "../../src/workflows/previewWorkflows";
+import { engineCliVersion, policyPackConfigVariable, policyPackPath } from "../../src/workflows/pulumiSteps";
 import { policyPackConfig } from "../../src/policies/packConfig";
 import type { GeneratedFile } from "../../src/workflows/files";
 import { pins, type ActionName } from "../../src/workflows/pins";
@@ -34,12 +43,13 @@ const filesOf = (
   ...buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(stack, secrets, overrides), stack)).config).files,
 ];
 
-const staging = filesOf("staging");
+// Codecov (by OIDC) on, every secret set: every optional step is in the files.
+const staging = filesOf("staging", secretKeys, { codecovUpload: "true" });
 const production = filesOf("production");
 const all = [...staging, ...production];
 const minimal = filesOf(
   "staging",
-  secretKeys.filter((k) => k !== "codecovToken" && k !== "slackWebhookUrl"),
+  secretKeys.filter((k) => k !== "slackWebhookUrl"),
   {
     stateBackendUrl: "https://api.pulumi.com",
     programRepository: "acme/delivery-pipeline",
@@ -126,9 +136,12 @@ describe("hardening, on every workflow", () => {
     for (const [id, job] of Object.entries(wf["jobs"] as Record<string, Yaml>)) {
       expect(job["permissions"], id).toBeDefined();
       for (const [scope, level] of Object.entries(job["permissions"] as Record<string, string>)) {
-        // The one write any generated job gets: the preview's pull request comment.
-        const allowed = (file.path.endsWith("infra-preview.yml") || file === programCi) && scope === "pull-requests" ? "write" : "read";
-        expect(level, `${id} ${scope}`).toBe(allowed);
+        // The writes a generated job gets: the preview's pull request comment, and GitHub's OIDC token for the Codecov
+        // upload (test.yml's pytest job, and the jobs that call test.yml, which must grant it).
+        const comment = (file.path.endsWith("infra-preview.yml") || file === programCi) && scope === "pull-requests";
+        const oidc =
+          scope === "id-token" && ((file.path.endsWith("/test.yml") && id === "pytest") || job["uses"] === "./.github/workflows/test.yml");
+        expect(level, `${id} ${scope}`).toBe(comment || oidc ? "write" : "read");
       }
       if (job["uses"] !== undefined) {
         expect(job["uses"], id).toMatch(/^\.\/\.github\/workflows\/[a-z-]+\.yml$/);
@@ -154,9 +167,98 @@ describe("hardening, on every workflow", () => {
           expect(pins[action ?? ""]?.sha, uses).toBe(sha);
           expect(file.content).toContain(`${uses} # ${pins[action ?? ""]?.version ?? ""}`);
           if (action === "actions/checkout") expect((step["with"] as Yaml)["persist-credentials"]).toBe(false);
-          if (action === "pulumi/actions")
+          if (action === "pulumi/actions") {
             expect(Object.keys(step["with"] as Yaml)).not.toEqual(expect.arrayContaining(["debug", "log-verbosity", "log-flow"]));
+            // The exact CLI the engine suite is verified against, never the action's newest.
+            expect((step["with"] as Yaml)["pulumi-version"], `${id}/${String(step["name"])}`).toBe(engineCliVersion);
+          }
         }
+      }
+    }
+  });
+});
+
+/**
+ * Every container image a workflow names: job containers and services, `image:` inputs of steps (setup-qemu-action's
+ * binfmt), BuildKit's `driver-opts: image=` (setup-buildx-action) and `docker://` steps.
+ */
+function imageReferences(workflow: Yaml): string[] {
+  const refs: string[] = [];
+  const imageOf = (value: unknown): string => String(typeof value === "object" && value !== null ? (value as Yaml)["image"] : value);
+  for (const job of Object.values(workflow["jobs"] as Record<string, Yaml>)) {
+    if (job["container"] !== undefined) refs.push(imageOf(job["container"]));
+    for (const service of Object.values((job["services"] ?? {}) as Yaml)) refs.push(imageOf(service));
+    for (const step of (job["steps"] ?? []) as Yaml[]) {
+      const inputs = (step["with"] ?? {}) as Yaml;
+      if (inputs["image"] !== undefined) refs.push(String(inputs["image"]));
+      for (const option of String(inputs["driver-opts"] ?? "").split(/[\n,]/)) {
+        const image = /^\s*image=(.+)$/.exec(option)?.[1];
+        if (image !== undefined) refs.push(image.trim());
+      }
+      const uses = String(step["uses"] ?? "");
+      if (uses.startsWith("docker://")) refs.push(uses.slice("docker://".length));
+    }
+  }
+  return refs;
+}
+
+describe("every container image a generated workflow runs is pinned by digest", () => {
+  const backendFiles = backends.flatMap(({ url }) => [...filesFor("staging", url).files, ...filesFor("production", url).files]);
+  const every = [...all, ...minimal, ...building, ...productionBuilding, ...backendFiles, programCi].filter((f) =>
+    f.path.startsWith(".github/workflows/"),
+  );
+
+  it.each(every.map((f, i) => [`${f.path} #${i}`, f] as const))("%s", (_, file) => {
+    for (const ref of imageReferences(parse(file.content) as Yaml)) expect(ref).toMatch(pinnedImagePattern);
+  });
+
+  it("finds each image the workflows run: Redis beside the tests, binfmt for QEMU, BuildKit for Buildx", () => {
+    const found = new Set(every.flatMap((f) => imageReferences(parse(f.content) as Yaml)));
+    expect([...found].sort()).toEqual([pinnedImages.binfmt, pinnedImages.buildkit, pinnedImages.redis].sort());
+    // Neither QEMU's image nor Buildx's binary comes from the Actions cache another workflow could have written.
+    for (const file of every) {
+      for (const job of Object.values((parse(file.content) as Yaml)["jobs"] as Record<string, Yaml>)) {
+        for (const step of (job["steps"] ?? []) as Yaml[]) {
+          const uses = String(step["uses"] ?? "");
+          if (uses.startsWith("docker/setup-qemu-action@")) expect((step["with"] as Yaml)["cache-image"]).toBe(false);
+          if (uses.startsWith("docker/setup-buildx-action@")) expect((step["with"] as Yaml)["cache-binary"]).toBe(false);
+        }
+      }
+    }
+  });
+
+  it("reads every form a workflow names an image in, and so would catch an unpinned one", () => {
+    const workflow = {
+      jobs: {
+        j: {
+          container: "node:20",
+          services: { db: { image: "postgres:16" }, cache: "redis" },
+          steps: [
+            { uses: "docker://alpine:3" },
+            { with: { image: "tonistiigi/binfmt:latest" } },
+            { with: { "driver-opts": "network=host\nimage=moby/buildkit:latest" } },
+          ],
+        },
+      },
+    };
+    const refs = imageReferences(workflow);
+    expect(refs).toEqual(["node:20", "postgres:16", "redis", "alpine:3", "tonistiigi/binfmt:latest", "moby/buildkit:latest"]);
+    for (const ref of refs) expect(ref).not.toMatch(pinnedImagePattern);
+  });
+});
+
+describe("installs in the app repository's workflows", () => {
+  it.each(
+    [...all, ...minimal, ...building, ...productionBuilding]
+      .filter((f) => f.path.startsWith(".github/workflows/"))
+      .map((f, i) => [`${f.path} #${i}`, f] as const),
+  )("%s runs no install script, and a deploy installs no dev dependency", (_, file) => {
+    for (const [id, job] of Object.entries((parse(file.content) as Yaml)["jobs"] as Record<string, Yaml>)) {
+      const deploys = id === "deploy" && file.path.includes("/deploy-");
+      for (const step of (job["steps"] ?? []) as Yaml[]) {
+        const run = String(step["run"] ?? "");
+        if (!run.startsWith("npm ci")) continue;
+        expect(run, `${id}`).toBe(deploys ? "npm ci --omit=dev --ignore-scripts" : "npm ci --ignore-scripts");
       }
     }
   });
@@ -164,13 +266,11 @@ describe("hardening, on every workflow", () => {
 
 describe("test.yml", () => {
   const wf = doc(".github/workflows/test.yml");
-  it("runs on pushes, pull requests and when called", () => {
+  it("runs on pushes, pull requests and when called, taking no secret", () => {
     expect(wf["on"]).toEqual({
       push: { branches: ["main", "develop", "feature/**"] },
       pull_request: { branches: ["main", "develop"] },
-      workflow_call: {
-        secrets: { CODECOV_TOKEN: { description: "Codecov upload token; unused when the upload is off.", required: false } },
-      },
+      workflow_call: null,
     });
   });
   it("declares the same secrets when called whether or not Codecov is on (the production stack cannot tell)", () => {
@@ -179,14 +279,19 @@ describe("test.yml", () => {
   it("tests every Python version against Redis with a coverage minimum, uploading reports", () => {
     const job = (wf["jobs"] as Yaml)["pytest"] as Yaml;
     expect(job["strategy"]).toEqual({ "fail-fast": false, matrix: { "python-version": ["3.11", "3.12"] } });
-    expect((job["services"] as Yaml)["redis"]).toMatchObject({ image: "redis:7-alpine", ports: ["6379:6379"] });
+    expect((job["services"] as Yaml)["redis"]).toMatchObject({ image: pinnedImages.redis, ports: ["6379:6379"] });
+    // Codecov is on here: the job gets GitHub's OIDC token for it, and nothing else beyond reading.
+    expect(job["permissions"]).toEqual({ contents: "read", "id-token": "write" });
     expect(((job["services"] as Yaml)["redis"] as Yaml)["options"]).toContain("--health-cmd");
     const steps = job["steps"] as Yaml[];
     expect(steps.map((s) => String(s["run"])).join("\n")).toContain("--cov-fail-under=80");
     expect(steps.find((s) => String(s["uses"]).startsWith("actions/setup-python"))?.["with"]).toMatchObject({ cache: "pip" });
-    expect(steps.find((s) => String(s["uses"]).startsWith("codecov/codecov-action"))?.["with"]).toMatchObject({
-      token: "${{ secrets.CODECOV_TOKEN }}",
+    expect(steps.find((s) => String(s["uses"]).startsWith("codecov/codecov-action"))?.["with"]).toEqual({
+      use_oidc: "${{ !(github.event_name == 'pull_request' && github.event.pull_request.head.repo.fork) }}",
+      files: "coverage.xml",
+      fail_ci_if_error: true,
     });
+    expect(JSON.stringify(job)).not.toContain("secrets.");
     expect(steps.find((s) => String(s["uses"]).startsWith("actions/upload-artifact"))?.["with"]).toMatchObject({
       path: "coverage.xml\nhtmlcov/",
     });
@@ -213,8 +318,10 @@ describe("test.yml", () => {
     const steps = ((wf["jobs"] as Yaml)["pytest"] as Yaml)["steps"] as Yaml[];
     expect(steps.find((s) => String(s["uses"]).startsWith("actions/checkout"))?.["with"]).toEqual({ "persist-credentials": false });
   });
-  it("leaves the Codecov step out when no token is configured", () => {
+  it("leaves the Codecov step and the OIDC token out when codecovUpload is off", () => {
+    const off = doc(".github/workflows/test.yml", minimal);
     expect(minimal.find((f) => f.path === ".github/workflows/test.yml")?.content).not.toContain("codecov");
+    expect(((off["jobs"] as Yaml)["pytest"] as Yaml)["permissions"]).toEqual({ contents: "read" });
   });
   it("builds the image of every pull request for the configured platforms, pushing nothing, logging in nowhere, writing no cache", () => {
     const image = (wf["jobs"] as Yaml)["image"] as Yaml;
@@ -324,11 +431,13 @@ describe("deploy workflows", () => {
     const wf = doc(".github/workflows/deploy-staging.yml");
     expect(wf["on"]).toEqual({ push: { branches: ["main"] }, workflow_dispatch: null });
     const jobs = wf["jobs"] as Yaml;
-    expect(jobs["test"]).toMatchObject({
+    // No secret passed: the called workflows take none. test.yml gets the OIDC token its Codecov upload may use.
+    expect(jobs["test"]).toEqual({
+      name: "test",
       uses: "./.github/workflows/test.yml",
-      secrets: { CODECOV_TOKEN: "${{ secrets.CODECOV_TOKEN }}" },
+      permissions: { contents: "read", "id-token": "write" },
     });
-    expect(jobs["lint"]).toMatchObject({ uses: "./.github/workflows/lint.yml" });
+    expect(jobs["lint"]).toEqual({ name: "lint", uses: "./.github/workflows/lint.yml", permissions: { contents: "read" } });
     const deploy = jobs["deploy"] as Yaml;
     expect(deploy).toMatchObject({
       needs: ["test", "lint"],
@@ -384,6 +493,9 @@ describe("deploy workflows", () => {
     expect(check["env"]).toEqual({ TAG: "${{ inputs.version || github.event.release.tag_name }}" });
     const up = stepOf(".github/workflows/deploy-production.yml", "pulumi/actions");
     expect((up?.["env"] as Yaml | undefined)?.[handedOverRevisionVariable]).toBe("${{ needs.version.outputs.tag }}");
+    // And the commit the run is for: a tag moved since is refused.
+    expect((up?.["env"] as Yaml | undefined)?.[handedOverCommitVariable]).toBe("${{ github.sha }}");
+    expect((stepOf(".github/workflows/deploy-staging.yml", "pulumi/actions")?.["env"] as Yaml)[handedOverCommitVariable]).toBeUndefined();
     // The program (in the app repository) is checked out at the run's commit: the tag's.
     expect(stepOf(".github/workflows/deploy-production.yml", "actions/checkout")?.["with"]).toEqual({ "persist-credentials": false });
   });
@@ -410,12 +522,12 @@ describe("deploy workflows", () => {
   });
 
   it.each([
-    [".github/workflows/deploy-staging.yml", all],
-    [".github/workflows/deploy-production.yml", all],
-    [".github/workflows/deploy-staging.yml", minimal],
+    [".github/workflows/deploy-staging.yml", all, true],
+    [".github/workflows/deploy-production.yml", all, false],
+    [".github/workflows/deploy-staging.yml", minimal, true],
   ] as const)(
     "%s mints the delivery App's token for the app repository, with exactly what pulumi up needs, after npm ci",
-    (path, files) => {
+    (path, files, builds) => {
       const steps = stepsOf(path, files);
       const app = steps.find((s) => s["id"] === "app-token") as Yaml;
       expect(app["with"]).toEqual({
@@ -432,8 +544,27 @@ describe("deploy workflows", () => {
         "permission-members": "read",
         "permission-actions": "read",
       });
-      expect(steps.indexOf(app)).toBeGreaterThan(steps.findIndex((s) => s["run"] === "npm ci"));
-      expect(steps.indexOf(app)).toBe(steps.findIndex((s) => String(s["uses"]).startsWith("pulumi/actions")) - 1);
+      const install = steps.findIndex((s) => s["run"] === "npm ci --omit=dev --ignore-scripts");
+      expect(install).toBeGreaterThan(-1);
+      expect(steps.indexOf(app)).toBeGreaterThan(install);
+      // A build of the (private) app repository clones it with a second, read-only token, minted right after.
+      const up = steps.findIndex((s) => String(s["uses"]).startsWith("pulumi/actions"));
+      expect(steps.indexOf(app)).toBe(up - (builds ? 2 : 1));
+      const clone = steps.find((s) => s["id"] === "clone-token");
+      if (builds) {
+        expect(steps.indexOf(clone as Yaml)).toBe(up - 1);
+        expect(clone?.["with"]).toEqual({
+          "app-id": "${{ vars.DELIVERY_APP_ID }}",
+          "private-key": "${{ secrets.DELIVERY_APP_PRIVATE_KEY }}",
+          owner: "acme",
+          repositories: "learning-voice-agent",
+          "permission-contents": "read",
+        });
+        expect((steps[up]?.["env"] as Yaml)[cloneTokenVariable]).toBe("${{ steps.clone-token.outputs.token }}");
+      } else {
+        expect(clone).toBeUndefined();
+        expect((steps[up]?.["env"] as Yaml)[cloneTokenVariable]).toBeUndefined();
+      }
     },
   );
 
@@ -508,10 +639,33 @@ describe("infra-preview.yml and drift.yml", () => {
     stepsOf(wf, job).find((s) => String(s["uses"]).startsWith(action));
   const actionsOf = (wf: Yaml, job: string): string[] => stepsOf(wf, job).map((s) => String(s["uses"]).split("@")[0] ?? "");
 
-  it("previews both stacks on pull requests that touch the program, commenting once and editing it", () => {
+  it("plans both stacks offline on every pull request that touches the program: no environment, no secret, no token", () => {
+    expect(Object.keys(preview["jobs"] as Yaml)).toEqual(["plan", "preview"]);
+    const plan = (preview["jobs"] as Yaml)["plan"] as Yaml;
+    expect(plan["environment"]).toBeUndefined();
+    expect(plan["permissions"]).toEqual({ contents: "read" });
+    expect(JSON.stringify(plan)).not.toMatch(/secrets\.|vars\./);
+    expect(actionsOf(preview, "plan")).toEqual([
+      "actions/checkout",
+      "actions/setup-node",
+      "undefined",
+      "undefined",
+      "actions/upload-artifact",
+    ]);
+    const steps = stepsOf(preview, "plan");
+    expect(steps[2]).toEqual({
+      name: "Install the delivery program",
+      "working-directory": "delivery-pipeline",
+      run: "npm ci --ignore-scripts",
+    });
+    expect(String(steps[3]?.["run"])).toContain('npm run --silent plan -- --stack production --out "$RUNNER_TEMP/offline-plan/production"');
+  });
+
+  it("previews both stacks on the engine once a preview reviewer approves, after the offline plan, commenting once and editing it", () => {
     expect(preview["on"]).toEqual({ pull_request: { branches: ["main"], paths: ["delivery-pipeline/**"] } });
     const job = (preview["jobs"] as Yaml)["preview"] as Yaml;
     expect(job).toMatchObject({
+      needs: ["plan"],
       strategy: { matrix: { stack: ["staging", "production"] } },
       environment: { name: "${{ matrix.stack }}-preview" },
     });
@@ -572,8 +726,15 @@ describe("infra-preview.yml and drift.yml", () => {
     });
   });
 
-  it("checks drift daily and on demand with a refresh, failing on any change", () => {
-    expect(drift["on"]).toEqual({ schedule: [{ cron: "17 6 * * *" }], workflow_dispatch: null });
+  it("gives pull requests only the offline plan when the stacks have no preview reviewers", () => {
+    const offline = filesOf("staging", secretKeys, { previewReviewerTeams: "[]" });
+    expect(Object.keys(doc(".github/workflows/infra-preview.yml", offline)["jobs"] as Yaml)).toEqual(["plan"]);
+  });
+
+  it("checks drift daily, at an hour of its own, and on demand with a refresh in the drift environment, failing on any change", () => {
+    expect(drift["on"]).toEqual({ schedule: [{ cron: driftCron("acme/learning-voice-agent") }], workflow_dispatch: null });
+    expect(driftCron("acme/learning-voice-agent")).toBe("29 4 * * *");
+    expect((drift["jobs"] as Yaml)["drift"]).toMatchObject({ environment: { name: "${{ matrix.stack }}-drift" } });
     expect(stepOf(drift, "drift", "pulumi/actions")?.["with"]).toMatchObject({
       command: "preview",
       refresh: true,
@@ -620,17 +781,17 @@ describe("the policy pack runs in every preview and deploy", () => {
       expect(writer?.["env"]).toEqual({ [policyPackConfigVariable]: `\${{ vars.${policyPackConfigVariable} }}` });
     }
   });
-  it("each stack publishes its own config, as JSON of policyPackConfig, to its deploy and preview environments", () => {
+  it("each stack publishes its own config, as JSON of policyPackConfig, to its deploy, preview and drift environments", () => {
     for (const stack of ["staging", "production"]) {
       const config = validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config;
       const spec = buildPipelineSpec(config);
-      const places = [spec.deployEnvironment, spec.previewEnvironment, ...(spec.governance === undefined ? [] : [spec.governance])];
+      const places = [...stackEnvironments(spec), ...(spec.governance === undefined ? [] : [spec.governance])];
       const holders = places.filter((p) => p.variables.some((v) => v.githubName === policyPackConfigVariable));
       // Environments only: the repository-wide variables (governance) never carry one stack's config.
-      expect(holders).toEqual([spec.deployEnvironment, spec.previewEnvironment]);
-      expect(holders.map((p) => ("name" in p ? p.name : "repository"))).toEqual([stack, `${stack}-preview`]);
+      expect(holders).toEqual(stackEnvironments(spec));
+      expect(holders.map((p) => ("name" in p ? p.name : "repository"))).toEqual([stack, `${stack}-preview`, `${stack}-drift`]);
       const published = holders.flatMap((p) => p.variables.filter((v) => v.githubName === policyPackConfigVariable));
-      expect(published).toHaveLength(2);
+      expect(published).toHaveLength(3);
       for (const v of published) expect(JSON.parse(v.value)).toEqual(policyPackConfig(config));
     }
   });
