@@ -220,6 +220,7 @@ describe("staging program", () => {
       // The policy pack's settings for this stack (src/policies/packConfig.ts): ids and names, no secret.
       POLICY_PACK_CONFIG: JSON.stringify({
         "branch-rulesets-protective": { deliveryAppId: 1234567 },
+        "release-tags-protected": { deliveryAppId: 1234567 },
         "image-every-platform": { platforms: ["linux/amd64", "linux/arm64"] },
         "production-environment-gated": { reviewersAllowed: true },
       }),
