@@ -10,7 +10,8 @@
 # git-https: the same over https, with a certificate of the kit's CA
 # Each mode runs `pulumi up` twice: a first build, then one with a new revision (cache reuse).
 # Env: PROBE_BUILDER=<name> sets the Images' `builder` input (default: unset, the provider picks);
-# PROBE_PLATFORMS (default the kit's platforms); PROBE_KEEP=1 keeps the scratch folder.
+# PROBE_PLATFORMS (default the kit's platforms); PROBE_KEEP=1 keeps the scratch folder;
+# PROBE_UNSET_DOCKER_HOST=1 runs Pulumi without DOCKER_HOST (no Docker daemon reachable).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 mode=${1:-local}
@@ -18,6 +19,7 @@ run=${2:-${KIT_RUN_DIR:-/tmp/delivery-pipeline-kit}}
 [[ -f $run/state.json ]] || die "no started kit in $run: run test/kit/start.sh $run first"
 # shellcheck source=/dev/null
 source "$run/env.sh"
+[[ -n ${PROBE_UNSET_DOCKER_HOST:-} ]] && unset DOCKER_HOST
 project=$(cd "$KIT_HERE/../.." && pwd)
 engine=${PULUMI_ENGINE_BUILD:-$project/../shared/engine/build.sh}
 bin=$("$engine") || die "building the Pulumi engine failed ($engine)"
