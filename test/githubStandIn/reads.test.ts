@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { stateFixtureFromStacks } from "../engine/githubStateFixture";
 import { GitHubStateStandIn, idOf } from "../engine/githubState";
+import { MissingTagError, tagCommit } from "../../src/pipeline";
 import { call, field, fixture, startStandIn } from "./client";
 
 let github: GitHubStateStandIn;
@@ -49,6 +50,36 @@ describe("the reads a preview makes", () => {
     // "latest" skips the pre-release listed first.
     expect(field((await call(github, "GET", `${repo}/releases/latest`)).body, "tag_name")).toBe("v1.4.2");
     expect(field((await call(github, "GET", `${repo}/branches/develop`)).body, "commit", "sha")).toBe(fixture.branches["develop"]);
+  });
+
+  it("answers an annotated tag's ref with its tag object, and the tag object with the commit, as tagCommit walks them", async () => {
+    const annotated = await startStandIn({
+      releases: [{ tag: "v2.0.0", sha: "89e6c98d92887913cadf06b2adb97f26cde4849b", annotated: true }],
+    });
+    try {
+      const ref = await call(annotated, "GET", `${repo}/git/ref/tags/v2.0.0`);
+      expect(field(ref.body, "object", "type")).toBe("tag");
+      const object = String(field(ref.body, "object", "sha"));
+      expect(object).toMatch(/^[0-9a-f]{40}$/);
+      expect(object).not.toBe("89e6c98d92887913cadf06b2adb97f26cde4849b");
+      const tag = await call(annotated, "GET", `${repo}/git/tags/${object}`);
+      expect(tag.body).toMatchObject({
+        tag: "v2.0.0",
+        sha: object,
+        object: { type: "commit", sha: "89e6c98d92887913cadf06b2adb97f26cde4849b" },
+      });
+      expect((await call(annotated, "GET", `${repo}/git/tags/${"0".repeat(40)}`)).status).toBe(404);
+      // The program's own walk, through the REST answers as the provider's getRestApi hands them over.
+      const read = async (endpoint: string) => {
+        const answer = await call(annotated, "GET", `/${endpoint}`);
+        return { code: answer.status, body: JSON.stringify(answer.body) };
+      };
+      expect(await tagCommit("v2.0.0", fixture.owner, fixture.repository, read)).toBe("89e6c98d92887913cadf06b2adb97f26cde4849b");
+      await expect(tagCommit("v9.9.9", fixture.owner, fixture.repository, read)).rejects.toBeInstanceOf(MissingTagError);
+      expect(annotated.violations).toEqual([]);
+    } finally {
+      await annotated.stop();
+    }
   });
 
   it("answers a release by tag (a pre-release says so) and by id, 404 for a tag that is no release", async () => {

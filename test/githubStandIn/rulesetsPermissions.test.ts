@@ -130,3 +130,29 @@ describe("Actions permissions", () => {
     expect((await call(gh, "PUT", `${repo}/actions/permissions/selected-actions`, { github_owned_allowed: true })).status).toBe(409);
   });
 });
+
+describe("workflow permissions (github.token's default, and whether workflows may approve pull requests)", () => {
+  it("starts as a repository made before GitHub's 2023 default, takes the program's read-only setting, and lists it as left behind", async () => {
+    const gh = await standIn();
+    expect((await call(gh, "GET", `${repo}/actions/permissions/workflow`)).body).toEqual({
+      default_workflow_permissions: "write",
+      can_approve_pull_request_reviews: true,
+    });
+    // Nothing changed yet: nothing to list.
+    expect(gh.leftovers()).toEqual([]);
+    const put = { default_workflow_permissions: "read", can_approve_pull_request_reviews: false };
+    expect((await call(gh, "PUT", `${repo}/actions/permissions/workflow`, put)).status).toBe(204);
+    expect((await call(gh, "GET", `${repo}/actions/permissions/workflow`)).body).toEqual(put);
+    expect(gh.snapshot().workflowPermissions).toEqual({ defaultWorkflowPermissions: "read", canApprovePullRequestReviews: false });
+    expect(gh.leftovers()).toEqual(["workflow permissions: read, can approve pull requests false (was write, true)"]);
+  });
+
+  it("changes only what a PUT names", async () => {
+    const gh = await standIn();
+    expect((await call(gh, "PUT", `${repo}/actions/permissions/workflow`, { can_approve_pull_request_reviews: false })).status).toBe(204);
+    expect((await call(gh, "GET", `${repo}/actions/permissions/workflow`)).body).toEqual({
+      default_workflow_permissions: "write",
+      can_approve_pull_request_reviews: false,
+    });
+  });
+});
