@@ -6,7 +6,6 @@
 import { projectName, requiredSecrets, toRawStackConfig, type RawStackConfig } from "../../src/config";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { signingRole } from "../../src/config/identities";
 import type { StackSettings } from "../../src/config/stackFiles";
 
 const shared = {
@@ -51,7 +50,7 @@ export function fixtureSettings(
   for (const [key, value] of Object.entries({ ...fixtureValues[stack], ...overrides })) config[`${projectName}:${key}`] = value;
   const values = { ...fixtureValues[stack], ...overrides };
   const secretKeys = requiredSecrets(values.stateBackendUrl, {
-    signsImages: signingRole({ deployImage: values.deployImage }, stack) === "signs",
+    signsImages: stack === "staging" && values.deployImage === undefined,
   }).map((k) => `${projectName}:${k}`);
   for (const key of secretKeys) config[key] = "[secret]";
   return { config: { ...config, ...extra }, secretKeys };

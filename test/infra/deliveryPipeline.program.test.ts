@@ -136,7 +136,7 @@ describe("DeliveryPipeline", () => {
       // Signs again only for another digest or another revision.
       triggers: [`docker.io/acme/learning-voice-agent@${standInDigest}`, annotations],
     });
-    expect(signature.secretPaths.sort()).toEqual(["environment.REGISTRY_PASSWORD", "environment.SIGNING_KEY"]);
+    expect([...signature.secretPaths].sort()).toEqual(["environment.REGISTRY_PASSWORD", "environment.SIGNING_KEY"]);
     expect(signature.plainInputs["environment"]).toMatchObject({
       SIGNING_KEY: "value-imageSigningKey",
       REGISTRY_PASSWORD: "value-dockerhubToken",

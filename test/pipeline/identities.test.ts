@@ -167,6 +167,10 @@ describe("a stack without preview reviewers", () => {
   });
 });
 
+/** The signing settings as validation leaves them: a key not set is absent. */
+const signing = (v: { readonly deployImage?: string; readonly imageSigningPublicKey?: string }) =>
+  v as Pick<ConfigValues, "deployImage" | "imageSigningPublicKey">;
+
 describe("identity rules (src/config/identities.ts)", () => {
   const config = validateStackConfig(rawConfig(stackWithSecrets("staging"), "staging")).config as unknown as ConfigValues;
   const otherKey = generateKeyPairSync("ec", { namedCurve: "prime256v1" }).publicKey.export({ type: "spki", format: "pem" }).toString();
@@ -229,36 +233,30 @@ describe("identity rules (src/config/identities.ts)", () => {
   });
 
   it("knows who signs and who verifies: staging signs what it builds, production verifies what it promotes, a given image neither", () => {
-    expect(signingRole({ deployImage: undefined }, "staging")).toBe("signs");
-    expect(signingRole({ deployImage: undefined }, "production")).toBe("verifies");
-    expect(signingRole({ deployImage: `docker.io/acme/app@sha256:${"a".repeat(64)}` }, "staging")).toBe("none");
+    expect(signingRole(signing({}), "staging")).toBe("signs");
+    expect(signingRole(signing({}), "production")).toBe("verifies");
+    expect(signingRole(signing({ deployImage: `docker.io/acme/app@sha256:${"a".repeat(64)}` }), "staging")).toBe("none");
   });
 
   it("requires the public key where a stack signs or verifies, with the command that makes the pair", () => {
-    const signer = signingProblems({ deployImage: undefined, imageSigningPublicKey: undefined }, "staging", undefined);
+    const signer = signingProblems(signing({}), "staging", undefined);
     expect(signer).toMatchObject([{ key: "imageSigningPublicKey", message: "is required but not set" }]);
     expect(signer[0]?.fix).toContain("openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256");
-    const verifier = signingProblems({ deployImage: undefined, imageSigningPublicKey: undefined }, "production", undefined);
+    const verifier = signingProblems(signing({}), "production", undefined);
     expect(verifier[0]?.fix).toBe(
       "take image-signing.pub from whoever set up staging, then pulumi config set imageSigningPublicKey --stack production < image-signing.pub",
     );
-    expect(
-      signingProblems(
-        { deployImage: `docker.io/acme/app@sha256:${"a".repeat(64)}`, imageSigningPublicKey: undefined },
-        "staging",
-        undefined,
-      ),
-    ).toEqual([]);
+    expect(signingProblems(signing({ deployImage: `docker.io/acme/app@sha256:${"a".repeat(64)}` }), "staging", undefined)).toEqual([]);
   });
 
   it("refuses a signing key that is no P-256 key, or not the public key's other half; production's key is not judged", () => {
-    const own = { deployImage: undefined, imageSigningPublicKey: fixtureSigningPublicKey };
+    const own = signing({ imageSigningPublicKey: fixtureSigningPublicKey });
     expect(signingProblems(own, "staging", secretFacts({ imageSigningKey: fixtureSigningKey }))).toEqual([]);
     expect(signingProblems(own, "staging", { equal: [], signingPublicKey: invalidSigningKey })).toMatchObject([
       { key: "imageSigningKey", value: "(secret)", allowed: "a PEM private key (PKCS#8 or SEC1) of an ECDSA P-256 key pair" },
     ]);
     const mismatch = signingProblems(
-      { ...own, imageSigningPublicKey: otherKey },
+      signing({ imageSigningPublicKey: otherKey }),
       "staging",
       secretFacts({ imageSigningKey: fixtureSigningKey }),
     );

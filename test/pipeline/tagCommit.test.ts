@@ -96,16 +96,24 @@ describe("tagCommit", () => {
 
 describe("requireSameCommit", () => {
   it("accepts a tag that still names the commit the workflow ran for", () => {
-    expect(() => requireSameCommit("v1.2.0", commit, commit)).not.toThrow();
+    expect(() => {
+      requireSameCommit("v1.2.0", commit, commit);
+    }).not.toThrow();
   });
 
   it("has nothing to compare offline (no resolved commit) or run by hand (no handed-over commit)", () => {
-    expect(() => requireSameCommit("v1.2.0", undefined, commit)).not.toThrow();
-    expect(() => requireSameCommit("v1.2.0", commit, undefined)).not.toThrow();
+    expect(() => {
+      requireSameCommit("v1.2.0", undefined, commit);
+    }).not.toThrow();
+    expect(() => {
+      requireSameCommit("v1.2.0", commit, undefined);
+    }).not.toThrow();
   });
 
   it("refuses a tag that moved after the run started, naming both commits and how to run again", () => {
-    const moved = (): void => requireSameCommit("v1.2.0", commit, sha("d"));
+    const moved = (): void => {
+      requireSameCommit("v1.2.0", commit, sha("d"));
+    };
     expect(moved).toThrow(MovedTagError);
     expect(moved).toThrow(
       `Tag v1.2.0 names commit ${commit}, but the workflow ran for ${sha("d")}: the tag moved after the run started, ` +

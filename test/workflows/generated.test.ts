@@ -258,7 +258,7 @@ describe("installs in the app repository's workflows", () => {
       for (const step of (job["steps"] ?? []) as Yaml[]) {
         const run = String(step["run"] ?? "");
         if (!run.startsWith("npm ci")) continue;
-        expect(run, `${id}`).toBe(deploys ? "npm ci --omit=dev --ignore-scripts" : "npm ci --ignore-scripts");
+        expect(run, id).toBe(deploys ? "npm ci --omit=dev --ignore-scripts" : "npm ci --ignore-scripts");
       }
     }
   });
@@ -495,7 +495,10 @@ describe("deploy workflows", () => {
     expect((up?.["env"] as Yaml | undefined)?.[handedOverRevisionVariable]).toBe("${{ needs.version.outputs.tag }}");
     // And the commit the run is for: a tag moved since is refused.
     expect((up?.["env"] as Yaml | undefined)?.[handedOverCommitVariable]).toBe("${{ github.sha }}");
-    expect((stepOf(".github/workflows/deploy-staging.yml", "pulumi/actions")?.["env"] as Yaml)[handedOverCommitVariable]).toBeUndefined();
+    expect(
+      (stepOf(".github/workflows/deploy-staging.yml", "pulumi/actions")?.["env"] as Yaml | undefined)?.[handedOverCommitVariable],
+    ).toBeUndefined();
+    expect(stepOf(".github/workflows/deploy-staging.yml", "pulumi/actions")?.["env"]).toBeDefined();
     // The program (in the app repository) is checked out at the run's commit: the tag's.
     expect(stepOf(".github/workflows/deploy-production.yml", "actions/checkout")?.["with"]).toEqual({ "persist-credentials": false });
   });
@@ -560,10 +563,11 @@ describe("deploy workflows", () => {
           repositories: "learning-voice-agent",
           "permission-contents": "read",
         });
-        expect((steps[up]?.["env"] as Yaml)[cloneTokenVariable]).toBe("${{ steps.clone-token.outputs.token }}");
+        expect((steps[up]?.["env"] as Yaml | undefined)?.[cloneTokenVariable]).toBe("${{ steps.clone-token.outputs.token }}");
       } else {
         expect(clone).toBeUndefined();
-        expect((steps[up]?.["env"] as Yaml)[cloneTokenVariable]).toBeUndefined();
+        expect(steps[up]?.["env"]).toBeDefined();
+        expect((steps[up]?.["env"] as Yaml | undefined)?.[cloneTokenVariable]).toBeUndefined();
       }
     },
   );
