@@ -478,7 +478,7 @@ export class GitHubStateStandIn {
       out.push(`actions permissions: selected actions ${JSON.stringify(p.selected)} (was github-owned only)`);
     }
     const w = this.workflowPermissions;
-    if (w.default_workflow_permissions !== "write" || w.can_approve_pull_request_reviews) {
+    if (w.default_workflow_permissions !== "write" || !w.can_approve_pull_request_reviews) {
       out.push(`workflow permissions: ${w.default_workflow_permissions}, can approve pull requests ${String(w.can_approve_pull_request_reviews)} (was write, true)`);
     }
     for (const [branch, sha] of Object.entries(this.fixture.branches)) {
