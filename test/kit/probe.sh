@@ -11,7 +11,7 @@
 # Each mode runs `pulumi up` twice: a first build, then one with a new revision (cache reuse).
 # Env: PROBE_BUILDER=<name> sets the Images' `builder` input (default: unset, the provider picks);
 # PROBE_PLATFORMS (default the kit's platforms); PROBE_KEEP=1 keeps the scratch folder;
-# PROBE_UNSET_DOCKER_HOST=1 runs Pulumi without DOCKER_HOST (no Docker daemon reachable).
+# PROBE_UNSET=DOCKER_HOST,SSL_CERT_FILE runs Pulumi without those variables of env.sh (what is needed?).
 set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 mode=${1:-local}
@@ -19,7 +19,8 @@ run=${2:-${KIT_RUN_DIR:-/tmp/delivery-pipeline-kit}}
 [[ -f $run/state.json ]] || die "no started kit in $run: run test/kit/start.sh $run first"
 # shellcheck source=/dev/null
 source "$run/env.sh"
-[[ -n ${PROBE_UNSET_DOCKER_HOST:-} ]] && unset DOCKER_HOST
+IFS=, read -r -a unset_vars <<<"${PROBE_UNSET:-}"
+for v in "${unset_vars[@]}"; do unset "$v"; done
 project=$(cd "$KIT_HERE/../.." && pwd)
 engine=${PULUMI_ENGINE_BUILD:-$project/../shared/engine/build.sh}
 bin=$("$engine") || die "building the Pulumi engine failed ($engine)"
