@@ -1,6 +1,8 @@
 // The one definition of each reference format, and that every reader uses it: a release tag the
 // config accepts is one the production workflow's shell check accepts, and the other way round.
+import { generateKeyPairSync } from "node:crypto";
 import { runSync } from "./helpers/runSync";
+import { fixtureSigningKey, fixtureSigningPublicKey } from "./helpers/stacks";
 import { describe, expect, it } from "vitest";
 import { configKeys, defaults } from "../src/config";
 import {
@@ -9,8 +11,11 @@ import {
   isCommitSha,
   isImageByDigest,
   isReleaseTag,
+  isSigningPublicKey,
   releaseTagGlob,
   releaseTagPattern,
+  samePublicKey,
+  signingPublicKeyOf,
   supportedPlatforms,
 } from "../src/formats";
 
@@ -65,5 +70,39 @@ describe("reference formats", () => {
       expect(configKeys.platforms.schema.safeParse([platform]).success, platform).toBe(false);
     expect(defaults.platforms).toEqual(defaultPlatforms);
     for (const platform of defaultPlatforms) expect(supportedPlatforms).toContain(platform);
+  });
+});
+
+describe("image-signing keys", () => {
+  const pair = (options: Parameters<typeof generateKeyPairSync>[1]) => generateKeyPairSync("ec", options as { namedCurve: string });
+  const p256 = pair({ namedCurve: "prime256v1" });
+  const spki = p256.publicKey.export({ type: "spki", format: "pem" }).toString();
+  const pkcs8 = p256.privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+  const sec1 = p256.privateKey.export({ type: "sec1", format: "pem" }).toString();
+
+  it("accepts only an SPKI PEM public key of an ECDSA P-256 key, whatever the line endings and trailing newlines", () => {
+    expect(isSigningPublicKey(fixtureSigningPublicKey)).toBe(true);
+    expect(isSigningPublicKey(spki)).toBe(true);
+    expect(isSigningPublicKey(spki.replace(/\n/g, "\r\n"))).toBe(true);
+    expect(isSigningPublicKey(`${spki.trim()}\n\n`)).toBe(true);
+    const p384 = pair({ namedCurve: "secp384r1" }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    const rsa = generateKeyPairSync("rsa", { modulusLength: 1024 }).publicKey.export({ type: "spki", format: "pem" }).toString();
+    for (const refused of [p384, rsa, pkcs8, sec1, "", "image-signing.pub", spki.replace("-----\n", "-----\n!")])
+      expect(isSigningPublicKey(refused), refused.slice(0, 40)).toBe(false);
+    // The form is right, the body is not a key.
+    expect(isSigningPublicKey("-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----")).toBe(false);
+  });
+
+  it("derives the public half of a P-256 private key in PKCS#8 or SEC1, and nothing of anything else", () => {
+    expect(signingPublicKeyOf(pkcs8)).toBe(spki);
+    expect(signingPublicKeyOf(sec1)).toBe(spki);
+    expect(samePublicKey(signingPublicKeyOf(fixtureSigningKey) ?? "", fixtureSigningPublicKey)).toBe(true);
+    const p384 = pair({ namedCurve: "secp384r1" }).privateKey.export({ type: "pkcs8", format: "pem" }).toString();
+    for (const refused of [p384, spki, "not a key", ""]) expect(signingPublicKeyOf(refused)).toBeUndefined();
+  });
+
+  it("compares public keys by their body, whatever the line breaks", () => {
+    expect(samePublicKey(spki, spki.replace(/\n/g, "\r\n").trim())).toBe(true);
+    expect(samePublicKey(spki, fixtureSigningPublicKey)).toBe(false);
   });
 });
