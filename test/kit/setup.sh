@@ -138,7 +138,8 @@ if [[ ! -f $base/base.json ]]; then
   t0=$SECONDS
   run=$(mktemp -d /tmp/dpk-setup.XXXXXX)
   log "pushing the base image through a temporary kit in $run ..."
-  KIT_NO_BASE=1 "$KIT_HERE/start.sh" "$run" >/dev/null
+  # A DOCKER_CONFIG of its own: this kit's builder and login must not touch the caller's ~/.docker.
+  DOCKER_CONFIG=$run/docker-config KIT_NO_BASE=1 "$KIT_HERE/start.sh" "$run" >/dev/null
   # KIT_KEEP_DATA: stop.sh would otherwise delete the registry's storage this step keeps.
   stop_temp() { KIT_KEEP_DATA=1 "$KIT_HERE/stop.sh" "$run" >/dev/null || true; }
   trap stop_temp EXIT

@@ -46,6 +46,10 @@ fi
 instance=$docker_config/buildx/instances/$builder
 if [[ -f $instance ]] && grep -q "\"$buildkit_addr\"" "$instance"; then
   DOCKER_CONFIG=$docker_config docker buildx rm "$builder" >/dev/null 2>&1 || rm -f "$instance"
+  # start.sh made it the current builder globally; `buildx rm` leaves that record behind, naming a
+  # builder that no longer exists. Back to buildx's default (no current builder recorded).
+  current=$docker_config/buildx/current
+  if [[ -f $current ]] && grep -q "\"Name\":\"$builder\"" "$current"; then rm -f "$current"; fi
 fi
 if [[ -f $docker_config/config.json && -n ${registry##*:} ]]; then
   DOCKER_CONFIG=$docker_config docker logout "$registry" >/dev/null 2>&1 || true
