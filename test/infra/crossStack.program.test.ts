@@ -25,3 +25,11 @@ describe("program with a broken pair of stacks", () => {
     expect([...monitor.resources.keys()]).toEqual([]);
   });
 });
+
+describe("program without the other stack's file", () => {
+  it("judges its own stack alone (the cross-stack rules need both files) and declares it", async () => {
+    const run = await evaluate("staging", fixtureSettings("staging"), false, { siblingsDir: mkdtempSync(join(tmpdir(), "stacks-alone-")) });
+    expect(run.outputs).toMatchObject({ environmentName: "staging", governsRepository: true });
+    expect(run.resources.length).toBeGreaterThan(20);
+  });
+});

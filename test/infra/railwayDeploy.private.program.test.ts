@@ -20,7 +20,10 @@ beforeAll(async () => {
           ? { ...inputs, digest, ref: `${String((inputs["tags"] as string[])[0])}@${digest}` }
           : type === "docker-build:index:Index"
             ? { ...inputs, ref: `${String(inputs["tag"])}@${digest}` }
-            : planResourceMock(type, name, inputs),
+            : // The deploy command's stdout is its JSON result, as src/railway/deployCli.ts prints it.
+              type === "command:local:Command" && name === "delivery-railway-deploy"
+              ? { ...inputs, stdout: JSON.stringify({ deploymentId: "deployment-42", url: "https://tutor.up.railway.app" }) }
+              : planResourceMock(type, name, inputs),
     },
   );
 });
@@ -45,5 +48,9 @@ describe("Railway deploy of a private image with a project token", () => {
       "environment.SERVICE_VARIABLES",
       "triggers[1]",
     ]);
+  });
+
+  it("exports the deployment and the URL the deploy command reported", () => {
+    expect(run.outputs).toMatchObject({ railwayDeploymentId: "deployment-42", railwayUrl: "https://tutor.up.railway.app" });
   });
 });

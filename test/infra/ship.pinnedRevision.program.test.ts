@@ -1,6 +1,6 @@
 // A stack pinned to a revision (appRevision): a commit ships as itself; a tag ships its commit, built from that commit,
 // or the tag itself where GitHub cannot be asked (the offline plan). A tag GitHub does not have stops with the user's
-// fix; a GitHub that fails is reported as GitHub's failure, not as the user's mistake.
+// fix; a GitHub (or a registry) that fails is reported as its failure, not as the user's mistake.
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, it } from "vitest";
 import type { InvokeMock } from "../../tools/plan/harness";
@@ -101,6 +101,25 @@ describe("a deploy workflow that hands over empty values (GitHub's form of an un
     } finally {
       delete process.env["DELIVERY_APP_REVISION"];
       delete process.env["DELIVERY_APP_REVISION_SHA"];
+    }
+  });
+});
+
+describe("production, when the registry fails to answer for the verified tag", () => {
+  it("passes the failure on, not as a commit staging never verified", async () => {
+    process.env["DELIVERY_APP_REVISION"] = "v1.4.2";
+    try {
+      const failing: InvokeMock = (token, inputs) => {
+        if (token === "docker:index/getRegistryImage:getRegistryImage")
+          throw new Error("got bad response from registry: 500 Internal Server Error");
+        return shippingInvokes([releaseSha])(token, inputs);
+      };
+      const error = await refusal(evaluate("production", stackWithSecrets("production"), false, { invoke: failing }));
+      expect(error).toBeInstanceOf(Error);
+      expect(pulumi.RunError.isInstance(error)).toBe(false);
+      expect(String((error as Error).message)).not.toContain("staging never verified");
+    } finally {
+      delete process.env["DELIVERY_APP_REVISION"];
     }
   });
 });

@@ -119,6 +119,16 @@ describe("promotion through the registry", () => {
   it("refuses a verified image that lacks a configured platform", () => {
     const decision = promotion(image, revision, { digest, platforms: ["linux/amd64"] }, true);
     expect(decision).toEqual({ kind: "refuse", reason: expect.stringContaining("lacks linux/arm64") as unknown });
+    const empty = promotion(image, revision, { digest, platforms: [] }, true);
+    expect(empty).toEqual({
+      kind: "refuse",
+      reason: expect.stringContaining("lacks linux/amd64, linux/arm64 (it holds no platform)") as unknown,
+    });
+  });
+
+  it("names a commit without a version as this revision", () => {
+    const refused = promotion(image, { sha, version: undefined, gitRef: sha }, undefined, false);
+    expect(refused.kind === "refuse" ? refused.reason : "").toContain(`staging never verified commit ${sha} (this revision)`);
   });
 
   it("production promotes, staging builds and marks verified, deployImage deploys what it names", () => {
