@@ -82,7 +82,7 @@ describe("production, when GitHub fails to answer for the release", () => {
       const error = await refusal(evaluate("production", stackWithSecrets("production"), false, { invoke: failing }));
       expect(error).toBeInstanceOf(Error);
       expect(pulumi.RunError.isInstance(error)).toBe(false);
-      expect(String((error as Error).message)).not.toContain("is not a published release");
+      expect((error as Error).message).not.toContain("is not a published release");
     } finally {
       delete process.env["DELIVERY_APP_REVISION"];
     }
@@ -117,7 +117,7 @@ describe("production, when the registry fails to answer for the verified tag", (
       const error = await refusal(evaluate("production", stackWithSecrets("production"), false, { invoke: failing }));
       expect(error).toBeInstanceOf(Error);
       expect(pulumi.RunError.isInstance(error)).toBe(false);
-      expect(String((error as Error).message)).not.toContain("staging never verified");
+      expect((error as Error).message).not.toContain("staging never verified");
     } finally {
       delete process.env["DELIVERY_APP_REVISION"];
     }
