@@ -5,7 +5,12 @@ import { describe, expect, it } from "vitest";
 import { tagRulesetViolations, ungatedSecretViolations, workflowPermissionViolations } from "../../src/policies/checks";
 
 describe("secrets-behind-review", () => {
-  const gated = { environment: "staging-preview", reviewers: [{ users: [], teams: [42] }], preventSelfReview: true, canAdminsBypass: false };
+  const gated = {
+    environment: "staging-preview",
+    reviewers: [{ users: [], teams: [42] }],
+    preventSelfReview: true,
+    canAdminsBypass: false,
+  };
 
   it("passes an any-branch environment behind a reviewer who did not start the run, and any environment with a deployment policy", () => {
     expect(ungatedSecretViolations("environment", gated)).toEqual([]);
