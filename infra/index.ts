@@ -34,10 +34,13 @@ function validatedSpec(): PipelineSpec {
     // A deploy workflow hands over the exact revision it ran for; a local run has none.
     const handedOver = process.env[handedOverRevisionVariable];
     const handedOverSha = process.env[handedOverCommitVariable];
+    // The provider's own default when unset: GitHub's API (GitHub Enterprise Server's when set).
+    const baseUrl = process.env["GITHUB_BASE_URL"];
     return buildPipelineSpec(
       validation.config,
       handedOver === "" ? undefined : handedOver,
       handedOverSha === "" ? undefined : handedOverSha,
+      baseUrl === undefined || baseUrl === "" ? undefined : baseUrl,
     );
   } catch (error) {
     if (error instanceof ConfigError || error instanceof MissingSecretsError) throw userError(error.message, error);

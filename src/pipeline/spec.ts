@@ -73,8 +73,12 @@ export function publishedSecrets(
   return [...stackEnvironments(spec), ...(spec.governance === undefined ? [] : [spec.governance])].flatMap((slice) => slice.secrets);
 }
 
-/** `handedOverRevision` and `handedOverSha`: what the deploy workflow ran for (see `handedOverRevisionVariable`, `handedOverCommitVariable`). */
-export function buildPipelineSpec(config: StackConfig, handedOverRevision?: string, handedOverSha?: string): PipelineSpec {
+/**
+ * `handedOverRevision` and `handedOverSha`: what the deploy workflow ran for (see `handedOverRevisionVariable`,
+ * `handedOverCommitVariable`); `githubBaseUrl`: the API the GitHub provider talks to (GitHub Enterprise Server's
+ * serves the repository's git too).
+ */
+export function buildPipelineSpec(config: StackConfig, handedOverRevision?: string, handedOverSha?: string, githubBaseUrl?: string): PipelineSpec {
   const needed = secretsNeeded(config);
   const deployEnvironment = { ...deployEnvironmentSpec(config), ...publishedTo(config.stack, config, needed) };
   const preview = previewEnvironmentSpec(config);
@@ -90,7 +94,7 @@ export function buildPipelineSpec(config: StackConfig, handedOverRevision?: stri
     driftEnvironment,
     governance,
     files: generatedFiles(config),
-    ship: buildShipSpec(config, handedOverRevision, handedOverSha),
+    ship: buildShipSpec(config, handedOverRevision, handedOverSha, githubBaseUrl),
     secretAge: { rotatedAt: config.secretRotatedAt, maxAgeDays: config.secretMaxAgeDays },
     secretsRead: secretsRead(publishedSecrets({ deployEnvironment, previewEnvironment, driftEnvironment, governance }), needed),
     stateBackendUrl: config.stateBackendUrl,

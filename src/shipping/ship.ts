@@ -181,8 +181,24 @@ export function imageSource(config: StackConfig): ImageSource {
     : { kind: "build", markVerified: true };
 }
 
-export function buildShipSpec(config: StackConfig, handedOverRevision?: string, handedOverSha?: string): ShipSpec {
+/** GitHub's own API host; any other base URL is GitHub Enterprise Server's (or a stand-in's), which serves git at its root. */
+export const githubApiUrl = "https://api.github.com/";
+
+/**
+ * The web root the repository lives under, from the API base URL the GitHub
+ * provider uses (`GITHUB_BASE_URL`): github.com for GitHub's own API, else the
+ * Enterprise Server's host, whose API lives under `/api/v3/` and whose git
+ * under `/<owner>/<repo>.git`.
+ */
+export function githubWebRoot(apiBaseUrl: string = githubApiUrl): string {
+  const url = new URL(apiBaseUrl);
+  if (url.host === "api.github.com") return "https://github.com/";
+  return `${url.origin}${url.pathname.replace(/api\/v3\/?$/, "").replace(/\/?$/, "/")}`;
+}
+
+export function buildShipSpec(config: StackConfig, handedOverRevision?: string, handedOverSha?: string, githubBaseUrl?: string): ShipSpec {
   const repository = `${config.registry}/${config.dockerhubRepository}`;
+  const web = githubWebRoot(githubBaseUrl);
   return {
     revisionSource: revisionSource(config, handedOverRevision, handedOverSha),
     imageSource: imageSource(config),
@@ -193,8 +209,8 @@ export function buildShipSpec(config: StackConfig, handedOverRevision?: string, 
       platforms: config.platforms,
       dockerfile: config.dockerfile,
       buildOnPreview: config.buildImageOnPreview,
-      gitUrl: `https://github.com/${config.repository}.git`,
-      sourceUrl: `https://github.com/${config.repository}`,
+      gitUrl: `${web}${config.repository}.git`,
+      sourceUrl: `${web}${config.repository}`,
     },
     deploy: {
       projectId: config.railwayProjectId,
