@@ -142,6 +142,27 @@ describe("validateStackConfig", () => {
     expect(problems[1]?.allowed).toContain("did you mean railwayToken?");
   });
 
+  it("refuses a preview App that is the delivery App", () => {
+    const problems = problemsOf(with_({ previewAppId: staging.values["deliveryAppId"] ?? "" }));
+    expect(problems.map((p) => [p.key, p.value])).toEqual([["previewAppId", "1234567"]]);
+    expect(problems[0]?.fix).toContain("create a read-only GitHub App");
+  });
+
+  it("requires the signing key pair where staging builds, and neither half where it deploys a given image", () => {
+    expect(problemsOf(without("imageSigningPublicKey")).map((p) => [p.key, p.message])).toEqual([
+      ["imageSigningPublicKey", "is required but not set"],
+    ]);
+    const given = with_({ deployImage: `docker.io/acme/learning-voice-agent@sha256:${"a".repeat(64)}` }, without("imageSigningPublicKey"));
+    const unsigned = (raw: RawStackConfig): RawStackConfig => ({
+      ...raw,
+      secretKeys: raw.secretKeys.filter((k) => k !== "imageSigningKey"),
+    });
+    expect(validateStackConfig(unsigned(staging)).missingSecrets).toEqual(["imageSigningKey"]);
+    expect(validateStackConfig(unsigned(given)).missingSecrets).toEqual([]);
+    const production = rawConfig(stackWithSecrets("production"), "production");
+    expect(problemsOf(without("imageSigningPublicKey", production)).map((p) => p.key)).toEqual(["imageSigningPublicKey"]);
+  });
+
   it("refuses the retired codecovToken, naming codecovUpload, which took its place", () => {
     const problems = problemsOf({ ...staging, secretKeys: [...staging.secretKeys, "codecovToken"] });
     expect(problems.map((p) => p.key)).toEqual(["codecovToken"]);
