@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { ConfigError, secretKeys, validateStackConfig } from "../src/config";
-import { consumedBy, notConsumedBy } from "./helpers/leaks";
+import { catalogValues, consumedBy, leakTurns, notConsumedBy } from "./helpers/leaks";
 import { describeLeaks, findLeaks, leakValue, valueClasses } from "./helpers/leakValues";
 import { planInProcess } from "./helpers/tool";
 import { fixtureStacksDir, rawConfig, stackWithSecrets } from "./helpers/stacks";
@@ -18,6 +18,19 @@ describe("leak coverage", () => {
     ).toEqual([]);
     const stale = [...notConsumedBy.staging, ...notConsumedBy.production].filter((k) => !(secretKeys as readonly string[]).includes(k));
     expect(stale, `notConsumedBy (test/helpers/leaks.ts) names ${stale.join(", ")}, no longer in the catalog: remove it`).toEqual([]);
+  });
+
+  it("the stacks' turns give every secret both consume each class once, and every secret three classes in each stack", () => {
+    const met = (stack: "staging" | "production"): Map<string, Set<string>> => {
+      const classes = new Map<string, Set<string>>(consumedBy(stack).map((k) => [k, new Set()]));
+      for (const turn of leakTurns[stack]) for (const v of catalogValues(turn)) classes.get(v.key)?.add(v.valueClass);
+      return classes;
+    };
+    const [staging, production] = [met("staging"), met("production")];
+    for (const [key, classes] of [...staging, ...production]) expect(classes.size, key).toBe(3);
+    for (const key of consumedBy("staging").filter((k) => consumedBy("production").includes(k))) {
+      expect(new Set([...(staging.get(key) ?? []), ...(production.get(key) ?? [])]), key).toEqual(new Set(valueClasses));
+    }
   });
 
   it.each(valueClasses)("an error about a secret never shows its %s value", (valueClass) => {

@@ -1,8 +1,8 @@
 /**
  * The leak checks both stacks' leak tests share (security review F-L9): the
  * program runs under the offline plan's mocks with every secret of the
- * catalog set to a value of one class (test/helpers/leakValues.ts), and every
- * surface a person or a log can see is searched for every form of every value.
+ * catalog set to a value of a leak class (test/helpers/leakValues.ts), and
+ * every surface a person or a log can see is searched for every form of every value.
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -12,9 +12,10 @@ import { useStacksDirForSiblings } from "../../src/config/stackFiles";
 import { planNotes } from "../../src/pipeline";
 import { formatPlan } from "../../tools/plan/format";
 import type { ProgramRun } from "../../tools/plan/harness";
+import type { RecordedResource } from "../../tools/plan/recorder";
 import { planFiles } from "../../tools/plan/output";
 import { runPlanProgram } from "../../tools/plan/planProgram";
-import { describeLeaks, findLeaks, leakValue, type Leak, type LeakValue, type ValueClass } from "./leakValues";
+import { describeLeaks, findLeaks, rotatedValues, type Leak, type LeakValue } from "./leakValues";
 import { fixtureStacksDir, rawConfig, stackWithSecrets } from "./stacks";
 
 export type LeakStack = "staging" | "production";
@@ -31,11 +32,20 @@ const keyShaped: Readonly<Record<string, () => string>> = {
   imageSigningKey: () => readFileSync(join(fixtureStacksDir, "..", "signing", "image-signing.pem"), "utf8"),
 };
 
-/** Every secret of the catalog with a value of the class, each with its own marker. */
-export function catalogValues(valueClass: ValueClass): LeakValue[] {
-  return secretKeys.map((key) => {
-    const value = leakValue(key, valueClass);
-    const shaped = keyShaped[key];
+/**
+ * Which rotations of the value classes each stack runs (rotatedValues: key i
+ * gets class (i + turn) mod 6, so every run holds values of all six classes).
+ * One class per run, six runs per stack, cost 10 program evaluations more than
+ * one run each (about 3.5 s of CPU, of a suite of 30 s on two cores); three
+ * turns a stack give every secret both stacks consume each class once across
+ * the two, and a secret only staging consumes three of them.
+ */
+export const leakTurns: Readonly<Record<LeakStack, readonly number[]>> = { staging: [0, 1, 2], production: [3, 4, 5] };
+
+/** Every secret of the catalog with a value of its class in this turn, each with its own marker. */
+export function catalogValues(turn: number): LeakValue[] {
+  return rotatedValues(secretKeys, turn).map((value) => {
+    const shaped = keyShaped[value.key];
     return shaped === undefined ? value : { ...value, value: `${shaped()}${value.value}` };
   });
 }
@@ -84,8 +94,9 @@ function validated(stack: LeakStack, settings: ReturnType<typeof stackWithSecret
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     const refused = error.problems.map((p) => p.key).filter((k) => values.some((v) => v.key === k));
+    const classes = refused.map((k) => `${k} (${values.find((v) => v.key === k)?.valueClass ?? ""})`);
     throw new Error(
-      `${stack} refuses the ${values[0]?.valueClass ?? ""} value of ${refused.join(", ") || "(no secret)"}: ${error.message}. ` +
+      `${stack} refuses the value of ${classes.join(", ") || "(no secret)"}: ${error.message}. ` +
         "A secret the program parses needs a value of its kind: add it to keyShaped in test/helpers/leaks.ts.",
       { cause: error },
     );
@@ -110,11 +121,23 @@ const invokeSecretArguments: Readonly<Record<string, readonly string[]>> = {
   "command:local:run": ["environment"],
 };
 
+/** Each value's forms in the plain inputs of each resource (the view a provider gets), found once per run. */
+const plainCache = new WeakMap<LeakRun, readonly { readonly resource: RecordedResource; readonly leaks: readonly Leak[] }[]>();
+
+function inPlainInputs(r: LeakRun): readonly { readonly resource: RecordedResource; readonly leaks: readonly Leak[] }[] {
+  let found = plainCache.get(r);
+  if (found === undefined) {
+    found = r.run.resources.map((resource) => ({ resource, leaks: findLeaks(resource.plainInputs, r.values) }));
+    plainCache.set(r, found);
+  }
+  return found;
+}
+
 /** Every form of every value found where it may not be: on a surface, outside the Pulumi secrets of plain inputs, in an invoke. */
 export function leaksOf(r: LeakRun): Leak[] {
   const onSurfaces = Object.entries(r.surfaces).flatMap(([name, haystack]) => findLeaks(haystack, r.values, name));
-  const inInputs = r.run.resources.flatMap((resource) =>
-    findLeaks(resource.plainInputs, r.values)
+  const inInputs = inPlainInputs(r).flatMap(({ resource, leaks }) =>
+    leaks
       .filter((l) => neverSecretFields.includes(l.where.split(/[.[]/)[0] ?? "") || !insideSecret(l.where, resource.secretPaths))
       .map((l) => ({ ...l, where: `${resource.name} plain input ${l.where}` })),
   );
@@ -131,13 +154,7 @@ const sharedForms: readonly string[] = ["line", "line-json"];
 
 /** The secrets the run consumed: those with some form of their own inside the plain inputs of some resource. */
 export function consumedOf(r: LeakRun): SecretKey[] {
-  const found = new Set(
-    r.run.resources.flatMap((resource) =>
-      findLeaks(resource.plainInputs, r.values)
-        .filter((l) => !sharedForms.includes(l.form))
-        .map((l) => l.key),
-    ),
-  );
+  const found = new Set(inPlainInputs(r).flatMap(({ leaks }) => leaks.filter((l) => !sharedForms.includes(l.form)).map((l) => l.key)));
   return secretKeys.filter((k) => found.has(k));
 }
 
