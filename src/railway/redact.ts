@@ -88,12 +88,12 @@ export function base64Forms(value: string): string[] {
     // A character covers 6 bits: skip those holding bits of the bytes before, cut those holding bits of the bytes after.
     const start = Math.ceil((offset * 8) / 6);
     const end = Math.floor((total * 8) / 6);
-    if (end > start)
-      forms.push(
-        Buffer.concat([Buffer.alloc(offset), bytes])
-          .toString("base64")
-          .slice(start, end),
-      );
+    // Empty for a value too short to hold a whole character: left out with the other forms under 4 characters.
+    forms.push(
+      Buffer.concat([Buffer.alloc(offset), bytes])
+        .toString("base64")
+        .slice(start, end),
+    );
   }
   return [...forms, ...forms.map((f) => f.replace(/\+/g, "-").replace(/\//g, "_"))];
 }
