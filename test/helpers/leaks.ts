@@ -4,8 +4,6 @@
  * catalog set to a value of a leak class (test/helpers/leakValues.ts), and
  * every surface a person or a log can see is searched for every form of every value.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { expect } from "vitest";
 import { ConfigError, secretKeys, validateStackConfig, type SecretKey } from "../../src/config";
 import { useStacksDirForSiblings } from "../../src/config/stackFiles";
@@ -16,7 +14,7 @@ import type { RecordedResource } from "../../tools/plan/recorder";
 import { planFiles } from "../../tools/plan/output";
 import { runPlanProgram } from "../../tools/plan/planProgram";
 import { describeLeaks, findLeaks, rotatedValues, type Leak, type LeakValue } from "./leakValues";
-import { fixtureStacksDir, rawConfig, stackWithSecrets } from "./stacks";
+import { fixtureSigningKey, fixtureStacksDir, rawConfig, stackWithSecrets } from "./stacks";
 
 export type LeakStack = "staging" | "production";
 
@@ -29,7 +27,7 @@ export type LeakStack = "staging" | "production";
  */
 const keyShaped: Readonly<Record<string, () => string>> = {
   // The fixture stacks' imageSigningPublicKey is this key's public half (test/fixtures/README.md).
-  imageSigningKey: () => readFileSync(join(fixtureStacksDir, "..", "signing", "image-signing.pem"), "utf8"),
+  imageSigningKey: () => fixtureSigningKey,
 };
 
 /**
