@@ -43,7 +43,10 @@ export function imageSignature(name: string, args: SignatureArgs, opts: pulumi.C
 }
 
 /** The verdict of the verify command: staging's signature of the digest, for this revision, checks out or not. */
-export type SignatureVerdict = { readonly verified: true } | { readonly verified: false; readonly reason: string } | { readonly verified: "offline" };
+export type SignatureVerdict =
+  | { readonly verified: true }
+  | { readonly verified: false; readonly reason: string }
+  | { readonly verified: "offline" };
 
 /**
  * Asks the verify command whether staging signed `imageRef` for the revision

@@ -67,11 +67,7 @@ export class RepositoryGovernance extends pulumi.ComponentResource {
       new github.RepositoryRuleset(`${name}-${ruleset.name}`, rulesetArgs(repository, ruleset), childOpts);
     }
     new github.RepositoryRuleset(`${name}-${governance.tagRuleset.name}`, tagRulesetArgs(repository, governance.tagRuleset), childOpts);
-    new github.WorkflowRepositoryPermissions(
-      `${name}-workflow-permissions`,
-      { repository, ...governance.workflowPermissions },
-      childOpts,
-    );
+    new github.WorkflowRepositoryPermissions(`${name}-workflow-permissions`, { repository, ...governance.workflowPermissions }, childOpts);
 
     const permissions = governance.actionsPermissions;
     new github.ActionsRepositoryPermissions(

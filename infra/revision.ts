@@ -61,7 +61,12 @@ export async function resolveRevision(
  * The commit a tag names, annotated tags dereferenced, through the provider's REST data source (the provider's
  * `getRef` answers the tag object of an annotated tag, not its commit).
  */
-async function tagCommitThroughRest(tag: string, owner: string, repository: string, opts: pulumi.InvokeOptions): Promise<string | undefined> {
+async function tagCommitThroughRest(
+  tag: string,
+  owner: string,
+  repository: string,
+  opts: pulumi.InvokeOptions,
+): Promise<string | undefined> {
   try {
     return await tagCommit(tag, owner, repository, (endpoint) => github.getRestApi({ endpoint }, opts));
   } catch (error) {

@@ -42,7 +42,8 @@ export async function resolveShipment(
       if (decision.kind === "build") return { revision, existingImage: undefined };
       const expected = signedAnnotations(spec.repository.fullName, revision.sha ?? unresolved);
       const verdict = await verifySignature(decision.imageRef, image, imageSource.signingPublicKey, expected, registryToken);
-      if (verdict.verified === false) throw userError(`Stack "${spec.stack}" will not ship ${what}: ${unsignedReason(decision.imageRef, verdict.reason)}`);
+      if (verdict.verified === false)
+        throw userError(`Stack "${spec.stack}" will not ship ${what}: ${unsignedReason(decision.imageRef, verdict.reason)}`);
       return { revision, existingImage: decision.imageRef };
     }
   }

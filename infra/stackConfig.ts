@@ -34,7 +34,10 @@ export function configSecretTest(module: object = runtimeConfig): (key: string) 
  * given for real. The offline plan reads the stack file, whose secrets are ciphertext it hands over as a mark
  * (or a placeholder for one not set): nothing can be learned from those.
  */
-export function secretValuesForFacts(all: Readonly<Record<string, string>>, isSecret: (key: string) => boolean): Partial<Record<SecretKey, string>> {
+export function secretValuesForFacts(
+  all: Readonly<Record<string, string>>,
+  isSecret: (key: string) => boolean,
+): Partial<Record<SecretKey, string>> {
   const values: Partial<Record<SecretKey, string>> = {};
   for (const key of secretKeys) {
     const full = `${projectName}:${key}`;

@@ -56,8 +56,20 @@ export const secretDefinitions: readonly SecretDefinition[] = [
     description:
       "Railway token for this stack's environment: an account or workspace token (railwayTokenKind account), or a project token (project); scopes in docs/shipping.md.",
   },
-  { key: "anthropicApiKey", grants: "writes", requirement: "always", usedByProgram: true, description: "Anthropic API key of this environment's app." },
-  { key: "openaiApiKey", grants: "writes", requirement: "always", usedByProgram: true, description: "OpenAI API key of this environment's app." },
+  {
+    key: "anthropicApiKey",
+    grants: "writes",
+    requirement: "always",
+    usedByProgram: true,
+    description: "Anthropic API key of this environment's app.",
+  },
+  {
+    key: "openaiApiKey",
+    grants: "writes",
+    requirement: "always",
+    usedByProgram: true,
+    description: "OpenAI API key of this environment's app.",
+  },
   // Always, whatever the backend: the stacks use the passphrase secrets provider (README, First deploy), on Pulumi Cloud too.
   {
     key: "pulumiConfigPassphrase",

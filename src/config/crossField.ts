@@ -32,7 +32,8 @@ export function visibilityPlanProblems(v: ConfigValues, stack: string): Problem[
 }
 
 /** Whether GitHub enforces required reviewers and wait timers on this repository. */
-export const protectionRulesAllowed = (v: Pick<ConfigValues, "repositoryVisibility" | "githubPlan">): boolean => v.repositoryVisibility === "public" || v.githubPlan === "enterprise";
+export const protectionRulesAllowed = (v: Pick<ConfigValues, "repositoryVisibility" | "githubPlan">): boolean =>
+  v.repositoryVisibility === "public" || v.githubPlan === "enterprise";
 
 const reviewers = (v: ConfigValues): string[] => [...v.reviewerUsers, ...v.reviewerTeams];
 

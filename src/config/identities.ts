@@ -62,7 +62,7 @@ const createNarrow: Readonly<Partial<Record<SecretKey, string>>> = {
 };
 
 /** A stack that builds the image and marks it verified signs it; a stack that promotes a verified image checks the signature. */
-export function signingRole(v: Pick<ConfigValues, "deployImage">, stack: string): "signs" | "verifies" | "none" {
+export function signingRole(v: Partial<Pick<ConfigValues, "deployImage">>, stack: string): "signs" | "verifies" | "none" {
   if (v.deployImage !== undefined) return "none";
   return stack === "staging" ? "signs" : "verifies";
 }
@@ -119,7 +119,7 @@ const keyPairCommand =
 
 /** The signing key pair: set where it is used, a valid key, and its halves belong together. */
 export function signingProblems(
-  v: Pick<ConfigValues, "deployImage" | "imageSigningPublicKey">,
+  v: Partial<Pick<ConfigValues, "deployImage" | "imageSigningPublicKey">>,
   stack: string,
   facts: SecretFacts | undefined,
 ): Problem[] {

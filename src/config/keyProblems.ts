@@ -72,7 +72,8 @@ export function foreignKeyProblem(fullKey: string, value: string | undefined, st
 export const retiredSecrets: Readonly<Record<string, { readonly why: string; readonly fix: (stack: string) => string }>> = {
   codecovToken: {
     why: "is no longer used: a repository secret is readable by a workflow on any branch, so test.yml now uploads to Codecov with GitHub's OIDC token instead (codecovUpload)",
-    fix: (stack) => `pulumi config rm codecovToken --stack ${stack} && pulumi config set codecovUpload true --stack ${stack}, then revoke the token in Codecov`,
+    fix: (stack) =>
+      `pulumi config rm codecovToken --stack ${stack} && pulumi config set codecovUpload true --stack ${stack}, then revoke the token in Codecov`,
   },
 };
 

@@ -172,7 +172,8 @@ export const configKeys = {
   previewReviewerTeams: {
     kind: "array",
     schema: z.array(z.string().regex(teamSlug)).refine(unique, "duplicates"),
-    allowed: "a list of team slugs of the repository's organization (lowercase, digits, - and _), no duplicates; the same list in both stacks",
+    allowed:
+      "a list of team slugs of the repository's organization (lowercase, digits, - and _), no duplicates; the same list in both stacks",
     example: '["platform"]',
     description: "Teams who may approve a pull request's `pulumi preview` on the real engine (see previewReviewerUsers).",
     default: [],

@@ -37,7 +37,7 @@ export interface TagRulesetSpec {
   readonly ref: string;
   readonly enforcement: "active";
   readonly bypass: { readonly appId: number; readonly adminRoleId: number; readonly mode: "always" };
-  readonly rules: { readonly creation: true; readonly update: true; readonly deletion: true; readonly nonFastForward: true };
+  readonly rules: { readonly creation: boolean; readonly update: boolean; readonly deletion: boolean; readonly nonFastForward: boolean };
 }
 
 /** Actions' own token and its power to approve pull requests (GitHub's workflow permissions of the repository). */
@@ -48,7 +48,7 @@ export interface WorkflowPermissionsSpec {
    * No workflow may approve a pull request: a branch's workflow granting itself `pull-requests: write` would
    * otherwise approve its own pull request, and github-actions[bot] counts as a reviewer other than the pusher.
    */
-  readonly canApprovePullRequestReviews: false;
+  readonly canApprovePullRequestReviews: boolean;
 }
 
 export interface RulesetRules {

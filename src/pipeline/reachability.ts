@@ -15,6 +15,7 @@
 import { secretDefinitions, type Grants, type SecretKey } from "../config";
 import type { Workflow } from "../workflows/model";
 import { isCallJob } from "../workflows/model";
+import type { GovernanceSlice } from "./governance";
 import { stackEnvironments, type EnvironmentSlice, type PipelineSpec } from "./spec";
 
 /** Who or what starts a run, and whether a reviewer approved its code. */
@@ -88,23 +89,29 @@ export interface RepositoryModel {
 /** What both stacks' specs will make of the repository. */
 export function repositoryModel(specs: readonly PipelineSpec[]): RepositoryModel {
   const governing = specs.find((s) => s.governance !== undefined)?.governance;
-  const actionsMayApprove = governing?.workflowPermissions.canApprovePullRequestReviews !== false;
-  const reviewedBranches = actionsMayApprove
-    ? []
-    : (governing?.rulesets ?? [])
-        .filter((r) => r.rules.pullRequest.requiredApprovingReviewCount > 0 && r.rules.nonFastForward && r.rules.deletion)
-        .map((r) => r.ref.replace(/^refs\/heads\//, ""));
-  const tag = governing?.tagRuleset;
-  const guardedTags =
-    tag !== undefined && tag.rules.creation && tag.rules.update && tag.rules.deletion ? [tag.ref.replace(/^refs\/tags\//, "")] : [];
+  const gates = governing === undefined ? { reviewedBranches: [], guardedTags: [] } : governanceGates(governing);
   return {
     defaultBranch: specs[0]?.repository.defaultBranch ?? "main",
     environments: specs.flatMap((spec) => stackEnvironments(spec).map((env) => environmentModel(spec.stack, env))),
-    repositorySecrets: specs.flatMap((spec) => (spec.governance?.secrets ?? []).map((s) => ({ stack: spec.stack, configKey: s.configKey }))),
-    reviewedBranches,
-    guardedTags,
+    repositorySecrets: specs.flatMap((spec) =>
+      (spec.governance?.secrets ?? []).map((s) => ({ stack: spec.stack, configKey: s.configKey })),
+    ),
+    ...gates,
     configSecrets: Object.fromEntries(specs.map((spec) => [spec.stack, spec.secretsRead])),
   };
+}
+
+/** What the governing stack's rulesets and Actions settings protect. */
+function governanceGates(governing: GovernanceSlice): Pick<RepositoryModel, "reviewedBranches" | "guardedTags"> {
+  const actionsMayApprove = governing.workflowPermissions.canApprovePullRequestReviews;
+  const reviewedBranches = actionsMayApprove
+    ? []
+    : governing.rulesets
+        .filter((r) => r.rules.pullRequest.requiredApprovingReviewCount > 0 && r.rules.nonFastForward && r.rules.deletion)
+        .map((r) => r.ref.replace(/^refs\/heads\//, ""));
+  const tag = governing.tagRuleset;
+  const guardedTags = tag.rules.creation && tag.rules.update && tag.rules.deletion ? [tag.ref.replace(/^refs\/tags\//, "")] : [];
+  return { reviewedBranches, guardedTags };
 }
 
 function environmentModel(stack: string, env: EnvironmentSlice): EnvironmentModel {
@@ -156,7 +163,8 @@ export function workflowEnvironments(workflow: Workflow): string[] {
     const name = job.environment.name;
     const matrix = job.strategy?.matrix ?? {};
     const expanded = Object.entries(matrix).reduce<string[]>(
-      (all, [key, values]) => all.flatMap((n) => (n.includes(`\${{ matrix.${key} }}`) ? values.map((v) => n.split(`\${{ matrix.${key} }}`).join(v)) : [n])),
+      (all, [key, values]) =>
+        all.flatMap((n) => (n.includes(`\${{ matrix.${key} }}`) ? values.map((v) => n.split(`\${{ matrix.${key} }}`).join(v)) : [n])),
       [name],
     );
     names.push(...expanded);
@@ -169,7 +177,9 @@ function secretsOf(model: RepositoryModel, environments: readonly string[], repo
   const direct: ReachedSecret[] = [
     ...model.environments
       .filter((env) => environments.includes(env.name))
-      .flatMap((env) => env.secrets.map((key) => ({ configKey: key, grants: grantsOf(key), via: `environment ${env.name}`, stack: env.stack }))),
+      .flatMap((env) =>
+        env.secrets.map((key) => ({ configKey: key, grants: grantsOf(key), via: `environment ${env.name}`, stack: env.stack })),
+      ),
     ...(repository ? model.repositorySecrets.map((s) => ({ ...s, grants: grantsOf(s.configKey), via: "the repository" })) : []),
   ];
   const decrypted = Object.entries(model.configSecrets)

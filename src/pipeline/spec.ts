@@ -62,7 +62,9 @@ export function repositoryRef(config: StackConfig): RepositoryRef {
 }
 
 /** The environments a stack owns, deploy environment first. */
-export function stackEnvironments(spec: Pick<PipelineSpec, "deployEnvironment" | "previewEnvironment" | "driftEnvironment">): EnvironmentSlice[] {
+export function stackEnvironments(
+  spec: Pick<PipelineSpec, "deployEnvironment" | "previewEnvironment" | "driftEnvironment">,
+): EnvironmentSlice[] {
   return [spec.deployEnvironment, ...(spec.previewEnvironment === undefined ? [] : [spec.previewEnvironment]), spec.driftEnvironment];
 }
 
@@ -78,7 +80,12 @@ export function publishedSecrets(
  * `handedOverCommitVariable`); `githubBaseUrl`: the API the GitHub provider talks to (GitHub Enterprise Server's
  * serves the repository's git too).
  */
-export function buildPipelineSpec(config: StackConfig, handedOverRevision?: string, handedOverSha?: string, githubBaseUrl?: string): PipelineSpec {
+export function buildPipelineSpec(
+  config: StackConfig,
+  handedOverRevision?: string,
+  handedOverSha?: string,
+  githubBaseUrl?: string,
+): PipelineSpec {
   const needed = secretsNeeded(config);
   const deployEnvironment = { ...deployEnvironmentSpec(config), ...publishedTo(config.stack, config, needed) };
   const preview = previewEnvironmentSpec(config);

@@ -136,9 +136,12 @@ export function ungatedSecretViolations(type: "environment" | "repository-secret
   if (props["deploymentBranchPolicy"] !== undefined && props["deploymentBranchPolicy"] !== null) return [];
   const reviewers = list(props["reviewers"]).flatMap((r) => [...list(record(r)["users"]), ...list(record(r)["teams"])]);
   const violations: string[] = [];
-  if (reviewers.length === 0) violations.push(`${name} admits any branch with no reviewer: give it reviewers, or a deployment policy of reviewed refs`);
-  if (props["preventSelfReview"] !== true) violations.push(`${name} admits any branch and lets whoever started a run approve it: preventSelfReview must be true`);
-  if (props["canAdminsBypass"] !== false) violations.push(`${name} admits any branch and lets admins skip its reviewers: canAdminsBypass must be false`);
+  if (reviewers.length === 0)
+    violations.push(`${name} admits any branch with no reviewer: give it reviewers, or a deployment policy of reviewed refs`);
+  if (props["preventSelfReview"] !== true)
+    violations.push(`${name} admits any branch and lets whoever started a run approve it: preventSelfReview must be true`);
+  if (props["canAdminsBypass"] !== false)
+    violations.push(`${name} admits any branch and lets admins skip its reviewers: canAdminsBypass must be false`);
   return violations;
 }
 
@@ -154,7 +157,8 @@ export function tagRulesetViolations(props: Props, rules: RulesetRules): string[
   const allowed = (b: Readonly<Record<string, unknown>>): boolean =>
     (b["actorType"] === "Integration" && (rules.deliveryAppId === undefined || b["actorId"] === rules.deliveryAppId)) ||
     (b["actorType"] === "RepositoryRole" && b["actorId"] === 5);
-  if (!bypass.every(allowed)) violations.push(`${name}: only the delivery App and repository admins may bypass; found ${JSON.stringify(bypass)}`);
+  if (!bypass.every(allowed))
+    violations.push(`${name}: only the delivery App and repository admins may bypass; found ${JSON.stringify(bypass)}`);
   return violations;
 }
 
@@ -163,7 +167,9 @@ export function workflowPermissionViolations(props: Props): string[] {
   const violations: string[] = [];
   if (props["defaultWorkflowPermissions"] !== "read") violations.push("github.token must default to read: defaultWorkflowPermissions read");
   if (props["canApprovePullRequestReviews"] !== false)
-    violations.push("workflows may approve pull requests: a branch's workflow could approve its own and merge it; set canApprovePullRequestReviews false");
+    violations.push(
+      "workflows may approve pull requests: a branch's workflow could approve its own and merge it; set canApprovePullRequestReviews false",
+    );
   return violations;
 }
 

@@ -18,7 +18,8 @@ export function required(env: NodeJS.ProcessEnv, name: string): string {
 /** `<registry>/<repository>@sha256:<hex>`, split. */
 export function imageByDigest(env: NodeJS.ProcessEnv): { repository: string; digest: string } {
   const ref = required(env, "IMAGE_REF");
-  if (!isImageByDigest(ref)) throw new SettingError(`IMAGE_REF ${JSON.stringify(ref)} is not an image by digest (<registry>/<repository>@sha256:<64 hex>)`);
+  if (!isImageByDigest(ref))
+    throw new SettingError(`IMAGE_REF ${JSON.stringify(ref)} is not an image by digest (<registry>/<repository>@sha256:<64 hex>)`);
   const at = ref.lastIndexOf("@");
   return { repository: ref.slice(0, at), digest: ref.slice(at + 1) };
 }

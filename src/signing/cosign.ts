@@ -97,7 +97,11 @@ function parseSignatureManifest(body: Buffer): SignatureManifest {
 }
 
 /** Signs the claims and adds the signature to the digest's signature manifest (pushed whole, as cosign does). */
-export async function pushSignature(client: RegistryClient, claims: SignedClaims, privateKeyPem: string): Promise<{ tag: string; signatures: number }> {
+export async function pushSignature(
+  client: RegistryClient,
+  claims: SignedClaims,
+  privateKeyPem: string,
+): Promise<{ tag: string; signatures: number }> {
   const payload = simpleSigningPayload(claims);
   const signature = signPayload(payload, privateKeyPem);
   const tag = signatureTag(claims.digest);
@@ -160,13 +164,18 @@ export async function verifySignature(
     const optional = claims.optional ?? {};
     const mismatch = Object.entries(expected).find(([key, value]) => optional[key] !== value);
     if (mismatch !== undefined) {
-      reasons.push(`a valid signature whose ${mismatch[0]} is ${JSON.stringify(optional[mismatch[0]] ?? null)}, not ${JSON.stringify(mismatch[1])}`);
+      reasons.push(
+        `a valid signature whose ${mismatch[0]} is ${JSON.stringify(optional[mismatch[0]] ?? null)}, not ${JSON.stringify(mismatch[1])}`,
+      );
       continue;
     }
     const annotations = Object.fromEntries(Object.entries(optional).map(([k, v]) => [k, String(v)]));
     return { verified: true, claims: { digest, dockerReference: "", annotations } };
   }
-  return { verified: false, reason: reasons.length === 0 ? `${signatureTag(digest)} holds no signature` : `found only ${reasons.join("; ")}` };
+  return {
+    verified: false,
+    reason: reasons.length === 0 ? `${signatureTag(digest)} holds no signature` : `found only ${reasons.join("; ")}`,
+  };
 }
 
 export { sha256Digest };

@@ -45,12 +45,19 @@ export function send(req: HttpRequest): Promise<HttpAnswer> {
     const options = { method: req.method, headers, timeout };
     const onAnswer = (res: import("node:http").IncomingMessage): void => {
       const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on("data", (chunk: Buffer) => {
+        chunks.push(chunk);
+      });
+      res.on("end", () => {
+        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
+      });
       res.on("error", reject);
     };
     const ca = trustedCas();
-    const client = url.protocol === "https:" ? httpsRequest(url, { ...options, ...(ca === undefined ? {} : { ca }) }, onAnswer) : httpRequest(url, options, onAnswer);
+    const client =
+      url.protocol === "https:"
+        ? httpsRequest(url, { ...options, ...(ca === undefined ? {} : { ca }) }, onAnswer)
+        : httpRequest(url, options, onAnswer);
     client.on("timeout", () => client.destroy(new Error(`${req.method} ${url.origin}${url.pathname}: no answer within ${timeout} ms`)));
     client.on("error", reject);
     client.end(body);

@@ -113,7 +113,10 @@ export class RegistryClient {
     token.searchParams.set("scope", `repository:${this.name.repository}:pull,push`);
     const answer = await this.transport({ method: "GET", url: token.toString(), headers: { authorization: basic } });
     if (answer.status !== 200) {
-      throw new RegistryError(`${token.origin} refused the login of ${login.username} (HTTP ${answer.status}): check the registry token`, answer.status);
+      throw new RegistryError(
+        `${token.origin} refused the login of ${login.username} (HTTP ${answer.status}): check the registry token`,
+        answer.status,
+      );
     }
     const body = JSON.parse(answer.body.toString("utf8")) as { token?: string; access_token?: string };
     const value = body.token ?? body.access_token;
@@ -123,8 +126,14 @@ export class RegistryClient {
 
   private failure(what: string, answer: HttpAnswer): RegistryError {
     const detail = answer.body.toString("utf8").slice(0, 300);
-    const hint = answer.status === 401 || answer.status === 403 ? " (the registry refused the credentials: check the registry token and its scope)" : "";
-    return new RegistryError(`${what} in ${this.name.host}/${this.name.repository}: HTTP ${answer.status}${hint} ${detail}`.trim(), answer.status);
+    const hint =
+      answer.status === 401 || answer.status === 403
+        ? " (the registry refused the credentials: check the registry token and its scope)"
+        : "";
+    return new RegistryError(
+      `${what} in ${this.name.host}/${this.name.repository}: HTTP ${answer.status}${hint} ${detail}`.trim(),
+      answer.status,
+    );
   }
 
   /** The manifest a tag or digest names; `undefined` when the registry has none (404). */
@@ -134,9 +143,12 @@ export class RegistryClient {
     if (answer.status !== 200) throw this.failure(`GET manifest ${reference}`, answer);
     const digest = sha256Digest(answer.body);
     const header = answer.headers["docker-content-digest"];
-    if (reference.startsWith("sha256:") && digest !== reference) throw new RegistryError(`manifest ${reference} arrived with digest ${digest}`, 200);
-    if (typeof header === "string" && header !== digest) throw new RegistryError(`manifest ${reference}: the registry says ${header}, the bytes are ${digest}`, 200);
-    const mediaType = (JSON.parse(answer.body.toString("utf8")) as { mediaType?: string }).mediaType ?? String(answer.headers["content-type"] ?? "");
+    if (reference.startsWith("sha256:") && digest !== reference)
+      throw new RegistryError(`manifest ${reference} arrived with digest ${digest}`, 200);
+    if (typeof header === "string" && header !== digest)
+      throw new RegistryError(`manifest ${reference}: the registry says ${header}, the bytes are ${digest}`, 200);
+    const mediaType =
+      (JSON.parse(answer.body.toString("utf8")) as { mediaType?: string }).mediaType ?? answer.headers["content-type"] ?? "";
     return { digest, mediaType, body: answer.body };
   }
 

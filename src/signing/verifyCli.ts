@@ -11,7 +11,12 @@ import { verifySignature, type Verdict } from "./cosign";
 
 export async function verify(env: NodeJS.ProcessEnv): Promise<Verdict> {
   const { repository, digest } = imageByDigest(env);
-  return verifySignature(registryClient(env, repository), digest, required(env, "SIGNING_PUBLIC_KEY"), annotations(env, "EXPECTED_ANNOTATIONS"));
+  return verifySignature(
+    registryClient(env, repository),
+    digest,
+    required(env, "SIGNING_PUBLIC_KEY"),
+    annotations(env, "EXPECTED_ANNOTATIONS"),
+  );
 }
 
 if (require.main === module) {

@@ -144,5 +144,11 @@ export function beforePulumi(s: AppWorkflowSettings, identity: AppIdentity, buil
 
 /** A second token for the image build's clone of the app repository: contents, read only. */
 export function cloneTokenStep(s: AppWorkflowSettings, identity: AppIdentity): Step {
-  return mintToken(identity, "clone-token", s.repository, { "permission-contents": "read" }, `${s.repository}, read-only, for the image build's clone`);
+  return mintToken(
+    identity,
+    "clone-token",
+    s.repository,
+    { "permission-contents": "read" },
+    `${s.repository}, read-only, for the image build's clone`,
+  );
 }

@@ -31,6 +31,7 @@ import { createHash } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { GitHubContract, type ContractViolation, type DescriptionName, type OperationMatch } from "./githubContract";
 import { generateBoxKeyPair, sealedBoxOpen, type BoxKeyPair } from "./sealedBox";
+import { basicPassword, serveGit, type GitRepositoryOptions, type GitRequest } from "./gitHttp";
 import { close, listen } from "./loopback";
 
 export interface GitHubFixture {
@@ -63,6 +64,8 @@ export type RepositoryVisibility = "public" | "private" | "internal";
 export type GitHubPlan = "free" | "pro" | "team" | "enterprise";
 
 export interface GitHubStateFixture extends GitHubFixture {
+  /** The repository's git, served at `/<owner>/<repo>.git` as GitHub Enterprise Server serves it (image builds clone it). */
+  readonly git?: GitRepositoryOptions;
   /** The repository's visibility. Default: private. */
   readonly visibility?: RepositoryVisibility;
   /** The owner's plan: what it allows on a private or internal repository. Default: enterprise. */
@@ -285,6 +288,9 @@ interface CommitState {
 
 export class GitHubStateStandIn {
   readonly calls: StandInCall[] = [];
+  /** Every git request (image builds cloning the repository), with the token it authenticated with. */
+  readonly gitRequests: GitRequest[] = [];
+  private readonly git: GitRepositoryOptions | undefined;
   readonly violations: ContractViolation[] = [];
   readonly visibility: RepositoryVisibility;
   readonly plan: GitHubPlan;
@@ -323,6 +329,7 @@ export class GitHubStateStandIn {
   private readonly createdAt = "2024-03-01T09:00:00Z";
 
   constructor(private readonly fixture: GitHubStateFixture) {
+    this.git = fixture.git;
     this.visibility = fixture.visibility ?? "private";
     this.plan = fixture.plan ?? "enterprise";
     const branches = Object.keys(fixture.branches);
@@ -479,7 +486,9 @@ export class GitHubStateStandIn {
     }
     const w = this.workflowPermissions;
     if (w.default_workflow_permissions !== "write" || !w.can_approve_pull_request_reviews) {
-      out.push(`workflow permissions: ${w.default_workflow_permissions}, can approve pull requests ${String(w.can_approve_pull_request_reviews)} (was write, true)`);
+      out.push(
+        `workflow permissions: ${w.default_workflow_permissions}, can approve pull requests ${String(w.can_approve_pull_request_reviews)} (was write, true)`,
+      );
     }
     for (const [branch, sha] of Object.entries(this.fixture.branches)) {
       const before = new Map(Object.entries(this.fixture.files?.[branch] ?? {}));
@@ -507,8 +516,15 @@ export class GitHubStateStandIn {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
-    const raw = Buffer.concat(chunks).toString("utf8");
     const url = new URL(req.url ?? "/", this.origin);
+    const gitPrefix = `/${this.fixture.owner}/${this.fixture.repository}.git/`;
+    if (this.git !== undefined && url.pathname.toLowerCase().startsWith(gitPrefix.toLowerCase())) {
+      const repoPath = `/${this.fixture.repository}.git/${url.pathname.slice(gitPrefix.length)}`;
+      const status = await serveGit(this.git, repoPath, url.search.slice(1), req, Buffer.concat(chunks), res);
+      this.gitRequests.push({ method: req.method ?? "GET", path: url.pathname, token: basicPassword(req.headers.authorization), status });
+      return;
+    }
+    const raw = Buffer.concat(chunks).toString("utf8");
     const method = req.method ?? "GET";
     let requestBody: unknown;
     try {
@@ -1782,9 +1798,11 @@ export class GitHubStateStandIn {
    */
   private putWorkflowPermissions(body: JsonObject): Answer {
     const level = body["default_workflow_permissions"];
-    if (level !== undefined && level !== "read" && level !== "write") return validationFailed(`Invalid default_workflow_permissions: ${String(level)}`);
+    if (level !== undefined && level !== "read" && level !== "write")
+      return validationFailed(`Invalid default_workflow_permissions: ${JSON.stringify(level)}`);
     if (level !== undefined) this.workflowPermissions.default_workflow_permissions = level;
-    if (typeof body["can_approve_pull_request_reviews"] === "boolean") this.workflowPermissions.can_approve_pull_request_reviews = body["can_approve_pull_request_reviews"];
+    if (typeof body["can_approve_pull_request_reviews"] === "boolean")
+      this.workflowPermissions.can_approve_pull_request_reviews = body["can_approve_pull_request_reviews"];
     return { status: 204 };
   }
 

@@ -16,7 +16,9 @@ const list = (v: unknown): readonly unknown[] => (Array.isArray(v) ? v : []);
 
 /** The config key a GitHub secret of `environment` holds: a read-only stand-in where its key is set (entryEnvironments' rule). */
 function configKeyOf(name: string, environment: string | undefined, secretsSet: readonly string[]): SecretKey {
-  const candidates = githubEntries.filter((e): e is GithubEntry & { source: { configKey: SecretKey } } => e.kind === "secret" && e.name === name && "configKey" in e.source);
+  const candidates = githubEntries.filter(
+    (e): e is GithubEntry & { source: { configKey: SecretKey } } => e.kind === "secret" && e.name === name && "configKey" in e.source,
+  );
   const readOnly = environment !== undefined && /-(preview|drift)$/.test(environment);
   const pick =
     (readOnly ? candidates.find((e) => e.preview === "only" && secretsSet.includes(e.source.configKey)) : undefined) ??
@@ -46,7 +48,10 @@ function rulesetGates(bodies: readonly Json[], actionsMayApprove: boolean): Pick
 }
 
 /** `secretsSet`: per stack, the secret config keys its stack file holds (`secure:`). */
-export function repositoryModelOfGitHub(github: GitHubStateStandIn, secretsSet: Readonly<Record<string, readonly SecretKey[]>>): RepositoryModel {
+export function repositoryModelOfGitHub(
+  github: GitHubStateStandIn,
+  secretsSet: Readonly<Record<string, readonly SecretKey[]>>,
+): RepositoryModel {
   const snapshot = github.snapshot();
   const stackOf = (environment: string): string => environment.replace(/-(preview|drift)$/, "");
   return {
@@ -76,15 +81,18 @@ export function committedWorkflows(github: GitHubStateStandIn): Workflow[] {
   const files = github.snapshot().files[github.defaultBranch] ?? {};
   return Object.entries(files)
     .filter(([path]) => /^\.github\/workflows\/[^/]+\.ya?ml$/.test(path))
-    .map(([path, text]) => {
+    .map(([path, text]): Workflow => {
       const doc = record(parse(text));
       const on = doc["on"];
-      const triggers = typeof on === "string" ? { [on]: {} } : Array.isArray(on) ? Object.fromEntries(on.map((o) => [String(o), {}])) : record(on);
+      const triggers =
+        typeof on === "string" ? { [on]: {} } : Array.isArray(on) ? Object.fromEntries(on.map((o) => [String(o), {}])) : record(on);
       const jobs = Object.fromEntries(
         Object.entries(record(doc["jobs"])).map(([id, job]) => {
           const j = record(job);
           const environment = typeof j["environment"] === "string" ? j["environment"] : record(j["environment"])["name"];
-          const matrix = Object.fromEntries(Object.entries(record(record(j["strategy"])["matrix"])).map(([k, v]) => [k, list(v).map(String)]));
+          const matrix = Object.fromEntries(
+            Object.entries(record(record(j["strategy"])["matrix"])).map(([k, v]) => [k, list(v).map(String)]),
+          );
           return [
             id,
             {
@@ -99,7 +107,13 @@ export function committedWorkflows(github: GitHubStateStandIn): Workflow[] {
           ];
         }),
       );
-      return { path, name: String(doc["name"] ?? path), on: Object.fromEntries(Object.keys(triggers).map((k) => [camel(k), {}])), permissions: {}, jobs } as unknown as Workflow;
+      return {
+        path,
+        name: typeof doc["name"] === "string" ? doc["name"] : path,
+        on: Object.fromEntries(Object.keys(triggers).map((k) => [camel(k), {}])),
+        permissions: {},
+        jobs,
+      };
     });
 }
 

@@ -20,7 +20,11 @@ export async function signAsStaging(
   try {
     const client = new RegistryClient({ host: registry.host, repository: image.repository }, login);
     const digest = registry.digestOf(image.repository, image.tag);
-    const claims = { digest, dockerReference: `${registry.host}/${image.repository}`, annotations: signedAnnotations(image.appRepository, image.sha) };
+    const claims = {
+      digest,
+      dockerReference: `${registry.host}/${image.repository}`,
+      annotations: signedAnnotations(image.appRepository, image.sha),
+    };
     await pushSignature(client, claims, fixtureSigningKey);
   } finally {
     if (previous === undefined) delete process.env["SSL_CERT_FILE"];

@@ -161,7 +161,11 @@ beforeAll(async () => {
   // Staging verified both releases' commits: production finds either in the registry, every platform in one index.
   const login = { username: stagingConfig.dockerhubUsername, password: sentinel("dockerhubToken") };
   registry = await new RegistryStandIn(
-    [releaseSha, olderReleaseSha, unsignedSha].map((sha) => ({ repository, tag: `verified-sha-${sha}`, platforms: stagingConfig.platforms })),
+    [releaseSha, olderReleaseSha, unsignedSha].map((sha) => ({
+      repository,
+      tag: `verified-sha-${sha}`,
+      platforms: stagingConfig.platforms,
+    })),
     login,
   ).start();
   // ...and signed both releases' digests (not the third: someone with the registry token tagged it).
@@ -338,7 +342,12 @@ describe("pulumi up --stack production on the real engine", () => {
     expect([...(row("default-branch")?.environments ?? [])].sort()).toEqual(["production-drift", "staging", "staging-drift"]);
     expect(row("release-tag")?.afterApproval).toContain("production");
     // Reviewed code holds what it needs: production's deploy holds production's passphrase, so its whole config.
-    expect(row("release-tag")?.secrets.filter((s) => s.stack === "production").map((s) => s.configKey).sort()).toEqual([...secretsSet.production].sort());
+    expect(
+      row("release-tag")
+        ?.secrets.filter((s) => s.stack === "production")
+        .map((s) => s.configKey)
+        .sort(),
+    ).toEqual([...secretsSet.production].sort());
   });
 
   it("rotating the Railway token: the engine's diff and the up touch its GitHub secret and redeploy once, with the new token", async () => {
@@ -363,7 +372,10 @@ describe("pulumi up --stack production on the real engine", () => {
     const railwayRequests = railway.requests.length;
     const registryWrites = registry.calls.filter((c) => c.method !== "GET" && c.method !== "HEAD").length;
     const eventLog = join(ws.dir, `events-up-${String(++runCount)}.jsonl`);
-    const up = await ws.pulumi(["up", "--yes", "--stack", "production", "--event-log", eventLog], { timeoutMs: 300_000, ...(env === undefined ? {} : { env }) });
+    const up = await ws.pulumi(["up", "--yes", "--stack", "production", "--event-log", eventLog], {
+      timeoutMs: 300_000,
+      ...(env === undefined ? {} : { env }),
+    });
     outputs.push(up.stdout, up.stderr);
     expect(up.code).not.toBe(0);
     expect(`${up.stdout}\n${up.stderr}`).toMatch(message);
@@ -376,7 +388,11 @@ describe("pulumi up --stack production on the real engine", () => {
   it("refuses a release whose verified tag names a digest staging never signed: nothing is created, changed or deployed", async () => {
     expectOk(await ws.pulumi(["config", "set", "appRevision", unsignedTag, "--stack", "production"]));
     try {
-      await refusedUp(new RegExp(`will not ship ${unsignedTag}: .*carries no valid signature of staging's for this commit \\(no signature: the registry has no sha256-`));
+      await refusedUp(
+        new RegExp(
+          `will not ship ${unsignedTag}: .*carries no valid signature of staging's for this commit \\(no signature: the registry has no sha256-`,
+        ),
+      );
     } finally {
       expectOk(await ws.pulumi(["config", "rm", "appRevision", "--stack", "production"]));
     }
@@ -384,10 +400,13 @@ describe("pulumi up --stack production on the real engine", () => {
   });
 
   it("refuses a release tag that no longer names the commit the workflow ran for (the tag moved), before anything is written", async () => {
-    await refusedUp(new RegExp(`Tag ${releaseTag} names commit ${releaseSha}, but the workflow ran for ${olderReleaseSha}: the tag moved`), {
-      DELIVERY_APP_REVISION: releaseTag,
-      DELIVERY_APP_REVISION_SHA: olderReleaseSha,
-    });
+    await refusedUp(
+      new RegExp(`Tag ${releaseTag} names commit ${releaseSha}, but the workflow ran for ${olderReleaseSha}: the tag moved`),
+      {
+        DELIVERY_APP_REVISION: releaseTag,
+        DELIVERY_APP_REVISION_SHA: olderReleaseSha,
+      },
+    );
   });
 
   it("rolls back the production workflow's way, to an older release tag: its verified digest deploys, nothing else changes", async () => {

@@ -63,7 +63,9 @@ function table(configs: (stack: StackName) => StackConfig, previewReviewers: boo
     (r) =>
       `- ${triggers.find((t) => t.id === r.trigger)?.words ?? r.trigger} (${r.reviewed ? "reviewed code" : "code no reviewer approved"}): ` +
       `enters ${r.environments.length === 0 ? "no environment" : r.environments.map((e) => `\`${e}\``).join(", ")}` +
-      (r.afterApproval.length === 0 ? "" : `; once a reviewer who did not start the run approves it: ${r.afterApproval.map((e) => `\`${e}\``).join(", ")}`) +
+      (r.afterApproval.length === 0
+        ? ""
+        : `; once a reviewer who did not start the run approves it: ${r.afterApproval.map((e) => `\`${e}\``).join(", ")}`) +
       `; reaches ${String(r.secrets.length)} secret value${r.secrets.length === 1 ? "" : "s"}` +
       (r.reviewed || r.secretsAfterApproval.length === 0 ? "" : `, ${String(r.secretsAfterApproval.length)} once a reviewer approves it`) +
       ".",
