@@ -6,9 +6,11 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { projectName, type SecretKey } from "../../src/config";
+import { projectName, secretKeys, type SecretKey } from "../../src/config";
+import { describeLeaks, findLeaks, type LeakValue } from "../helpers/leakValues";
+import { engineSecrets } from "./leakClasses";
 import { policies } from "../../infra/policy/policies";
-import { allSentinels, fixtureSigningPublicKey, projectDir, secretValue, sentinel } from "../helpers/stacks";
+import { allSentinels, fixtureSigningPublicKey, projectDir, sentinel } from "../helpers/stacks";
 import { readEvents, type EngineEvent, wouldCreate } from "./events";
 import { releaseSha, stackConfigs } from "./fixture";
 import { GitHubStateStandIn } from "./githubState";
@@ -33,6 +35,8 @@ let registry: RegistryStandIn;
 let dockerPing: DockerPingStandIn;
 let ws: EngineWorkspace;
 const runs = {} as Record<Stack, StackRun>;
+/** The class values set as secrets, both stacks'. */
+const leakValues: LeakValue[] = [];
 
 /** Secrets the plan says to set: its `pulumi config set --secret <key> --stack <stack>` lines. */
 function listedSecrets(planOutput: string, stack: string): SecretKey[] {
@@ -62,8 +66,10 @@ async function initStack(stack: Stack): Promise<StackRun> {
 
   // What the plan lists, and the provider's token, which a real user sets too.
   const secretsSet = [...new Set([...listedSecrets(plan.stdout, stack), "githubToken" as const])];
+  const secrets = engineSecrets(secretKeys, stack === "staging" ? 0 : 3);
+  leakValues.push(...secrets.leakValues.filter((v) => secretsSet.includes(v.key as SecretKey)));
   for (const key of secretsSet) {
-    const set = await ws.pulumi(["config", "set", "--secret", key, "--stack", stack], { input: secretValue(key) });
+    const set = await ws.pulumi(["config", "set", "--secret", key, "--stack", stack], { input: secrets.value(key) });
     expect(set.code, set.stderr).toBe(0);
   }
 
@@ -144,6 +150,9 @@ describe.each(stacks)("pulumi preview --stack %s on the real engine", (stack) =>
       "\n",
     );
     for (const value of allSentinels) expect(everything).not.toContain(value);
+    // The review's hard classes (shell, newlines, quotes, unicode, a 4 KB PEM, JSON), in every form.
+    expect(leakValues.length).toBeGreaterThan(5);
+    expect(describeLeaks(findLeaks(everything, leakValues))).toBe("");
   });
 
   it("stores every secret it set encrypted in the stack file", () => {
