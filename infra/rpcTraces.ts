@@ -13,10 +13,9 @@
  * the event log in the engine suite. The traces say nothing this program's
  * user needs; the payload-free lines (which RPC, for which resource) stay.
  */
-// The module object itself (not a namespace copy), whose `debug` the runtime looks up at each call.
-import log = require("@pulumi/pulumi/log");
+import * as pulumi from "@pulumi/pulumi";
 
-type Debug = typeof log.debug;
+type Debug = typeof pulumi.log.debug;
 
 /** An RPC trace line that carries a payload: its serialized request (`obj=`, `props=`) or the response (`resp:`). */
 export const payloadTrace = /\bRPC (?:prepared|finished)\b[^]*?(?:\bresp: |\bobj=|\bprops=)/;
@@ -30,8 +29,12 @@ export function withoutPayloads(debug: Debug): Debug {
   };
 }
 
-/** Installs the wrapper on the SDK's log module, which its runtime reads `debug` from at each call. */
-export function installPayloadFreeTraces(module: { debug: Debug } = log as unknown as { debug: Debug }): void {
+/**
+ * Installs the wrapper on the SDK's log module, which its runtime reads `debug` from at each call.
+ * `pulumi.log` is that module object itself (the SDK's index re-exports it), where a namespace import
+ * of the module would be a copy.
+ */
+export function installPayloadFreeTraces(module: { debug: Debug } = pulumi.log): void {
   const current = module.debug;
   if ((current as Debug & { payloadFree?: true }).payloadFree === true) return;
   const wrapped = Object.assign(withoutPayloads(current), { payloadFree: true as const });

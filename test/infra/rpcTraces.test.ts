@@ -23,7 +23,7 @@ describe("withoutPayloads", () => {
   });
 
   it("is installed on the SDK's own log module once, where its runtime reads it", () => {
-    const module = { debug: vi.fn(() => Promise.resolve()) };
+    const module = { debug: vi.fn((_message: string) => Promise.resolve()) };
     installPayloadFreeTraces(module);
     const first = module.debug;
     installPayloadFreeTraces(module);
