@@ -113,8 +113,14 @@ export async function pushSignature(
     size: payload.length,
     annotations: { [signatureAnnotation]: signature },
   };
-  // The same payload signed again by the same key is the same claim: keep one.
-  const layers = [...previous.filter((l) => l.digest !== layer.digest), layer];
+  // As cosign's dupe detector (pkg/cosign/remote/remote.go): the same payload already signed by this
+  // key is the same claim, so nothing is added; signed by another key (cosign by hand, or the key
+  // before a rotation) it is another signature, and it stays.
+  const publicKeyPem = createPublicKey(privateKeyPem).export({ type: "spki", format: "pem" }).toString();
+  const same = (l: Descriptor): boolean =>
+    l.digest === layer.digest && signatureVerifies(payload, l.annotations?.[signatureAnnotation] ?? "", publicKeyPem);
+  if (previous.some(same)) return { tag, signatures: previous.length };
+  const layers = [...previous, layer];
   const config = configBlob(layers);
   const manifest: SignatureManifest = {
     schemaVersion: 2,

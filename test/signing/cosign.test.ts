@@ -93,6 +93,17 @@ describe("cosign-format signatures", () => {
     });
   });
 
+  it("keeps another key's signature of the very same claims, as cosign does (a rotated key, or cosign by hand)", async () => {
+    // The same digest, reference and annotations make the same payload bytes, so the same layer digest:
+    // only the signature tells the two apart. Replacing it would drop the other key's signature.
+    const both = `sha256:${"2".repeat(64)}`;
+    expect((await pushSignature(client, claims({ revision }, both), otherPrivate)).signatures).toBe(1);
+    expect((await pushSignature(client, claims({ revision }, both), privateKey)).signatures).toBe(2);
+    expect((await pushSignature(client, claims({ revision }, both), privateKey)).signatures).toBe(2);
+    expect(await verifySignature(client, both, otherPublic, { revision })).toMatchObject({ verified: true });
+    expect(await verifySignature(client, both, publicKey, { revision })).toMatchObject({ verified: true });
+  });
+
   it("refuses a signature made with another key, even with the right claims", async () => {
     const fresh = registry.digestOf(repository, "sha-0123456").replace(/.$/, "0");
     await pushSignature(client, claims({ revision }, fresh), otherPrivate);
