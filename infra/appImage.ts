@@ -1,6 +1,7 @@
 import * as dockerbuild from "@pulumi/docker-build";
 import * as pulumi from "@pulumi/pulumi";
 import {
+  buildFailureAdvice,
   commitTag,
   digestRef,
   gitContext,
@@ -14,6 +15,8 @@ import {
 } from "../src/pipeline";
 
 export interface AppImageArgs {
+  /** The stack, for the fixes a failed build names. */
+  readonly stack: string;
   readonly image: ImageSpec;
   readonly revision: Revision;
   /** The registry access token, a Pulumi secret. */
@@ -120,31 +123,54 @@ export class AppImage extends pulumi.ComponentResource {
     const { image, revision } = args;
     const registry = registryLogin(image, args.registryToken);
     const shipped =
-      args.existing === undefined ? this.build(name, { image, revision, registry, gitToken: args.gitToken }) : pulumi.output(args.existing);
+      args.existing === undefined
+        ? this.build(name, args, { image, revision, registry, gitToken: args.gitToken })
+        : pulumi.output(args.existing);
     const version = versionTag(image, revision, args.release);
     if (version !== undefined) {
-      new dockerbuild.Index(`${name}-version-tag`, { sources: [shipped], tag: version, push: true, registry }, this.childOpts());
+      new dockerbuild.Index(
+        `${name}-version-tag`,
+        { sources: [shipped], tag: version, push: true, registry },
+        this.childOpts(args, `${name}-version-tag`),
+      );
     }
     this.imageRef = shipped;
     this.registerOutputs({ imageRef: this.imageRef });
   }
 
-  /** The registry does not delete tags through its API (Docker Hub): deleting a resource must leave the image alone. */
-  private childOpts(): pulumi.CustomResourceOptions {
-    return { parent: this, retainOnDelete: true };
+  /**
+   * The registry does not delete tags through its API (Docker Hub): deleting a resource must leave the image alone.
+   * A failed build or push says which image and platform failed, and the fix (`platform`: a per-platform build).
+   */
+  private childOpts(args: AppImageArgs, resource: string, platform?: string): pulumi.CustomResourceOptions {
+    const advice = new pulumi.ErrorHook(`${resource}-failure-advice`, (failed) => {
+      const message = buildFailureAdvice({
+        stack: args.stack,
+        image: args.image.repository,
+        platform,
+        revision: args.revision.sha ?? args.revision.gitRef ?? "unresolved",
+        dockerfile: args.image.dockerfile,
+        errors: failed.errors,
+      });
+      void pulumi.log.error(message);
+      // Never retried: a build that failed once fails the same way again.
+      return false;
+    });
+    return { parent: this, retainOnDelete: true, hooks: { onError: [advice] } };
   }
 
   /** One build per platform (and its cache writer), joined by the commit-tagged index; returns the index's digest reference. */
-  private build(name: string, build: BuildInputs): pulumi.Output<string> {
+  private build(name: string, args: AppImageArgs, build: BuildInputs): pulumi.Output<string> {
     const { image } = build;
-    const builds = image.platforms.map(
-      (platform) => new dockerbuild.Image(`${name}-image-${platformSlug(platform)}`, platformBuildArgs(build, platform), this.childOpts()),
-    );
+    const builds = image.platforms.map((platform) => {
+      const resource = `${name}-image-${platformSlug(platform)}`;
+      return new dockerbuild.Image(resource, platformBuildArgs(build, platform), this.childOpts(args, resource, platform));
+    });
     if (image.buildOnPreview) {
       image.platforms.forEach(
         (platform, i) =>
           new dockerbuild.Image(`${name}-cache-${platformSlug(platform)}`, cacheWriterArgs(build, platform), {
-            ...this.childOpts(),
+            ...this.childOpts(args, `${name}-cache-${platformSlug(platform)}`, platform),
             dependsOn: builds.slice(i, i + 1),
           }),
       );
@@ -152,7 +178,7 @@ export class AppImage extends pulumi.ComponentResource {
     const index = new dockerbuild.Index(
       `${name}-index`,
       { sources: builds.map((b) => b.ref), tag: commitTag(image, build.revision), push: true, registry: build.registry },
-      this.childOpts(),
+      this.childOpts(args, `${name}-index`),
     );
     return index.ref.apply((ref) => digestRef(image.repository, ref.slice(ref.indexOf("@") + 1)));
   }

@@ -96,6 +96,7 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
     const image = new AppImage(
       `${name}-app`,
       {
+        stack: args.spec.stack,
         image: ship.image,
         revision: shipment.revision,
         registryToken: secret("dockerhubToken"),

@@ -2,3 +2,4 @@
 // checks' names. Below both the workflows and the spec, which read them.
 export * from "./requiredChecks";
 export * from "./ship";
+export * from "./buildFailure";

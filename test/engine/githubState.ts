@@ -462,6 +462,19 @@ export class GitHubStateStandIn {
     };
   }
 
+  /**
+   * A commit someone else pushed to `branch` (a merged pull request of the app's code): it becomes the
+   * branch's head. Its tree here is the head's (the stand-in models only the files the stacks write);
+   * its code lives in the repository's git (`git`), where the image build fetches it.
+   */
+  pushCommit(branch: string, sha: string, message: string): void {
+    const head = this.heads.get(branch);
+    const tree = head === undefined ? new Map<string, Buffer>() : (this.commits.get(head)?.tree ?? new Map<string, Buffer>());
+    const person: Person = { name: "Developer", email: "developer@example.com", date: timestamp() };
+    this.commits.set(sha, this.commitOf(sha, head === undefined ? [] : [head], message, tree, person, person, []));
+    this.heads.set(branch, sha);
+  }
+
   /** Every ruleset as GitHub answers GET rulesets/{id}: its target, conditions, bypass actors and rules. */
   rulesetBodies(): Readonly<Record<string, unknown>>[] {
     return [...this.rulesets.values()].map((r) => this.rulesetBody(r));

@@ -119,6 +119,33 @@ export interface FakeRailwayOptions {
   readonly retentionExpires?: readonly string[];
   /** This operation is refused (HTTP 200, `errors`, `data: null`) with a message that echoes the request in this style. */
   readonly echoesRequest?: { readonly operationName: string; readonly style: EchoStyle };
+  /**
+   * Run each deployment for real (test/engine/containerRuntime.ts: pull the image, start a container with
+   * the service variables, Railway's health check against it): its status then comes from the container,
+   * not from `deploymentStatuses`, and the public domain (any GET that is not the API) reaches the
+   * serving deployment's container.
+   */
+  readonly runtime?: DeploymentRuntime;
+}
+
+/** What one deployment runs: the image Railway pulls, with the credentials and variables the service held when it started. */
+export interface DeploymentRun {
+  readonly id: string;
+  readonly image: string;
+  readonly variables: Readonly<Record<string, string>>;
+  readonly registryCredentials: { readonly username: string; readonly password: string } | undefined;
+  readonly healthcheckPath: string | undefined;
+  readonly healthcheckTimeoutSeconds: number | undefined;
+}
+
+/** Railway's runtime, as far as a deploy sees it: a container per deployment, health-checked before it serves. */
+export interface DeploymentRuntime {
+  /** Pulls and starts the deployment; settles with Railway's verdict once its health check passed or ran out. */
+  start(run: DeploymentRun): Promise<"SUCCESS" | "FAILED">;
+  /** Stops and removes a deployment's container (a newer one serves, or it failed). */
+  remove(id: string): Promise<void>;
+  /** Where a request to the public domain goes while `id` serves: its container's base URL. */
+  baseUrl(id: string): string | undefined;
 }
 
 /** Every string in a request's variables, in order. */
@@ -161,6 +188,8 @@ export function echoMessage(style: EchoStyle, variables: Record<string, unknown>
 interface Deployment {
   readonly id: string;
   readonly image: string | undefined;
+  /** The service variables it started with: what a rollback to it restores (Railway's docs: image and variables). */
+  readonly variables?: Readonly<Record<string, string>>;
   readonly startedAt: number;
   /** Started by this deploy (scripted statuses), else fixed. */
   readonly script: readonly DeploymentStatus[] | undefined;
@@ -231,6 +260,7 @@ export class FakeRailway {
   readonly started: string[] = [];
   rolledBackTo: string | undefined;
   private activeId: string | undefined;
+  private readonly runs: Promise<void>[] = [];
   private server: Server | undefined;
 
   constructor(private options: FakeRailwayOptions = {}) {
@@ -277,6 +307,11 @@ export class FakeRailway {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const runtime = this.options.runtime;
+    if (runtime !== undefined && req.method === "GET") {
+      await this.serveDomain(runtime, req, res);
+      return;
+    }
     if (req.method === "GET" && req.url?.startsWith("/health") === true) {
       this.healthRequests.push(req.url);
       if (this.options.healthDelayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, this.options.healthDelayMs));
@@ -334,6 +369,26 @@ export class FakeRailway {
     res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(result));
   }
 
+  /** The public domain: the serving deployment's container answers; none serving, Railway's edge answers 404 "Application not found". */
+  private async serveDomain(runtime: DeploymentRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
+    this.healthRequests.push(req.url ?? "/");
+    const serving = this.serving[0];
+    const base = serving === undefined ? undefined : runtime.baseUrl(serving);
+    if (base === undefined) {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ status: "error", message: "Application not found" }));
+      return;
+    }
+    try {
+      const answer = await fetch(`${base}${req.url ?? "/"}`, { signal: AbortSignal.timeout(10_000) });
+      res
+        .writeHead(answer.status, { "content-type": answer.headers.get("content-type") ?? "text/plain" })
+        .end(Buffer.from(await answer.arrayBuffer()));
+    } catch {
+      // Railway's edge when the application does not answer.
+      res.writeHead(502).end("Application failed to respond");
+    }
+  }
+
   /** What Railway says to the token a request carries, or undefined when it is accepted. */
   private authRefusal(req: IncomingMessage): string | undefined {
     const tokens = this.options.tokens;
@@ -366,6 +421,22 @@ export class FakeRailway {
     this.activate(d);
   }
 
+  /** A rollback on the runtime: a new deployment of the target's image and variables, serving once healthy. */
+  private startRollback(runtime: DeploymentRuntime, id: string, target: Deployment): void {
+    const variables = { ...(target.variables ?? {}) };
+    this.deployments.unshift({
+      id,
+      image: target.image,
+      variables,
+      startedAt: this.now(),
+      script: undefined,
+      status: "DEPLOYING",
+      canRollback: false,
+      polls: 0,
+    });
+    if (target.image !== undefined) this.run(runtime, id, target.image, variables);
+  }
+
   private activate(d: Deployment): void {
     const before = this.deployments.find((x) => x.id === this.activeId);
     if (before !== undefined && before !== d) before.status = "REMOVED";
@@ -387,18 +458,62 @@ export class FakeRailway {
         ? ["INITIALIZING", "FAILED"]
         : [...(this.options.deploymentStatuses ?? ["BUILDING", "DEPLOYING", "SUCCESS"])];
     const id = this.started.length === 0 ? "deployment-new" : `deployment-new-${String(this.started.length + 1)}`;
+    const runtime = this.options.runtime;
+    const variables = { ...this.instance.variables };
     this.deployments.unshift({
       id,
       image,
+      variables,
       startedAt: this.now(),
-      script,
-      status: script[0] ?? "INITIALIZING",
+      script: runtime === undefined || pullDenied || preDeployFails ? script : undefined,
+      status: runtime === undefined || pullDenied || preDeployFails ? (script[0] ?? "INITIALIZING") : "DEPLOYING",
       canRollback: false,
       polls: 0,
     });
     this.started.push(id);
+    if (runtime !== undefined && !pullDenied && !preDeployFails && image !== undefined) this.run(runtime, id, image, variables);
     for (const expired of this.options.retentionExpires ?? []) this.find(expired).canRollback = false;
     return id;
+  }
+
+  /**
+   * Runs a deployment on the runtime: it serves once its health check passes (the one serving before is
+   * removed, and its container with it); a failed one never serves and its container goes.
+   */
+  private run(runtime: DeploymentRuntime, id: string, image: string, variables: Readonly<Record<string, string>>): void {
+    const settings = this.instance;
+    const started = runtime.start({
+      id,
+      image,
+      variables,
+      registryCredentials: settings.registryCredentials,
+      healthcheckPath: settings.healthcheckPath,
+      healthcheckTimeoutSeconds: settings.healthcheckTimeout,
+    });
+    const settled = started.then(
+      async (verdict) => {
+        const d = this.find(id);
+        d.status = verdict;
+        if (verdict === "FAILED") {
+          await runtime.remove(id);
+          return;
+        }
+        d.canRollback = true;
+        const before = this.activeId;
+        this.activate(d);
+        if (before !== undefined && before !== id) await runtime.remove(before);
+      },
+      async () => {
+        this.find(id).status = "FAILED";
+        await runtime.remove(id);
+      },
+    );
+    this.runs.push(settled);
+  }
+
+  /** Every deployment run this stand-in started, settled: a test waits for them before it stops the runtime. */
+  async settled(): Promise<void> {
+    await Promise.all(this.runs);
   }
 
   /** One poll of a deployment this deploy started: its next status, and what that does to which one serves. */
@@ -478,9 +593,18 @@ export class FakeRailway {
         return "workflow-1";
       },
       deploymentRollback: ({ id }: { id: string }) => {
-        if (this.options.rollbackFails === true || !this.find(id).canRollback) throw new Error("Deployment cannot be rolled back");
-        this.serveAtOnce(`rollback-of-${id}`);
+        const target = this.find(id);
+        if (this.options.rollbackFails === true || !target.canRollback) throw new Error("Deployment cannot be rolled back");
         this.rolledBackTo = id;
+        const runtime = this.options.runtime;
+        if (runtime !== undefined && target.image !== undefined) {
+          // Railway redeploys the target: its image, and its variables too (docs/railway.md).
+          this.instance.variables = { ...(target.variables ?? this.instance.variables) };
+          this.instance.image = target.image;
+          this.startRollback(runtime, `rollback-of-${id}`, target);
+          return true;
+        }
+        this.serveAtOnce(`rollback-of-${id}`);
         return true;
       },
     };

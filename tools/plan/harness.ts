@@ -50,6 +50,21 @@ export interface WireRequest {
 type Callback = (err: unknown, response: unknown) => void;
 export interface PatchableMonitor {
   registerResource(req: WireRequest, callback: Callback): Promise<void>;
+  registerErrorHook?: (req: unknown, callback: Callback) => void;
+  registerResourceHook?: (req: unknown, callback: Callback) => void;
+}
+
+/**
+ * The SDK's mock monitor says it supports resource hooks but has no method to register one, so a
+ * resource with an error hook would wait forever for the registration under mocks. Nothing fails
+ * under mocks, so a hook registered here is never called: registration just succeeds.
+ */
+export function acceptHookRegistrations(monitor: PatchableMonitor): void {
+  const accept = (_req: unknown, callback: Callback): void => {
+    callback(null, {});
+  };
+  monitor.registerErrorHook ??= accept;
+  monitor.registerResourceHook ??= accept;
 }
 
 /** Shown for an output the engine cannot know before the update (a preview's digests and ids). */
@@ -158,7 +173,9 @@ export async function runProgram(options: RunOptions): Promise<ProgramRun> {
     options.stack,
     options.preview ?? false,
   );
-  recordRegistrations(pulumi.runtime.getMonitor() as unknown as PatchableMonitor, resources);
+  const monitor = pulumi.runtime.getMonitor() as unknown as PatchableMonitor;
+  acceptHookRegistrations(monitor);
+  recordRegistrations(monitor, resources);
 
   const { outputs, secretOutputs } = await resolveOutputs(await options.load());
   // Registrations that no output depends on may still be in flight.
