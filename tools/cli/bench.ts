@@ -15,7 +15,7 @@ import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { projectName, requiredSecrets, secretKeys, stackNames, type SecretKey } from "../../src/config";
 import { supportedPlatforms } from "../../src/formats";
-import { readStackSettings, type StackSettings } from "../../src/config/stackFiles";
+import { readStackSettings, unsetSecretPlaceholder, type StackSettings } from "../../src/config/stackFiles";
 // The engine part drives the CLI against the engine suite's loopback stand-ins.
 import { measureEnginePreview } from "../../test/engine/previewBench";
 import { findPulumi } from "../../test/engine/workspace";
@@ -53,7 +53,9 @@ const mb = (kb: number): string => (kb / 1024).toFixed(0);
 function settingsFor(stack: string, overrides: Readonly<Record<string, string>>, secrets: readonly SecretKey[]): StackSettings {
   const base = readStackSettings(projectDir, stack);
   const config: Record<string, string> = { ...base.config };
-  for (const key of secrets) config[`${projectName}:${key}`] = `bench-${key}`;
+  // The signing key must be a real key matching the stack's public key, which the bench does not hold:
+  // it gets the offline plan's placeholder, which the program takes as "set, not readable".
+  for (const key of secrets) config[`${projectName}:${key}`] = key === "imageSigningKey" ? unsetSecretPlaceholder : `bench-${key}`;
   for (const [key, value] of Object.entries(overrides)) config[`${projectName}:${key}`] = value;
   return { config, secretKeys: secrets.map((k) => `${projectName}:${k}`) };
 }
@@ -162,7 +164,8 @@ async function main(): Promise<void> {
       reviewerTeams: '["release-managers"]',
     });
   for (const n of [1, 4, 7]) measure("platforms", n, "staging", { platforms: JSON.stringify(platforms.slice(0, n)) });
-  const required = requiredSecrets(readStackSettings(projectDir, "staging").config[`${projectName}:stateBackendUrl`]);
+  // Staging signs what it verified, so its signing key is required there.
+  const required = requiredSecrets(readStackSettings(projectDir, "staging").config[`${projectName}:stateBackendUrl`], { signsImages: true });
   for (const secrets of [required, secretKeys]) {
     const e = evaluation("staging", {}, secrets);
     growth.push(["secrets set (optional ones publish more)", secrets.length, e.resources, e.evalMs, e.wallMs, mb(e.maxRssKb)]);
