@@ -20,6 +20,8 @@ export interface SecretFacts {
   readonly equal: readonly (readonly [SecretKey, SecretKey])[];
   /** The public half of `imageSigningKey` (SPKI PEM), `"invalid"` when it is no ECDSA P-256 private key, absent when unset. */
   readonly signingPublicKey?: string;
+  /** Secrets whose value is not in Unicode normalization form C, which GitHub's provider would change. */
+  readonly notNfc?: readonly SecretKey[];
 }
 
 export const invalidSigningKey = "invalid";
@@ -84,6 +86,7 @@ export function identityProblems(
       ? appIdProblems(v, stack)
       : []),
     ...reusedSecretProblems(facts, stack),
+    ...normalizationProblems(facts, stack),
     ...(passed("imageSigningPublicKey") && passed("deployImage") ? signingProblems(v, stack, facts) : []),
   ];
 }
@@ -166,7 +169,27 @@ export function secretFacts(values: Readonly<Partial<Record<SecretKey, string>>>
   const equal = separateIdentities
     .filter(({ wide, narrow }) => values[wide] !== undefined && values[wide] !== "" && values[wide] === values[narrow])
     .map(({ wide, narrow }) => [wide, narrow] as const);
+  const notNfc = (Object.keys(values) as SecretKey[]).filter((key) => values[key] !== values[key]?.normalize("NFC"));
   const signingKey = values.imageSigningKey;
-  if (signingKey === undefined) return { equal };
-  return { equal, signingPublicKey: signingPublicKeyOf(signingKey) ?? invalidSigningKey };
+  return {
+    equal,
+    ...(notNfc.length === 0 ? {} : { notNfc }),
+    ...(signingKey === undefined ? {} : { signingPublicKey: signingPublicKeyOf(signingKey) ?? invalidSigningKey }),
+  };
+}
+
+/**
+ * A secret GitHub would receive changed: the GitHub provider runs on Terraform's plugin SDK, whose strings
+ * (go-cty's StringVal) are NFC-normalized on entry, so a value with decomposed characters (e followed by a
+ * combining accent) reaches GitHub recomposed. For the passphrase, the workflows then could not decrypt the stack.
+ */
+export function normalizationProblems(facts: SecretFacts | undefined, stack: string): Problem[] {
+  return (facts?.notNfc ?? []).map((key) => ({
+    key,
+    value: "(secret)",
+    allowed:
+      "text in Unicode normalization form C (NFC): GitHub's provider (Terraform's go-cty) stores every string in NFC, " +
+      "so GitHub would hold a different value from the one this stack holds",
+    fix: `set it again in NFC form: python3 -c 'import sys,unicodedata; sys.stdout.write(unicodedata.normalize("NFC", sys.stdin.read()))' < value.txt | ${setSecretCommand(key, stack)}`,
+  }));
 }

@@ -167,8 +167,9 @@ export function classValue(valueClass: ValueClass, mark: string): string {
     case "quotes":
       return `a"b'c\\d\\"e\\\\n ${mark} "end`;
     case "unicode":
-      // Cyrillic, an emoji, a zero-width space, a right-to-left override, full-width letters, a combining accent.
-      return `ключ-🔑-\u200b-\u202e-ＭＡＲＫ-${mark}-e\u0301`;
+      // Cyrillic, an emoji, a zero-width space, a right-to-left override, full-width letters, an accent. Composed (NFC):
+      // GitHub's provider recomposes any other form, and the program refuses such a secret (normalizationProblems).
+      return `ключ-🔑-\u200b-\u202e-ＭＡＲＫ-${mark}-\u00e9`;
     case "pem4k":
       return markedPem(mark);
     case "json":

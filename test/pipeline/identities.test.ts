@@ -7,6 +7,7 @@ import {
   appIdProblems,
   identityProblems,
   invalidSigningKey,
+  normalizationProblems,
   reusedSecretProblems,
   secretFacts,
   separateIdentities,
@@ -213,6 +214,20 @@ describe("identity rules (src/config/identities.ts)", () => {
     );
     expect(secretFacts({ imageSigningKey: "not a key" }).signingPublicKey).toBe(invalidSigningKey);
     expect(secretFacts({}).signingPublicKey).toBeUndefined();
+  });
+
+  it("refuses a secret GitHub's provider would change (not in Unicode NFC), naming the key, never the value", () => {
+    // "e" + a combining acute accent: go-cty, under the GitHub provider, stores it recomposed as "é".
+    const facts = secretFacts({ pulumiConfigPassphrase: "caf\u0065\u0301-pass", openaiApiKey: "caf\u00e9-key", railwayToken: "plain" });
+    expect(facts.notNfc).toEqual(["pulumiConfigPassphrase"]);
+    const problems = normalizationProblems(facts, "staging");
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ key: "pulumiConfigPassphrase", value: "(secret)" });
+    expect(problems[0]?.allowed).toMatch(/normalization form C \(NFC\)/);
+    expect(problems[0]?.fix).toContain("pulumi config set --secret pulumiConfigPassphrase --stack staging");
+    expect(JSON.stringify(problems)).not.toContain("pass");
+    expect(identityProblems(config, "staging", facts, () => true).map((p) => p.key)).toContain("pulumiConfigPassphrase");
+    expect(normalizationProblems(secretFacts({ openaiApiKey: "caf\u00e9" }), "staging")).toEqual([]);
   });
 
   it("refuses each narrow credential that holds its wide one's value, under the narrow key", () => {
