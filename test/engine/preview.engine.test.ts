@@ -44,7 +44,8 @@ function listedSecrets(planOutput: string, stack: string): SecretKey[] {
   return [...planOutput.matchAll(pattern)].map((m) => m[1] as SecretKey);
 }
 
-async function initStack(stack: Stack): Promise<StackRun> {
+/** A new stack with the run's settings; both stacks are prepared before either is checked, as they must agree. */
+async function initStack(stack: Stack): Promise<void> {
   const init = await ws.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]);
   expect(init.code, init.stderr).toBe(0);
   // No Docker daemon here: the preview must not build the image. The registry is the loopback stand-in.
@@ -58,7 +59,10 @@ async function initStack(stack: Stack): Promise<StackRun> {
   // The tests' own signing key pair: staging's key must match the public key both stacks name.
   const key = await ws.pulumi(["config", "set", "imageSigningPublicKey", "--stack", stack], { input: fixtureSigningPublicKey });
   expect(key.code, key.stderr).toBe(0);
+}
 
+/** The offline plan, the secrets it lists, and the engine's preview of a prepared stack. */
+async function planAndPreview(stack: Stack): Promise<StackRun> {
   const planDir = join(ws.dir, "plan-out", stack);
   const plan = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), ["tools/cli/plan.ts", "--stack", stack, "--out", planDir]);
   expect(plan.code, plan.stderr).toBe(0);
@@ -99,7 +103,8 @@ beforeAll(async () => {
   dockerPing = await new DockerPingStandIn().start();
   ws = EngineWorkspace.create(github.baseUrl, { SSL_CERT_FILE: registry.certFile, HOME: dockerPing.home });
   // One stack after the other: the engine and the language host use both cores.
-  for (const stack of stacks) runs[stack] = await initStack(stack);
+  for (const stack of stacks) await initStack(stack);
+  for (const stack of stacks) runs[stack] = await planAndPreview(stack);
 }, 600_000);
 
 afterAll(async () => {

@@ -9,6 +9,7 @@
 #   DOCKER_CONFIG        where the builder and the registry login go (default ~/.docker)
 #   KIT_BUILDER          the builder's name (default delivery-pipeline-kit)
 #   KIT_REGISTRY_AUTH=0  a registry without authentication (default: htpasswd basic auth)
+#   KIT_REGISTRY_USER    the registry's user name (default: kit), e.g. the stack's dockerhubUsername
 #   KIT_REGISTRY_HOST    the registry's host name (default: this machine's host name, which must
 #                        resolve to a loopback address; see "The registry's name" below)
 #   KIT_DOCKER_STORAGE_DRIVER  dockerd's storage driver (default vfs; overlay2 is faster on ext4)
@@ -127,7 +128,7 @@ cat /etc/ssl/certs/ca-certificates.crt "$tls/ca.pem" >"$tls/ca-bundle.pem"
 # --- The registry (CNCF distribution, Debian's docker-registry) ----------------------------------
 registry_port=$(kit_free_port)
 if [[ ${KIT_REGISTRY_AUTH:-1} != 0 ]]; then
-  registry_user=kit
+  registry_user=${KIT_REGISTRY_USER:-kit}
   registry_password=$(openssl rand -hex 16)
   htpasswd -Bbn "$registry_user" "$registry_password" >"$run/registry/htpasswd" 2>/dev/null
   auth_yaml="auth:
