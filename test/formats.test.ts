@@ -8,7 +8,10 @@ import { configKeys, defaults } from "../src/config";
 import {
   commitShaPattern,
   defaultPlatforms,
+  isCalendarDay,
   isCommitSha,
+  isPastDay,
+  rotationDateFault,
   isImageByDigest,
   isReleaseTag,
   isSigningPublicKey,
@@ -104,5 +107,36 @@ describe("image-signing keys", () => {
   it("compares public keys by their body, whatever the line breaks", () => {
     expect(samePublicKey(spki, spki.replace(/\n/g, "\r\n").trim())).toBe(true);
     expect(samePublicKey(spki, fixtureSigningPublicKey)).toBe(false);
+  });
+});
+
+describe("rotation dates", () => {
+  it("are days of the calendar, YYYY-MM-DD", () => {
+    expect(["2026-01-31", "2024-02-29", "2000-02-29", "1999-12-31"].filter(isCalendarDay)).toHaveLength(4);
+    expect(
+      ["2026-13-45", "2026-02-30", "2023-02-29", "1900-02-29", "2026-00-10", "2026-1-01", "20260101", " 2026-01-01", ""].filter(
+        isCalendarDay,
+      ),
+    ).toEqual([]);
+  });
+
+  it("are past once the day has begun somewhere on Earth (UTC+14), and never later", () => {
+    const now = new Date("2026-11-25T12:00:00Z");
+    expect(isPastDay("2026-11-25", now)).toBe(true);
+    // Kiribati is at 02:00 on the 26th.
+    expect(isPastDay("2026-11-26", now)).toBe(true);
+    expect(isPastDay("2026-11-27", now)).toBe(false);
+    expect(isPastDay("2999-01-01", now)).toBe(false);
+    expect(isPastDay("2026-02-30", now)).toBe(false);
+  });
+
+  it("say what is wrong with one", () => {
+    const now = new Date("2026-11-25T12:00:00Z");
+    expect(rotationDateFault("2026-11-01", now)).toBeUndefined();
+    expect(rotationDateFault("2026-13-45", now)).toBe("is no day of the calendar");
+    expect(rotationDateFault("2026-02-30", now)).toBe("is no day of the calendar");
+    expect(rotationDateFault("2999-01-01", now)).toBe("is in the future");
+    expect(rotationDateFault("yesterday", now)).toBe("is not a YYYY-MM-DD date");
+    expect(rotationDateFault(20261101, now)).toBe("is not a YYYY-MM-DD date");
   });
 });

@@ -2,10 +2,15 @@
 // consume it, and nothing else; previewing an unchanged stack declares exactly what updating it does.
 // One file, so both compare against the same update-mode evaluation of each stack.
 import { generateKeyPairSync } from "node:crypto";
+import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { projectName } from "../src/config";
+import type { StackSettings } from "../src/config/stackFiles";
 import { evaluated, type EvaluationSummary } from "./helpers/evaluation";
-import { stackWithSecrets } from "./helpers/stacks";
+import { fixtureStacksDir, stackWithSecrets } from "./helpers/stacks";
 
 function changed(before: EvaluationSummary, after: EvaluationSummary): string[] {
   const previous = new Map(before.resources.map((r) => [`${r.type} ${r.name}`, r]));
@@ -32,6 +37,21 @@ function rotated(stack: string, key: string) {
   const settings = stackWithSecrets(stack);
   const values = key === "imageSigningKey" ? newSigningKeyPair() : { [`${projectName}:${key}`]: `rotated-${key}-value` };
   return { ...settings, config: { ...settings.config, ...values } };
+}
+
+/**
+ * The other stack's file as it is after the rotation: a new signing key pair's public half is set in both stacks
+ * (they must name the same key), the other secrets in one.
+ */
+function siblingsAfter(settings: StackSettings, key: string): string {
+  if (key !== "imageSigningKey") return fixtureStacksDir;
+  const dir = mkdtempSync(join(tmpdir(), "rotation-"));
+  cpSync(fixtureStacksDir, dir, { recursive: true });
+  const file = join(dir, "Pulumi.production.yaml");
+  const doc = parseDocument(readFileSync(file, "utf8"));
+  doc.setIn(["config", `${projectName}:imageSigningPublicKey`], settings.config[`${projectName}:imageSigningPublicKey`]);
+  writeFileSync(file, doc.toString());
+  return dir;
 }
 
 // Each stack's update-mode evaluation is made once, however many tests compare against it.
@@ -72,7 +92,8 @@ describe("secret rotation", () => {
     async (stack, key, expected) => {
       // One after the other: the runtime evaluates one program at a time.
       const before = await baseline(stack);
-      const after = await evaluated(stack, rotated(stack, key));
+      const settings = rotated(stack, key);
+      const after = await evaluated(stack, settings, false, siblingsAfter(settings, key));
       expect(changed(before, after)).toEqual(expected);
     },
     60_000,

@@ -116,9 +116,50 @@ export function pulumiCloudProblem(parts: Parts): BackendProblem | undefined {
   return undefined;
 }
 
+const userinfo = /^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i;
+
+/**
+ * An S3-compatible endpoint the workflows could not use safely: plain http (an http endpoint, or gocloud's
+ * disableSSL and disable_https), or credentials in the endpoint. The example keeps the rest of the URL.
+ */
+export function s3TransportProblem(parts: Parts): BackendProblem | undefined {
+  const params = new Map(parts.query);
+  const reasons: string[] = [];
+  const endpoint = parts.query.get("endpoint") ?? "";
+  if (userinfo.test(endpoint)) {
+    params.set("endpoint", endpoint.replace(userinfo, "$1"));
+    reasons.push(
+      "has credentials in its endpoint (user:password@): the workflows publish this URL as the plain repository variable PULUMI_BACKEND_URL, and the backend's keys are the secrets awsAccessKeyId and awsSecretAccessKey",
+    );
+  }
+  const insecure = ["disableSSL", "disable_https"].filter((name) => {
+    const value = parts.query.get(name);
+    return value !== undefined && !/^(?:0|f|false)$/i.test(value);
+  });
+  for (const name of insecure) params.delete(name);
+  if (/^http:\/\//i.test(endpoint)) params.set("endpoint", (params.get("endpoint") ?? endpoint).replace(/^http:/i, "https:"));
+  const plain = [
+    ...(/^http:\/\//i.test(endpoint) ? ["endpoint=http://"] : []),
+    ...insecure.map((name) => `${name}=${parts.query.get(name) ?? ""}`),
+  ];
+  if (plain.length > 0) {
+    reasons.push(
+      `reaches S3 over plain http (${plain.join(", ")}): the state, with every secret of the stack encrypted in it, would cross the network unencrypted and could be changed on the way; S3 endpoints are reached over https`,
+    );
+  }
+  return reasons.length === 0 ? undefined : { message: reasons.join("; and it "), example: withQuery("s3", parts, params) };
+}
+
 export function s3Problem(parts: Parts): BackendProblem | undefined {
   if (!s3Bucket.test(parts.authority) || !prefix.test(parts.path)) {
     return { message: "is not an S3 bucket URL (bucket: 3-63 lowercase letters, digits, . and -)", example: s3Example };
+  }
+  const transport = s3TransportProblem(parts);
+  if (transport !== undefined) {
+    // The corrected URL judged in turn (it has no transport problem left), so the example is one that works.
+    const corrected = split(transport.example.replace(/^s3:\/\//, ""));
+    const rest = corrected === undefined ? undefined : s3Problem(corrected);
+    return rest === undefined ? transport : { message: `${transport.message}; and it ${rest.message}`, example: rest.example };
   }
   const params = new Map(parts.query);
   if (params.delete("profile")) {

@@ -141,11 +141,38 @@ export function branchProblems(v: ConfigValues, stack: string): Problem[] {
   ];
 }
 
+/**
+ * An image given by digest is this stack's own: the deploy hands Railway the registry's pull token with it
+ * (privateImageRepository), which must never go to another registry or repository.
+ */
+export function deployImageProblems(v: ConfigValues, stack: string): Problem[] {
+  const own = `${v.registry}/${v.dockerhubRepository}`;
+  // Run only when the stack sets it (crossFieldRules), yet typed as the schema gives a set one.
+  const image = (v as Partial<ConfigValues>).deployImage;
+  if (image === undefined || image.startsWith(`${own}@`)) return [];
+  const at = image.indexOf("@");
+  const [named, digest] = [image.slice(0, at), image.slice(at)];
+  const registry = named.slice(0, named.indexOf("/"));
+  const other = registry === v.registry ? "another repository" : "another registry";
+  return [
+    {
+      key: "deployImage",
+      value: image,
+      message: `names ${other} (${named}) than this stack's image, ${own}`,
+      allowed:
+        `an image of this stack's own repository by digest, ${own}@sha256:<64 hex digits> (registry and dockerhubRepository): ` +
+        "with privateImageRepository, Railway is handed the pull token (dockerhubPullToken) for the image's registry, so another registry would receive it",
+      fix: `pulumi config set deployImage ${own}${digest} --stack ${stack} (the digest as pushed to ${own})`,
+    },
+  ];
+}
+
 /** Each rule with the keys it reads: a key that failed its own check is already reported, and judging combinations on it would add noise. */
 export const crossFieldRules: readonly { readonly keys: readonly ConfigKey[]; readonly rules: readonly Rule[] }[] = [
   { keys: ["repositoryVisibility", "githubPlan"], rules: [visibilityPlanProblems, protectionRuleProblems, reviewerCountProblems] },
   { keys: ["repositoryVisibility", "githubPlan", "previewReviewerUsers", "previewReviewerTeams"], rules: [previewReviewerProblems] },
   { keys: ["defaultBranch", "developBranch"], rules: [branchProblems] },
+  { keys: ["deployImage", "registry", "dockerhubRepository"], rules: [deployImageProblems] },
 ];
 
 /** Every cross-field problem, given the settings that passed their own checks (`set`) and those with the defaults filled in (`v`). */

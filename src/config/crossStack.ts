@@ -1,13 +1,19 @@
 /**
  * Rules across the two stacks, checked when this stack can see the other's
- * settings (its committed stack file): exactly one governs the repository, and
- * production never deploys into staging's Railway environment or domain. Each
- * fix names the stack that should change: staging governs, production moves.
+ * settings (its committed stack file): exactly one governs the repository,
+ * production never deploys into staging's Railway environment or domain, and
+ * the settings both read alike (the repository, the Apps, the preview
+ * reviewers, the signing key) agree. Each fix names the stack that should
+ * change: staging governs, production moves.
  */
+import { samePublicKey } from "../formats";
 import type { Problem } from "./errors";
-import type { ConfigValues } from "./keys";
-import type { RawStackConfig } from "./rawConfig";
+import { configKeys, type ConfigValues, type KeyDefinition } from "./keys";
+import { projectName, type RawStackConfig } from "./rawConfig";
 import { quote } from "./fixCommands";
+import { stateBackendProblem } from "./backend";
+import { credentialKind } from "./exposure";
+import { decode } from "./valueChecks";
 
 export type StackPair = "staging" | "production";
 
@@ -15,23 +21,36 @@ export function siblingStack(stack: StackPair): StackPair {
   return stack === "staging" ? "production" : "staging";
 }
 
-/** What of this stack's validated settings the cross-stack rules read; absent when the key failed its own check. */
-export interface OwnSettings {
-  readonly governsRepository?: boolean;
-  readonly railwayEnvironmentId?: string;
-  readonly railwayDomain?: string;
-  readonly stateBackendUrl?: string;
-}
+/** Settings both stacks must hold alike. */
+export type SharedKey =
+  | "repository"
+  | "deliveryAppId"
+  | "previewAppId"
+  | "previewReviewerUsers"
+  | "previewReviewerTeams"
+  | "imageSigningPublicKey";
 
-/** The settings the rules read, of those that passed their own checks (`settings`). */
+/** What of this stack's validated settings the cross-stack rules read; absent when the key failed its own check. */
+export type OwnSettings = Partial<
+  Pick<ConfigValues, "governsRepository" | "railwayEnvironmentId" | "railwayDomain" | "stateBackendUrl" | SharedKey>
+>;
+
+const ownKeys = [
+  "governsRepository",
+  "railwayEnvironmentId",
+  "railwayDomain",
+  "stateBackendUrl",
+  "repository",
+  "deliveryAppId",
+  "previewAppId",
+  "previewReviewerUsers",
+  "previewReviewerTeams",
+  "imageSigningPublicKey",
+] as const satisfies readonly (keyof OwnSettings)[];
+
+/** The settings the rules read, of those that passed their own checks (`settings`, defaults filled in where unset). */
 export function ownSettings(settings: Partial<ConfigValues>): OwnSettings {
-  const { governsRepository, railwayEnvironmentId, railwayDomain, stateBackendUrl } = settings;
-  return {
-    ...(governsRepository === undefined ? {} : { governsRepository }),
-    ...(railwayEnvironmentId === undefined ? {} : { railwayEnvironmentId }),
-    ...(railwayDomain === undefined ? {} : { railwayDomain }),
-    ...(stateBackendUrl === undefined ? {} : { stateBackendUrl }),
-  };
+  return Object.fromEntries(ownKeys.flatMap((key) => (settings[key] === undefined ? [] : [[key, settings[key]]]))) as OwnSettings;
 }
 
 const file = (stack: StackPair): string => `stacks/Pulumi.${stack}.yaml`;
@@ -43,7 +62,14 @@ export function crossStackProblems(stack: StackPair, own: OwnSettings, sibling: 
     sharedBackendProblem(stack, own, sibling),
     sameTargetProblem(stack, "railwayEnvironmentId", own.railwayEnvironmentId, other["railwayEnvironmentId"]),
     sameTargetProblem(stack, "railwayDomain", own.railwayDomain, other["railwayDomain"]),
+    ...sharedSettings.map((shared) => sharedSettingProblem(stack, shared, own, sibling)),
   ].filter((problem): problem is Problem => problem !== undefined);
+}
+
+/** The stack whose value of the shared settings stands: the governing one (staging when that is unknown). */
+export function governingStack(stack: StackPair, own: OwnSettings, sibling: RawStackConfig): StackPair {
+  const ownGoverns = own.governsRepository ?? sibling.values["governsRepository"] === "false";
+  return ownGoverns ? stack : siblingStack(stack);
 }
 
 /** Exactly one stack governs the repository; unknown when either side failed its own check (or the other's value is not a boolean). */
@@ -88,10 +114,12 @@ export function governanceProblem(
 export function sharedBackendProblem(stack: StackPair, own: OwnSettings, sibling: RawStackConfig): Problem | undefined {
   const otherBackend = sibling.values["stateBackendUrl"];
   if (own.stateBackendUrl === undefined || otherBackend === undefined || otherBackend === "") return undefined;
+  // The other's URL fails its own check (its run says why, and it may hold a password): nothing to copy.
+  if (stateBackendProblem(otherBackend.trim()) !== undefined || credentialKind(otherBackend) !== undefined) return undefined;
   if (own.stateBackendUrl.trim() === otherBackend.trim()) return undefined;
   const other = siblingStack(stack);
-  const ownGoverns = own.governsRepository ?? sibling.values["governsRepository"] === "false";
-  const [governing, follower, url] = ownGoverns ? [stack, other, own.stateBackendUrl.trim()] : [other, stack, otherBackend.trim()];
+  const governing = governingStack(stack, own, sibling);
+  const [follower, url] = governing === stack ? [other, own.stateBackendUrl.trim()] : [stack, otherBackend.trim()];
   return {
     key: "stateBackendUrl",
     value: own.stateBackendUrl,
@@ -123,5 +151,101 @@ export function sameTargetProblem(
     value: ownValue,
     allowed: `a ${key === "railwayDomain" ? "domain" : "Railway environment"} of its own: ${other} (${file(other)}) uses the same, so one deploy would replace the other's`,
     fix: `pulumi config set ${key} <the production environment's ${whereToFind[key]}> --stack production`,
+  };
+}
+
+/** A setting both stacks hold alike: how two values compare, which stack's stands, and why they must agree. */
+export interface SharedSetting {
+  readonly key: SharedKey;
+  readonly same: (a: unknown, b: unknown) => boolean;
+  /** The stack whose value stands: the governing one, or the stack that holds the other half (the signing key's). */
+  readonly source: "governing" | "staging";
+  readonly why: (governing: StackPair) => string;
+  /** Whether the other stack's value passes that stack's own rules beyond its key's (its run reports it otherwise). */
+  readonly holds?: (value: unknown, sibling: RawStackConfig) => boolean;
+}
+
+const sameText = (a: unknown, b: unknown): boolean => String(a).toLowerCase() === String(b).toLowerCase();
+const sameSet = (a: unknown, b: unknown): boolean =>
+  JSON.stringify([...(a as string[])].sort()) === JSON.stringify([...(b as string[])].sort());
+const appWhy = (variable: string, who: string) => (governing: StackPair) =>
+  `${who} of both stacks mint their token with the one repository variable ${variable}, which ${governing} (the governing stack) publishes, so ${siblingStack(governing)}'s own id would go unused`;
+const reviewersWhy = (governing: StackPair): string =>
+  `one workflow (infra-preview.yml, which ${governing} writes) runs both stacks' real-engine previews, each waiting in its <stack>-preview environment for that stack's preview reviewers: with different lists, who may hand a pull request a stack's passphrase would depend on the stack`;
+
+export const sharedSettings: readonly SharedSetting[] = [
+  {
+    key: "repository",
+    same: sameText,
+    source: "governing",
+    why: (governing) =>
+      `both stacks deliver one app repository: each stack's environment, deploy workflow and secrets, and the rulesets, variables and shared workflows ${governing} (the governing stack) writes, must be in it`,
+  },
+  { key: "deliveryAppId", same: (a, b) => a === b, source: "governing", why: appWhy("DELIVERY_APP_ID", "the deploy workflows") },
+  {
+    key: "previewAppId",
+    same: (a, b) => a === b,
+    source: "governing",
+    why: appWhy("PREVIEW_APP_ID", "previews and drift checks"),
+    // The delivery App's id under the preview's name is refused in that stack (identities.ts): never a value to copy.
+    holds: (value, sibling) => value !== siblingValue("deliveryAppId", sibling),
+  },
+  { key: "previewReviewerUsers", same: sameSet, source: "governing", why: reviewersWhy },
+  { key: "previewReviewerTeams", same: sameSet, source: "governing", why: reviewersWhy },
+  {
+    key: "imageSigningPublicKey",
+    same: (a, b) => samePublicKey(String(a), String(b)),
+    source: "staging",
+    why: () =>
+      "staging signs every image it verified with its imageSigningKey, and production promotes only what verifies with this key: with another key, production refuses all of them",
+  },
+];
+
+/**
+ * The other stack's value of a key as its own run reads it: its default when the file leaves it out (the reviewer
+ * lists), `undefined` when it has none or fails its own check (that run reports it).
+ */
+export function siblingValue(key: SharedKey, sibling: RawStackConfig): unknown {
+  const definition: KeyDefinition = configKeys[key];
+  const raw = sibling.values[key];
+  if (raw === undefined || raw === "") return definition.default;
+  if (credentialKind(raw) !== undefined) return undefined;
+  const decoded = decode(raw, definition);
+  const parsed = decoded.ok ? definition.schema.safeParse(decoded.value) : undefined;
+  return parsed?.success === true ? parsed.data : undefined;
+}
+
+const shown = (value: unknown): string => (typeof value === "string" ? value : JSON.stringify(value));
+
+/** The fix: the stack that should change takes the other's value. */
+function takeValueFix(key: SharedKey, value: unknown, follower: StackPair): string {
+  if (key === "imageSigningPublicKey")
+    return `pulumi config set imageSigningPublicKey --stack ${follower} < image-signing.pub (staging's public key, the half of its imageSigningKey)`;
+  if (Array.isArray(value))
+    return `set it in stacks/Pulumi.${follower}.yaml as the other stack has it: ${projectName}:${key}: ${shown(value)}`;
+  return `pulumi config set ${key} ${quote(shown(value))} --stack ${follower}`;
+}
+
+/** Both stacks hold a shared setting alike; the fix goes to the stack whose value does not stand. */
+export function sharedSettingProblem(
+  stack: StackPair,
+  shared: SharedSetting,
+  own: OwnSettings,
+  sibling: RawStackConfig,
+): Problem | undefined {
+  const ownValue = own[shared.key];
+  const otherValue = siblingValue(shared.key, sibling);
+  if (ownValue === undefined || otherValue === undefined || shared.same(ownValue, otherValue)) return undefined;
+  if (shared.holds !== undefined && !shared.holds(otherValue, sibling)) return undefined;
+  const other = siblingStack(stack);
+  const governing = governingStack(stack, own, sibling);
+  const standing = shared.source === "staging" ? "staging" : governing;
+  const otherSays = shared.key === "imageSigningPublicKey" ? "names another key" : `has ${shown(otherValue)}`;
+  return {
+    key: shared.key,
+    value: shown(ownValue),
+    message: `differs from ${other}'s`,
+    allowed: `the same in both stacks: ${other} (${file(other)}) ${otherSays}, and ${shared.why(governing)}`,
+    fix: takeValueFix(shared.key, standing === stack ? ownValue : otherValue, siblingStack(standing)),
   };
 }

@@ -14,11 +14,31 @@ export interface Problem {
   readonly message?: string;
 }
 
+/** How much of a key or value the user wrote an error prints: enough to recognise it, never a megabyte. */
+export const printedValueLength = 200;
+/** Every other part of a problem is this program's words, at most a few hundred characters; any that quotes a huge value is cut too. */
+export const printedTextLength = 2000;
+
+/** `text` cut to `max` characters, saying how long it was. */
+export function capped(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters; the first ${max} shown)`;
+}
+
+/** A value as printed: quoted, and cut after `printedValueLength` characters (its length said outside the quotes). */
+export function shownValue(value: string): string {
+  if (value.length <= printedValueLength) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, printedValueLength))}… (${value.length} characters; the first ${printedValueLength} shown)`;
+}
+
 export function formatProblem(p: Problem): string {
   // Validation hides these already; a problem built elsewhere must not print one either.
   const value = p.value !== undefined && mustHide(p.key, p.value) ? hiddenValue : p.value;
-  const shown = value === undefined ? "" : ` = ${JSON.stringify(value)}`;
-  return `  - ${p.key}${shown} ${p.message ?? "is not allowed"}.\n      allowed: ${p.allowed}\n      fix:     ${p.fix}`;
+  const shown = value === undefined ? "" : ` = ${shownValue(value)}`;
+  const message = capped(p.message ?? "is not allowed", printedTextLength);
+  return (
+    `  - ${capped(p.key, printedValueLength)}${shown} ${message}.\n` +
+    `      allowed: ${capped(p.allowed, printedTextLength)}\n      fix:     ${capped(p.fix, printedTextLength)}`
+  );
 }
 
 export class ConfigError extends Error {

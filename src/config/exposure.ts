@@ -22,9 +22,19 @@ export function nearSecretKey(key: string): string | undefined {
   return closest(bare, secretKeys);
 }
 
+/** The value, and its percent-decoded form where it has one (a URL inside a query: endpoint=https%3A%2F%2Fuser%3Apw%40host). */
+function forms(value: string): string[] {
+  if (!value.includes("%")) return [value];
+  try {
+    return [value, decodeURIComponent(value)];
+  } catch {
+    return [value];
+  }
+}
+
 /** The kind of credential a value looks like, if any. */
 export function credentialKind(value: string): string | undefined {
-  return credentialPatterns.find((c) => c.pattern.test(value))?.name;
+  return credentialPatterns.find((c) => forms(value).some((form) => c.pattern.test(form)))?.name;
 }
 
 /** Whether a plain value under this key must be kept out of every message. */

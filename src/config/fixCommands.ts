@@ -28,6 +28,12 @@ export const fileValuedKeys: ReadonlySet<string> = new Set(["imageSigningPublicK
 
 export function fixCommand(key: string, definition: KeyDefinition, stack: string, rawValue?: string): string {
   if (fileValuedKeys.has(key)) return `pulumi config set ${key} --stack ${stack} < ${definition.example}`;
+  if (key === "secretRotatedAt") {
+    return (
+      `set it in stacks/Pulumi.${stack}.yaml to the day each secret was last rotated, e.g. ${projectName}:${key}: ${definition.example} ` +
+      `(npm run rotate -- --stack ${stack} <key> rotates a secret and records the day)`
+    );
+  }
   if (definition.kind === "array" || definition.kind === "object") {
     return `set it in stacks/Pulumi.${stack}.yaml, e.g. ${projectName}:${key}: ${definition.example}`;
   }

@@ -5,7 +5,15 @@
  * keeps them in step).
  */
 import { z } from "zod";
-import { defaultPlatforms, digestSuffixPattern, isCommitSha, isReleaseTag, isSigningPublicKey, supportedPlatforms } from "../formats";
+import {
+  defaultPlatforms,
+  digestSuffixPattern,
+  isCommitSha,
+  isReleaseTag,
+  isSigningPublicKey,
+  rotationDateFault,
+  supportedPlatforms,
+} from "../formats";
 import { secretKeys } from "./secretKeys";
 import { stateBackendAllowed, stateBackendProblem } from "./backend";
 
@@ -36,8 +44,10 @@ const githubOwner = /^(?!-)(?!.*--)[A-Za-z0-9-]{1,39}(?<!-)$/;
 const githubRepoName = /^(?!\.{1,2}$)[A-Za-z0-9._-]{1,100}$/;
 const githubLogin = githubOwner;
 const teamSlug = /^[a-z0-9][a-z0-9_-]{0,99}$/;
-// git check-ref-format, reduced to what a branch name in these settings needs.
-const branchName = /^(?!\/|.*\/$|.*\/\/|.*\.\.|.*@\{|.*\.lock$|.*\.$)[A-Za-z0-9._/-]{1,200}$/;
+// git check-ref-format --branch, reduced to what a ref in these settings needs: no part starting with . or ending
+// in .lock, no .., //, @{, leading or trailing / or trailing .; not HEAD, and no leading - (a command would read an option).
+const refName = /^(?!-|HEAD$|\/|.*\/$|.*\/\/|.*\.\.|.*@\{|.*\.$|(?:.*\/)?\.|.*\.lock(?:\/|$))[A-Za-z0-9._/-]{1,200}$/;
+const refRules = "letters, digits, . _ / -, at most 200; no part starting with . or ending in .lock, no .., not HEAD, no leading -";
 // Docker Hub: namespace 4-30 lowercase alphanumerics, repository lowercase with . _ - separators.
 const dockerhubNamespace = /^[a-z0-9]{4,30}$/;
 const dockerhubRepository = /^[a-z0-9]{4,30}\/[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
@@ -51,7 +61,7 @@ const digestReference = new RegExp(
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const domain = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const pythonVersion = /^3\.(?:[0-9]|1[0-9])$/;
-const httpPath = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
+const httpPath = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]{0,199}$/;
 // The revisions a stack can ship: a commit, or a release tag (the same tags deploy-production.yml accepts).
 const isGitRevision = (value: string): boolean => isCommitSha(value) || isReleaseTag(value);
 
@@ -61,6 +71,15 @@ function isRepositoryName(value: string): boolean {
 }
 
 const unique = (items: readonly unknown[]): boolean => new Set(items).size === items.length;
+
+/** What is wrong with each entry of secretRotatedAt, in words ("railwayToken: 2026-02-30 is no day of the calendar"). */
+export function rotationDateProblems(rotatedAt: Readonly<Record<string, unknown>>, now: Date = new Date()): string[] {
+  return Object.entries(rotatedAt).flatMap(([key, date]) => {
+    if (!(secretKeys as readonly string[]).includes(key)) return [`${key} is no secret of this program`];
+    const fault = rotationDateFault(date, now);
+    return fault === undefined ? [] : [`${key}: ${typeof date === "string" ? date : JSON.stringify(date)} ${fault}`];
+  });
+}
 
 export const configKeys = {
   governsRepository: {
@@ -99,8 +118,8 @@ export const configKeys = {
   },
   defaultBranch: {
     kind: "string",
-    schema: z.string().regex(branchName),
-    allowed: "a git branch name",
+    schema: z.string().regex(refName),
+    allowed: `a git branch name (${refRules})`,
     example: "main",
     description: "The app repository's default branch: staging ships its head, rulesets protect it.",
     default: "main",
@@ -108,8 +127,8 @@ export const configKeys = {
   },
   developBranch: {
     kind: "string",
-    schema: z.string().regex(branchName),
-    allowed: "a git branch name",
+    schema: z.string().regex(refName),
+    allowed: `a git branch name (${refRules})`,
     example: "develop",
     description: "The integration branch that is protected like the default branch.",
     default: "develop",
@@ -301,7 +320,7 @@ export const configKeys = {
   deployImage: {
     kind: "string",
     schema: z.string().regex(digestReference),
-    allowed: "an image by digest, <registry>/<namespace>/<name>@sha256:<64 hex digits>",
+    allowed: "an image of this stack's own repository by digest, <registry>/<dockerhubRepository>@sha256:<64 hex digits>",
     example: "docker.io/acme/learning-voice-agent@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
     description:
       "Deploy exactly this image instead of building or promoting one: an image built elsewhere, or a rollback to an exact digest.",
@@ -352,7 +371,7 @@ export const configKeys = {
   healthCheckPath: {
     kind: "string",
     schema: z.string().regex(httpPath),
-    allowed: "an absolute URL path starting with /",
+    allowed: "an absolute URL path starting with /, at most 200 characters",
     example: "/health",
     description: "The path Railway and the deploy client probe.",
     default: "/health",
@@ -409,8 +428,8 @@ export const configKeys = {
   },
   programRef: {
     kind: "string",
-    schema: z.string().regex(/^[A-Za-z0-9._/-]{1,200}$/),
-    allowed: "a branch, tag or full commit SHA of the program's own repository",
+    schema: z.string().regex(refName),
+    allowed: `a branch, tag or full commit SHA of the program's own repository (${refRules})`,
     example: "v1.0.0",
     description: "The ref of programRepository that deploy jobs check out (pin a tag or SHA).",
     default: "main",
@@ -437,12 +456,12 @@ export const configKeys = {
   },
   secretRotatedAt: {
     kind: "object",
-    schema: z
-      .record(z.string(), z.string().regex(/^\d{4}-\d{2}-\d{2}$/))
-      .refine((v) => Object.keys(v).every((k) => (secretKeys as readonly string[]).includes(k)), "secret keys only"),
-    allowed: "a map from secret config key to the date it was last rotated (YYYY-MM-DD); `npm run rotate` keeps it",
+    schema: z.record(z.string(), z.string()).refine((v) => rotationDateProblems(v).length === 0),
+    allowed:
+      "a map from secret config key to the date it was last rotated (YYYY-MM-DD, a day of the calendar, not in the future); `npm run rotate` keeps it",
     example: '{"railwayToken":"2026-11-25"}',
-    description: "When each secret was last rotated; the policy pack reports secrets older than secretMaxAgeDays.",
+    description:
+      "When each secret was last rotated; the policy pack reports secrets older than secretMaxAgeDays, and every secret the stack reads that has no date here.",
     default: {},
     required: false,
   },

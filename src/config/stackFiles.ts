@@ -47,6 +47,15 @@ function isSecure(value: unknown): boolean {
 const parsedByText = new Map<string, unknown>();
 const parsedKept = 16;
 
+/** The refusal of a file whose aliases would expand beyond what the parser allows. */
+export function aliasBombMessage(file: string): string {
+  return (
+    `${file} is refused: its YAML aliases (*name) expand beyond the YAML parser's limit, the shape of a file made to exhaust ` +
+    `the memory of whatever reads it. Fix: write each value out in ${file} instead of through anchors (&name) and aliases (*name); ` +
+    "a stack file needs neither"
+  );
+}
+
 /** Parses a YAML file, naming it in the error (the parser's own message says only the line). */
 function parseYamlFile(file: string): unknown {
   const text = readFileSync(file, "utf8");
@@ -58,6 +67,8 @@ function parseYamlFile(file: string): unknown {
     return parsed;
   } catch (error) {
     if (error instanceof Error && error.name.startsWith("YAML")) throw new Error(`${file} is not valid YAML: ${error.message}`);
+    // The parser's guard against a "billion laughs" file, thrown as a ReferenceError that names neither file nor fix.
+    if (error instanceof ReferenceError && /alias count/i.test(error.message)) throw new Error(aliasBombMessage(file));
     throw error;
   }
 }

@@ -52,10 +52,10 @@ export function validateStackConfig(raw: RawStackConfig): ValidationResult {
     ...unset,
     ...crossFieldProblems(merged, stack, settings),
     ...(nothingSet ? [] : identityProblems(merged, stack, raw.secretFacts, (key) => !valueProblems.some((p) => p.key === key))),
-    ...(raw.sibling !== undefined && knownStack
-      ? crossStackProblems(stack, ownSettings(settings as Partial<ConfigValues>), raw.sibling)
-      : []),
   ];
+  // The cross-stack rules compare what this stack holds right: no setting already reported, a default where the file sets none.
+  const judged = Object.fromEntries(Object.entries(merged).filter(([key]) => !problems.some((p) => p.key === key)));
+  if (raw.sibling !== undefined && knownStack) problems.push(...crossStackProblems(stack, ownSettings(judged), raw.sibling));
   // An unknown stack is always among the problems; the test tells the type checker so.
   if (problems.length > 0 || !knownStack) throw new ConfigError(stack, problems);
   const secretsPresent = raw.secretKeys.filter(isSecretKey);

@@ -4,13 +4,14 @@
  * key's schema refuses. Each problem keeps the value out of the message when it
  * may be a secret.
  */
-import { configKeys, configKeyNames, defaults, isConfigKey, type ConfigKey, type KeyDefinition } from "./keys";
+import { configKeys, configKeyNames, defaults, isConfigKey, rotationDateProblems, type ConfigKey, type KeyDefinition } from "./keys";
 import { isSecretKey, secretDefinitions, type SecretKey } from "./catalog";
 import type { Problem } from "./errors";
 import { closest } from "./didYouMean";
 import { projectName } from "./rawConfig";
 import { setSecretCommand } from "./requiredSecrets";
 import { credentialKind, exposureWarning, hiddenValue, mustHide } from "./exposure";
+import { urlPassword } from "../policies/checks";
 import { stateBackendProblem } from "./backend";
 import { fixCommand } from "./fixCommands";
 
@@ -77,12 +78,21 @@ export function unknownKeyProblem(key: string, rawValue: string, stack: string):
 
 export function credentialProblem(key: ConfigKey, rawValue: string, stack: string): Problem {
   const definition: KeyDefinition = configKeys[key];
+  // A corrected form of the user's value (a backend URL without its user:password@), unless it still holds the credential.
+  const corrected = fixCommand(key, definition, stack, rawValue);
+  const fix = credentialKind(corrected) === undefined ? corrected : fixCommand(key, definition, stack);
+  // Railway runs the command with the service's variables: a database URL is one of them already, or a reference to it.
+  const inCommand = key === "preDeployCommand" && credentialKind(rawValue) === urlPassword.name;
+  // What else is wrong with it (a Postgres backend, an S3 endpoint with user:password@), in words that never quote it.
+  const also = key === "stateBackendUrl" ? refusalMessage(key, rawValue) : undefined;
   return {
     key,
     value: hiddenValue,
     allowed: definition.allowed,
-    fix: fixCommand(key, definition, stack),
-    message: `is not a secret setting, yet it ${exposureWarning(key, rawValue)}`,
+    fix: inCommand
+      ? `${fix} (a script in the image that reads the URL from a Railway service variable, e.g. psql "$DATABASE_URL"; never the URL itself here)`
+      : fix,
+    message: `is not a secret setting, yet it ${exposureWarning(key, rawValue)}${also === undefined ? "" : `; and it ${also}`}`,
   };
 }
 
@@ -97,16 +107,25 @@ export function unquotedNumbersProblem(key: ConfigKey, rawValue: string, stack: 
   };
 }
 
-/** A value its key refuses; a state backend URL also says what is wrong with it. */
+/** What is wrong, where "allowed" alone would not say which part: a state backend URL, the entries of secretRotatedAt. */
+export function refusalMessage(key: ConfigKey, rawValue: string): string | undefined {
+  if (key === "stateBackendUrl") return stateBackendProblem(rawValue.trim())?.message;
+  if (key !== "secretRotatedAt") return undefined;
+  const decoded = decode(rawValue, configKeys.secretRotatedAt);
+  const entries = decoded.ok ? rotationDateProblems(decoded.value as Record<string, unknown>) : [];
+  return entries.length === 0 ? undefined : `records ${entries.join("; ")}`;
+}
+
+/** A value its key refuses, with what is wrong with it where the key says more. */
 export function invalidValueProblem(key: ConfigKey, rawValue: string, stack: string): Problem {
   const definition: KeyDefinition = configKeys[key];
-  const backend = key === "stateBackendUrl" ? stateBackendProblem(rawValue.trim()) : undefined;
+  const message = refusalMessage(key, rawValue);
   return {
     key,
     value: rawValue,
     allowed: definition.allowed,
     fix: fixCommand(key, definition, stack, rawValue),
-    ...(backend === undefined ? {} : { message: backend.message }),
+    ...(message === undefined ? {} : { message }),
   };
 }
 

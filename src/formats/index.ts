@@ -35,6 +35,31 @@ export function isImageByDigest(image: string): boolean {
   return digestSuffixPattern.test(image);
 }
 
+/**
+ * A date as `secretRotatedAt` records it (YYYY-MM-DD) and a day of the calendar: Date rolls 2026-02-30 over to
+ * March 2, a real day reads back as written.
+ */
+export function isCalendarDay(date: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return false;
+  const start = new Date(`${date}T00:00:00Z`);
+  return !Number.isNaN(start.getTime()) && start.toISOString().slice(0, 10) === date;
+}
+
+// The last time zone to start a day (UTC+14): a date is in the future only once no place on Earth has reached it.
+const earliestDayStart = 14 * 60 * 60 * 1000;
+
+/** A day of the calendar that has begun somewhere on Earth by `now`. */
+export function isPastDay(date: string, now: Date): boolean {
+  return isCalendarDay(date) && Date.parse(`${date}T00:00:00Z`) - earliestDayStart <= now.getTime();
+}
+
+/** What is wrong with a recorded rotation date, in words that follow it ("2026-02-30 is no day of the calendar"). */
+export function rotationDateFault(date: unknown, now: Date): string | undefined {
+  if (typeof date !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(date)) return "is not a YYYY-MM-DD date";
+  if (!isCalendarDay(date)) return "is no day of the calendar";
+  return isPastDay(date, now) ? undefined : "is in the future";
+}
+
 /** The Linux platforms BuildKit (and @pulumi/docker-build's `Platform` type) knows, as `platforms` takes them. */
 export const supportedPlatforms = [
   "linux/amd64",

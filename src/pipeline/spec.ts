@@ -10,6 +10,7 @@ import { generatedFiles, type GeneratedFile } from "../workflows/files";
 import { deployEnvironmentSpec, driftEnvironmentSpec, previewEnvironmentSpec, type EnvironmentSpec } from "./environments";
 import { governanceSlice, type GovernanceSlice } from "./governance";
 import { publishedTo, secretsNeeded, secretsRead, type Published, type SecretRef } from "./publication";
+import { rotationRecord } from "../policies/checks";
 
 export interface RepositoryRef {
   readonly owner: string;
@@ -41,7 +42,10 @@ export interface PipelineSpec {
   readonly files: readonly GeneratedFile[];
   /** The revision, image and deploy this stack ships. */
   readonly ship: ShipSpec;
-  /** When each secret was last rotated, and the age the policy pack reports beyond. */
+  /**
+   * When each secret the stack reads was last rotated (`noRotationRecorded` where secretRotatedAt has no date),
+   * and the age the policy pack reports beyond.
+   */
   readonly secretAge: { readonly rotatedAt: Readonly<Record<string, string>>; readonly maxAgeDays: number };
   /** Every secret config key this stack reads: what it publishes, and what the program itself uses. */
   readonly secretsRead: readonly SecretKey[];
@@ -93,6 +97,7 @@ export function buildPipelineSpec(
   const drift = driftEnvironmentSpec(config);
   const driftEnvironment = { ...drift, ...publishedTo(drift.name, config, needed) };
   const governance = governanceSlice(config, needed);
+  const read = secretsRead(publishedSecrets({ deployEnvironment, previewEnvironment, driftEnvironment, governance }), needed);
   return {
     stack: config.stack,
     repository: repositoryRef(config),
@@ -102,8 +107,8 @@ export function buildPipelineSpec(
     governance,
     files: generatedFiles(config),
     ship: buildShipSpec(config, handedOverRevision, handedOverSha, githubBaseUrl),
-    secretAge: { rotatedAt: config.secretRotatedAt, maxAgeDays: config.secretMaxAgeDays },
-    secretsRead: secretsRead(publishedSecrets({ deployEnvironment, previewEnvironment, driftEnvironment, governance }), needed),
+    secretAge: { rotatedAt: rotationRecord(config.secretRotatedAt, read), maxAgeDays: config.secretMaxAgeDays },
+    secretsRead: read,
     stateBackendUrl: config.stateBackendUrl,
   };
 }

@@ -4,7 +4,7 @@
  * (infra/policy/) only wires them to resource types.
  */
 import { parse } from "yaml";
-import { isImageByDigest } from "../formats";
+import { isImageByDigest, rotationDateFault } from "../formats";
 
 export type Props = Readonly<Record<string, unknown>>;
 
@@ -21,6 +21,9 @@ const list = (value: unknown): readonly unknown[] => (Array.isArray(value) ? val
 /** A property as text; anything but a string (absent, or unknown during preview) is "". */
 const text = (value: unknown): string => (typeof value === "string" ? value : "");
 
+/** A password in a URL's userinfo (postgres://admin:hunter2@db): a credential whatever the scheme. */
+export const urlPassword = { name: "URL with a password", pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s/?#@:]+:[^\s/?#@]+@/i } as const;
+
 /** Shapes of well-known credentials: any of them in a committed file is a leak. */
 export const credentialPatterns: readonly { readonly name: string; readonly pattern: RegExp }[] = [
   { name: "GitHub token", pattern: /\b(?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{30,}|\bgithub_pat_[A-Za-z0-9_]{30,}/ },
@@ -30,6 +33,7 @@ export const credentialPatterns: readonly { readonly name: string; readonly patt
   { name: "private key", pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/ },
   { name: "Slack webhook", pattern: /hooks\.slack\.com\/services\/[A-Za-z0-9/]+/ },
   { name: "Docker Hub token", pattern: /\bdckr_pat_[A-Za-z0-9_-]{20,}/ },
+  urlPassword,
 ];
 
 const fullSha = /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_./-]+@[0-9a-f]{40}$/;
@@ -211,13 +215,37 @@ export function imageViolations(builds: readonly Props[], platforms: readonly st
   return missing.length === 0 ? [] : [`the image is not built for ${missing.join(", ")}: build every configured platform`];
 }
 
-/** Advisory: secrets whose last recorded rotation is older than the maximum age. */
+/** The date the pipeline component records for a secret the stack reads that secretRotatedAt has none for. */
+export const noRotationRecorded = "";
+
+/** Every secret the stack reads, with its recorded rotation date or `noRotationRecorded`; the dates of any other secret are kept. */
+export function rotationRecord(recorded: Readonly<Record<string, string>>, read: readonly string[]): Record<string, string> {
+  return { ...Object.fromEntries(read.map((key) => [key, noRotationRecorded])), ...recorded };
+}
+
+/**
+ * Advisory: secrets whose last recorded rotation is older than the maximum age, whose recorded date is none a
+ * rotation could have (validation refuses those; a stack file edited past it still gets told), and secrets with
+ * no recorded date at all, whose age nobody knows.
+ */
 export function secretAgeViolations(rotatedAt: Readonly<Record<string, string>>, maxAgeDays: number, now: Date): string[] {
   const day = 24 * 60 * 60 * 1000;
-  return Object.entries(rotatedAt)
-    .map(([key, date]) => ({ key, date, age: Math.floor((now.getTime() - Date.parse(`${date}T00:00:00Z`)) / day) }))
-    .filter((s) => Number.isFinite(s.age) && s.age > maxAgeDays)
-    .map(
-      (s) => `${s.key} was last rotated ${s.date} (${s.age} days ago, more than ${maxAgeDays}): npm run rotate -- --stack <stack> ${s.key}`,
-    );
+  return Object.entries(rotatedAt).flatMap(([key, date]) => {
+    const rotate = `npm run rotate -- --stack <stack> ${key}`;
+    if (date === noRotationRecorded) {
+      return [
+        `${key}: no rotation date recorded, so its age is unknown: rotate it (${rotate}, which records the day), ` +
+          `or record the day it was last rotated: pulumi config set --path secretRotatedAt.${key} <YYYY-MM-DD> --stack <stack>`,
+      ];
+    }
+    const fault = rotationDateFault(date, now);
+    if (fault !== undefined) {
+      return [
+        `${key}: its recorded rotation date ${JSON.stringify(date)} ${fault}, so its age is unknown: ` +
+          `record the day it was last rotated in secretRotatedAt (YYYY-MM-DD), or rotate it: ${rotate}`,
+      ];
+    }
+    const age = Math.floor((now.getTime() - Date.parse(`${date}T00:00:00Z`)) / day);
+    return age > maxAgeDays ? [`${key} was last rotated ${date} (${age} days ago, more than ${maxAgeDays}): ${rotate}`] : [];
+  });
 }

@@ -87,11 +87,6 @@ describe("stateBackendUrl refuses what a runner could not use", () => {
       "pulumi config set stateBackendUrl https://api.pulumi.com --stack staging",
     ],
     ["http://pulumi.acme.internal", "is plain http", "pulumi config set stateBackendUrl https://pulumi.acme.internal --stack staging"],
-    [
-      "postgres://pulumi:pw@db.acme.internal:5432/state",
-      "is a Postgres backend",
-      "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack staging",
-    ],
     ["file://", "names no folder", "pulumi config set stateBackendUrl 'file://~' --stack staging"],
     [
       "acme-pulumi-state",
@@ -102,6 +97,47 @@ describe("stateBackendUrl refuses what a runner could not use", () => {
     const problem = backendProblem("staging", url);
     expect(problem).toMatchObject({ key: "stateBackendUrl", value: url, allowed: stateBackendAllowed, fix });
     expect(problem?.message).toContain(message);
+  });
+
+  it("hides a URL that carries a password, and still says what is wrong with it (Postgres, an S3 endpoint's user:password@)", () => {
+    const postgres = backendProblem("staging", "postgres://pulumi:pw@db.acme.internal:5432/state");
+    expect(postgres).toMatchObject({
+      key: "stateBackendUrl",
+      value: "(hidden)",
+      allowed: stateBackendAllowed,
+      fix: "pulumi config set stateBackendUrl 's3://acme-pulumi-state?region=us-east-1' --stack staging",
+    });
+    expect(postgres?.message).toContain("URL with a password in plain text");
+    expect(postgres?.message).toContain("and it is a Postgres backend");
+    const s3 = backendProblem("staging", "s3://acme-state?region=eu-west-1&endpoint=https://minio:s3cr3tpass@minio.acme.internal");
+    expect(s3).toMatchObject({
+      value: "(hidden)",
+      fix: "pulumi config set stateBackendUrl 's3://acme-state?region=eu-west-1&endpoint=https://minio.acme.internal' --stack staging",
+    });
+    expect(s3?.message).toContain("and it has credentials in its endpoint (user:password@)");
+    expect(JSON.stringify(s3)).not.toContain("s3cr3tpass");
+  });
+
+  it.each([
+    [
+      "s3://acme-state?region=eu-west-1&endpoint=http://minio.acme.internal:9000",
+      "endpoint=http://",
+      "endpoint=https://minio.acme.internal:9000",
+    ],
+    ["s3://acme-state?region=eu-west-1&disableSSL=true", "disableSSL=true", ""],
+    ["s3://acme-state?region=eu-west-1&disable_https=1", "disable_https=1", ""],
+  ])("refuses S3 over plain http: %s", (url, named, kept) => {
+    const problem = backendProblem("staging", url);
+    expect(problem).toMatchObject({ value: url, allowed: stateBackendAllowed });
+    expect(problem?.message).toContain(`reaches S3 over plain http (${named})`);
+    expect(problem?.fix).toBe(
+      `pulumi config set stateBackendUrl 's3://acme-state?region=eu-west-1${kept === "" ? "" : `&${kept}`}' --stack staging`,
+    );
+  });
+
+  it("accepts S3 with SSL explicitly on", () => {
+    expect(stateBackendProblem("s3://acme-state?region=eu-west-1&disableSSL=false")).toBeUndefined();
+    expect(stateBackendProblem("s3://acme-state?region=eu-west-1&disable_https=0")).toBeUndefined();
   });
 
   it("names this stack in the fix", () => {

@@ -5,6 +5,7 @@ import { validateStackConfig, type ConfigValues } from "../../src/config";
 import {
   branchProblems,
   crossFieldProblems,
+  deployImageProblems,
   crossFieldRules,
   enginePreviewsEnabled,
   previewReviewerProblems,
@@ -146,6 +147,34 @@ describe("branchProblems", () => {
   });
 });
 
+describe("deployImageProblems", () => {
+  const digest = `@sha256:${"ab".repeat(32)}`;
+  const own = "docker.io/zephyrlabs/tutor-api";
+
+  it("accepts an image of the stack's own registry and repository, and judges nothing without one", () => {
+    expect(deployImageProblems(v({ deployImage: `${own}${digest}` }), "production")).toEqual([]);
+    expect(deployImageProblems(v({}), "production")).toEqual([]);
+    expect(deployImageProblems(v({ registry: "ghcr.io", deployImage: `ghcr.io/zephyrlabs/tutor-api${digest}` }), "staging")).toEqual([]);
+  });
+
+  it.each([
+    ["another repository", `docker.io/evil/tutor-api${digest}`],
+    ["another repository", `docker.io/zephyrlabs/tutor-api-fork${digest}`],
+    ["another registry", `evil.example.com/zephyrlabs/tutor-api${digest}`],
+  ])("refuses %s (%s), keeping the digest in the fix", (other, image) => {
+    const [problem, ...rest] = deployImageProblems(v({ deployImage: image }), "production");
+    expect(rest).toEqual([]);
+    expect(problem).toMatchObject({
+      key: "deployImage",
+      value: image,
+      message: `names ${other} (${image.slice(0, image.indexOf("@"))}) than this stack's image, ${own}`,
+      fix: `pulumi config set deployImage ${own}${digest} --stack production (the digest as pushed to ${own})`,
+    });
+    expect(problem?.allowed).toContain(`${own}@sha256:<64 hex digits>`);
+    expect(problem?.allowed).toContain("dockerhubPullToken");
+  });
+});
+
 describe("crossFieldProblems", () => {
   const broken = v({ repositoryVisibility: "internal", githubPlan: "team", defaultBranch: "x", developBranch: "x" });
 
@@ -159,6 +188,9 @@ describe("crossFieldProblems", () => {
       "previewReviewerTeams",
       "defaultBranch",
       "developBranch",
+      "deployImage",
+      "registry",
+      "dockerhubRepository",
     ]);
     expect(crossFieldProblems(broken, "staging", { repositoryVisibility: "internal", githubPlan: "team" }).map((p) => p.key)).toEqual([
       "repositoryVisibility",

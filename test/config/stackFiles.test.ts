@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { configKeys, projectName, secretKeys, validateStackConfig } from "../../src/config";
 import { projectConfigDeclarations } from "../../src/config/projectFile";
 import { buildPipelineSpec } from "../../src/pipeline";
-import { readProjectFile, readStackSettings } from "../../src/config/stackFiles";
+import { aliasBombMessage, readProjectFile, readStackSettings } from "../../src/config/stackFiles";
 import { committedStacksDir, projectDir, rawConfig, stackWithSecrets } from "../helpers/stacks";
 
 const stackNames = readdirSync(join(projectDir, "stacks"))
@@ -110,5 +110,23 @@ describe("reading a stack file again", () => {
     expect(readStackSettings(dir, "dev").config).toEqual({ "demo:region": "us" });
     writeFileSync(join(dir, "Pulumi.dev.yaml"), "config: [\n");
     expect(() => readStackSettings(dir, "dev")).toThrow(/Pulumi\.dev\.yaml is not valid YAML/);
+  });
+});
+
+describe("a YAML alias bomb", () => {
+  it("is refused naming the file and the fix, not with the parser's bare words", () => {
+    const dir = mkdtempSync(join(tmpdir(), "stack-files-"));
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: demo\nruntime: nodejs\n");
+    // Nine levels of ten aliases each: a billion leaves, from a few hundred bytes.
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i < 9; i++) {
+      const [prev, next] = [String.fromCharCode(96 + i), String.fromCharCode(97 + i)];
+      levels.push(`${next}: &${next} [${Array<string>(10).fill(`*${prev}`).join(", ")}]`);
+    }
+    const file = join(dir, "Pulumi.dev.yaml");
+    writeFileSync(file, `config:\n  demo:region: eu\n${levels.join("\n")}\n`);
+    expect(() => readStackSettings(dir, "dev")).toThrow(aliasBombMessage(file));
+    expect(aliasBombMessage(file).startsWith(`${file} is refused: its YAML aliases`)).toBe(true);
+    expect(aliasBombMessage(file)).toContain(`Fix: write each value out in ${file}`);
   });
 });

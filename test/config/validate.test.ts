@@ -79,6 +79,22 @@ describe("validateStackConfig", () => {
     ["preDeployCommand", "line1\nline2"],
     ["stateBackendUrl", "s3://acme-pulumi-state"],
     ["secretMaxAgeDays", "0"],
+    // Refs git refuses, or a command would read as an option.
+    ["defaultBranch", ".hidden"],
+    ["defaultBranch", "feature/.hidden"],
+    ["developBranch", "HEAD"],
+    ["developBranch", "-f"],
+    ["developBranch", "release.lock"],
+    ["developBranch", "a/b.lock/c"],
+    ["programRef", "../../x"],
+    ["programRef", "-main"],
+    ["healthCheckPath", `/${"a".repeat(200)}`],
+    ["secretRotatedAt", '{"railwayToken":"2026-13-45"}'],
+    ["secretRotatedAt", '{"railwayToken":"2026-02-30"}'],
+    ["secretRotatedAt", '{"railwayToken":"2999-01-01"}'],
+    ["secretRotatedAt", '{"railwayToken":"20260101"}'],
+    ["secretRotatedAt", '{"railwayToken":20260101}'],
+    ["secretRotatedAt", '{"repository":"2026-01-01"}'],
   ])("rejects %s = %j with the key, the value, what is allowed and a fix", (key, value) => {
     const problems = problemsOf(with_({ [key]: value }));
     expect(problems).toHaveLength(1);
@@ -96,6 +112,12 @@ describe("validateStackConfig", () => {
     ["stateBackendUrl", "https://api.pulumi.com"],
     ["platforms", '["linux/386"]'],
     ["reviewerTeams", '["release_managers"]'],
+    ["defaultBranch", "release/1.x"],
+    ["developBranch", "feature.x/head"],
+    ["programRef", "v1.0.0"],
+    ["programRef", "0123456789abcdef0123456789abcdef01234567"],
+    ["healthCheckPath", `/${"a".repeat(199)}`],
+    ["secretRotatedAt", '{"railwayToken":"2024-02-29","openaiApiKey":"2026-01-31"}'],
   ])("accepts %s = %j", (key, value) => {
     expect(problemsOf(with_({ [key]: value }))).toEqual([]);
   });

@@ -11,6 +11,7 @@ import {
   judgeValue,
   judgeValues,
   plainSecretProblem,
+  refusalMessage,
   unknownKeyProblem,
   unquotedNumbersProblem,
 } from "../../src/config/valueChecks";
@@ -107,6 +108,47 @@ describe("the problems of one value", () => {
       allowed: configKeys.coverageMinimum.allowed,
       fix: "pulumi config set coverageMinimum 80 --stack staging",
     });
+  });
+});
+
+describe("credentials in URLs", () => {
+  it("hides a database URL with a password in a command, and points at a Railway variable instead", () => {
+    const command = "psql postgres://admin:hunter2hunter2@db.acme.internal:5432/app -c 'select 1'";
+    const judged = judgeSetting("preDeployCommand", command, "staging");
+    expect(judged).toHaveProperty("problem");
+    const problem = judged !== undefined && "problem" in judged ? judged.problem : undefined;
+    expect(problem).toMatchObject({ key: "preDeployCommand", value: "(hidden)", allowed: configKeys.preDeployCommand.allowed });
+    expect(problem?.message).toMatch(/^is not a secret setting, yet it holds what looks like a URL with a password in plain text/);
+    expect(problem?.fix).toBe(
+      'pulumi config set preDeployCommand ./scripts/backup-db.sh --stack staging (a script in the image that reads the URL from a Railway service variable, e.g. psql "$DATABASE_URL"; never the URL itself here)',
+    );
+    expect(JSON.stringify(problem)).not.toContain("hunter2hunter2");
+  });
+
+  it("finds a password in a percent-encoded URL too, and leaves a URL without one alone", () => {
+    const encoded = "s3://acme-state?region=eu-west-1&endpoint=https%3A%2F%2Fminio%3Ahunter2hunter2%40minio.acme.internal";
+    expect(credentialProblem("stateBackendUrl", encoded, "staging").fix).toBe(
+      "pulumi config set stateBackendUrl 's3://acme-state?region=eu-west-1&endpoint=https://minio.acme.internal' --stack staging",
+    );
+    expect(judgeSetting("preDeployCommand", "curl https://acme.example/hook@v1", "staging")).toEqual({
+      key: "preDeployCommand",
+      value: "curl https://acme.example/hook@v1",
+    });
+    expect(judgeSetting("preDeployCommand", "psql $DATABASE_URL", "staging")).toHaveProperty("value");
+  });
+});
+
+describe("refusalMessage", () => {
+  it("says which entry of secretRotatedAt is wrong and why, and nothing for other keys", () => {
+    expect(refusalMessage("secretRotatedAt", '{"railwayToken":"2026-02-30","openaiApiKey":"2999-01-01"}')).toBe(
+      "records railwayToken: 2026-02-30 is no day of the calendar; openaiApiKey: 2999-01-01 is in the future",
+    );
+    expect(refusalMessage("secretRotatedAt", '{"railwayToken":"2026-13-45","repository":"2026-01-01"}')).toBe(
+      "records railwayToken: 2026-13-45 is no day of the calendar; repository is no secret of this program",
+    );
+    expect(refusalMessage("secretRotatedAt", '{"railwayToken":5}')).toBe("records railwayToken: 5 is not a YYYY-MM-DD date");
+    expect(refusalMessage("secretRotatedAt", "[]")).toBeUndefined();
+    expect(refusalMessage("coverageMinimum", "101")).toBeUndefined();
   });
 });
 

@@ -8,9 +8,17 @@ import { fixtureStacksDir } from "./stacks";
 
 export type { EvaluationSummary };
 
-/** `preview`: as `pulumi preview` evaluates it (Pulumi's dry run); otherwise as `pulumi up`. */
-export function evaluated(stack: string, settings: StackSettings, preview = false): Promise<EvaluationSummary> {
+/**
+ * `preview`: as `pulumi preview` evaluates it (Pulumi's dry run); otherwise as `pulumi up`. `siblingsDir`: where
+ * the other stack's file is read from (the fixture's, unless a test changed both stacks).
+ */
+export function evaluated(
+  stack: string,
+  settings: StackSettings,
+  preview = false,
+  siblingsDir = fixtureStacksDir,
+): Promise<EvaluationSummary> {
   // The other stack the program checks is the tests' own, never the user's stacks/.
-  useStacksDirForSiblings(fixtureStacksDir);
+  useStacksDirForSiblings(siblingsDir);
   return evaluateSummary(stack, settings, preview);
 }

@@ -12,11 +12,16 @@ const notApplicable = (reason?: string): never => {
 /**
  * `config`: what every policy is handed, or, as a `--policy-pack-config` file holds it, one section per policy
  * name (`perPolicy`), each policy getting only its own. Each validation is awaited, as the engine awaits it: a
- * policy that reports after an await, or rejects, counts.
+ * policy that reports after an await, or rejects, counts. `level`: only the policies of that enforcement level.
  */
-export async function packViolations(run: ProgramRun, config: object, perPolicy = false): Promise<string[]> {
+export async function packViolations(
+  run: ProgramRun,
+  config: object,
+  perPolicy = false,
+  level?: "mandatory" | "advisory",
+): Promise<string[]> {
   const found: string[] = [];
-  for (const policy of policies) {
+  for (const policy of policies.filter((p) => level === undefined || p.enforcementLevel === level)) {
     const own: object = perPolicy ? ((config as Readonly<Record<string, object | undefined>>)[policy.name] ?? {}) : config;
     if ("validateStack" in policy) {
       const resources = run.resources.map((r) => ({ type: r.type, name: r.name, urn: r.name, props: unknownCheckingProxy(r.plainInputs) }));

@@ -84,7 +84,7 @@ describe("production promotes the digest staging verified", () => {
   });
 
   it("passes every mandatory policy of the pack", async () => {
-    expect(await packViolations(run, { deliveryAppId: 1234567 })).toEqual([]);
+    expect(await packViolations(run, { deliveryAppId: 1234567 }, false, "mandatory")).toEqual([]);
   });
 });
 

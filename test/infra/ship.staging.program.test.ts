@@ -146,6 +146,6 @@ describe("staging ships the default branch head", () => {
   });
 
   it("passes every mandatory policy of the pack", async () => {
-    expect(await packViolations(run, { deliveryAppId: 1234567 })).toEqual([]);
+    expect(await packViolations(run, { deliveryAppId: 1234567 }, false, "mandatory")).toEqual([]);
   });
 });

@@ -6,6 +6,8 @@ import {
   productionDeploymentPolicyViolations,
   productionEnvironmentViolations,
   rulesetViolations,
+  noRotationRecorded,
+  rotationRecord,
   secretAgeViolations,
   workflowFileViolations,
 } from "../../src/policies/checks";
@@ -26,6 +28,11 @@ describe("workflowFileViolations", () => {
     ["a job without permissions", `permissions: {}\njobs:\n  a:\n    runs-on: x\n    steps: []\n`, /job a has no permissions/],
     ["a pasted token", `permissions: {}\n${goodJobs}env:\n  T: ghp_${"a".repeat(36)}\n`, /looks like a GitHub token/],
     ["a private key", `permissions: {}\n${goodJobs}# -----BEGIN RSA PRIVATE KEY-----\n`, /looks like a private key/],
+    [
+      "a database URL with its password",
+      `permissions: {}\n${goodJobs}env:\n  DB: postgres://admin:hunter2@db:5432/app\n`,
+      /looks like a URL with a password/,
+    ],
   ])("catches %s", (_, body, message) => {
     expect(workflowFileViolations(workflow(body)).join("\n")).toMatch(message);
   });
@@ -129,5 +136,40 @@ describe("secretAgeViolations", () => {
       "openaiApiKey was last rotated 2026-06-01 (177 days ago, more than 90): npm run rotate -- --stack <stack> openaiApiKey",
     ]);
     expect(secretAgeViolations({}, 90, now)).toEqual([]);
+  });
+
+  it("reports a secret with no rotation date recorded, with the two ways to record one", () => {
+    expect(secretAgeViolations({ railwayToken: noRotationRecorded, openaiApiKey: "2026-11-01" }, 90, now)).toEqual([
+      "railwayToken: no rotation date recorded, so its age is unknown: rotate it (npm run rotate -- --stack <stack> railwayToken, which records the day), " +
+        "or record the day it was last rotated: pulumi config set --path secretRotatedAt.railwayToken <YYYY-MM-DD> --stack <stack>",
+    ]);
+  });
+
+  it.each([
+    ["2026-13-45", "is no day of the calendar"],
+    ["2026-02-30", "is no day of the calendar"],
+    ["2999-01-01", "is in the future"],
+    ["last week", "is not a YYYY-MM-DD date"],
+  ])("reports a recorded date no rotation could have (%s), never drops it", (date, fault) => {
+    expect(secretAgeViolations({ railwayToken: date }, 90, now)).toEqual([
+      `railwayToken: its recorded rotation date ${JSON.stringify(date)} ${fault}, so its age is unknown: ` +
+        "record the day it was last rotated in secretRotatedAt (YYYY-MM-DD), or rotate it: npm run rotate -- --stack <stack> railwayToken",
+    ]);
+  });
+
+  it("counts the age to the day: the maximum itself is not over it", () => {
+    expect(secretAgeViolations({ railwayToken: "2026-08-27" }, 90, now)).toEqual([]);
+    expect(secretAgeViolations({ railwayToken: "2026-08-26" }, 90, now)).toHaveLength(1);
+  });
+});
+
+describe("rotationRecord", () => {
+  it("lists every secret the stack reads, undated ones as noRotationRecorded, and keeps every recorded date", () => {
+    expect(rotationRecord({ openaiApiKey: "2026-11-01", slackWebhookUrl: "2026-10-01" }, ["railwayToken", "openaiApiKey"])).toEqual({
+      railwayToken: noRotationRecorded,
+      openaiApiKey: "2026-11-01",
+      slackWebhookUrl: "2026-10-01",
+    });
+    expect(rotationRecord({}, [])).toEqual({});
   });
 });

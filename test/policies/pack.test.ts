@@ -11,6 +11,7 @@ import { unknownCheckingProxy } from "../helpers/policySdk";
 // What the engine sends for a value not known until the update (the wire sentinel).
 import { unknownValue as unknownStringValue } from "@pulumi/pulumi/runtime/rpc";
 import { policies, type TypedResourcePolicy } from "../../infra/policy/policies";
+import { rotationRecord } from "../../src/policies/checks";
 
 class NotApplicable extends Error {}
 
@@ -144,5 +145,19 @@ describe("policy pack", () => {
     );
     expect(found).toHaveLength(1);
     expect(found[0]).toMatch(/^railwayToken was last rotated 2000-01-01/);
+  });
+
+  it("reports the secrets with no rotation date recorded", () => {
+    const policy = policies.find((p) => p.name === "secret-age") as StackValidationPolicy;
+    const found: string[] = [];
+    const pipeline = {
+      type: "delivery:index:DeliveryPipeline",
+      props: { secretRotatedAt: rotationRecord({ railwayToken: new Date().toISOString().slice(0, 10) }, ["railwayToken", "openaiApiKey"]) },
+    } as unknown as PolicyResource;
+    void policy.validateStack({ resources: [pipeline], getConfig: () => ({}) } as unknown as StackValidationArgs, (m: string) =>
+      found.push(m),
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^openaiApiKey: no rotation date recorded, .*npm run rotate -- --stack <stack> openaiApiKey/);
   });
 });

@@ -2,6 +2,7 @@
 import Ajv from "ajv";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateStackConfig } from "../../src/config";
+import { buildPipelineSpec } from "../../src/pipeline";
 import type { ProgramRun } from "../../tools/plan/harness";
 import { policyPackConfig, policyNames } from "../../src/policies/packConfig";
 import { policies } from "../../infra/policy/policies";
@@ -51,8 +52,16 @@ describe("policyPackConfig", () => {
 });
 
 describe("the pack, given the config file, over staging's program", () => {
-  it("passes with the stack's own config", async () => {
-    expect(await packViolations(run, policyPackConfig(configOf("staging")), true)).toEqual([]);
+  it("passes with the stack's own config, but for the advisory of each secret the program reads with no rotation date", async () => {
+    const found = await packViolations(run, policyPackConfig(configOf("staging")), true);
+    const undated = /^secret-age: (\w+): no rotation date recorded/;
+    expect(found.filter((v) => !undated.test(v))).toEqual([]);
+    // The fixture stack records no date: every secret the staging spec reads is named once.
+    const spec = buildPipelineSpec(configOf("staging"));
+    const named = found.map((v) => undated.exec(v)?.[1]);
+    expect(named).toHaveLength(spec.secretsRead.length);
+    expect(new Set(named)).toEqual(new Set(spec.secretsRead));
+    expect(spec.secretsRead.length).toBeGreaterThan(10);
   });
 
   it("catches a ruleset that lets another App bypass, which it cannot know without the config", async () => {
@@ -69,6 +78,7 @@ describe("the pack, given the config file, over staging's program", () => {
         run,
         policyPackConfig({ ...configOf("staging"), platforms: ["linux/amd64", "linux/arm64", "linux/s390x"] }),
         true,
+        "mandatory",
       ),
     ).toEqual([`${policyNames.imagePlatforms}: the image is not built for linux/s390x: build every configured platform`]);
   });

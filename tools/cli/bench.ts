@@ -165,7 +165,9 @@ async function main(): Promise<void> {
     });
   for (const n of [1, 4, 7]) measure("platforms", n, "staging", { platforms: JSON.stringify(platforms.slice(0, n)) });
   // Staging signs what it verified, so its signing key is required there.
-  const required = requiredSecrets(readStackSettings(projectDir, "staging").config[`${projectName}:stateBackendUrl`], { signsImages: true });
+  const required = requiredSecrets(readStackSettings(projectDir, "staging").config[`${projectName}:stateBackendUrl`], {
+    signsImages: true,
+  });
   for (const secrets of [required, secretKeys]) {
     const e = evaluation("staging", {}, secrets);
     growth.push(["secrets set (optional ones publish more)", secrets.length, e.resources, e.evalMs, e.wallMs, mb(e.maxRssKb)]);
