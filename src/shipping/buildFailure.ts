@@ -16,15 +16,15 @@ export interface BuildFailure {
   readonly errors: readonly string[];
 }
 
-type Kind = "registry-refused" | "platform-unsupported" | "dockerfile-failed" | "other";
+type Kind = "registry-refused" | "base-without-platform" | "platform-unsupported" | "dockerfile-failed" | "other";
 
 export function failureKind(errors: readonly string[]): Kind {
   const text = errors.join("\n");
   if (/\b(401|403)\b|unauthori[sz]ed|authentication required|denied: requested access|insufficient_scope/i.test(text))
     return "registry-refused";
-  if (
-    /no match for platform|exec format error|platform .* (is )?not supported|unsupported platform|does not support platform/i.test(text)
-  ) {
+  // BuildKit resolves each FROM for the target platform first: an image published without it fails so, before any step runs.
+  if (/no match for platform/i.test(text)) return "base-without-platform";
+  if (/exec format error|platform .* (is )?not supported|unsupported platform|does not support platform/i.test(text)) {
     return "platform-unsupported";
   }
   if (/failed to solve|did not complete successfully|dockerfile parse error|failed to compute cache key|not found: not found/i.test(text))
@@ -41,6 +41,14 @@ export function buildFailureAdvice(f: BuildFailure): string {
         `${what} could not be pushed: the registry refused the login of dockerhubUsername. Fix: set a Read & Write access token of that ` +
         `account for this repository, pulumi config set --secret dockerhubToken --stack ${f.stack}, then pulumi up. Nothing was deployed.`
       );
+    case "base-without-platform": {
+      const base = /metadata for (\S+): no match for platform/i.exec(f.errors.join("\n"))?.[1];
+      return (
+        `${what} could not be built: the Dockerfile's base image${base === undefined ? "" : ` ${base}`} has no ` +
+        `${f.platform ?? "such"} variant. Fix: base the image (FROM in ${f.dockerfile}) on one published for every platform the stack builds, ` +
+        `or drop ${f.platform ?? "the platform"} from the stack's platforms (platforms in stacks/Pulumi.${f.stack}.yaml). Nothing was deployed.`
+      );
+    }
     case "platform-unsupported":
       return (
         `${what} could not be built: the builder cannot run ${f.platform ?? "this platform"}. Fix: give the builder an emulator for it ` +

@@ -12,7 +12,20 @@ export interface EngineEvent {
   readonly policyEvent?: { readonly policyName: string; readonly message: string; readonly enforcementLevel: string };
   readonly policyAnalyzeSummaryEvent?: PolicySummary & { readonly resourceUrn: string };
   readonly policyAnalyzeStackSummaryEvent?: PolicySummary;
-  readonly diagnosticEvent?: { readonly message: string; readonly severity: string };
+  readonly diagnosticEvent?: { readonly message: string; readonly severity: string; readonly urn?: string; readonly ephemeral?: boolean };
+}
+
+/**
+ * What providers said while they worked, of the resources of `type`: status lines included, which the CLI's
+ * non-interactive output leaves out (docker-build streams BuildKit's progress as such ephemeral status).
+ */
+export function providerLog(events: readonly EngineEvent[], type: string): string {
+  return (
+    events
+      // The URN's type path ends in the type (after its parents' types and a $).
+      .flatMap((e) => (e.diagnosticEvent?.urn?.includes(`${type}::`) === true ? [e.diagnosticEvent.message] : []))
+      .join("")
+  );
 }
 
 export function readEvents(path: string): EngineEvent[] {
@@ -39,4 +52,15 @@ export function wouldCreate(events: readonly EngineEvent[]): string[] {
     .map((m) => `${m.type}::${m.urn.slice(m.urn.lastIndexOf("::") + 2)}`)
     .filter((r) => !/^pulumi:providers:[^:]+::default(_|$)/.test(r))
     .sort();
+}
+
+/**
+ * BuildKit's plain progress, per step of the Dockerfile: whether it came from the cache. Each step is
+ * announced as `#N [i/n] INSTRUCTION` and, when cached, answered by a line `#N CACHED`.
+ */
+export function buildSteps(log: string): { readonly step: string; readonly cached: boolean }[] {
+  const cached = new Set([...log.matchAll(/^#(\d+) CACHED$/gm)].map((m) => m[1]));
+  const announced = new Map<string, string>();
+  for (const m of log.matchAll(/^#(\d+) \[(?:[\w-]+ )?\d+\/\d+\] (.+)$/gm)) announced.set(m[2] ?? "", m[1] ?? "");
+  return [...announced].map(([step, id]) => ({ step, cached: cached.has(id) }));
 }
