@@ -43,7 +43,8 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
   public readonly shipped: Promise<Shipped>;
 
   constructor(name: string, args: DeliveryPipelineArgs, opts: pulumi.ComponentResourceOptions = {}) {
-    // Rotation dates are the component's own properties: the policy pack's secret-age check reads them here.
+    // Rotation dates are the component's own properties: the policy pack's secret-age check reads them here
+    // (inputs under the mocks, outputs on the engine: both are given).
     super(
       "delivery:index:DeliveryPipeline",
       name,
@@ -59,6 +60,10 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
       deploymentId: pulumi.output(this.shipped.then((s) => s.deploymentId)),
       environmentName: this.environmentName,
       environmentUrl: this.environmentUrl,
+      // Again as outputs: the engine hands a stack policy each component's outputs, not its inputs (found on
+      // the real engine: the secret-age check saw nothing there while the mocks, which pass inputs, saw the dates).
+      secretRotatedAt: args.spec.secretAge.rotatedAt,
+      secretMaxAgeDays: args.spec.secretAge.maxAgeDays,
     });
   }
 

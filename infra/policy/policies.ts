@@ -136,7 +136,7 @@ export const policies: (TypedResourcePolicy | StackValidationPolicy)[] = [
   },
   {
     name: policyNames.secretAge,
-    description: "Reports secrets whose recorded rotation is older than secretMaxAgeDays.",
+    description: "Reports secrets whose recorded rotation is older than secretMaxAgeDays, impossible, or not recorded at all.",
     enforcementLevel: "advisory",
     validateStack: (args, reportViolation) => {
       for (const resource of args.resources) {
