@@ -447,10 +447,11 @@ export const configKeys = {
   railwayTokenKind: {
     kind: "string",
     schema: z.enum(["account", "project"]),
-    allowed: "account (an account or workspace token, sent as a Bearer token) or project (a project token)",
+    allowed:
+      "account (an account or workspace token, sent as a Bearer token) or project (a project token of the environment railwayEnvironmentId names, sent as Project-Access-Token)",
     example: "account",
     description:
-      "What kind of token railwayToken is, and so the name it is published and passed under (RAILWAY_API_TOKEN for account, RAILWAY_TOKEN for project, as Railway's CLI reads them); Railway does not document whether a project token may call every mutation a deploy needs.",
+      "What kind of token railwayToken is, and so the name it is published and passed under (RAILWAY_API_TOKEN for account, RAILWAY_TOKEN for project, as Railway's CLI reads them); a project token sets variables and deploys, but only in the one environment it was created for (docs/railway.md).",
     default: "account",
     required: false,
   },

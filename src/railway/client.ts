@@ -86,9 +86,10 @@ export function authGuidance(message: string, kind: TokenKind, operation: string
   }
   if (text.includes("not authorized")) {
     return kind === "project"
-      ? `Railway refused ${operation} for ${sent}: a project token only reaches the one environment it was created for, and Railway does not document ` +
-          `whether it may call every mutation a deploy needs. Use a project token of this stack's railwayEnvironmentId, or an account or workspace ` +
-          `token with access to the project (railwayTokenKind account); then ${fixToken}`
+      ? `Railway refused ${operation} for ${sent}: a project token only reaches the one environment it was created for, and Railway's CLI sets ` +
+          `variables and deploys with a project token, so this one is most likely of another environment or project. Create a project token in ` +
+          `the environment railwayEnvironmentId names (the project's Settings > Tokens), or use an account or workspace token with access to the ` +
+          `project (Account Settings > Tokens) and pulumi config set railwayTokenKind account --stack <stack>; then ${fixToken}`
       : `Railway refused ${operation} for ${sent}: the token is wrong or expired, or its account or workspace has no access to this project. ` +
           `Use a token with access to the project; then ${fixToken}`;
   }

@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import {
   allGithubEntries,
+  configKeys,
   githubEntries,
   githubEntriesFor,
   requiredSecrets,
@@ -25,6 +26,19 @@ describe("Railway token names", () => {
   it("the default entries are the account kind's (railwayTokenKind defaults to account); the README documents both", () => {
     expect(githubEntries).toEqual(githubEntriesFor("account"));
     expect(allGithubEntries.map((e) => e.name)).toEqual(expect.arrayContaining(["RAILWAY_API_TOKEN", "RAILWAY_TOKEN"]));
+  });
+});
+
+// docs/railway.md §10: Railway's docs and CLI use a project token to set variables and deploy, within its one environment.
+describe("railwayTokenKind project", () => {
+  it("is accepted, and says what a project token reaches instead of calling it undocumented", () => {
+    // validateStackConfig throws a ConfigError on any problem.
+    const { config } = validateStackConfig(rawConfig(stackWithSecrets("staging", undefined, { railwayTokenKind: "project" }), "staging"));
+    expect(config.railwayTokenKind).toBe("project");
+    const { description, allowed } = configKeys.railwayTokenKind;
+    expect(description).not.toContain("does not document");
+    expect(description).toContain("sets variables and deploys, but only in the one environment it was created for");
+    expect(allowed).toContain("project (a project token of the environment railwayEnvironmentId names, sent as Project-Access-Token)");
   });
 });
 

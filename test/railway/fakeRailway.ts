@@ -111,6 +111,13 @@ export interface FakeRailwayOptions {
   readonly notAuthorizedFor?: readonly string[];
   /** Tokens Railway knows, by kind; unset: every token is accepted. */
   readonly tokens?: { readonly account?: readonly string[]; readonly project?: readonly string[] };
+  /**
+   * The project and environment every project token was created for (what Railway's
+   * `projectToken { projectId environmentId }` answers). A project token "can only be used to authenticate
+   * requests to that environment" (docs/railway.md §10): a request for another one is refused "Not
+   * Authorized". Default: the one service's, p-1 and e-1.
+   */
+  readonly projectTokenScope?: { readonly projectId: string; readonly environmentId: string };
   /** Railway keeps the image reference as this instead of what it was sent. */
   readonly storesImageAs?: string;
   /** The service's pre-deploy command exits non-zero. */
@@ -154,6 +161,26 @@ function stringsOf(value: unknown): string[] {
   if (Array.isArray(value)) return value.flatMap(stringsOf);
   if (typeof value === "object" && value !== null) return Object.values(value).flatMap(stringsOf);
   return [];
+}
+
+/** The stand-in's one service lives here (railwayDeployOptions); its deployments too. */
+const home = { projectId: "p-1", environmentId: "e-1" } as const;
+
+/**
+ * The project and environment a root field acts on: named in its arguments or its input (a deployment's
+ * id names none: it is the one service's, in `home`).
+ */
+function targetOf(args: unknown): { projectId: unknown; environmentId: unknown } {
+  const given = (typeof args === "object" && args !== null ? args : {}) as {
+    projectId?: unknown;
+    environmentId?: unknown;
+    input?: unknown;
+  };
+  const input = (typeof given.input === "object" && given.input !== null ? given.input : {}) as typeof given;
+  return {
+    projectId: given.projectId ?? input.projectId ?? home.projectId,
+    environmentId: given.environmentId ?? input.environmentId ?? home.environmentId,
+  };
 }
 
 const base64 = (text: string): string => Buffer.from(text, "utf8").toString("base64");
@@ -537,11 +564,16 @@ export class FakeRailway {
   /** Resolvers: the schema's default resolver calls these with the field's arguments. */
   private root(req: IncomingMessage): Record<string, unknown> {
     const refusal = this.authRefusal(req);
+    const scope = typeof req.headers["project-access-token"] === "string" ? (this.options.projectTokenScope ?? home) : undefined;
     const guard =
       (field: string, resolve: (args: never) => unknown) =>
       (args: never): unknown => {
         if (refusal !== undefined) throw new Error(refusal);
         if ((this.options.notAuthorizedFor ?? []).includes(field)) throw new Error("Not Authorized");
+        // A project token reaches its own environment only; Railway's wording for another one is not published (docs/railway.md §10).
+        const target = targetOf(args);
+        if (scope !== undefined && (target.projectId !== scope.projectId || target.environmentId !== scope.environmentId))
+          throw new Error("Not Authorized");
         return resolve(args);
       };
     const node = (d: Deployment): Record<string, unknown> => ({
