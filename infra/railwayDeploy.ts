@@ -50,6 +50,7 @@ export class RailwayDeploy extends pulumi.ComponentResource {
           HEALTHCHECK_PATH: d.healthCheckPath,
           HEALTHCHECK_TIMEOUT_SECONDS: String(d.healthCheckTimeoutSeconds),
           HEALTH_URL: d.healthUrl,
+          HEALTH_SUCCESSES: String(d.healthCheckSuccesses),
           SERVICE_VARIABLES: pulumi.secret(variables.apply((v) => JSON.stringify(v))),
           ...(args.registryCredentials === undefined
             ? {}

@@ -387,6 +387,16 @@ export const configKeys = {
     default: 300,
     required: false,
   },
+  healthCheckSuccesses: {
+    kind: "integer",
+    schema: z.number().int().min(1).max(20),
+    allowed: "a whole number from 1 to 20",
+    example: "3",
+    description:
+      "How many 2xx answers in a row the deploy needs from the public health URL before it counts the deployment healthy (one is not: a flapping app gives one).",
+    default: 3,
+    required: false,
+  },
   appRevision: {
     kind: "string",
     schema: z.string().refine(isGitRevision),

@@ -46,7 +46,10 @@ export interface DeployTiming {
   readonly verdictGraceMs: number;
   readonly pollStartMs: number;
   readonly pollMaxMs: number;
+  /** Probes allowed for the app to answer its first 2xx at the public URL. */
   readonly healthAttempts: number;
+  /** 2xx answers in a row the app must give before it counts as healthy (one 2xx is not: a flapping app passes it). */
+  readonly healthSuccesses: number;
   readonly healthIntervalMs: number;
   readonly healthRequestTimeoutMs: number;
   readonly now: () => number;
@@ -287,25 +290,49 @@ export function deadlineMessage(c: DeployContext, id: string, status: string, no
     : `deployment ${id} was still DEPLOYING ${seconds(now - deployingSince)} s after it started deploying: its health check may take ${c.options.healthcheckTimeoutSeconds} s (healthCheckTimeoutSeconds), and Railway's verdict did not come within ${seconds(t.verdictGraceMs)} s more`;
 }
 
-/** Probes the public URL until it answers 2xx; throws what it last answered after the attempts. */
+/** One probe of the public URL: `undefined` for a 2xx, otherwise what it answered. */
+async function probeOnce(url: string, t: DeployTiming): Promise<string | undefined> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(t.healthRequestTimeoutMs) });
+    await response.body?.cancel();
+    return response.ok ? undefined : `HTTP ${response.status}`;
+  } catch (error) {
+    return error instanceof Error && error.name === "TimeoutError" ? "timed out" : "unreachable";
+  }
+}
+
+/**
+ * Probes the public URL until it answers 2xx `healthSuccesses` times in a row. The app gets `healthAttempts`
+ * probes to come up; once it has, each further probe must answer 2xx too, so in all it gets
+ * `healthAttempts + healthSuccesses - 1`: enough for an app that comes up and stays up, never for one that flaps.
+ * Throws what it last answered.
+ */
 export async function probeHealth(url: string, t: DeployTiming): Promise<void> {
-  await retry(
-    async () => {
-      try {
-        const response = await fetch(url, { signal: AbortSignal.timeout(t.healthRequestTimeoutMs) });
-        await response.body?.cancel();
-        return response.ok ? done(undefined) : again(`HTTP ${response.status}`);
-      } catch (error) {
-        return again(error instanceof Error && error.name === "TimeoutError" ? "timed out" : "unreachable");
-      }
-    },
-    {
-      attempts: t.healthAttempts,
-      backoffMs: t.healthIntervalMs,
-      factor: 1,
-      sleep: t.sleep,
-      giveUp: (last, attempts) => new Error(`${url} answered ${last} after ${attempts} attempts`),
-    },
+  const need = Math.max(1, t.healthSuccesses);
+  const attempts = t.healthAttempts + need - 1;
+  let streak = 0;
+  let best = 0;
+  let last = "nothing";
+  let made = 0;
+  for (let attempt = 1; attempt <= attempts; attempt++) {
+    if (attempt > 1) await t.sleep(t.healthIntervalMs);
+    made = attempt;
+    const problem = await probeOnce(url, t);
+    if (problem === undefined) {
+      streak++;
+      best = Math.max(best, streak);
+      if (streak >= need) return;
+    } else {
+      streak = 0;
+      last = problem;
+    }
+    // The run cannot be finished in the probes left.
+    if (need - streak > attempts - attempt) break;
+  }
+  if (best === 0) throw new Error(`${url} answered ${last} after ${String(made)} attempts`);
+  throw new Error(
+    `${url} answered 2xx at most ${String(best)} time${best === 1 ? "" : "s"} in a row, then ${last} (${String(need)} in a row are needed, ` +
+      `healthCheckSuccesses): the app is flapping`,
   );
 }
 
@@ -326,7 +353,8 @@ export async function judge(c: DeployContext, deploymentId: string): Promise<Jud
   try {
     outcome = await waitForVerdict(c, deploymentId);
   } catch (error) {
-    return { healthy: false, failure: errorText(error), becameActive: false };
+    if (!(error instanceof DeadlineError)) return { healthy: false, failure: errorText(error), becameActive: false };
+    return { healthy: false, failure: `${error.message}; ${await cancel(c, deploymentId)}`, becameActive: false };
   }
   c.log(`deployment ${deploymentId}: ${outcome.status}`);
   const stop = leftAlone[outcome.verdict];
@@ -347,6 +375,20 @@ export async function judge(c: DeployContext, deploymentId: string): Promise<Jud
   }
   const url = outcome.url;
   return { healthy: true, url: url === undefined ? c.options.healthUrl : `https://${url.replace(/^https?:\/\//, "")}` };
+}
+
+/**
+ * A deployment still on its way when the budget ends is cancelled, not left to go live after the deploy
+ * reported failure (and after the next deploy started): says what became of it.
+ */
+export async function cancel(c: DeployContext, id: string): Promise<string> {
+  try {
+    await c.client.request("cancel", { id });
+  } catch (error) {
+    return `cancelling it failed too (${errorText(error)}): cancel it in Railway before it goes live`;
+  }
+  c.log(`deployment ${id}: cancelled`);
+  return "it was cancelled (deploymentCancel)";
 }
 
 /** The deployments serving now, or undefined when Railway could not say. */
@@ -380,8 +422,9 @@ export async function rollBack(c: DeployContext, f: Failure): Promise<never> {
     await c.client.request("rollback", { id: previous.id });
     return undefined;
   };
+  let started: string | undefined;
   try {
-    await startOnce(c, f.known, send, "rollback");
+    started = (await startOnce(c, f.known, send, "rollback")) ?? (await startedSince(c, f.known));
   } catch (error) {
     // One rollback (never a loop): a person must look now.
     throw new DeployFailedError(
@@ -390,8 +433,53 @@ export async function rollBack(c: DeployContext, f: Failure): Promise<never> {
       undefined,
     );
   }
+  const verified = await rollbackServes(c, previous.id, started);
+  const variables = await restoreVariables(c);
+  if (verified !== undefined) {
+    throw new DeployFailedError(
+      `${f.failure}; the rollback to deployment ${previous.id} was sent, but ${verified}: the service may be down${variables}. ${c.where}`,
+      f.deploymentId,
+      undefined,
+    );
+  }
   c.log(`rolled back to deployment ${previous.id}`);
-  throw new DeployFailedError(`${f.failure}; rolled back to deployment ${previous.id}. ${c.where}`, f.deploymentId, previous.id);
+  throw new DeployFailedError(
+    `${f.failure}; rolled back to deployment ${previous.id}${started === undefined ? "" : ` (deployment ${started} serves it)`}${variables}. ${c.where}`,
+    f.deploymentId,
+    previous.id,
+  );
+}
+
+/**
+ * Railway's rollback redeploys the target, "both the Docker image and custom variables": a rollback after a
+ * rotation would reinstall the revoked key as the service's variable. The stack's current values go back at once
+ * (no deploy of their own); the rolled-back deployment runs with what it had until the next deploy.
+ */
+async function restoreVariables(c: DeployContext): Promise<string> {
+  try {
+    await setVariables(c);
+    return "; the service's variables are the stack's current values again (Railway's rollback restores the target's)";
+  } catch (error) {
+    return `; setting the service's variables back to the stack's current values failed (${errorText(error)}): Railway holds the rolled-back deployment's, so run pulumi up again`;
+  }
+}
+
+/** A rollback is reported only once Railway serves it: `undefined` when it does, otherwise what it did instead. */
+async function rollbackServes(c: DeployContext, targetId: string, started: string | undefined): Promise<string | undefined> {
+  if (started !== undefined) {
+    try {
+      const outcome = await waitForVerdict(c, started);
+      if (outcome.verdict !== "active") return `its deployment ${started} ended ${outcome.status}`;
+    } catch (error) {
+      return errorText(error);
+    }
+  }
+  const serving = await servingNow(c);
+  if (serving === undefined) return "Railway could not say which deployment serves";
+  const expected = started ?? targetId;
+  return serving.includes(expected)
+    ? undefined
+    : `Railway shows ${serving.length === 0 ? "no deployment" : serving.join(", ")} serving, not ${expected}`;
 }
 
 /** The failed deployment never served: the error says which one still does. */

@@ -87,6 +87,8 @@ const deploySettings = z.object({
   DEPLOY_POLL_START_MS: duration("milliseconds", 2000),
   DEPLOY_POLL_MAX_MS: duration("milliseconds", 15_000),
   HEALTH_ATTEMPTS: numberSetting("a whole number, 1 or more", (n) => Number.isInteger(n) && n >= 1, 10),
+  // healthCheckSuccesses: 2xx answers in a row before the deploy counts the app healthy.
+  HEALTH_SUCCESSES: numberSetting("a whole number from 1 to 20", (n) => Number.isInteger(n) && n >= 1 && n <= 20, 3),
   HEALTH_INTERVAL_MS: duration("milliseconds", 6000),
   HEALTH_REQUEST_TIMEOUT_MS: duration("milliseconds", 10_000),
 });
@@ -140,6 +142,7 @@ export function readDeployEnv(env: NodeJS.ProcessEnv): DeployEnv {
       pollStartMs: e.DEPLOY_POLL_START_MS,
       pollMaxMs: e.DEPLOY_POLL_MAX_MS,
       healthAttempts: e.HEALTH_ATTEMPTS,
+      healthSuccesses: e.HEALTH_SUCCESSES,
       healthIntervalMs: e.HEALTH_INTERVAL_MS,
       healthRequestTimeoutMs: e.HEALTH_REQUEST_TIMEOUT_MS,
     },

@@ -74,6 +74,12 @@ export const documents = {
       deploymentRollback(id: $id)
     }
   `,
+  /** Stops a deployment still on its way (the schema: "Cancels a deployment."). */
+  cancel: /* GraphQL */ `
+    mutation Cancel($id: String!) {
+      deploymentCancel(id: $id)
+    }
+  `,
 } as const;
 
 export type DocumentName = keyof typeof documents;
@@ -101,6 +107,7 @@ export const responses = {
     deployment: z.object({ status: z.string(), url: z.string().nullable(), staticUrl: z.string().nullable(), canRollback: z.boolean() }),
   }),
   rollback: z.object({ deploymentRollback: z.boolean() }),
+  cancel: z.object({ deploymentCancel: z.boolean() }),
 } satisfies Record<DocumentName, z.ZodType>;
 
 export type ResponseOf<N extends DocumentName> = z.infer<(typeof responses)[N]>;
@@ -119,6 +126,8 @@ export const retrySafe: Readonly<Record<DocumentName, boolean>> = {
   deploy: false,
   deploymentStatus: true,
   rollback: false,
+  // Cancelling twice leaves it cancelled.
+  cancel: true,
 };
 
 /** Railway's `DeploymentStatus` enum, every value of it (the schema's, checked by a test). */

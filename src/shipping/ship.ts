@@ -78,6 +78,8 @@ export interface DeploySpec {
   readonly serviceId: string;
   readonly healthCheckPath: string;
   readonly healthCheckTimeoutSeconds: number;
+  /** 2xx answers in a row the deploy's probe needs. */
+  readonly healthCheckSuccesses: number;
   readonly healthUrl: string;
   readonly tokenKind: "account" | "project";
   /** Railway's own pre-deploy command (it runs in Railway, in the service's network); undefined clears it. */
@@ -218,6 +220,7 @@ export function buildShipSpec(config: StackConfig, handedOverRevision?: string, 
       serviceId: config.railwayServiceId,
       healthCheckPath: config.healthCheckPath,
       healthCheckTimeoutSeconds: config.healthCheckTimeoutSeconds,
+      healthCheckSuccesses: config.healthCheckSuccesses,
       healthUrl: `https://${config.railwayDomain}${config.healthCheckPath}`,
       tokenKind: config.railwayTokenKind,
       preDeployCommand: config.preDeployCommand,

@@ -99,11 +99,12 @@ describe("deploy", () => {
       },
     });
     expect(r.fake.requests.every((q) => q.authorization === `Bearer ${token}`)).toBe(true);
-    expect(r.fake.healthRequests).toEqual(["/health"]);
+    // Three 2xx in a row (healthCheckSuccesses' default), not one.
+    expect(r.fake.healthRequests).toEqual(["/health", "/health", "/health"]);
     expect(r.fake.rolledBackTo).toBeUndefined();
     expect(r.fake.serving).toEqual(["deployment-new"]);
-    // Poll backoff doubles from the first wait.
-    expect(r.sleeps).toEqual([1000, 2000]);
+    // Poll backoff doubles from the first wait; then the health probes, at their interval.
+    expect(r.sleeps).toEqual([1000, 2000, 500, 500]);
     expectNoSecretInLogs(r);
   });
 
@@ -248,7 +249,8 @@ describe("deployment statuses", () => {
   it("a new deployment that went to sleep became active: it is probed (which wakes it), not rolled back", async () => {
     const r = await run({ history, deploymentStatuses: ["DEPLOYING", "SLEEPING"] });
     expect(r.result?.deploymentId).toBe("deployment-new");
-    expect(r.fake.healthRequests).toEqual(["/health"]);
+    // Three 2xx in a row (healthCheckSuccesses' default), not one.
+    expect(r.fake.healthRequests).toEqual(["/health", "/health", "/health"]);
     expect(r.operations).not.toContain("Rollback");
   });
 
@@ -296,7 +298,9 @@ describe("deployment statuses", () => {
   it("CRASHED after becoming active: rolls back and says so", async () => {
     const r = await run({ history, deploymentStatuses: ["BUILDING", "CRASHED"] });
     const error = r.error as DeployFailedError;
-    expect(error.message).toContain("deployment deployment-new became active, then CRASHED; rolled back to deployment deployment-good.");
+    expect(error.message).toContain(
+      "deployment deployment-new became active, then CRASHED; rolled back to deployment deployment-good (deployment rollback-of-deployment-good serves it)",
+    );
     expect(error.message).toContain("Railway logs: https://railway.com/project/p-1/service/s-1?environmentId=e-1");
     expect(error.rolledBackTo).toBe("deployment-good");
     expect(r.fake.rolledBackTo).toBe("deployment-good");
@@ -528,5 +532,56 @@ describe("retryAfterMs", () => {
     expect(retryAfterMs("99999", 10)).toBe(60_000);
     expect(retryAfterMs(new Date(Date.now() + 5000).toUTCString(), 10)).toBeGreaterThan(3000);
     expect(retryAfterMs("soon", 10)).toBe(10);
+  });
+});
+
+// Issue 23: what the real world does to a deploy (docs/railway.md, "Rollbacks, flapping and deadlines").
+describe("flapping health, deadlines and rollbacks", () => {
+  it("one 2xx is not healthy: a flapping app (200, 500, 200, ...) is refused and rolled back", async () => {
+    const r = await run({ history, healthSequence: [200, 500] });
+    expect(message(r)).toMatch(
+      /health answered 2xx at most 1 time in a row, then HTTP 500 \(3 in a row are needed, healthCheckSuccesses\): the app is flapping; rolled back to deployment deployment-good/,
+    );
+    expect(r.fake.rolledBackTo).toBe("deployment-good");
+    expectNoSecretInLogs(r);
+  });
+
+  it("an app that comes up late and stays up passes: its attempts to come up, then the run of successes", async () => {
+    const r = await run({ history, healthSequence: [503, 503, 200, 200, 200] });
+    expect(r.result?.deploymentId).toBe("deployment-new");
+    expect(r.fake.healthRequests).toHaveLength(5);
+  });
+
+  it("a deployment still on its way when the budget ends is cancelled (deploymentCancel), not abandoned", async () => {
+    const r = await run({ history, deploymentStatuses: ["DEPLOYING"] }, { overrides: { healthcheckTimeoutSeconds: 60 } });
+    expect(message(r)).toMatch(
+      /deployment deployment-new was still DEPLOYING \d+ s after it started deploying.*; it was cancelled \(deploymentCancel\); Railway never made it active, so deployment deployment-good still serves/,
+    );
+    expect(r.fake.cancelled).toEqual(["deployment-new"]);
+    expect(r.operations).not.toContain("Rollback");
+    expect(r.fake.serving).toEqual(["deployment-good"]);
+  });
+
+  it("a rollback puts the stack's current variables back: Railway's restores the target's (a revoked key)", async () => {
+    const revoked = { ANTHROPIC_API_KEY: "revoked-anthropic-0001", OPENAI_API_KEY: "revoked-openai-0002" };
+    const r = await run({
+      history: [{ id: "deployment-good", status: "SUCCESS", canRollback: true, variables: revoked }],
+      deploymentStatuses: ["BUILDING", "CRASHED"],
+    });
+    expect(message(r)).toContain("the service's variables are the stack's current values again");
+    expect(r.fake.rolledBackTo).toBe("deployment-good");
+    expect(r.fake.instance.variables).toEqual(variables);
+    // The re-upsert starts no deployment of its own.
+    expect(r.fake.started).toEqual(["deployment-new"]);
+    expect(r.operations.slice(-1)).toEqual(["UpsertVariables"]);
+  });
+
+  it("a rollback is reported only once Railway serves it: one whose deployment fails is reported as such", async () => {
+    const r = await run({ history, deploymentStatuses: ["BUILDING", "CRASHED"], rollbackEnds: "FAILED" });
+    const error = r.error as DeployFailedError;
+    expect(error.message).toContain(
+      "the rollback to deployment deployment-good was sent, but its deployment rollback-of-deployment-good ended FAILED: the service may be down",
+    );
+    expect(error.rolledBackTo).toBeUndefined();
   });
 });

@@ -95,7 +95,7 @@ describe("deploy command", () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toContain(
-      "deploy failed: deployment deployment-new became active, then CRASHED; rolled back to deployment deployment-good.",
+      "deploy failed: deployment deployment-new became active, then CRASHED; rolled back to deployment deployment-good (deployment rollback-of-deployment-good serves it); the service's variables are the stack's current values again",
     );
   });
 
@@ -197,6 +197,7 @@ describe("readDeployEnv", () => {
       DEPLOY_POLL_START_MS: "soon",
       DEPLOY_PULL_ALLOWANCE_SECONDS: "-5",
       HEALTH_ATTEMPTS: "0",
+      HEALTH_SUCCESSES: "21",
     });
     expect(message).toBe(
       "deploy settings: " +
@@ -205,6 +206,7 @@ describe("readDeployEnv", () => {
           'DEPLOY_PULL_ALLOWANCE_SECONDS is not a number of seconds, 0 or more (it is "-5"; unset, it is 600)',
           'DEPLOY_POLL_START_MS is not a number of milliseconds, 0 or more (it is "soon"; unset, it is 2000)',
           'HEALTH_ATTEMPTS is not a whole number, 1 or more (it is "0"; unset, it is 10)',
+          'HEALTH_SUCCESSES is not a whole number from 1 to 20 (it is "21"; unset, it is 3)',
         ].join("; "),
     );
   });
@@ -263,6 +265,7 @@ describe("readDeployEnv", () => {
       pollStartMs: 1,
       pollMaxMs: 15_000,
       healthAttempts: 2,
+      healthSuccesses: 3,
       healthIntervalMs: 1,
       healthRequestTimeoutMs: 2500,
     });

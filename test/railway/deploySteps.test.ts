@@ -320,11 +320,18 @@ describe("deadlineMessage", () => {
 });
 
 describe("probeHealth", () => {
-  it("passes on the first 2xx", async () => {
+  it("passes on the first 2xx when one is required", async () => {
     const s = await setUp();
-    await probeHealth(s.c.options.healthUrl, s.c.timing);
+    await probeHealth(s.c.options.healthUrl, { ...s.c.timing, healthSuccesses: 1 });
     expect(s.fake.healthRequests).toEqual(["/health"]);
     expect(s.sleeps).toEqual([]);
+  });
+
+  it("requires healthSuccesses 2xx in a row, at the interval", async () => {
+    const s = await setUp();
+    await probeHealth(s.c.options.healthUrl, s.c.timing);
+    expect(s.fake.healthRequests).toEqual(["/health", "/health", "/health"]);
+    expect(s.sleeps).toEqual([500, 500]);
   });
 
   it("tries the attempts at an even interval, then says what the URL last answered", async () => {
@@ -444,12 +451,26 @@ describe("after a failure", () => {
     const s = await setUp({ history });
     const error = await thrown(rollBack(s.c, failure()));
     expect(error.message).toBe(
-      `deployment deployment-new became active, then CRASHED; rolled back to deployment deployment-good. ${where}`,
+      "deployment deployment-new became active, then CRASHED; rolled back to deployment deployment-good " +
+        "(deployment rollback-of-deployment-good serves it); the service's variables are the stack's current values again " +
+        `(Railway's rollback restores the target's). ${where}`,
     );
     expect(error).toMatchObject({ deploymentId: "deployment-new", rolledBackTo: "deployment-good" });
     expect(s.fake.rolledBackTo).toBe("deployment-good");
-    expect(s.operations()).toEqual(["ServiceInstance", "DeploymentStatus", "Rollback"]);
-    expect(s.logs).toEqual(["rolled back to deployment deployment-good"]);
+    // Then: which deployment the rollback started, its verdict, that it serves, and the current variables back (no deploy).
+    expect(s.operations()).toEqual([
+      "ServiceInstance",
+      "DeploymentStatus",
+      "Rollback",
+      "RecentDeployments",
+      "DeploymentStatus",
+      "ServiceInstance",
+      "UpsertVariables",
+    ]);
+    expect(s.logs).toEqual([
+      expect.stringMatching(/^variables: .* set \(values not shown\)$/),
+      "rolled back to deployment deployment-good",
+    ]);
   });
 
   it("rolls back a deployment Railway shows serving, though its verdict never said active", async () => {

@@ -79,6 +79,8 @@ export interface HistoryDeployment {
   readonly id: string;
   readonly status: DeploymentStatus;
   readonly canRollback: boolean;
+  /** The service variables it was deployed with: what a rollback to it restores. */
+  readonly variables?: Readonly<Record<string, string>>;
 }
 
 export type Plan = "free" | "trial" | "hobby" | "pro";
@@ -93,6 +95,8 @@ export interface FakeRailwayOptions {
   readonly clock?: () => number;
   /** HTTP status of the health URL. */
   readonly healthStatus?: number;
+  /** Instead: the statuses it answers, one per request, in turn (a flapping app: [200, 500]). */
+  readonly healthSequence?: readonly number[];
   /** The health URL answers after this long. */
   readonly healthDelayMs?: number;
   /** The deployments' public domain; null: the service has none. */
@@ -103,6 +107,8 @@ export interface FakeRailwayOptions {
   readonly operationFaults?: Readonly<Record<string, readonly (Fault | undefined)[]>>;
   /** The rollback mutation answers with a GraphQL error. */
   readonly rollbackFails?: boolean;
+  /** The deployment a rollback starts ends so instead of serving (its health check failed). */
+  readonly rollbackEnds?: DeploymentStatus;
   /** The workspace's plan; registry credentials need Pro. Default: hobby. */
   readonly plan?: Plan;
   /** The image repository is private: pulling it without these credentials fails. */
@@ -223,6 +229,8 @@ interface Deployment {
   status: DeploymentStatus;
   canRollback: boolean;
   polls: number;
+  /** deploymentCancel removed it: its status stays REMOVED. */
+  cancelled?: boolean;
 }
 
 interface ServiceInstanceUpdateInput {
@@ -272,6 +280,8 @@ const running: readonly DeploymentStatus[] = ["SUCCESS", "SLEEPING"];
 export class FakeRailway {
   readonly requests: RecordedRequest[] = [];
   readonly healthRequests: string[] = [];
+  /** Deployments cancelled (deploymentCancel), in order. */
+  readonly cancelled: string[] = [];
   /** The service instance's settings, as Railway stores them. */
   readonly instance = {
     variables: {} as Record<string, string>,
@@ -343,7 +353,12 @@ export class FakeRailway {
       this.healthRequests.push(req.url);
       if (this.options.healthDelayMs !== undefined) await new Promise((resolve) => setTimeout(resolve, this.options.healthDelayMs));
       if (res.destroyed) return;
-      res.writeHead(this.options.healthStatus ?? 200).end("ok");
+      const sequence = this.options.healthSequence;
+      const status =
+        sequence === undefined || sequence.length === 0
+          ? (this.options.healthStatus ?? 200)
+          : (sequence[(this.healthRequests.length - 1) % sequence.length] ?? 200);
+      res.writeHead(status).end("ok");
       return;
     }
     const chunks: Buffer[] = [];
@@ -434,18 +449,20 @@ export class FakeRailway {
 
   /** Makes `d` the serving deployment; the one serving before is removed. */
   /** A deployment that did not go through a build (a rollback, someone else's redeploy): newest, and serving at once. */
-  private serveAtOnce(id: string): void {
+  private serveAtOnce(id: string, target?: Deployment): void {
+    const ends = target === undefined ? undefined : this.options.rollbackEnds;
     const d: Deployment = {
       id,
-      image: undefined,
+      image: target?.image,
+      ...(target?.variables === undefined ? {} : { variables: target.variables }),
       startedAt: this.now(),
       script: undefined,
-      status: "SUCCESS",
-      canRollback: true,
+      status: ends ?? "SUCCESS",
+      canRollback: ends === undefined,
       polls: 0,
     };
     this.deployments.unshift(d);
-    this.activate(d);
+    if (ends === undefined) this.activate(d);
   }
 
   /** A rollback on the runtime: a new deployment of the target's image and variables, serving once healthy. */
@@ -545,7 +562,7 @@ export class FakeRailway {
 
   /** One poll of a deployment this deploy started: its next status, and what that does to which one serves. */
   private advance(d: Deployment): void {
-    if (d.script === undefined) return;
+    if (d.script === undefined || d.cancelled === true) return;
     const timeline = this.options.timeline;
     if (timeline !== undefined && !d.script.includes("FAILED")) {
       const elapsed = this.now() - d.startedAt;
@@ -628,15 +645,25 @@ export class FakeRailway {
         const target = this.find(id);
         if (this.options.rollbackFails === true || !target.canRollback) throw new Error("Deployment cannot be rolled back");
         this.rolledBackTo = id;
+        // Railway redeploys the target: its image, and its variables too (docs/railway.md).
+        this.instance.variables = { ...(target.variables ?? this.instance.variables) };
+        if (target.image !== undefined) this.instance.image = target.image;
         const runtime = this.options.runtime;
         if (runtime !== undefined && target.image !== undefined) {
-          // Railway redeploys the target: its image, and its variables too (docs/railway.md).
-          this.instance.variables = { ...(target.variables ?? this.instance.variables) };
-          this.instance.image = target.image;
           this.startRollback(runtime, `rollback-of-${id}`, target);
           return true;
         }
-        this.serveAtOnce(`rollback-of-${id}`);
+        this.serveAtOnce(`rollback-of-${id}`, target);
+        return true;
+      },
+      // The schema: "Cancels a deployment." Only one still on its way can be; it is then removed, never served.
+      deploymentCancel: ({ id }: { id: string }) => {
+        const d = this.find(id);
+        if (!["INITIALIZING", "QUEUED", "BUILDING", "DEPLOYING", "WAITING", "NEEDS_APPROVAL"].includes(d.status))
+          throw new Error("Deployment cannot be cancelled");
+        d.status = "REMOVED";
+        d.cancelled = true;
+        this.cancelled.push(id);
         return true;
       },
     };
@@ -690,6 +717,8 @@ export function railwayTiming(clock: SimulatedClock, overrides: Partial<DeployTi
     pollStartMs: 1000,
     pollMaxMs: 8000,
     healthAttempts: 3,
+    // The program's default (healthCheckSuccesses).
+    healthSuccesses: 3,
     healthIntervalMs: 500,
     healthRequestTimeoutMs: 2000,
     now: clock.now,
