@@ -14,6 +14,9 @@ export function githubProvider(name: string, owner: string, token: pulumi.Output
     parallelRequests: false,
     writeDelayMs: 1000,
     maxRetries: 3,
-    retryableErrors: [500, 502, 503, 504],
+    // 409 too: a contents write that overlaps another on the same branch (the other stack's up, a merge)
+    // is refused "is at <new head> but expected <old head>"; the same request, sent again, GitHub applies
+    // to the new head (the provider's transport resends it unchanged). Its other 409s fail again, as before.
+    retryableErrors: [409, 500, 502, 503, 504],
   });
 }
