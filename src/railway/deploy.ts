@@ -114,7 +114,8 @@ export async function deploy(client: RailwayClient, o: DeployOptions, t: DeployT
   refuseMutableTag(o.image);
   const where = `Railway logs: https://railway.com/project/${o.projectId}/service/${o.serviceId}?environmentId=${o.environmentId}`;
   const c: DeployContext = { client, options: o, timing: t, log, where };
-  const { known, previous } = await rollbackTarget(c);
+  const { known, previous, unfinished } = await rollbackTarget(c);
+  await cancelUnfinished(c, unfinished);
   await setVariables(c);
   await pointAtImage(c);
   await confirmStoredImage(c);
@@ -148,9 +149,15 @@ export async function serviceInstance(c: DeployContext): Promise<{ image: string
   return { image: instance.source?.image ?? undefined, active: instance.activeDeployments.map((d) => d.id) };
 }
 
-/** The deployments there before this deploy, and the one serving among them: what a failure rolls back to. */
-export async function rollbackTarget(c: DeployContext): Promise<{ known: Set<string>; previous: DeploymentNode | undefined }> {
+/**
+ * The deployments there before this deploy, the one serving among them (what a failure rolls back to), and
+ * those still on their way: started by a deploy that did not finish (a killed `pulumi up`, a lost runner).
+ */
+export async function rollbackTarget(
+  c: DeployContext,
+): Promise<{ known: Set<string>; previous: DeploymentNode | undefined; unfinished: DeploymentNode[] }> {
   const before = await recentDeployments(c);
+  const unfinished = before.filter((d) => verdictOf(d.status) === "pending");
   // A sleeping deployment is still the one serving: the next request wakes it.
   const previous = before.find((d) => isServing(d.status));
   c.log(
@@ -158,7 +165,28 @@ export async function rollbackTarget(c: DeployContext): Promise<{ known: Set<str
       ? "no earlier deployment is serving: nothing to roll back to"
       : `rollback target: deployment ${previous.id} (${previous.status})`,
   );
-  return { known: new Set(before.map((d) => d.id)), previous };
+  return { known: new Set(before.map((d) => d.id)), previous, unfinished };
+}
+
+/**
+ * A deployment still on its way when a deploy starts was started by one that never finished (the stack is
+ * locked while an up runs, so not by a live one of this stack): it is cancelled before this deploy starts its
+ * own, so that exactly one deployment, this one, can go live. If it cannot be, nothing is changed.
+ */
+export async function cancelUnfinished(c: DeployContext, unfinished: readonly DeploymentNode[]): Promise<void> {
+  for (const d of unfinished) {
+    c.log(
+      `deployment ${d.id} was still ${d.status} when this deploy started (a deploy that did not finish, such as a killed pulumi up, started it): cancelling it`,
+    );
+    const outcome = await cancel(c, d.id);
+    if (!outcome.startsWith("it was cancelled")) {
+      throw new DeployFailedError(
+        `deployment ${d.id} was still ${d.status} from a deploy that did not finish, and ${outcome.replace(/^cancelling it failed too/, "cancelling it failed")}; nothing was deployed. ${c.where}`,
+        undefined,
+        undefined,
+      );
+    }
+  }
 }
 
 export async function setVariables(c: DeployContext): Promise<void> {

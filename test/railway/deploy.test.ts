@@ -584,4 +584,26 @@ describe("flapping health, deadlines and rollbacks", () => {
     );
     expect(error.rolledBackTo).toBeUndefined();
   });
+
+  it("a deployment a killed pulumi up left on its way is cancelled before this deploy starts its own; then one deployment goes live", async () => {
+    const r = await run({ history: [{ id: "deployment-interrupted", status: "DEPLOYING", canRollback: false }, ...history] });
+    expect(r.result?.deploymentId).toBe("deployment-new");
+    expect(r.fake.cancelled).toEqual(["deployment-interrupted"]);
+    expect(r.fake.started).toEqual(["deployment-new"]);
+    expect(r.operations.slice(0, 3)).toEqual(["RecentDeployments", "Cancel", "UpsertVariables"]);
+    expect(r.logs.join("\n")).toContain(
+      "deployment deployment-interrupted was still DEPLOYING when this deploy started (a deploy that did not finish, such as a killed pulumi up, started it): cancelling it",
+    );
+  });
+
+  it("one that cannot be cancelled stops the deploy before anything is changed", async () => {
+    const r = await run({
+      history: [{ id: "deployment-interrupted", status: "BUILDING", canRollback: false }, ...history],
+      notAuthorizedFor: ["deploymentCancel"],
+    });
+    expect(message(r)).toMatch(
+      /^deployment deployment-interrupted was still BUILDING from a deploy that did not finish, and cancelling it failed \(.*\): cancel it in Railway before it goes live; nothing was deployed\./,
+    );
+    expect(r.operations).toEqual(["RecentDeployments", "Cancel"]);
+  });
 });
