@@ -46,6 +46,8 @@ const rotated = {
 /** The only token the app repository's git lets a build clone with: the deploy workflow's read-only clone token. */
 const cloneToken = "clone-token-read-only-3c9e51";
 const secrets = engineSecrets(secretKeys, 1);
+/** Further values set during the run, searched for in every output too. */
+const rotatedValues: string[] = [];
 
 let kit: KitState;
 let runDir: string;
@@ -338,6 +340,30 @@ describe("pulumi up --stack staging: a real build, push, deploy and run", () => 
     expect(railway.requests.length).toBe(before);
   });
 
+  it("a flapping release goes live, fails the probe's run of successes, and is rolled back: the service keeps the rotated key", async () => {
+    const serving = railway.serving;
+    pushAppCommit("Cache health answers", { "app/health_mode": "flap\n" });
+    // Rotated in the same up: the deployment rolled back to holds the key before, which Railway's rollback restores.
+    const rotatedAgain = "rotated-openai-again-9d31";
+    rotatedValues.push(rotatedAgain);
+    expectOk(await ws.pulumi(["config", "set", "--secret", "openaiApiKey", "--stack", "staging"], { input: rotatedAgain }));
+    const failed = await up("staging");
+    expect(failed.code).not.toBe(0);
+    expect(`${failed.stdout}\n${failed.stderr}`).toMatch(
+      /answered 2xx at most 1 time in a row, then HTTP 500 \(3 in a row are needed, healthCheckSuccesses\): the app is flapping; rolled back to deployment (\S+) \(deployment \S+ serves it\); the service's variables are the stack's current values again/,
+    );
+    expect(railway.rolledBackTo).toBe(serving[0]);
+    // Railway's rollback put the old key back; the deploy put the stack's current one back (no deploy of its own).
+    const { createHash } = await import("node:crypto");
+    expect(railway.instance.variables["OPENAI_API_KEY"]).toBe(rotatedAgain);
+    expect(await served("/health")).toMatchObject({ status: 200, body: { status: "ok" } });
+    // The next deploy, healthy, runs with the current key.
+    pushAppCommit("Revert: cache health answers", { "app/health_mode": "ok\n" });
+    expectOk(await up("staging"));
+    const keys = (await served("/keys")).body as Record<string, { sha256?: string }>;
+    expect(keys["OPENAI_API_KEY"]?.sha256).toBe(createHash("sha256").update(rotatedAgain).digest("hex"));
+  });
+
   it("a code change rebuilds only what changed (the cache is used), and a failing health route keeps the old container serving", async () => {
     const serving = railway.serving;
     const containers = runtime.containers;
@@ -529,7 +555,8 @@ describe("after both stacks", () => {
       outputs.push(exported.stdout);
     }
     const everything = outputs.join("\n");
-    for (const value of [...allSentinels, ...Object.values(rotated), kit.registryPassword]) expect(everything).not.toContain(value);
+    for (const value of [...allSentinels, ...Object.values(rotated), ...rotatedValues, kit.registryPassword])
+      expect(everything).not.toContain(value);
     expect(describeLeaks(findLeaks(everything, secrets.leakValues))).toBe("");
   });
 
