@@ -39,20 +39,26 @@ const version = () =>
   (esbuildVersion ??= /** @type {{ version: string }} */ (JSON.parse(readFileSync(require.resolve("esbuild/package.json"), "utf8")))
     .version);
 
-/** @param {string} input @param {string} fileName */
-function transform(input, fileName) {
+/** @param {string} input @param {string} fileName @param {import("esbuild").TransformOptions} settings */
+function transform(input, fileName, settings) {
   // Loaded on the first miss only: starting esbuild's service is the cost the cache avoids.
   const { transformSync } = require("esbuild");
-  const result = transformSync(input, { ...options, loader: fileName.endsWith(".tsx") ? "tsx" : "ts", sourcefile: fileName });
+  const result = transformSync(input, { ...settings, loader: fileName.endsWith(".tsx") ? "tsx" : "ts", sourcefile: fileName });
   return { outputText: result.code, sourceMapText: result.map };
 }
 
-exports.create = function create() {
+/**
+ * `dynamicImport: false`: compile `import()` to `require` too (tools/register.cjs, whose require hook
+ * must see every module); ts-node leaves it to Node.
+ * @param {{ dynamicImport?: boolean }} [settings]
+ */
+exports.create = function create(settings = {}) {
+  const own = settings.dynamicImport === false ? { ...options, supported: { "dynamic-import": false } } : options;
   return {
     /** @param {string} input @param {{ fileName: string }} options */
     transpile(input, { fileName }) {
       const key = createHash("sha256")
-        .update(JSON.stringify([version(), options, fileName, input]))
+        .update(JSON.stringify([version(), own, fileName, input]))
         .digest("hex");
       const file = join(cacheDir, `${key}.json`);
       try {
@@ -60,7 +66,7 @@ exports.create = function create() {
       } catch {
         // Not cached yet (or unreadable): transpile, and keep it for the next run.
       }
-      const output = transform(input, fileName);
+      const output = transform(input, fileName, own);
       try {
         mkdirSync(cacheDir, { recursive: true });
         // Written whole, then renamed: a concurrent run never reads half a file.

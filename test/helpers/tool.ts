@@ -27,12 +27,15 @@ export function tsxProcess(file: string, args: readonly string[] = []): { comman
   };
 }
 
-/** The program and arguments `npm run <script> -- <args>` starts. */
+/** The program and arguments `npm run <script> -- <args>` starts: Node with the project's require hook (tools/register.cjs). */
 export function toolCommand(script: string, args: readonly string[] = []): { command: string; args: string[] } {
   const definition = scripts[script];
-  const entry = definition === undefined ? undefined : /^tsx (tools\/cli\/[A-Za-z]+\.ts)$/.exec(definition)?.[1];
-  if (entry === undefined) throw new Error(`npm script ${script} is ${String(definition)}, not "tsx tools/cli/<name>.ts"`);
-  return tsxProcess(join(projectDir, entry), args);
+  const match =
+    definition === undefined ? undefined : /^node --require (\.\/tools\/register\.cjs) (tools\/cli\/[A-Za-z]+\.ts)$/.exec(definition);
+  const [hook, entry] = [match?.[1], match?.[2]];
+  if (hook === undefined || entry === undefined)
+    throw new Error(`npm script ${script} is ${String(definition)}, not "node --require ./tools/register.cjs tools/cli/<name>.ts"`);
+  return { command: process.execPath, args: ["--require", join(projectDir, hook), join(projectDir, entry), ...args] };
 }
 
 /** `npm run --silent <script> -- <args>`, run to completion within runSync's limit, from the project folder. */

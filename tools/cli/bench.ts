@@ -9,7 +9,7 @@
  * leaves the engine part out.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -87,14 +87,38 @@ const medianUsage = (samples: readonly Usage[]): Usage => ({
   maxRssKb: median(samples.map((s) => s.maxRssKb)),
 });
 
-/** The plan and its floor, run alternately so that a change in the machine's load hits both alike. */
+/**
+ * A command as a user starts it, timed from outside (start-up included: npm's, Node's, the loader's); its
+ * peak memory is the largest of its Node processes' (each reports its own, tools/cli/reportUsage.cjs).
+ */
+function userCommand(command: string, args: readonly string[]): Usage {
+  const dir = mkdtempSync(join(tmpdir(), "bench-usage-"));
+  const preload = `--require ${join(projectDir, "tools", "cli", "reportUsage.cjs")}`;
+  const started = performance.now();
+  const result = spawnSync(command, args, {
+    cwd: projectDir,
+    encoding: "utf8",
+    env: { ...process.env, BENCH_USAGE_DIR: dir, NODE_OPTIONS: `${process.env["NODE_OPTIONS"] ?? ""} ${preload}`.trim() },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const wallMs = Math.round(performance.now() - started);
+  if (result.status !== 0) throw new Error(`${command} ${args.join(" ")} failed: ${result.stderr}`);
+  const peaks = readdirSync(dir).map((f) => (JSON.parse(readFileSync(join(dir, f), "utf8")) as { maxRssKb: number }).maxRssKb);
+  return { wallMs, maxRssKb: Math.max(0, ...peaks) };
+}
+
+/** Plain Node loading the provider SDKs the program loads, and nothing else: no plan can start faster. */
+const sdkFloor = `for (const sdk of ${JSON.stringify(["@pulumi/pulumi", "@pulumi/github", "@pulumi/command", "@pulumi/docker-build", "@pulumi/docker"])}) require(sdk);`;
+
+/** `npm run plan` as the README runs it and its floor, alternately, so that a change in the machine's load hits both alike. */
 function planAndFloor(stack: string): { plan: Usage; floor: Usage } {
   const out = mkdtempSync(join(tmpdir(), "bench-plan-"));
   const plans: Usage[] = [];
   const floors: Usage[] = [];
+  const npm = process.platform === "win32" ? "npm.cmd" : "npm";
   for (let i = 0; i < runs; i++) {
-    plans.push(node("tools/cli/plan.ts", ["--stack", stack, "--out", out]).usage);
-    floors.push(node("tools/cli/sdkFloor.ts", []).usage);
+    plans.push(userCommand(npm, ["run", "--silent", "plan", "--", "--stack", stack, "--out", out]));
+    floors.push(userCommand(process.execPath, ["-e", sdkFloor]));
   }
   return { plan: medianUsage(plans), floor: medianUsage(floors) };
 }
@@ -136,7 +160,9 @@ async function main(): Promise<void> {
     const { plan, floor } = planAndFloor(stack);
     return [stack, plan.wallMs, floor.wallMs, ratio(plan.wallMs, floor.wallMs), mb(plan.maxRssKb), mb(floor.maxRssKb)];
   });
-  process.stdout.write(`Offline plan (\`npm run plan\`) against its floor, loading the provider SDKs alone (tools/cli/sdkFloor.ts):\n\n`);
+  process.stdout.write(
+    `Offline plan (\`npm run plan -- --stack <stack>\`, as the README runs it, npm's start-up included) against its floor, plain \`node\` loading the provider SDKs alone:\n\n`,
+  );
   process.stdout.write(`${table(["stack", "plan wall ms", "floor wall ms", "ratio", "plan peak MB", "floor peak MB"], plans)}\n\n`);
   process.stdout.write(await enginePreview());
 
