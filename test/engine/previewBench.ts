@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { parse, stringify } from "yaml";
 import { projectName, requiredSecrets } from "../../src/config";
 import { readStackSettings } from "../../src/config/stackFiles";
-import { secretValue } from "../helpers/stacks";
+import { fixtureSigningPublicKey, secretValue } from "../helpers/stacks";
 import { GitHubStateStandIn } from "./githubState";
 import { stateFixtureFromStacks } from "./githubStateFixture";
 import { EngineWorkspace, projectDir } from "./workspace";
@@ -91,23 +91,29 @@ export async function measureEnginePreview(runs: number): Promise<EnginePreviewF
       const result = await ws.pulumi(args, input === undefined ? {} : { input });
       if (result.code !== 0) throw new Error(`pulumi ${args.join(" ")}: ${result.stderr}`);
     };
-    await setup(["stack", "init", stack, "--secrets-provider", "passphrase"]);
+    // Both stacks hold the tests' signing public key (the stacks must agree on it; staging signs with its half).
+    for (const each of ["staging", "production"]) {
+      await setup(["stack", "init", each, "--secrets-provider", "passphrase"]);
+      await setup(["config", "set", "imageSigningPublicKey", "--stack", each], fixtureSigningPublicKey);
+    }
     await setup(["config", "set", "buildImageOnPreview", "false", "--stack", stack]);
     // What a user sets before a first preview: the secrets the stack requires, and the provider's token.
     const backend = readStackSettings(ws.dir, stack, join(ws.dir, "stacks")).config[`${projectName}:stateBackendUrl`];
-    for (const key of new Set([...requiredSecrets(backend), "githubToken" as const])) {
+    for (const key of new Set([...requiredSecrets(backend, { signsImages: true }), "githubToken" as const])) {
       await setup(["config", "set", "--secret", key, "--stack", stack], secretValue(key));
     }
     const floorDir = floorProject(ws);
     await timed(ws, floorDir, ["stack", "init", "bench"]);
     // One untimed preview each first: the first run of a fresh workspace also fills caches.
-    await timed(ws, ws.dir, ["preview", "--stack", stack]);
-    await timed(ws, floorDir, ["preview", "--stack", "bench"]);
+    // As the README runs it: text output, the policy pack on (the floor gets the same pack, with nothing to judge).
+    const pack = ["--policy-pack", join(ws.dir, "infra", "policy")];
+    await timed(ws, ws.dir, ["preview", "--stack", stack, ...pack]);
+    await timed(ws, floorDir, ["preview", "--stack", "bench", ...pack]);
     const program: Sample[] = [];
     const floor: Sample[] = [];
     for (let i = 0; i < runs; i++) {
-      program.push(await timed(ws, ws.dir, ["preview", "--stack", stack]));
-      floor.push(await timed(ws, floorDir, ["preview", "--stack", "bench"]));
+      program.push(await timed(ws, ws.dir, ["preview", "--stack", stack, ...pack]));
+      floor.push(await timed(ws, floorDir, ["preview", "--stack", "bench", ...pack]));
     }
     return { program, floor };
   } finally {

@@ -134,7 +134,7 @@ async function enginePreview(): Promise<string> {
     const known = samples.flatMap((s) => (s.maxRssKb === undefined ? [] : [s.maxRssKb]));
     return known.length === 0 ? "n/a" : mb(median(known));
   };
-  return `Real-engine \`pulumi preview --stack staging\` (file backend, loopback GitHub stand-in) against its floor, an empty program importing the same SDKs with the same runtime settings and tsconfig.json:\n\n${table(
+  return `Real-engine \`pulumi preview --stack staging --policy-pack infra/policy\` (as the README runs it; text output, file backend, loopback GitHub stand-in) against its floor, an empty program importing the same SDKs with the same runtime settings, tsconfig.json and policy pack:\n\n${table(
     ["preview wall ms", "floor wall ms", "ratio", "preview peak MB", "floor peak MB"],
     [
       [
