@@ -30,7 +30,7 @@ const sdks = ["@pulumi/pulumi", "@pulumi/github", "@pulumi/command", "@pulumi/do
 const gnuTime = "/usr/bin/time";
 const canMeasureMemory = existsSync(gnuTime) && process.platform === "linux";
 
-function timed(ws: EngineWorkspace, cwd: string, args: readonly string[]): Promise<Sample> {
+export function timed(ws: EngineWorkspace, cwd: string, args: readonly string[]): Promise<Sample> {
   const command = canMeasureMemory ? gnuTime : "pulumi";
   const argv = canMeasureMemory ? ["-f", "maxrss=%M", "pulumi", ...args, "--non-interactive"] : [...args, "--non-interactive"];
   return new Promise((resolve, reject) => {
@@ -57,7 +57,7 @@ function timed(ws: EngineWorkspace, cwd: string, args: readonly string[]): Promi
  * runtime settings from Pulumi.yaml, the same tsconfig.json (and the
  * transpiler it names), the same node_modules, the same SDK imports.
  */
-function floorProject(ws: EngineWorkspace): string {
+export function floorProject(ws: EngineWorkspace): string {
   const dir = join(ws.dir, "..", "floor");
   mkdirSync(dir);
   const project = parse(readFileSync(join(projectDir, "Pulumi.yaml"), "utf8")) as { runtime: unknown };

@@ -18,6 +18,7 @@ import { supportedPlatforms } from "../../src/formats";
 import { readStackSettings, unsetSecretPlaceholder, type StackSettings } from "../../src/config/stackFiles";
 // The engine part drives the CLI against the engine suite's loopback stand-ins.
 import { measureEnginePreview } from "../../test/engine/previewBench";
+import { measureEngineUp } from "../../test/engine/upBench";
 import { findPulumi } from "../../test/engine/workspace";
 import type { EvaluationSummary } from "./evaluate";
 
@@ -148,6 +149,33 @@ async function enginePreview(): Promise<string> {
   )}\n\n`;
 }
 
+async function engineUp(): Promise<string> {
+  if (process.env["BENCH_ENGINE"] === "0") return "Real-engine up: skipped (BENCH_ENGINE=0).\n\n";
+  if (findPulumi() === undefined) return "Real-engine up: skipped (no `pulumi` on PATH).\n\n";
+  const figures = await measureEngineUp(runs);
+  const wall = (samples: readonly { wallMs: number }[]): number => median(samples.map((s) => s.wallMs));
+  const rss = (samples: readonly { maxRssKb: number | undefined }[]): string => {
+    const known = samples.flatMap((s) => (s.maxRssKb === undefined ? [] : [s.maxRssKb]));
+    return known.length === 0 ? "n/a" : mb(median(known));
+  };
+  const floor = wall(figures.floor);
+  const row = (what: string, samples: readonly { wallMs: number; maxRssKb: number | undefined }[]): (string | number)[] => [
+    what,
+    wall(samples),
+    floor,
+    ratio(wall(samples), floor),
+    rss(samples),
+    rss(figures.floor),
+  ];
+  return `Real-engine \`pulumi up --stack production --policy-pack infra/policy\` (it promotes, so no image build; loopback GitHub, registry and Railway stand-ins, Railway's waits shortened) against its floor, an \`up\` of the empty program with the same pack:\n\n${table(
+    ["run", "up wall ms", "floor wall ms", "ratio", "up peak MB", "floor peak MB"],
+    [
+      row("second up, nothing changed", figures.noOp),
+      row("one secret changed (its GitHub secret, one Railway deploy)", figures.secretChanged),
+    ],
+  )}\n\n`;
+}
+
 const table = (header: readonly string[], rows: readonly (readonly (string | number)[])[]): string =>
   [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
@@ -165,6 +193,7 @@ async function main(): Promise<void> {
   );
   process.stdout.write(`${table(["stack", "plan wall ms", "floor wall ms", "ratio", "plan peak MB", "floor peak MB"], plans)}\n\n`);
   process.stdout.write(await enginePreview());
+  process.stdout.write(await engineUp());
 
   const perStack = stackNames.map((stack) => {
     const e = evaluation(stack);
