@@ -7,23 +7,16 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { secretKeys, type SecretKey } from "../../src/config";
-import { FakeRailway } from "../railway/fakeRailway";
-import { allSentinels, fixtureSigningPublicKey, sentinel } from "../helpers/stacks";
-import { releaseSha, stackConfigs } from "./fixture";
-import { GitHubStateStandIn } from "./githubState";
-import { stateFixtureFromStacks } from "./githubStateFixture";
-import { DockerPingStandIn, RegistryStandIn } from "./registry";
-import { signAsStaging } from "./signatures";
-import { EngineWorkspace, type RunResult } from "./workspace";
+import type { FakeRailway } from "../railway/fakeRailway";
+import { allSentinels } from "../helpers/stacks";
+import type { GitHubStateStandIn } from "./githubState";
+import { promotionStage, type PromotionStage } from "./promotionStage";
+import type { EngineWorkspace, RunResult } from "./workspace";
 
-const [staging, production] = stackConfigs();
-if (staging === undefined || production === undefined) throw new Error("no stacks");
 let github: GitHubStateStandIn;
-let registry: RegistryStandIn;
-let dockerPing: DockerPingStandIn;
 let railway: FakeRailway;
 let ws: EngineWorkspace;
+let stage: PromotionStage;
 const outputs: string[] = [];
 
 function ok(result: RunResult): RunResult {
@@ -40,61 +33,12 @@ const writes = (): number => github.calls.filter((c) => c.method !== "GET").leng
 const sha256 = (file: string): string => createHash("sha256").update(readFileSync(file)).digest("hex");
 
 beforeAll(async () => {
-  github = await new GitHubStateStandIn(stateFixtureFromStacks()).start();
-  const login = { username: staging.dockerhubUsername, password: sentinel("dockerhubToken") };
-  registry = await new RegistryStandIn(
-    [{ repository: staging.dockerhubRepository, tag: `verified-sha-${releaseSha}`, platforms: staging.platforms }],
-    login,
-  ).start();
-  await signAsStaging(registry, login, {
-    repository: staging.dockerhubRepository,
-    tag: `verified-sha-${releaseSha}`,
-    sha: releaseSha,
-    appRepository: staging.repository,
-  });
-  dockerPing = await new DockerPingStandIn().start();
-  railway = await new FakeRailway({}).start();
-  ws = EngineWorkspace.create(github.baseUrl, {
-    SSL_CERT_FILE: registry.certFile,
-    HOME: dockerPing.home,
-    RAILWAY_API_URL: `${railway.url}/graphql/v2`,
-    NODE_OPTIONS: `--require ${join(__dirname, "railwayEdge.cjs")}`,
-    DELIVERY_TEST_EDGE_HOSTS: production.railwayDomain,
-    DELIVERY_TEST_EDGE_URL: railway.url,
-    DEPLOY_POLL_START_MS: "100",
-    DEPLOY_POLL_MAX_MS: "200",
-    HEALTH_INTERVAL_MS: "50",
-  });
-  for (const stack of ["staging", "production"]) {
-    ok(await pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]));
-    const settings: [string, string][] = [
-      ["buildImageOnPreview", "false"],
-      ["registry", registry.host],
-    ];
-    for (const [key, value] of settings) ok(await pulumi(["config", "set", key, value, "--stack", stack]));
-    ok(await pulumi(["config", "set", "imageSigningPublicKey", "--stack", stack], fixtureSigningPublicKey));
-  }
-  const plan = ok(
-    await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), [
-      "tools/cli/plan.ts",
-      "--stack",
-      "production",
-      "--out",
-      join(ws.dir, "plan-out"),
-    ]),
-  );
-  const listed = [...plan.stdout.matchAll(/pulumi config set --secret (\w+) --stack production/g)].map((m) => m[1] as SecretKey);
-  for (const key of new Set([...listed, "githubToken" as const]))
-    ok(await pulumi(["config", "set", "--secret", key, "--stack", "production"], sentinel(key)));
-  expect(secretKeys.length).toBeGreaterThan(0);
+  stage = await promotionStage((result) => ok(result));
+  ({ github, railway, ws } = stage);
 }, 600_000);
 
 afterAll(async () => {
-  await railway.stop();
-  await github.stop();
-  await registry.stop();
-  await dockerPing.stop();
-  ws.remove();
+  await stage.stop();
 });
 
 describe("pulumi up --plan of production", () => {

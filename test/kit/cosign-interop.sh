@@ -91,8 +91,19 @@ digest=${KIT_BASE_IMAGE##*@}
 # with no signature at all (a signature tag belongs to one repository). `cosign copy` copies it.
 image_ours=$KIT_REGISTRY/interop/ours
 image_cosign=$KIT_REGISTRY/interop/cosign
-"$cosign" copy "$KIT_BASE_IMAGE" "$image_ours" >"$run/copy.log" 2>&1 &&
-  "$cosign" copy "$KIT_BASE_IMAGE" "$image_cosign" >>"$run/copy.log" 2>&1 || {
+# `cosign copy` writes the index and its platform manifests concurrently; distribution 2.8 refuses an index
+# whose child has not landed yet (MANIFEST_BLOB_UNKNOWN; seen once in a CI run), so a copy is tried up to three
+# times: writing the same content again is idempotent.
+copy_image() { # destination
+  local attempt
+  for attempt in 1 2 3; do
+    "$cosign" copy --force "$KIT_BASE_IMAGE" "$1" >>"$run/copy.log" 2>&1 && return 0
+    echo "cosign copy to $1: attempt $attempt failed" >>"$run/copy.log"
+    sleep 1
+  done
+  return 1
+}
+copy_image "$image_ours" && copy_image "$image_cosign" || {
   cat "$run/copy.log" >&2
   die "cosign copy of the base image failed"
 }

@@ -126,15 +126,17 @@ function planAndFloor(stack: string): { plan: Usage; floor: Usage } {
 
 const ratio = (value: number, floor: number): string => `${(value / floor).toFixed(2)}×`;
 
+/** The median wall time of engine samples, and their median peak memory ("n/a" where it could not be measured). */
+const wall = (samples: readonly { wallMs: number }[]): number => median(samples.map((s) => s.wallMs));
+const rss = (samples: readonly { maxRssKb: number | undefined }[]): string => {
+  const known = samples.flatMap((s) => (s.maxRssKb === undefined ? [] : [s.maxRssKb]));
+  return known.length === 0 ? "n/a" : mb(median(known));
+};
+
 async function enginePreview(): Promise<string> {
   if (process.env["BENCH_ENGINE"] === "0") return "Real-engine preview: skipped (BENCH_ENGINE=0).\n\n";
   if (findPulumi() === undefined) return "Real-engine preview: skipped (no `pulumi` on PATH).\n\n";
   const figures = await measureEnginePreview(runs);
-  const wall = (samples: readonly { wallMs: number }[]): number => median(samples.map((s) => s.wallMs));
-  const rss = (samples: readonly { maxRssKb: number | undefined }[]): string => {
-    const known = samples.flatMap((s) => (s.maxRssKb === undefined ? [] : [s.maxRssKb]));
-    return known.length === 0 ? "n/a" : mb(median(known));
-  };
   return `Real-engine \`pulumi preview --stack staging --policy-pack infra/policy\` (as the README runs it; text output, file backend, loopback GitHub stand-in) against its floor, an empty program importing the same SDKs with the same runtime settings, tsconfig.json and policy pack:\n\n${table(
     ["preview wall ms", "floor wall ms", "ratio", "preview peak MB", "floor peak MB"],
     [
@@ -153,11 +155,6 @@ async function engineUp(): Promise<string> {
   if (process.env["BENCH_ENGINE"] === "0") return "Real-engine up: skipped (BENCH_ENGINE=0).\n\n";
   if (findPulumi() === undefined) return "Real-engine up: skipped (no `pulumi` on PATH).\n\n";
   const figures = await measureEngineUp(runs);
-  const wall = (samples: readonly { wallMs: number }[]): number => median(samples.map((s) => s.wallMs));
-  const rss = (samples: readonly { maxRssKb: number | undefined }[]): string => {
-    const known = samples.flatMap((s) => (s.maxRssKb === undefined ? [] : [s.maxRssKb]));
-    return known.length === 0 ? "n/a" : mb(median(known));
-  };
   const floor = wall(figures.floor);
   const row = (what: string, samples: readonly { wallMs: number; maxRssKb: number | undefined }[]): (string | number)[] => [
     what,
