@@ -21,32 +21,23 @@ export function siblingStack(stack: StackPair): StackPair {
   return stack === "staging" ? "production" : "staging";
 }
 
-/** Settings both stacks must hold alike. */
-export type SharedKey =
-  | "repository"
-  | "deliveryAppId"
-  | "previewAppId"
-  | "previewReviewerUsers"
-  | "previewReviewerTeams"
-  | "imageSigningPublicKey";
-
-/** What of this stack's validated settings the cross-stack rules read; absent when the key failed its own check. */
-export type OwnSettings = Partial<
-  Pick<ConfigValues, "governsRepository" | "railwayEnvironmentId" | "railwayDomain" | "stateBackendUrl" | SharedKey>
->;
-
-const ownKeys = [
-  "governsRepository",
-  "railwayEnvironmentId",
-  "railwayDomain",
-  "stateBackendUrl",
+/** Settings both stacks must hold alike (each with its rule in `sharedSettings`). */
+export const sharedKeys = [
   "repository",
   "deliveryAppId",
   "previewAppId",
   "previewReviewerUsers",
   "previewReviewerTeams",
   "imageSigningPublicKey",
-] as const satisfies readonly (keyof OwnSettings)[];
+] as const;
+export type SharedKey = (typeof sharedKeys)[number];
+
+const ruleKeys = ["governsRepository", "railwayEnvironmentId", "railwayDomain", "stateBackendUrl"] as const;
+
+/** What of this stack's validated settings the cross-stack rules read; absent when the key failed its own check. */
+export type OwnSettings = Partial<Pick<ConfigValues, (typeof ruleKeys)[number] | SharedKey>>;
+
+const ownKeys: readonly (keyof OwnSettings)[] = [...ruleKeys, ...sharedKeys];
 
 /** The settings the rules read, of those that passed their own checks (`settings`, defaults filled in where unset). */
 export function ownSettings(settings: Partial<ConfigValues>): OwnSettings {
