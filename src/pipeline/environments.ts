@@ -41,6 +41,15 @@ export function driftEnvironmentName(stack: string): string {
   return `${stack}-drift`;
 }
 
+export function planEnvironmentName(stack: string): string {
+  return `${stack}-plan`;
+}
+
+/** Whether this stack's deploys apply a saved plan a reviewer approved: production's, which ship release tags. */
+export function hasPlanEnvironment(config: { readonly stack: string }): boolean {
+  return config.stack === "production";
+}
+
 /** Only one ref pattern may deploy: staging's default branch, or production's release tags. */
 function deploymentPolicy(kind: "branch" | "tag", pattern: string): DeploymentPolicy {
   return { branchPolicy: { protectedBranches: false, customBranchPolicies: true }, allowed: { kind, pattern } };
@@ -107,5 +116,28 @@ export function driftEnvironmentSpec(config: StackConfig): EnvironmentSpec {
     preventSelfReview: false,
     canAdminsBypass: false,
     deploymentPolicy: deploymentPolicy("branch", config.defaultBranch),
+  };
+}
+
+/**
+ * `<stack>-plan` (production): where deploy-production.yml's plan job runs
+ * `pulumi preview --save-plan` for the release the run is for, with only what
+ * a preview needs (the read-only App, read-only state credentials where set,
+ * the passphrase). Only release tags may use it, which only the App and
+ * admins may create or move (the tag ruleset): the code it runs is a
+ * release's. It needs no reviewer of its own: the reviewers approve what it
+ * planned, at the deploy environment.
+ */
+export function planEnvironmentSpec(config: StackConfig): EnvironmentSpec | undefined {
+  if (!hasPlanEnvironment(config)) return undefined;
+  return {
+    name: planEnvironmentName(config.stack),
+    url: undefined,
+    reviewerUsers: [],
+    reviewerTeams: [],
+    waitTimerMinutes: 0,
+    preventSelfReview: false,
+    canAdminsBypass: false,
+    deploymentPolicy: deploymentPolicy("tag", releaseTagGlob),
   };
 }

@@ -14,7 +14,13 @@ import {
   type StackConfig,
 } from "../config";
 import { policyPackConfig } from "../policies/packConfig";
-import { driftEnvironmentName, hasPreviewEnvironment, previewEnvironmentName } from "./environments";
+import {
+  driftEnvironmentName,
+  hasPlanEnvironment,
+  hasPreviewEnvironment,
+  planEnvironmentName,
+  previewEnvironmentName,
+} from "./environments";
 
 export interface SecretRef {
   readonly githubName: string;
@@ -60,7 +66,11 @@ export function entryEnvironments(
 ): (string | undefined)[] {
   if (entry.scope === "repository") return [undefined];
   const drift = driftEnvironmentName(stack);
-  const readOnly = [...(hasPreview ? [previewEnvironmentName(stack)] : []), drift];
+  const readOnly = [
+    ...(hasPreview ? [previewEnvironmentName(stack)] : []),
+    ...(hasPlanEnvironment({ stack }) ? [planEnvironmentName(stack)] : []),
+    drift,
+  ];
   if (entry.preview === "only") return readOnly;
   if (entry.preview === undefined) return [stack];
   if (entry.preview === "drift") return [stack, drift];

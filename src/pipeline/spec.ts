@@ -7,7 +7,13 @@
 import type { StackConfig, StackName, SecretKey } from "../config";
 import { buildShipSpec, type ShipSpec } from "../shipping";
 import { generatedFiles, type GeneratedFile } from "../workflows/files";
-import { deployEnvironmentSpec, driftEnvironmentSpec, previewEnvironmentSpec, type EnvironmentSpec } from "./environments";
+import {
+  deployEnvironmentSpec,
+  driftEnvironmentSpec,
+  planEnvironmentSpec,
+  previewEnvironmentSpec,
+  type EnvironmentSpec,
+} from "./environments";
 import { governanceSlice, type GovernanceSlice } from "./governance";
 import { publishedTo, secretsNeeded, secretsRead, type Published, type SecretRef } from "./publication";
 import { rotationRecord } from "../policies/checks";
@@ -34,6 +40,11 @@ export interface PipelineSpec {
    * `undefined` without preview reviewers (pull requests then get the offline plan only).
    */
   readonly previewEnvironment: EnvironmentSlice | undefined;
+  /**
+   * `<stack>-plan` (production only): where the deploy workflow's plan job saves the plan the production
+   * reviewers approve, with only what `pulumi preview` needs; release tags only. `undefined` for staging.
+   */
+  readonly planEnvironment: EnvironmentSlice | undefined;
   /** `<stack>-drift`: where the default branch's drift check runs, with only what `pulumi preview` needs. */
   readonly driftEnvironment: EnvironmentSlice;
   /** Everything repository-wide; only the stack that governs the repository has it. */
@@ -65,17 +76,18 @@ export function repositoryRef(config: StackConfig): RepositoryRef {
   };
 }
 
-/** The environments a stack owns, deploy environment first. */
-export function stackEnvironments(
-  spec: Pick<PipelineSpec, "deployEnvironment" | "previewEnvironment" | "driftEnvironment">,
-): EnvironmentSlice[] {
-  return [spec.deployEnvironment, ...(spec.previewEnvironment === undefined ? [] : [spec.previewEnvironment]), spec.driftEnvironment];
+type EnvironmentSlices = Pick<PipelineSpec, "deployEnvironment" | "previewEnvironment" | "driftEnvironment"> &
+  Partial<Pick<PipelineSpec, "planEnvironment">>;
+
+/** The environments a stack owns: the deploy environment first, then the preview, plan and drift ones it has. */
+export function stackEnvironments(spec: EnvironmentSlices): EnvironmentSlice[] {
+  return [spec.deployEnvironment, spec.previewEnvironment, spec.planEnvironment, spec.driftEnvironment].filter(
+    (env): env is EnvironmentSlice => env !== undefined,
+  );
 }
 
 /** Every secret a spec publishes, wherever to: its environments' and, when it governs, the repository's. */
-export function publishedSecrets(
-  spec: Pick<PipelineSpec, "deployEnvironment" | "previewEnvironment" | "driftEnvironment" | "governance">,
-): SecretRef[] {
+export function publishedSecrets(spec: EnvironmentSlices & Pick<PipelineSpec, "governance">): SecretRef[] {
   return [...stackEnvironments(spec), ...(spec.governance === undefined ? [] : [spec.governance])].flatMap((slice) => slice.secrets);
 }
 
@@ -94,15 +106,21 @@ export function buildPipelineSpec(
   const deployEnvironment = { ...deployEnvironmentSpec(config), ...publishedTo(config.stack, config, needed) };
   const preview = previewEnvironmentSpec(config);
   const previewEnvironment = preview === undefined ? undefined : { ...preview, ...publishedTo(preview.name, config, needed) };
+  const plan = planEnvironmentSpec(config);
+  const planEnvironment = plan === undefined ? undefined : { ...plan, ...publishedTo(plan.name, config, needed) };
   const drift = driftEnvironmentSpec(config);
   const driftEnvironment = { ...drift, ...publishedTo(drift.name, config, needed) };
   const governance = governanceSlice(config, needed);
-  const read = secretsRead(publishedSecrets({ deployEnvironment, previewEnvironment, driftEnvironment, governance }), needed);
+  const read = secretsRead(
+    publishedSecrets({ deployEnvironment, previewEnvironment, planEnvironment, driftEnvironment, governance }),
+    needed,
+  );
   return {
     stack: config.stack,
     repository: repositoryRef(config),
     deployEnvironment,
     previewEnvironment,
+    planEnvironment,
     driftEnvironment,
     governance,
     files: generatedFiles(config),

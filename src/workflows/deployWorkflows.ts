@@ -1,7 +1,8 @@
 /**
  * Each stack's own deploy workflow: deploy-staging.yml (a push to the default
  * branch) and deploy-production.yml (a release, or a dispatch naming a tag).
- * Both run the required checks on the revision they ship, then `pulumi up`.
+ * Both run the required checks on the revision they ship, then `pulumi up`;
+ * production's applies the plan its reviewers approved (planJob.ts).
  */
 import { releaseTagPattern } from "../formats";
 import { handedOverCommitVariable, handedOverRevisionVariable } from "../shipping";
@@ -9,6 +10,7 @@ import { testCallPermissions } from "./checkWorkflows";
 import type { CallJob, Job, Permissions, StepsJob, Workflow } from "./model";
 import { beforePulumi, engineCliVersion, policyPackConfigFile, policyPackPath, pulumiEnv } from "./pulumiSteps";
 import { readContents, runner, workflowPaths, type AppWorkflowSettings } from "./settings";
+import { approvedPlanSteps, planFilePath, planJob, releaseRevisionEnv } from "./planJob";
 import { notifySlack, run } from "./steps";
 
 /** A job calling a check workflow with the grants it may use; it passes no secret (and never `secrets: inherit`). */
@@ -20,6 +22,8 @@ export function callCheck(name: string, path: string, permissions: Permissions, 
  * `pulumi up` of one stack in its environment, as the delivery App. `revision`
  * is the expression of the exact revision the workflow ran for, handed to the
  * program in DELIVERY_APP_REVISION through `env:` (never inside a command line).
+ * Production's applies the plan of the job `plan` (`planned`), which it needs:
+ * the approved plan file, checked against its hash, from the program's commit the plan was made from.
  */
 export function deployJob(
   s: AppWorkflowSettings,
@@ -28,19 +32,22 @@ export function deployJob(
   url: string,
   revision: string,
 ): StepsJob {
+  const planned = stack === "production";
   // A tag is a name that can move: the commit the run is for (`github.sha`) goes with it, and the program refuses a moved tag.
-  const commit: Record<string, string> = stack === "production" ? { [handedOverCommitVariable]: "${{ github.sha }}" } : {};
+  const commit: Record<string, string> = planned ? { [handedOverCommitVariable]: "${{ github.sha }}" } : {};
+  const programRef = planned && s.program.repository !== undefined ? { programRef: "${{ needs.plan.outputs.program-commit }}" } : {};
   return {
     name: `deploy to ${stack}`,
     needs,
     runsOn: runner,
     timeoutMinutes: 60,
-    permissions: readContents,
+    // Reading the plan job's artifact takes `actions: read`.
+    permissions: planned ? { ...readContents, actions: "read" } : readContents,
     environment: { name: stack, url },
     // One update per stack at a time, and never cancelled half-way.
     concurrency: { group: `pulumi-${stack}`, cancelInProgress: false },
     steps: [
-      ...beforePulumi(s, "delivery", s.deployBuilds),
+      ...beforePulumi(s, "delivery", s.deployBuilds, { ...programRef, first: planned ? approvedPlanSteps() : [] }),
       {
         name: `pulumi up --stack ${stack}`,
         action: "pulumi/actions",
@@ -51,6 +58,7 @@ export function deployJob(
           "work-dir": s.program.path,
           diff: true,
           "suppress-outputs": true,
+          ...(planned ? { plan: planFilePath } : {}),
           policyPacks: policyPackPath,
           policyPackConfigs: policyPackConfigFile,
         },
@@ -140,7 +148,8 @@ export function deployProductionWorkflow(s: AppWorkflowSettings, url: string): W
       version: releaseTagJob(),
       test: callCheck("test", workflowPaths.test, testCallPermissions, ["version"]),
       audit: callCheck("audit", workflowPaths.lint, readContents, ["version"]),
-      deploy: deployJob(s, "production", ["version", "test", "audit"], url, "${{ needs.version.outputs.tag }}"),
+      plan: planJob(s, ["version", "test", "audit"], releaseRevisionEnv("${{ needs.version.outputs.tag }}")),
+      deploy: deployJob(s, "production", ["version", "test", "audit", "plan"], url, "${{ needs.version.outputs.tag }}"),
     },
   };
 }

@@ -90,28 +90,44 @@ export function backendReachable(s: AppWorkflowSettings): Step[] {
   ];
 }
 
+/** How a job that runs `pulumi` gets the program. */
+export interface ProgramSetupOptions {
+  /**
+   * Restore no npm cache and install no dev dependencies: every job that holds
+   * a stack's deploy credentials or plans what they apply (default: the delivery App's jobs).
+   */
+  readonly clean?: boolean;
+  /** The program repository's commit to check out instead of `program.ref` (the deploy job: the one its plan was made from). */
+  readonly programRef?: string;
+}
+
 /**
  * Check out the program and install it. In its own repository it is checked
  * out with a token of its own that can only read that repository; no other
  * token exists yet, so `npm ci` never runs beside one.
  */
-export function programSetup(s: AppWorkflowSettings, identity: AppIdentity): Step[] {
+export function programSetup(s: AppWorkflowSettings, identity: AppIdentity, options: ProgramSetupOptions = {}): Step[] {
   const own = s.program.repository;
-  const deploy = identity === "delivery";
+  const clean = options.clean ?? identity === "delivery";
   return [
     ...(own === undefined
       ? [checkout()]
       : [
           mintToken(identity, "program-token", own, { "permission-contents": "read" }, `${own}, to check out the program`),
-          checkout({ repository: own, ref: s.program.ref, path: s.program.path, token: "${{ steps.program-token.outputs.token }}" }),
+          checkout({
+            repository: own,
+            ref: options.programRef ?? s.program.ref,
+            path: s.program.path,
+            token: "${{ steps.program-token.outputs.token }}",
+          }),
         ]),
     {
       name: "Set up Node.js",
       action: "actions/setup-node",
-      // A deploy restores no cache: an entry another workflow on the branch saved could feed `pulumi up` poisoned
+      // A deploy (or its plan) restores no cache: an entry another workflow on the branch saved could feed `pulumi up` poisoned
       // modules. Omitting `cache` is not enough: since v5, setup-node caches npm by itself when package.json's
       // `packageManager` names it, unless `package-manager-cache: false`.
-      with: deploy
+      with: clean
         ? { "node-version": "20", "package-manager-cache": false }
         : { "node-version": "20", cache: "npm", "cache-dependency-path": `${s.program.path}/package-lock.json` },
     },
@@ -120,7 +136,7 @@ export function programSetup(s: AppWorkflowSettings, identity: AppIdentity): Ste
     // The engine fetches the plugins the lock file's packages name, by version, when it first needs them.
     {
       name: "Install the delivery program",
-      run: deploy ? "npm ci --omit=dev --ignore-scripts" : "npm ci --ignore-scripts",
+      run: clean ? "npm ci --omit=dev --ignore-scripts" : "npm ci --ignore-scripts",
       workingDirectory: s.program.path,
     },
   ];
@@ -131,10 +147,17 @@ export function programSetup(s: AppWorkflowSettings, identity: AppIdentity): Ste
  * after `npm ci`, so no install script ever runs beside it. `buildsImage`:
  * whether this `pulumi` run may build the image, and so needs QEMU and Buildx.
  */
-export function beforePulumi(s: AppWorkflowSettings, identity: AppIdentity, buildsImage: boolean): Step[] {
+export function beforePulumi(
+  s: AppWorkflowSettings,
+  identity: AppIdentity,
+  buildsImage: boolean,
+  options: ProgramSetupOptions & { readonly first?: readonly Step[] } = {},
+): Step[] {
   return [
     ...backendReachable(s),
-    ...programSetup(s, identity),
+    // Steps that need neither the program nor a token (the deploy's fetch of its approved plan) fail before either exists.
+    ...(options.first ?? []),
+    ...programSetup(s, identity, options),
     ...(buildsImage ? buildxSteps(s.image.platforms) : []),
     writePolicyPackConfig(),
     appToken(s, identity),

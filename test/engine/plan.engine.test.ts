@@ -47,6 +47,7 @@ describe("pulumi up --plan of production", () => {
   it("applies the saved plan of a stack from nothing, outputs included: Railway deploys the promoted digest once", async () => {
     ok(await pulumi(["preview", "--stack", "production", "--save-plan", planFile()]));
     const digest = sha256(planFile());
+    if (process.env["KEEP_PLAN"] !== undefined) (await import("node:fs")).copyFileSync(planFile(), process.env["KEEP_PLAN"]);
     const applied = ok(await pulumi(["up", "--yes", "--stack", "production", "--plan", planFile()]));
     expect(applied.stdout).not.toMatch(/error/i);
     expect(sha256(planFile())).toBe(digest);

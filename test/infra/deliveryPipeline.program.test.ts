@@ -70,6 +70,7 @@ describe("DeliveryPipeline", () => {
       [
         "delivery:github:DeploymentEnvironment prod-production",
         "delivery:github:DeploymentEnvironment prod-production-preview",
+        "delivery:github:DeploymentEnvironment prod-production-plan",
         "delivery:github:DeploymentEnvironment prod-production-drift",
         "delivery:github:GeneratedFiles prod-files",
         "delivery:docker:AppImage prod-app",

@@ -55,7 +55,7 @@ describe("production program", () => {
         // The preview and drift environments get only what `pulumi preview` needs: no Railway token, no API keys, no
         // delivery App key; the read-only App's key only there, and the read-only S3 keys in place of the deploy ones.
         // The other backends' credentials are set here too (the helper sets them), so they are published as well.
-        ...["production-preview", "production-drift"].flatMap((environment) =>
+        ...["production-preview", "production-plan", "production-drift"].flatMap((environment) =>
           [
             "PULUMI_CONFIG_PASSPHRASE",
             "AWS_ACCESS_KEY_ID",
@@ -106,6 +106,29 @@ describe("production program", () => {
       branchPattern: "main",
       environment: "production-drift",
     });
+  });
+
+  it("opens its plan environment to release tags only, with no reviewer of its own and no admin bypass", () => {
+    expect(named(run, "delivery-production-plan-environment").inputs).toMatchObject({
+      environment: "production-plan",
+      reviewers: [],
+      waitTimer: 0,
+      canAdminsBypass: false,
+      deploymentBranchPolicy: { protectedBranches: false, customBranchPolicies: true },
+    });
+    expect(named(run, "delivery-production-plan-deployment-policy").inputs).toMatchObject({
+      tagPattern: "v*",
+      environment: "production-plan",
+    });
+    // The read-only App's key, never the delivery App's, and no Railway token or app secret.
+    const planSecrets = run.resources
+      .filter(
+        (r) => r.type === "github:index/actionsEnvironmentSecret:ActionsEnvironmentSecret" && r.inputs["environment"] === "production-plan",
+      )
+      .map((r) => String(r.inputs["secretName"]));
+    expect(planSecrets).toContain("PREVIEW_APP_PRIVATE_KEY");
+    for (const name of ["DELIVERY_APP_PRIVATE_KEY", "RAILWAY_API_TOKEN", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "SLACK_WEBHOOK_URL"])
+      expect(planSecrets).not.toContain(name);
   });
 
   it("looks reviewers up by login and slug through the explicit provider", () => {

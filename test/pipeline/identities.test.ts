@@ -49,12 +49,15 @@ describe("entryEnvironments", () => {
     expect(entryEnvironments(notification, "staging", entries, () => true, true)).toEqual(["staging", "staging-drift"]);
     expect(entryEnvironments(entry({ scope: "repository" }), "staging", entries, () => true, true)).toEqual([undefined]);
   });
-  it("and without one: the read-only entries go to the drift environment alone", () => {
+  it("and without one: the read-only entries go to the plan (production) and drift environments alone", () => {
     expect(entryEnvironments(entry({}), "production", entries, () => true, false)).toEqual(["production"]);
-    expect(entryEnvironments(readOnly, "production", entries, () => true, false)).toEqual(["production-drift"]);
+    expect(entryEnvironments(readOnly, "production", entries, () => true, false)).toEqual(["production-plan", "production-drift"]);
+    expect(entryEnvironments(readOnly, "staging", entries, () => true, false)).toEqual(["staging-drift"]);
+    // Notifications: the deploy and drift jobs send them; the plan job sends none.
     expect(entryEnvironments(notification, "production", entries, () => true, false)).toEqual(["production", "production-drift"]);
     expect(entryEnvironments(shared, "production", entries, (k) => k !== "awsPreviewAccessKeyId", false)).toEqual([
       "production",
+      "production-plan",
       "production-drift",
     ]);
     expect(entryEnvironments(entry({ scope: "repository" }), "production", entries, () => true, false)).toEqual([undefined]);

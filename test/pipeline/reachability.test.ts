@@ -46,9 +46,10 @@ describe("reachability of the fixture stacks, every secret set", () => {
     expect(row(reach, "branch").afterApproval).toEqual(["staging-preview", "production-preview"]);
   });
 
-  it("gives the default branch staging's deploy and both drift environments, and a release tag production's", () => {
+  it("gives the default branch staging's deploy and both drift environments, and a release tag production's plan and deploy", () => {
     expect(row(reach, "default-branch").environments).toEqual(["staging", "staging-drift", "production-drift"]);
-    expect(row(reach, "release-tag").environments).toEqual([]);
+    // The plan job's environment: release tags only, no reviewer (the reviewers approve its plan at production).
+    expect(row(reach, "release-tag").environments).toEqual(["production-plan"]);
     // Any run may ask for a preview environment; a preview reviewer decides.
     expect(row(reach, "release-tag").afterApproval).toEqual(["staging-preview", "production", "production-preview"]);
     // Reviewed code holding a passphrase holds the whole stack's config: the figure the docs give.

@@ -33,8 +33,8 @@ describe.each(backends)("state backend $url", ({ url, credentials }) => {
 
   it("gives every pulumi step exactly this backend's credentials, the passphrase and the backend URL", () => {
     const steps = workflows.flatMap(pulumiSteps);
-    // deploy-staging, infra-preview, drift and deploy-production.
-    expect(steps).toHaveLength(4);
+    // deploy-staging, infra-preview, drift and deploy-production's plan and deploy.
+    expect(steps).toHaveLength(5);
     for (const step of steps) {
       const env = step.env ?? {};
       expect(env["PULUMI_BACKEND_URL"]).toBe("${{ vars.PULUMI_BACKEND_URL }}");
@@ -49,9 +49,12 @@ describe.each(backends)("state backend $url", ({ url, credentials }) => {
   });
 
   it("publishes each credential the workflows read to the environments they run in, from the secrets this backend requires", () => {
-    for (const { published } of [staging, production]) {
-      // The deploy, preview (the fixture stacks have preview reviewers) and drift environments.
-      for (const name of credentials) expect(published.filter((n) => n === name)).toHaveLength(3);
+    for (const [{ published }, places] of [
+      [staging, 3],
+      [production, 4],
+    ] as const) {
+      // The deploy, preview (the fixture stacks have preview reviewers) and drift environments; production's plan one too.
+      for (const name of credentials) expect(published.filter((n) => n === name)).toHaveLength(places);
       for (const name of everyCredential.filter((n) => !(credentials as readonly string[]).includes(n)))
         expect(published).not.toContain(name);
     }

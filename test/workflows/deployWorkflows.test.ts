@@ -112,9 +112,9 @@ describe("deploy-production.yml", () => {
     expect(deployProductionWorkflow(appSettings({ allowPrerelease: true }), "u").on.release).toEqual({ types: ["published"] });
   });
 
-  it("checks the tag first, then tests, audits and deploys it", () => {
+  it("checks the tag first, then tests, audits, plans and deploys it", () => {
     const w = deployProductionWorkflow(appSettings(), "https://p");
-    expect(Object.keys(w.jobs)).toEqual(["version", "test", "audit", "deploy"]);
+    expect(Object.keys(w.jobs)).toEqual(["version", "test", "audit", "plan", "deploy"]);
     expect(w.jobs["test"]).toEqual({
       name: "test",
       needs: ["version"],
@@ -127,7 +127,8 @@ describe("deploy-production.yml", () => {
       uses: "./.github/workflows/lint.yml",
       permissions: { contents: "read" },
     });
-    expect(w.jobs["deploy"]?.needs).toEqual(["version", "test", "audit"]);
+    expect(w.jobs["plan"]?.needs).toEqual(["version", "test", "audit"]);
+    expect(w.jobs["deploy"]?.needs).toEqual(["version", "test", "audit", "plan"]);
     expect(w.on.workflowDispatch?.inputs?.["version"]?.required).toBe(true);
   });
 });

@@ -252,9 +252,9 @@ describe("installs in the app repository's workflows", () => {
     [...all, ...minimal, ...building, ...productionBuilding]
       .filter((f) => f.path.startsWith(".github/workflows/"))
       .map((f, i) => [`${f.path} #${i}`, f] as const),
-  )("%s runs no install script, and a deploy installs no dev dependency", (_, file) => {
+  )("%s runs no install script, and a deploy (or the plan it applies) installs no dev dependency", (_, file) => {
     for (const [id, job] of Object.entries((parse(file.content) as Yaml)["jobs"] as Record<string, Yaml>)) {
-      const deploys = id === "deploy" && file.path.includes("/deploy-");
+      const deploys = (id === "deploy" || id === "plan") && file.path.includes("/deploy-");
       for (const step of (job["steps"] ?? []) as Yaml[]) {
         const run = String(step["run"] ?? "");
         if (!run.startsWith("npm ci")) continue;
@@ -476,7 +476,9 @@ describe("deploy workflows", () => {
       "Release tag",
     );
     const jobs = wf["jobs"] as Yaml;
-    expect((jobs["deploy"] as Yaml)["needs"]).toEqual(["version", "test", "audit"]);
+    expect((jobs["plan"] as Yaml)["needs"]).toEqual(["version", "test", "audit"]);
+    expect((jobs["plan"] as Yaml)["environment"]).toEqual({ name: "production-plan" });
+    expect((jobs["deploy"] as Yaml)["needs"]).toEqual(["version", "test", "audit", "plan"]);
     expect((jobs["deploy"] as Yaml)["environment"]).toMatchObject({ name: "production" });
     expect(jobs["audit"]).toMatchObject({ uses: "./.github/workflows/lint.yml" });
   });
@@ -785,7 +787,7 @@ describe("the policy pack runs in every preview and deploy", () => {
       expect(writer?.["env"]).toEqual({ [policyPackConfigVariable]: `\${{ vars.${policyPackConfigVariable} }}` });
     }
   });
-  it("each stack publishes its own config, as JSON of policyPackConfig, to its deploy, preview and drift environments", () => {
+  it("each stack publishes its own config, as JSON of policyPackConfig, to its deploy, preview, plan (production) and drift environments", () => {
     for (const stack of ["staging", "production"]) {
       const config = validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config;
       const spec = buildPipelineSpec(config);
@@ -793,9 +795,10 @@ describe("the policy pack runs in every preview and deploy", () => {
       const holders = places.filter((p) => p.variables.some((v) => v.githubName === policyPackConfigVariable));
       // Environments only: the repository-wide variables (governance) never carry one stack's config.
       expect(holders).toEqual(stackEnvironments(spec));
-      expect(holders.map((p) => ("name" in p ? p.name : "repository"))).toEqual([stack, `${stack}-preview`, `${stack}-drift`]);
+      const plan = stack === "production" ? [`${stack}-plan`] : [];
+      expect(holders.map((p) => ("name" in p ? p.name : "repository"))).toEqual([stack, `${stack}-preview`, ...plan, `${stack}-drift`]);
       const published = holders.flatMap((p) => p.variables.filter((v) => v.githubName === policyPackConfigVariable));
-      expect(published).toHaveLength(3);
+      expect(published).toHaveLength(3 + plan.length);
       for (const v of published) expect(JSON.parse(v.value)).toEqual(policyPackConfig(config));
     }
   });
