@@ -475,6 +475,18 @@ export class GitHubStateStandIn {
     this.heads.set(branch, sha);
   }
 
+  /**
+   * Someone with the right to (the App, an admin) moves a release tag to another commit, as
+   * `git push --force origin <tag>` does: the tag's ref (or its tag object's target) names `sha` from now on.
+   */
+  moveTag(tag: string, sha: string): void {
+    if (!this.fixture.releases.some((r) => r.tag === tag)) throw new Error(`no release tag ${tag}`);
+    if (!this.commits.has(sha)) throw new Error(`no commit ${sha}`);
+    const releases = this.fixture.releases.map((r) => (r.tag === tag ? { ...r, sha } : r));
+    // The fixture is this stand-in's own copy of the repository's releases.
+    (this.fixture as { releases: GitHubStateFixture["releases"] }).releases = releases;
+  }
+
   /** Every ruleset as GitHub answers GET rulesets/{id}: its target, conditions, bypass actors and rules. */
   rulesetBodies(): Readonly<Record<string, unknown>>[] {
     return [...this.rulesets.values()].map((r) => this.rulesetBody(r));

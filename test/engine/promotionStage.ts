@@ -1,6 +1,6 @@
 /**
  * What a production `pulumi up` that promotes needs around it, offline: the GitHub stand-in, a registry
- * holding staging's signed verified tag of the release, the Docker ping stand-in, the Railway stand-in (its
+ * holding staging's signed verified tags of the release and of the one before it, the Docker ping stand-in, the Railway stand-in (its
  * waits shortened), and a workspace with both stacks initialised, each holding the tests' signing public key
  * (the stacks must agree on it) and the loopback registry, production with every secret its plan lists set
  * to its sentinel (the stand-ins' own credentials). Shared by test/engine/plan.engine.test.ts and the bench.
@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { SecretKey } from "../../src/config";
 import { FakeRailway } from "../railway/fakeRailway";
 import { fixtureSigningPublicKey, sentinel } from "../helpers/stacks";
-import { releaseSha, stackConfigs } from "./fixture";
+import { olderReleaseSha, releaseSha, stackConfigs } from "./fixture";
 import { GitHubStateStandIn } from "./githubState";
 import { stateFixtureFromStacks } from "./githubStateFixture";
 import { DockerPingStandIn, RegistryStandIn } from "./registry";
@@ -18,6 +18,7 @@ import { EngineWorkspace, type RunResult } from "./workspace";
 
 export interface PromotionStage {
   readonly github: GitHubStateStandIn;
+  readonly registry: RegistryStandIn;
   readonly railway: FakeRailway;
   readonly ws: EngineWorkspace;
   /** Stops every stand-in and removes the workspace. */
@@ -30,17 +31,19 @@ export async function promotionStage(check: (result: RunResult, what: string) =>
   if (staging === undefined || production === undefined) throw new Error("no stacks");
   const github = await new GitHubStateStandIn(stateFixtureFromStacks()).start();
   const login = { username: staging.dockerhubUsername, password: sentinel("dockerhubToken") };
-  const tag = `verified-sha-${releaseSha}`;
+  // The release and the one before it (a rollback's target), each verified and signed by staging.
+  const verified = [releaseSha, olderReleaseSha];
   const registry = await new RegistryStandIn(
-    [{ repository: staging.dockerhubRepository, tag, platforms: staging.platforms }],
+    verified.map((sha) => ({ repository: staging.dockerhubRepository, tag: `verified-sha-${sha}`, platforms: staging.platforms })),
     login,
   ).start();
-  await signAsStaging(registry, login, {
-    repository: staging.dockerhubRepository,
-    tag,
-    sha: releaseSha,
-    appRepository: staging.repository,
-  });
+  for (const sha of verified)
+    await signAsStaging(registry, login, {
+      repository: staging.dockerhubRepository,
+      tag: `verified-sha-${sha}`,
+      sha,
+      appRepository: staging.repository,
+    });
   const dockerPing = await new DockerPingStandIn().start();
   const railway = await new FakeRailway({}).start();
   const ws = EngineWorkspace.create(github.baseUrl, {
@@ -76,6 +79,7 @@ export async function promotionStage(check: (result: RunResult, what: string) =>
     await run(["config", "set", "--secret", key, "--stack", "production"], sentinel(key));
   return {
     github,
+    registry,
     railway,
     ws,
     stop: async () => {

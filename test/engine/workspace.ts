@@ -37,6 +37,15 @@ export interface RunOptions {
   readonly timeoutMs?: number;
   /** More environment for this command alone (what a workflow step's `env:` hands it). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Where to run it instead of the workspace's project (a second checkout). */
+  readonly cwd?: string;
+}
+
+/** Another checkout of the project beside the first, sharing its state backend: where a later job runs. */
+export interface Checkout {
+  readonly dir: string;
+  /** Its own PULUMI_HOME: no workspace settings or credentials the first checkout's commands left. */
+  readonly env: Readonly<Record<string, string>>;
 }
 
 /** Copied, not linked: what the CLI reads or writes (Pulumi.yaml, stacks/) or compiles (tsconfig). */
@@ -112,6 +121,23 @@ export class EngineWorkspace {
     return new EngineWorkspace(root, githubBaseUrl, `engine-suite-${String(process.pid)}`, extraEnv);
   }
 
+  /**
+   * A fresh checkout, as a later job on another runner gets of the same commit: the project's files as they
+   * are here now (the stack files as `pulumi config set` left them: what a user commits), copied anew, the
+   * same dependencies, and an empty PULUMI_HOME but the plugins.
+   */
+  freshCheckout(name: string): Checkout {
+    const dir = join(this.root, `checkout-${name}`);
+    mkdirSync(dir);
+    for (const entry of copied) cpSync(join(this.dir, entry), join(dir, entry), { recursive: true });
+    symlinkSync(join(projectDir, "node_modules"), join(dir, "node_modules"), "dir");
+    const home = join(this.root, `home-${name}`);
+    mkdirSync(home);
+    const callerPlugins = join(process.env["PULUMI_HOME"] ?? join(homedir(), ".pulumi"), "plugins");
+    if (existsSync(callerPlugins)) symlinkSync(callerPlugins, join(home, "plugins"), "dir");
+    return { dir, env: { PULUMI_HOME: home } };
+  }
+
   stackFile(stack: string): string {
     return join(this.dir, "stacks", `Pulumi.${stack}.yaml`);
   }
@@ -145,7 +171,7 @@ export class EngineWorkspace {
   run(command: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
     return new Promise((resolvePromise, reject) => {
       const env = options.env === undefined ? this.env : { ...this.env, ...options.env };
-      const child = spawn(command, args, { cwd: this.dir, env, stdio: ["pipe", "pipe", "pipe"] });
+      const child = spawn(command, args, { cwd: options.cwd ?? this.dir, env, stdio: ["pipe", "pipe", "pipe"] });
       let stdout = "";
       let stderr = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
