@@ -126,13 +126,13 @@ export class DeliveryPipeline extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    // Staging vouches for what passed its health check: production deploys only digests it signed.
+    // Staging vouches for what passed its health check and its bake: production deploys only digests it signed.
     if (ship.imageSource.kind === "build" && ship.imageSource.markVerified) this.declareVerifiedTag(name, args, shipment, image, deploy);
     return { shipment, imageRef: image.imageRef, deploymentId: deploy.deploymentId, railwayUrl: deploy.url };
   }
 
   /**
-   * Staging vouches for what passed its health check: it signs the digest (with the commit it was built from),
+   * Staging vouches for what passed its health check and its bake window: it signs the digest (with the commit it was built from),
    * then tags it verified, the tag production looks it up by. Both only after the deploy succeeded.
    */
   private declareVerifiedTag(name: string, args: DeliveryPipelineArgs, shipment: Shipment, image: AppImage, deploy: RailwayDeploy): void {

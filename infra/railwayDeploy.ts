@@ -51,6 +51,12 @@ export class RailwayDeploy extends pulumi.ComponentResource {
           HEALTHCHECK_TIMEOUT_SECONDS: String(d.healthCheckTimeoutSeconds),
           HEALTH_URL: d.healthUrl,
           HEALTH_SUCCESSES: String(d.healthCheckSuccesses),
+          // The bake window after go-live: what it watches and when it rolls back (docs/railway.md §13).
+          BAKE_SECONDS: String(d.bake.seconds),
+          BAKE_MAX_ERROR_RATE_INCREASE: String(d.bake.maxErrorRateIncrease),
+          BAKE_MAX_LATENCY_RATIO: String(d.bake.maxLatencyRatio),
+          BAKE_MIN_REQUESTS: String(d.bake.minRequests),
+          BAKE_INCONCLUSIVE: d.bake.inconclusive,
           SERVICE_VARIABLES: pulumi.secret(variables.apply((v) => JSON.stringify(v))),
           ...(args.registryCredentials === undefined
             ? {}

@@ -18,7 +18,7 @@ import { secretKeys } from "./secretKeys";
 import { stateBackendAllowed, stateBackendProblem } from "./backend";
 
 /** How a raw Pulumi config string is decoded before the schema sees it. */
-export type KeyKind = "string" | "integer" | "boolean" | "array" | "object";
+export type KeyKind = "string" | "integer" | "number" | "boolean" | "array" | "object";
 
 export interface KeyDefinition {
   readonly kind: KeyKind;
@@ -395,6 +395,54 @@ export const configKeys = {
     description:
       "How many 2xx answers in a row the deploy needs from the public health URL before it counts the deployment healthy (one is not: a flapping app gives one).",
     default: 3,
+    required: false,
+  },
+  bakeSeconds: {
+    kind: "integer",
+    schema: z.number().int().min(0).max(3600),
+    allowed: "a whole number of seconds from 0 to 3600 (0: no bake)",
+    example: "300",
+    description:
+      "The bake window: how long the deploy watches a deployment after it goes live, comparing its 5xx ratio and p95 latency (Railway's HTTP metrics) with the previous deployment's; a breach rolls it back and fails the up. Staging marks a digest verified only after its bake passes.",
+    default: 300,
+    required: false,
+  },
+  bakeMaxErrorRateIncrease: {
+    kind: "number",
+    schema: z.number().min(0).max(1),
+    allowed: "a ratio from 0 to 1 (0.01: one percentage point)",
+    example: "0.01",
+    description: "How much the new deployment's 5xx ratio may exceed the previous deployment's during the bake before it is rolled back.",
+    default: 0.01,
+    required: false,
+  },
+  bakeMaxLatencyRatio: {
+    kind: "number",
+    schema: z.number().min(1).max(100),
+    allowed: "a number from 1 to 100",
+    example: "1.5",
+    description: "How many times the previous deployment's p95 latency the new one's may be during the bake before it is rolled back.",
+    default: 1.5,
+    required: false,
+  },
+  bakeMinRequests: {
+    kind: "integer",
+    schema: z.number().int().min(1).max(1_000_000),
+    allowed: "a whole number from 1 to 1000000",
+    example: "50",
+    description:
+      "Requests the new deployment must answer during the bake before it can be judged; with fewer (or no readable metrics) the bake is inconclusive.",
+    default: 50,
+    required: false,
+  },
+  bakeInconclusive: {
+    kind: "string",
+    schema: z.enum(["pass", "fail"]),
+    allowed: "pass or fail",
+    example: "pass",
+    description:
+      "What an inconclusive bake (too little traffic, or Railway's metrics unreadable) means: pass keeps the deployment; fail rolls it back and fails the up.",
+    default: "pass",
     required: false,
   },
   appRevision: {

@@ -22,7 +22,7 @@ export interface ConfigDeclaration {
   readonly default: string | number | boolean | readonly string[];
 }
 
-const kindWords = { string: "string", integer: "integer", boolean: "boolean", array: "list of strings" } as const;
+const kindWords = { string: "string", integer: "integer", number: "number", boolean: "boolean", array: "list of strings" } as const;
 
 export function projectConfigDeclarations(): Record<string, ConfigDeclaration> {
   const declarations: Record<string, ConfigDeclaration> = {};

@@ -27,6 +27,8 @@ export function decode(raw: string, definition: KeyDefinition): { ok: true; valu
       return raw === "true" || raw === "false" ? { ok: true, value: raw === "true" } : { ok: false };
     case "integer":
       return /^-?[0-9]+$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false };
+    case "number":
+      return /^-?[0-9]+(\.[0-9]+)?$/.test(raw) ? { ok: true, value: Number(raw) } : { ok: false };
     case "array":
     case "object": {
       try {

@@ -8,6 +8,8 @@
 import { RailwayAuthError, RailwayClient, RailwayError, RailwayOutcomeUnknownError } from "./client";
 import { isServing, verdictOf, type ResponseOf, type Verdict } from "./documents";
 import { again, done, retry } from "./retry";
+import { bakeFailure } from "./bake";
+import type { BakeSettings } from "./bakeVerdict";
 import { isImageByDigest } from "../formats";
 
 export interface DeployOptions {
@@ -34,6 +36,8 @@ export interface DeployOptions {
    * starts; its failure fails the deployment. Undefined clears it.
    */
   readonly preDeployCommand?: string;
+  /** The bake window after go-live (bakeVerdict.ts); undefined or 0 seconds: none. */
+  readonly bake?: BakeSettings;
 }
 
 export interface DeployTiming {
@@ -119,10 +123,15 @@ export async function deploy(client: RailwayClient, o: DeployOptions, t: DeployT
   await setVariables(c);
   await pointAtImage(c);
   await confirmStoredImage(c);
+  const startedAt = t.now();
   const deploymentId = await startDeployment(c, known);
   const judgement = await judge(c, deploymentId);
-  if (judgement.healthy) return { deploymentId, url: judgement.url };
-  return rollBack(c, { deploymentId, failure: judgement.failure, becameActive: judgement.becameActive, previous, known });
+  if (!judgement.healthy)
+    return rollBack(c, { deploymentId, failure: judgement.failure, becameActive: judgement.becameActive, previous, known });
+  const windows = { deploymentId, liveAt: t.now(), previousId: previous?.id, startedAt };
+  const baked = await bakeFailure(c, windows, o.bake);
+  if (baked === undefined) return { deploymentId, url: judgement.url };
+  return rollBack(c, { deploymentId, failure: baked, becameActive: true, previous, known });
 }
 
 export function refuseMutableTag(image: string): void {

@@ -91,6 +91,13 @@ const deploySettings = z.object({
   HEALTH_SUCCESSES: numberSetting("a whole number from 1 to 20", (n) => Number.isInteger(n) && n >= 1 && n <= 20, 3),
   HEALTH_INTERVAL_MS: duration("milliseconds", 6000),
   HEALTH_REQUEST_TIMEOUT_MS: duration("milliseconds", 10_000),
+  // The bake window (bakeSeconds and its thresholds); 0 seconds: none.
+  BAKE_SECONDS: numberSetting("a whole number of seconds from 0 to 3600", (n) => Number.isInteger(n) && n >= 0 && n <= 3600, 0),
+  BAKE_MAX_ERROR_RATE_INCREASE: numberSetting("a ratio from 0 to 1", (n) => Number.isFinite(n) && n >= 0 && n <= 1, 0.01),
+  BAKE_MAX_LATENCY_RATIO: numberSetting("a number from 1 to 100", (n) => Number.isFinite(n) && n >= 1 && n <= 100, 1.5),
+  BAKE_MIN_REQUESTS: numberSetting("a whole number, 1 or more", (n) => Number.isInteger(n) && n >= 1, 50),
+  BAKE_INCONCLUSIVE: z.preprocess(unsetIfEmpty, z.enum(["pass", "fail"], { error: "is not pass or fail" }).default("pass")),
+  BAKE_INTERVAL_MS: numberSetting("a number of milliseconds, 1 or more", (n) => Number.isFinite(n) && n >= 1, 30_000),
 });
 
 const registryCredentials = z
@@ -135,6 +142,14 @@ export function readDeployEnv(env: NodeJS.ProcessEnv): DeployEnv {
       variables: e.SERVICE_VARIABLES,
       ...(e.PRE_DEPLOY_COMMAND === undefined ? {} : { preDeployCommand: e.PRE_DEPLOY_COMMAND }),
       ...(r.data === undefined ? {} : { registryCredentials: r.data }),
+      bake: {
+        seconds: e.BAKE_SECONDS,
+        maxErrorRateIncrease: e.BAKE_MAX_ERROR_RATE_INCREASE,
+        maxLatencyRatio: e.BAKE_MAX_LATENCY_RATIO,
+        minRequests: e.BAKE_MIN_REQUESTS,
+        inconclusive: e.BAKE_INCONCLUSIVE,
+        intervalMs: e.BAKE_INTERVAL_MS,
+      },
     },
     timing: {
       pullAllowanceMs: e.DEPLOY_PULL_ALLOWANCE_SECONDS * 1000,

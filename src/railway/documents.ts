@@ -80,6 +80,51 @@ export const documents = {
       deploymentCancel(id: $id)
     }
   `,
+  /** The bake window: the service's requests in a time window, one series per HTTP status code (the schema: "grouped by status code"). */
+  httpMetricsByStatus: /* GraphQL */ `
+    query HttpMetricsByStatus($serviceId: String!, $environmentId: String!, $startDate: DateTime!, $endDate: DateTime!, $stepSeconds: Int) {
+      httpMetricsGroupedByStatus(
+        serviceId: $serviceId
+        environmentId: $environmentId
+        startDate: $startDate
+        endDate: $endDate
+        stepSeconds: $stepSeconds
+      ) {
+        statusCode
+        samples {
+          ts
+          value
+        }
+      }
+    }
+  `,
+  /** The bake window: the service's request durations in a time window, per step (p50 to p99, in ms). */
+  httpDurations: /* GraphQL */ `
+    query HttpDurations($serviceId: String!, $environmentId: String!, $startDate: DateTime!, $endDate: DateTime!, $stepSeconds: Int) {
+      httpDurationMetrics(
+        serviceId: $serviceId
+        environmentId: $environmentId
+        startDate: $startDate
+        endDate: $endDate
+        stepSeconds: $stepSeconds
+      ) {
+        samples {
+          ts
+          p95
+        }
+      }
+    }
+  `,
+  /** The bake window without the metrics API: one deployment's HTTP logs (status and duration of each request). */
+  httpLogs: /* GraphQL */ `
+    query HttpLogs($deploymentId: String!, $afterDate: String, $beforeDate: String, $limit: Int) {
+      httpLogs(deploymentId: $deploymentId, afterDate: $afterDate, beforeDate: $beforeDate, limit: $limit) {
+        timestamp
+        httpStatus
+        totalDuration
+      }
+    }
+  `,
 } as const;
 
 export type DocumentName = keyof typeof documents;
@@ -108,6 +153,15 @@ export const responses = {
   }),
   rollback: z.object({ deploymentRollback: z.boolean() }),
   cancel: z.object({ deploymentCancel: z.boolean() }),
+  httpMetricsByStatus: z.object({
+    httpMetricsGroupedByStatus: z.array(
+      z.object({ statusCode: z.number(), samples: z.array(z.object({ ts: z.number(), value: z.number() })) }),
+    ),
+  }),
+  httpDurations: z.object({ httpDurationMetrics: z.object({ samples: z.array(z.object({ ts: z.number(), p95: z.number() })) }) }),
+  httpLogs: z.object({
+    httpLogs: z.array(z.object({ timestamp: z.string(), httpStatus: z.number(), totalDuration: z.number() })),
+  }),
 } satisfies Record<DocumentName, z.ZodType>;
 
 export type ResponseOf<N extends DocumentName> = z.infer<(typeof responses)[N]>;
@@ -128,6 +182,9 @@ export const retrySafe: Readonly<Record<DocumentName, boolean>> = {
   rollback: false,
   // Cancelling twice leaves it cancelled.
   cancel: true,
+  httpMetricsByStatus: true,
+  httpDurations: true,
+  httpLogs: true,
 };
 
 /** Railway's `DeploymentStatus` enum, every value of it (the schema's, checked by a test). */

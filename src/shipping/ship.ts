@@ -80,6 +80,14 @@ export interface DeploySpec {
   readonly healthCheckTimeoutSeconds: number;
   /** 2xx answers in a row the deploy's probe needs. */
   readonly healthCheckSuccesses: number;
+  /** The bake window after go-live and its thresholds (src/railway/bakeVerdict.ts); 0 seconds: none. */
+  readonly bake: {
+    readonly seconds: number;
+    readonly maxErrorRateIncrease: number;
+    readonly maxLatencyRatio: number;
+    readonly minRequests: number;
+    readonly inconclusive: "pass" | "fail";
+  };
   readonly healthUrl: string;
   readonly tokenKind: "account" | "project";
   /** Railway's own pre-deploy command (it runs in Railway, in the service's network); undefined clears it. */
@@ -221,6 +229,13 @@ export function buildShipSpec(config: StackConfig, handedOverRevision?: string, 
       healthCheckPath: config.healthCheckPath,
       healthCheckTimeoutSeconds: config.healthCheckTimeoutSeconds,
       healthCheckSuccesses: config.healthCheckSuccesses,
+      bake: {
+        seconds: config.bakeSeconds,
+        maxErrorRateIncrease: config.bakeMaxErrorRateIncrease,
+        maxLatencyRatio: config.bakeMaxLatencyRatio,
+        minRequests: config.bakeMinRequests,
+        inconclusive: config.bakeInconclusive,
+      },
       healthUrl: `https://${config.railwayDomain}${config.healthCheckPath}`,
       tokenKind: config.railwayTokenKind,
       preDeployCommand: config.preDeployCommand,

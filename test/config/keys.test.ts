@@ -28,7 +28,7 @@ describe("the key table's defaults", () => {
 
   it("defaults holds every table default and nothing else", () => {
     expect(defaults).toEqual(Object.fromEntries(table.flatMap(([key, d]) => (d.default === undefined ? [] : [[key, d.default]]))));
-    expect(Object.keys(defaults)).toHaveLength(26);
+    expect(Object.keys(defaults)).toHaveLength(31);
   });
 
   it("validation fills in the table's defaults for keys the stack file does not set", () => {

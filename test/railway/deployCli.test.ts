@@ -258,6 +258,8 @@ describe("readDeployEnv", () => {
       variables,
       preDeployCommand: "python -m app.migrate",
       registryCredentials: { username: "acmebot", password: pullToken },
+      // Unset, the bake is off; the thresholds are the program's defaults.
+      bake: { seconds: 0, maxErrorRateIncrease: 0.01, maxLatencyRatio: 1.5, minRequests: 50, inconclusive: "pass", intervalMs: 30_000 },
     });
     expect(settings.timing).toEqual({
       pullAllowanceMs: 600_000,
@@ -269,6 +271,38 @@ describe("readDeployEnv", () => {
       healthIntervalMs: 1,
       healthRequestTimeoutMs: 2500,
     });
+  });
+
+  it("reads the bake window's settings, and refuses each malformed one naming it and what it allows", () => {
+    const settings = readDeployEnv({
+      ...valid,
+      BAKE_SECONDS: "120",
+      BAKE_MAX_ERROR_RATE_INCREASE: "0.005",
+      BAKE_MAX_LATENCY_RATIO: "2",
+      BAKE_MIN_REQUESTS: "20",
+      BAKE_INCONCLUSIVE: "fail",
+      BAKE_INTERVAL_MS: "5000",
+    });
+    expect(settings.options.bake).toEqual({
+      seconds: 120,
+      maxErrorRateIncrease: 0.005,
+      maxLatencyRatio: 2,
+      minRequests: 20,
+      inconclusive: "fail",
+      intervalMs: 5000,
+    });
+    expect(() =>
+      readDeployEnv({
+        ...valid,
+        BAKE_SECONDS: "-1",
+        BAKE_MAX_ERROR_RATE_INCREASE: "5",
+        BAKE_MAX_LATENCY_RATIO: "0.5",
+        BAKE_MIN_REQUESTS: "1.5",
+        BAKE_INCONCLUSIVE: "maybe",
+      }),
+    ).toThrow(
+      /BAKE_SECONDS is not a whole number of seconds from 0 to 3600 \(it is "-1"; unset, it is 0\); BAKE_MAX_ERROR_RATE_INCREASE is not a ratio from 0 to 1 \(it is "5"; unset, it is 0\.01\); BAKE_MAX_LATENCY_RATIO is not a number from 1 to 100 \(it is "0\.5"; unset, it is 1\.5\); BAKE_MIN_REQUESTS is not a whole number, 1 or more \(it is "1\.5"; unset, it is 50\); BAKE_INCONCLUSIVE is not pass or fail/,
+    );
   });
 
   // 3. The deadline is derived from the health-check timeout, not fixed.

@@ -28,6 +28,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { createServer as createNetServer, type AddressInfo } from "node:net";
 import { execute, GraphQLError, parse, validate, validateSchema, type DocumentNode, type ExecutionResult } from "graphql";
 import type { DeployOptions, DeployTiming } from "../../src/railway/deploy";
+import { durationMetrics, httpLogs, metricsByStatus, trafficProfiles, type ServingSpan, type TrafficProfile } from "./trafficProfiles";
 import type { DeploymentStatus } from "../../src/railway/documents";
 import { railwaySchema } from "./railwaySchema";
 
@@ -139,6 +140,11 @@ export interface FakeRailwayOptions {
    * serving deployment's container.
    */
   readonly runtime?: DeploymentRuntime;
+  /**
+   * The service's HTTP traffic, as its metrics and HTTP logs report it (test/railway/trafficProfiles.ts), on
+   * `clock`; unset: nobody calls the service (empty samples, no logs).
+   */
+  readonly traffic?: TrafficProfile;
 }
 
 /** What one deployment runs: the image Railway pulls, with the credentials and variables the service held when it started. */
@@ -231,6 +237,11 @@ interface Deployment {
   polls: number;
   /** deploymentCancel removed it: its status stays REMOVED. */
   cancelled?: boolean;
+  /** When it started serving, and stopped (on the stand-in's clock); a deployment from before serves since ever. */
+  liveAt?: number;
+  removedAt?: number;
+  /** Started by a deploy (not from before, not a rollback's) while the current traffic profile held (its generation). */
+  freshIn?: number;
 }
 
 interface ServiceInstanceUpdateInput {
@@ -297,12 +308,15 @@ export class FakeRailway {
   readonly started: string[] = [];
   rolledBackTo: string | undefined;
   private activeId: string | undefined;
+  private trafficGeneration = 0;
   private readonly runs: Promise<void>[] = [];
   private server: Server | undefined;
 
   constructor(private options: FakeRailwayOptions = {}) {
     this.deployments = (options.history ?? []).map((d) => ({ ...d, image: undefined, startedAt: 0, script: undefined, polls: 0 }));
     this.activeId = this.deployments.find((d) => running.includes(d.status))?.id;
+    const serving = this.deployments.find((d) => d.id === this.activeId);
+    if (serving !== undefined) serving.liveAt = Number.NEGATIVE_INFINITY;
   }
 
   /**
@@ -312,6 +326,8 @@ export class FakeRailway {
    */
   reconfigure(changes: Partial<FakeRailwayOptions>): void {
     this.options = { ...this.options, ...changes };
+    // A new traffic profile's "fresh" deployments are those started from now on.
+    if ("traffic" in changes) this.trafficGeneration += 1;
   }
 
   get url(): string {
@@ -390,6 +406,14 @@ export class FakeRailway {
     if (fault !== undefined && fault.afterProcessing !== true) {
       record("delayMs" in fault ? 0 : fault.status);
       await answerFault(fault);
+      return;
+    }
+    if (this.rateLimited(body.query)) {
+      // Railway's public API over its limit: 429 with Retry-After, before anything is processed.
+      record(429);
+      res
+        .writeHead(429, { "retry-after": "1", "content-type": "application/json" })
+        .end(JSON.stringify({ message: "Rate limit exceeded" }));
       return;
     }
     const echo = this.options.echoesRequest;
@@ -483,8 +507,19 @@ export class FakeRailway {
 
   private activate(d: Deployment): void {
     const before = this.deployments.find((x) => x.id === this.activeId);
-    if (before !== undefined && before !== d) before.status = "REMOVED";
+    if (before !== undefined && before !== d) {
+      before.status = "REMOVED";
+      before.removedAt = this.now();
+    }
+    d.liveAt ??= this.now();
     this.activeId = d.id;
+  }
+
+  /** Who served when: what the traffic profile's figures are of. */
+  private spans(): ServingSpan[] {
+    return this.deployments
+      .filter((d) => d.liveAt !== undefined)
+      .map((d) => ({ id: d.id, fresh: d.freshIn === this.trafficGeneration, from: d.liveAt ?? 0, until: d.removedAt }));
   }
 
   private startDeployment(): string {
@@ -513,6 +548,7 @@ export class FakeRailway {
       status: runtime === undefined || pullDenied || preDeployFails ? (script[0] ?? "INITIALIZING") : "DEPLOYING",
       canRollback: false,
       polls: 0,
+      freshIn: this.trafficGeneration,
     });
     this.started.push(id);
     if (runtime !== undefined && !pullDenied && !preDeployFails && image !== undefined) this.run(runtime, id, image, variables);
@@ -578,6 +614,57 @@ export class FakeRailway {
     }
   }
 
+  /** Whether the traffic profile has Railway refuse this document for its rate limit (the metrics fields, and the logs unless they answer). */
+  private rateLimited(query: string): boolean {
+    const traffic = this.options.traffic;
+    if (traffic?.metrics !== "rate-limited") return false;
+    return /\bhttp(MetricsGroupedByStatus|DurationMetrics)\s*\(/.test(query) || (!traffic.logs && /\bhttpLogs\s*\(/.test(query));
+  }
+
+  /** The traffic resolvers: figures from the profile over who served when. */
+  private trafficResolvers(): Record<string, (args: never) => unknown> {
+    const traffic = this.options.traffic ?? trafficProfiles.quiet;
+    const window = (a: { startDate: string; endDate: string }) => [Date.parse(a.startDate), Date.parse(a.endDate)] as const;
+    const metrics = (field: string): void => {
+      if (traffic.metrics === "missing") throw new Error(`Cannot query field "${field}" on type "Query".`);
+    };
+    return {
+      httpMetricsGroupedByStatus: (a: { startDate: string; endDate: string; stepSeconds?: number }) => {
+        metrics("httpMetricsGroupedByStatus");
+        return metricsByStatus(traffic, this.spans(), ...window(a), a.stepSeconds ?? 60);
+      },
+      httpDurationMetrics: (a: { startDate: string; endDate: string; stepSeconds?: number }) => {
+        metrics("httpDurationMetrics");
+        return durationMetrics(traffic, this.spans(), ...window(a), a.stepSeconds ?? 60);
+      },
+      httpLogs: (a: { deploymentId: string; afterDate?: string; beforeDate?: string; limit?: number }) => {
+        if (!traffic.logs) throw new Error(`Cannot query field "httpLogs" on type "Query".`);
+        this.find(a.deploymentId);
+        const from = a.afterDate === undefined ? Number.NEGATIVE_INFINITY : Date.parse(a.afterDate);
+        const to = a.beforeDate === undefined ? this.now() : Date.parse(a.beforeDate);
+        return httpLogs(traffic, this.spans(), a.deploymentId, from, to, a.limit ?? 100).map((l) => ({
+          ...l,
+          clientUa: "load-test",
+          deploymentInstanceId: `${l.deploymentId}-instance`,
+          downstreamProto: "HTTP/1.1",
+          edgeRegion: "europe-west4",
+          host: this.options.publicDomain ?? "app.up.railway.app",
+          method: "GET",
+          path: "/",
+          requestId: `req-${l.timestamp}`,
+          responseDetails: "",
+          rxBytes: 120,
+          srcIp: "203.0.113.9",
+          txBytes: 512,
+          upstreamAddress: "10.0.0.2:8080",
+          upstreamErrors: "",
+          upstreamProto: "HTTP/1.1",
+          upstreamRqDuration: l.totalDuration,
+        }));
+      },
+    };
+  }
+
   /** Resolvers: the schema's default resolver calls these with the field's arguments. */
   private root(req: IncomingMessage): Record<string, unknown> {
     const refusal = this.authRefusal(req);
@@ -602,6 +689,7 @@ export class FakeRailway {
       staticUrl: this.options.publicDomain === undefined ? "app.up.railway.app" : this.options.publicDomain,
     });
     const resolvers: Record<string, (args: never) => unknown> = {
+      ...this.trafficResolvers(),
       deployments: () => ({
         edges: this.deployments.map((d) => ({ cursor: d.id, node: node(d) })),
         pageInfo: { hasNextPage: false, hasPreviousPage: false },

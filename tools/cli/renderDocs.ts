@@ -51,6 +51,7 @@ export function markdownTable(header: readonly string[], rows: readonly (readonl
 const kindWords: Readonly<Record<KeyKind, string>> = {
   string: "string",
   integer: "integer",
+  number: "number",
   boolean: "boolean",
   array: "list of strings",
   object: "map",
