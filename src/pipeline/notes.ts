@@ -24,6 +24,21 @@ export function backendWarning(spec: PipelineSpec): string | undefined {
   return localBackendWarning(spec.stack, spec.stateBackendUrl);
 }
 
+/** What the bake window after go-live watches, and how to tune it. */
+export function bakeNote(spec: PipelineSpec): string {
+  const b = spec.ship.deploy.bake;
+  const tune = `pulumi config set bakeSeconds <0-3600> --stack ${spec.stack}`;
+  if (b.seconds === 0) return `No bake window (bakeSeconds 0): a deployment that passes its health check stays live. To watch it: ${tune}`;
+  const verified = spec.stack === "staging" ? " Staging marks the digest verified only after the bake passes." : "";
+  return (
+    `Bake: for ${String(b.seconds)} s after go-live the deploy compares the new deployment's 5xx ratio and p95 latency (Railway's HTTP metrics) ` +
+    `with the previous deployment's last ${String(b.seconds)} s, and rolls it back above +${String(Number((b.maxErrorRateIncrease * 100).toFixed(4)))} percentage points ` +
+    `of 5xx (bakeMaxErrorRateIncrease) or ${String(b.maxLatencyRatio)}x its p95 (bakeMaxLatencyRatio). Fewer than ${String(b.minRequests)} ` +
+    `requests (bakeMinRequests) is inconclusive, which ${b.inconclusive === "pass" ? "passes" : "fails and rolls back"} (bakeInconclusive).${verified} ` +
+    `Tune: ${tune}; docs/railway.md §13.`
+  );
+}
+
 export function planNotes(spec: PipelineSpec): string[] {
   const notes: string[] = [];
   const gate = approvalGateWarning(spec);
@@ -56,6 +71,7 @@ export function planNotes(spec: PipelineSpec): string[] {
     `\`pulumi up\` ships ${ships}. Without GitHub this plan cannot resolve a commit it is not given, and the image digest ` +
       `(sha256:000…) stands in for the one the build produces. Pin a revision with: pulumi config set appRevision <sha|tag> --stack ${spec.stack}`,
   );
+  notes.push(bakeNote(spec));
   const image = spec.ship.imageSource;
   if (image.kind === "promote-verified") {
     notes.push(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { validateStackConfig } from "../../src/config";
-import { buildPipelineSpec, planNotes } from "../../src/pipeline";
+import { bakeNote, buildPipelineSpec, planNotes, type PipelineSpec } from "../../src/pipeline";
 import { rawConfig, stackWithSecrets } from "../helpers/stacks";
 
 const spec = (stack: string) => buildPipelineSpec(validateStackConfig(rawConfig(stackWithSecrets(stack), stack)).config);
@@ -25,6 +25,27 @@ describe("planNotes", () => {
       ship: { ...spec("staging").ship, revisionSource: { kind: "pinned-tag" as const, tag: "v1.0.0", release: undefined } },
     };
     expect(planNotes(pinned)).toContainEqual(expect.stringContaining("ships the pinned v1.0.0"));
+  });
+  it("says what the bake window watches, its thresholds and how to tune it, from the stack's own settings", () => {
+    expect(planNotes(spec("staging"))).toContain(bakeNote(spec("staging")));
+    expect(bakeNote(spec("staging"))).toBe(
+      "Bake: for 300 s after go-live the deploy compares the new deployment's 5xx ratio and p95 latency (Railway's HTTP metrics) with the " +
+        "previous deployment's last 300 s, and rolls it back above +1 percentage points of 5xx (bakeMaxErrorRateIncrease) or 1.5x its p95 " +
+        "(bakeMaxLatencyRatio). Fewer than 50 requests (bakeMinRequests) is inconclusive, which passes (bakeInconclusive). Staging marks the " +
+        "digest verified only after the bake passes. Tune: pulumi config set bakeSeconds <0-3600> --stack staging; docs/railway.md §13.",
+    );
+    const tuned = (bake: PipelineSpec["ship"]["deploy"]["bake"]): PipelineSpec => ({
+      ...spec("production"),
+      ship: { ...spec("production").ship, deploy: { ...spec("production").ship.deploy, bake } },
+    });
+    const strict = bakeNote(tuned({ seconds: 600, maxErrorRateIncrease: 0.07, maxLatencyRatio: 2, minRequests: 10, inconclusive: "fail" }));
+    expect(strict).toContain("for 600 s after go-live");
+    expect(strict).toContain("above +7 percentage points");
+    expect(strict).toContain("which fails and rolls back (bakeInconclusive)");
+    expect(strict).not.toContain("Staging marks");
+    expect(bakeNote(tuned({ seconds: 0, maxErrorRateIncrease: 0.01, maxLatencyRatio: 1.5, minRequests: 50, inconclusive: "pass" }))).toBe(
+      "No bake window (bakeSeconds 0): a deployment that passes its health check stays live. To watch it: pulumi config set bakeSeconds <0-3600> --stack production",
+    );
   });
   it("says nothing is built when the stack deploys a given image", () => {
     const imageRef = `docker.io/acme/learning-voice-agent@sha256:${"b".repeat(64)}`;
