@@ -45,7 +45,7 @@ export async function promotionStage(check: (result: RunResult, what: string) =>
       appRepository: staging.repository,
     });
   const dockerPing = await new DockerPingStandIn().start();
-  const railway = await new FakeRailway({}).start();
+  const railway = await new FakeRailway({ clock: Date.now }).start();
   const ws = EngineWorkspace.create(github.baseUrl, {
     SSL_CERT_FILE: registry.certFile,
     HOME: dockerPing.home,
@@ -56,6 +56,7 @@ export async function promotionStage(check: (result: RunResult, what: string) =>
     DEPLOY_POLL_START_MS: "100",
     DEPLOY_POLL_MAX_MS: "200",
     HEALTH_INTERVAL_MS: "50",
+    BAKE_INTERVAL_MS: "250",
   });
   const run = async (args: readonly string[], input?: string): Promise<void> => {
     check(await ws.pulumi(args, input === undefined ? {} : { input }), `pulumi ${args.join(" ")}`);
@@ -63,6 +64,8 @@ export async function promotionStage(check: (result: RunResult, what: string) =>
   for (const stack of ["staging", "production"]) {
     await run(["stack", "init", stack, "--secrets-provider", "passphrase"]);
     await run(["config", "set", "buildImageOnPreview", "false", "--stack", stack]);
+    // A short bake: the stand-in's service has no traffic, so it is inconclusive, which passes.
+    await run(["config", "set", "bakeSeconds", "1", "--stack", stack]);
     await run(["config", "set", "registry", registry.host, "--stack", stack]);
     await run(["config", "set", "imageSigningPublicKey", "--stack", stack], fixtureSigningPublicKey);
   }

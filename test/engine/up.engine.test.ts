@@ -17,6 +17,7 @@ import { verifySignature } from "../../src/signing/cosign";
 import { RegistryClient } from "../../src/signing/registryClient";
 import { describeLeaks, findLeaks } from "../helpers/leakValues";
 import { FakeRailway } from "../railway/fakeRailway";
+import { trafficProfiles } from "../railway/trafficProfiles";
 import { allSentinels, fixtureSigningPublicKey, sentinel } from "../helpers/stacks";
 import { kitEnv, setupKit, startKit, stopKit, type KitState } from "../kit/kit";
 import { AppRepository } from "./appRepository";
@@ -213,7 +214,12 @@ beforeAll(async () => {
     }),
   ).start();
   runtime = new ContainerRuntime(kitEnv(kit), { username: kit.registryUser, password: kit.registryPassword });
-  railway = await new FakeRailway({ runtime, tokens: { account: [sentinel("railwayToken"), rotated.railwayToken] } }).start();
+  // On the wall clock: the bake reads the service's traffic by real time windows.
+  railway = await new FakeRailway({
+    runtime,
+    clock: Date.now,
+    tokens: { account: [sentinel("railwayToken"), rotated.railwayToken] },
+  }).start();
   const { PATH: _path, ...kitVariables } = kitEnv(kit);
   ws = EngineWorkspace.create(github.baseUrl, {
     ...kitVariables,
@@ -227,12 +233,16 @@ beforeAll(async () => {
     DEPLOY_POLL_MAX_MS: "500",
     HEALTH_ATTEMPTS: "3",
     HEALTH_INTERVAL_MS: "200",
+    BAKE_INTERVAL_MS: "500",
   });
   for (const stack of ["staging", "production"] as const) {
     expectOk(await ws.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]));
     for (const [key, value] of [
       ["buildImageOnPreview", "false"],
       ["registry", kit.registry],
+      // Every deploy bakes, briefly: a quiet service is inconclusive, which passes; the burst test has traffic.
+      ["bakeSeconds", "2"],
+      ["bakeMinRequests", "5"],
     ] as const)
       expectOk(await ws.pulumi(["config", "set", key, value, "--stack", stack]));
     expectOk(await ws.pulumi(["config", "set", "imageSigningPublicKey", "--stack", stack], { input: fixtureSigningPublicKey }));
@@ -362,6 +372,31 @@ describe("pulumi up --stack staging: a real build, push, deploy and run", () => 
     expectOk(await up("staging"));
     const keys = (await served("/keys")).body as Record<string, { sha256?: string }>;
     expect(keys["OPENAI_API_KEY"]?.sha256).toBe(createHash("sha256").update(rotatedAgain).digest("hex"));
+  });
+
+  it("a release that bursts 5xx after go-live fails its bake: rolled back once, the previous deployment serving, its digest not verified", async () => {
+    const serving = railway.serving;
+    const rollbacks = (): number => railway.requests.filter((r) => r.operationName === "Rollback").length;
+    const before = rollbacks();
+    // From now on, a deployment a deploy starts answers 30% 5xx from its go-live; the one serving keeps its steady traffic.
+    railway.reconfigure({ traffic: trafficProfiles.burst(0) });
+    try {
+      const bursting = pushAppCommit("Parse requests with the new codec", { "app/release.txt": "codec\n" });
+      const failed = await up("staging");
+      expect(failed.code).not.toBe(0);
+      expect(`${failed.stdout}\n${failed.stderr}`).toMatch(
+        /went live, then failed its bake: 5xx ratio [\d.]+% \(\d+ of \d+ requests\) in the 2 s bake since go-live, against 0\.0% \(0 of \d+ requests\) before it; allowed: 1\.0% \(bakeMaxErrorRateIncrease 0\.01\) \(from Railway's metrics\); rolled back to deployment \S+ \(deployment \S+ serves it\); the service's variables are the stack's current values again/,
+      );
+      expect(rollbacks()).toBe(before + 1);
+      expect(railway.rolledBackTo).toBe(serving[0]);
+      expect(railway.serving).toEqual([`rollback-of-${serving[0] ?? ""}`]);
+      expect(await served("/health")).toMatchObject({ status: 200, body: { status: "ok" } });
+      // Staging never vouched for it: production cannot promote it.
+      expect(await tagDigest(`sha-${short(bursting)}`)).toBeDefined();
+      expect(await tagDigest(`verified-sha-${bursting}`)).toBeUndefined();
+    } finally {
+      railway.reconfigure({ traffic: undefined });
+    }
   });
 
   it("a code change rebuilds only what changed (the cache is used), and a failing health route keeps the old container serving", async () => {

@@ -3,8 +3,8 @@
  * offline plan beside its floor (loading the provider SDKs alone), of a real
  * `pulumi preview` beside its floor (an empty program importing the same SDKs,
  * on the same engine; only when `pulumi` is on PATH), of one program
- * evaluation under mocks for each stack, and how evaluation grows with the
- * size of the config. Measures; asserts nothing. Each figure is the median of
+ * evaluation under mocks for each stack, and how evaluation (and a real
+ * preview) grows with the size of the config. Measures; asserts nothing. Each figure is the median of
  * several runs (BENCH_RUNS, default 3), each in a fresh process; BENCH_ENGINE=0
  * leaves the engine part out.
  */
@@ -19,6 +19,7 @@ import { readStackSettings, unsetSecretPlaceholder, type StackSettings } from ".
 // The engine part drives the CLI against the engine suite's loopback stand-ins.
 import { measureEnginePreview } from "../../test/engine/previewBench";
 import { measureEngineUp } from "../../test/engine/upBench";
+import { measureGrowth } from "../../test/engine/growthBench";
 import { findPulumi } from "../../test/engine/workspace";
 import type { EvaluationSummary } from "./evaluate";
 
@@ -173,6 +174,28 @@ async function engineUp(): Promise<string> {
   )}\n\n`;
 }
 
+async function previewGrowth(): Promise<string> {
+  if (process.env["BENCH_ENGINE"] === "0") return "Real-engine preview growth: skipped (BENCH_ENGINE=0).\n\n";
+  if (findPulumi() === undefined) return "Real-engine preview growth: skipped (no `pulumi` on PATH).\n\n";
+  const rows = await measureGrowth(runs);
+  const base = rows[0];
+  const body = rows.map((r) => [
+    `${String(r.scale)}x`,
+    r.environments,
+    r.secrets,
+    r.variables,
+    r.resources,
+    wall(r.samples),
+    base === undefined ? "n/a" : ratio(wall(r.samples), wall(base.samples)),
+    (wall(r.samples) / r.resources).toFixed(1),
+    rss(r.samples),
+  ]);
+  return `How a real-engine \`pulumi preview\` grows with deployment environments and their secrets and variables (the project's DeploymentEnvironment component and GitHub provider; 1x is as many as both example stacks hold, 10x ten times as many):\n\n${table(
+    ["scale", "environments", "secrets", "variables", "resources", "preview wall ms", "vs 1x", "ms per resource", "peak MB"],
+    body,
+  )}\n\n`;
+}
+
 const table = (header: readonly string[], rows: readonly (readonly (string | number)[])[]): string =>
   [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
@@ -191,6 +214,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${table(["stack", "plan wall ms", "floor wall ms", "ratio", "plan peak MB", "floor peak MB"], plans)}\n\n`);
   process.stdout.write(await enginePreview());
   process.stdout.write(await engineUp());
+  process.stdout.write(await previewGrowth());
 
   const perStack = stackNames.map((stack) => {
     const e = evaluation(stack);
