@@ -107,15 +107,20 @@ export function previewEnvironmentSpec(config: StackConfig): EnvironmentSpec | u
  * other branch asking for it is refused by GitHub.
  */
 export function driftEnvironmentSpec(config: StackConfig): EnvironmentSpec {
+  return ungated(driftEnvironmentName(config.stack), deploymentPolicy("branch", config.defaultBranch));
+}
+
+/** An environment with no reviewer of its own: what decides who may use it is its one ref policy, and admins may not skip it. */
+function ungated(name: string, policy: DeploymentPolicy): EnvironmentSpec {
   return {
-    name: driftEnvironmentName(config.stack),
+    name,
     url: undefined,
     reviewerUsers: [],
     reviewerTeams: [],
     waitTimerMinutes: 0,
     preventSelfReview: false,
     canAdminsBypass: false,
-    deploymentPolicy: deploymentPolicy("branch", config.defaultBranch),
+    deploymentPolicy: policy,
   };
 }
 
@@ -130,14 +135,5 @@ export function driftEnvironmentSpec(config: StackConfig): EnvironmentSpec {
  */
 export function planEnvironmentSpec(config: StackConfig): EnvironmentSpec | undefined {
   if (!hasPlanEnvironment(config)) return undefined;
-  return {
-    name: planEnvironmentName(config.stack),
-    url: undefined,
-    reviewerUsers: [],
-    reviewerTeams: [],
-    waitTimerMinutes: 0,
-    preventSelfReview: false,
-    canAdminsBypass: false,
-    deploymentPolicy: deploymentPolicy("tag", releaseTagGlob),
-  };
+  return ungated(planEnvironmentName(config.stack), deploymentPolicy("tag", releaseTagGlob));
 }

@@ -6,7 +6,10 @@ import {
   deployEnvironmentSpec,
   driftEnvironmentName,
   driftEnvironmentSpec,
+  hasPlanEnvironment,
   hasPreviewEnvironment,
+  planEnvironmentName,
+  planEnvironmentSpec,
   previewEnvironmentName,
   previewEnvironmentSpec,
 } from "../../src/pipeline";
@@ -76,5 +79,23 @@ describe("driftEnvironmentSpec", () => {
       deploymentPolicy: { branchPolicy: customOnly, allowed: { kind: "branch", pattern: "trunk" } },
     });
     expect(driftEnvironmentName("staging")).toBe("staging-drift");
+  });
+});
+
+describe("planEnvironmentSpec", () => {
+  it("is production-plan, open to release tags only, with no reviewer of its own and no admin bypass; staging has none", () => {
+    expect(planEnvironmentSpec(configOf("production"))).toEqual({
+      name: planEnvironmentName("production"),
+      url: undefined,
+      reviewerUsers: [],
+      reviewerTeams: [],
+      waitTimerMinutes: 0,
+      preventSelfReview: false,
+      canAdminsBypass: false,
+      deploymentPolicy: { branchPolicy: customOnly, allowed: { kind: "tag", pattern: releaseTagGlob } },
+    });
+    expect(planEnvironmentName("production")).toBe("production-plan");
+    expect(planEnvironmentSpec(configOf("staging"))).toBeUndefined();
+    expect([hasPlanEnvironment({ stack: "staging" }), hasPlanEnvironment({ stack: "production" })]).toEqual([false, true]);
   });
 });
