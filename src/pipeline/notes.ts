@@ -29,7 +29,10 @@ export function bakeNote(spec: PipelineSpec): string {
   const b = spec.ship.deploy.bake;
   const tune = `pulumi config set bakeSeconds <0-3600> --stack ${spec.stack}`;
   if (b.seconds === 0) return `No bake window (bakeSeconds 0): a deployment that passes its health check stays live. To watch it: ${tune}`;
-  const verified = spec.stack === "staging" ? " Staging marks the digest verified only after the bake passes." : "";
+  const verified =
+    spec.stack === "staging"
+      ? ` Staging marks the digest verified only after its bake${b.inconclusive === "pass" ? " passes or is inconclusive" : " passes"}.`
+      : "";
   return (
     `Bake: for ${String(b.seconds)} s after go-live the deploy compares the new deployment's 5xx ratio and p95 latency (Railway's HTTP metrics) ` +
     `with the previous deployment's last ${String(b.seconds)} s, and rolls it back above +${String(Number((b.maxErrorRateIncrease * 100).toFixed(4)))} percentage points ` +

@@ -67,7 +67,14 @@ async function fromMetrics(c: BakeContext, from: number, to: number, stepSeconds
 
 /** The same figures from one deployment's HTTP logs: each request's status and total duration. */
 async function fromLogs(c: BakeContext, deploymentId: string, from: number, to: number): Promise<WindowStats> {
-  const { httpLogs } = await c.client.request("httpLogs", { deploymentId, afterDate: iso(from), beforeDate: iso(to), limit: logLimit });
+  // The schema: anchorDate is the "target date time", beforeDate the "oldest date to look for logs before the anchor".
+  const { httpLogs } = await c.client.request("httpLogs", {
+    deploymentId,
+    anchorDate: iso(to),
+    beforeDate: iso(from),
+    beforeLimit: logLimit,
+    afterLimit: 0,
+  });
   const inWindow = httpLogs.filter((l) => {
     const at = Date.parse(l.timestamp);
     return Number.isNaN(at) || (at >= from && at < to);
@@ -134,7 +141,9 @@ export async function bake(c: BakeContext, w: BakeWindows, s: BakeSettings): Pro
       unreadable = errorText(error);
       c.log(`bake: could not read the window (${unreadable})`);
     }
-    const verdict = bakeVerdict(latest, baseline, s, to >= end, unreadable);
+    const final = to >= end;
+    // The end's verdict is of the whole window: an earlier, shorter read does not stand in for it.
+    const verdict = bakeVerdict(final && unreadable !== undefined ? undefined : latest, baseline, s, final, unreadable);
     if (verdict !== undefined) return verdict;
   }
 }

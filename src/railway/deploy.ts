@@ -131,6 +131,7 @@ export async function deploy(client: RailwayClient, o: DeployOptions, t: DeployT
   const windows = { deploymentId, liveAt: t.now(), previousId: previous?.id, startedAt };
   const baked = await bakeFailure(c, windows, o.bake);
   if (baked === undefined) return { deploymentId, url: judgement.url };
+  await requireStillServing(c, deploymentId, baked);
   return rollBack(c, { deploymentId, failure: baked, becameActive: true, previous, known });
 }
 
@@ -530,6 +531,21 @@ export function neverActive(c: DeployContext, f: Failure, serving: readonly stri
   return new DeployFailedError(
     `${f.failure}; Railway never made it active${still === undefined ? "" : `, so ${still} still serves`}: nothing to roll back. ${c.where}`,
     f.deploymentId,
+    undefined,
+  );
+}
+
+/**
+ * Before a bake's rollback: the deployment must still be the one serving. A person (or another deploy) who
+ * replaced it during the bake decided what serves now; the metrics the bake read were partly theirs.
+ */
+export async function requireStillServing(c: DeployContext, deploymentId: string, failure: string): Promise<void> {
+  const serving = await servingNow(c);
+  if (serving === undefined || serving.includes(deploymentId)) return;
+  throw new DeployFailedError(
+    `${failure}; but deployment ${deploymentId} no longer serves (${serving.length === 0 ? "nothing does" : `${serving.join(", ")} does`}): ` +
+      `someone replaced it during the bake, so nothing was rolled back. ${c.where}`,
+    deploymentId,
     undefined,
   );
 }

@@ -117,8 +117,14 @@ export const documents = {
   `,
   /** The bake window without the metrics API: one deployment's HTTP logs (status and duration of each request). */
   httpLogs: /* GraphQL */ `
-    query HttpLogs($deploymentId: String!, $afterDate: String, $beforeDate: String, $limit: Int) {
-      httpLogs(deploymentId: $deploymentId, afterDate: $afterDate, beforeDate: $beforeDate, limit: $limit) {
+    query HttpLogs($deploymentId: String!, $anchorDate: String, $beforeDate: String, $beforeLimit: Int, $afterLimit: Int) {
+      httpLogs(
+        deploymentId: $deploymentId
+        anchorDate: $anchorDate
+        beforeDate: $beforeDate
+        beforeLimit: $beforeLimit
+        afterLimit: $afterLimit
+      ) {
         timestamp
         httpStatus
         totalDuration

@@ -5,7 +5,7 @@
  * production's applies the plan its reviewers approved (planJob.ts).
  */
 import { releaseTagPattern } from "../formats";
-import { handedOverCommitVariable, handedOverRevisionVariable } from "../shipping";
+import { handedOverRevisionVariable } from "../shipping";
 import { testCallPermissions } from "./checkWorkflows";
 import type { CallJob, Job, Permissions, StepsJob, Workflow } from "./model";
 import { beforePulumi, engineCliVersion, policyPackConfigFile, policyPackPath, pulumiEnv } from "./pulumiSteps";
@@ -34,13 +34,14 @@ export function deployJob(
 ): StepsJob {
   const planned = stack === "production";
   // A tag is a name that can move: the commit the run is for (`github.sha`) goes with it, and the program refuses a moved tag.
-  const commit: Record<string, string> = planned ? { [handedOverCommitVariable]: "${{ github.sha }}" } : {};
+  // Production's is the plan job's very environment, or its plan would not apply.
+  const revisionEnv = planned ? releaseRevisionEnv(revision) : { [handedOverRevisionVariable]: revision };
   const programRef = planned && s.program.repository !== undefined ? { programRef: "${{ needs.plan.outputs.program-commit }}" } : {};
   return {
     name: `deploy to ${stack}`,
     needs,
     runsOn: runner,
-    timeoutMinutes: 60,
+    timeoutMinutes: s.deployTimeoutMinutes,
     // Reading the plan job's artifact takes `actions: read`.
     permissions: planned ? { ...readContents, actions: "read" } : readContents,
     environment: { name: stack, url },
@@ -62,7 +63,7 @@ export function deployJob(
           policyPacks: policyPackPath,
           policyPackConfigs: policyPackConfigFile,
         },
-        env: { ...pulumiEnv(s, s.deployBuilds), [handedOverRevisionVariable]: revision, ...commit },
+        env: { ...pulumiEnv(s, s.deployBuilds), ...revisionEnv },
       },
       ...notifySlack(s.slack, `Deploy to ${stack}`),
     ],

@@ -44,7 +44,18 @@ export function workflowSettings(config: StackConfig): AppWorkflowSettings {
     privateRepository: config.repositoryVisibility !== "public",
     deployBuilds: source.kind === "build" || (source.kind === "promote-verified" && source.buildWhenUnverified),
     allowPrerelease: config.allowPrerelease,
+    deployTimeoutMinutes: deployTimeoutMinutes(config),
   };
+}
+
+/**
+ * The deploy command's longest run, in whole minutes, plus 30 for the rest of the job (install, the build,
+ * the GitHub side): its deployment and a rollback may each take the pull allowance (600 s), the health-check
+ * timeout and the verdict grace (120 s) (src/railway/deployCli.ts's defaults), and the bake its window.
+ */
+export function deployTimeoutMinutes(config: Pick<StackConfig, "healthCheckTimeoutSeconds" | "bakeSeconds">): number {
+  const deployment = 600 + config.healthCheckTimeoutSeconds + 120;
+  return 30 + Math.ceil((2 * deployment + config.bakeSeconds) / 60);
 }
 
 /** The workflows this stack owns, in the order they are committed. */

@@ -20,6 +20,8 @@ export const planEnvironment = "production-plan";
 /** Where both jobs keep the plan: a folder of the runner's temp, the file the engine writes and reads. */
 export const planFolder = "production-plan";
 export const planFileName = "plan.json";
+/** How long the plan artifact is kept: as long as a run may wait for its production reviewers (GitHub: 30 days). */
+export const planRetentionDays = 30;
 /** The same path as an expression, for an action's `with:`. */
 export const planFilePath = `\${{ runner.temp }}/${planFolder}/${planFileName}`;
 
@@ -43,8 +45,13 @@ export const planRecord = [
  * own token (`actions: read`).
  */
 export const planFetch = [
+  'if [[ ! "$PLAN_ARTIFACT_ID" =~ ^[0-9]+$ ]]; then',
+  '  echo "::error::the plan job handed over no plan artifact (\\"$PLAN_ARTIFACT_ID\\"): nothing was applied. Re-run all jobs of this run for a new plan and approval."; exit 1',
+  "fi",
   `mkdir -p "$RUNNER_TEMP/${planFolder}"`,
-  'gh api "repos/$GITHUB_REPOSITORY/actions/artifacts/$PLAN_ARTIFACT_ID/zip" > "$RUNNER_TEMP/plan-artifact.zip"',
+  'if ! gh api "repos/$GITHUB_REPOSITORY/actions/artifacts/$PLAN_ARTIFACT_ID/zip" > "$RUNNER_TEMP/plan-artifact.zip"; then',
+  `  echo "::error::the plan artifact $PLAN_ARTIFACT_ID could not be fetched (it expires ${String(planRetentionDays)} days after the plan): nothing was applied. Re-run all jobs of this run for a new plan and approval."; exit 1`,
+  "fi",
   `unzip -o -q "$RUNNER_TEMP/plan-artifact.zip" -d "$RUNNER_TEMP/${planFolder}"`,
 ].join("\n");
 
@@ -113,7 +120,8 @@ export function planJob(s: AppWorkflowSettings, needs: readonly string[], revisi
           name: "production-plan-${{ github.run_attempt }}",
           path: `\${{ runner.temp }}/${planFolder}`,
           "if-no-files-found": "error",
-          "retention-days": 7,
+          // As long as GitHub lets a deployment wait for its reviewers: 30 days.
+          "retention-days": planRetentionDays,
         },
       },
     ],

@@ -50,6 +50,11 @@ export interface AppWorkflowSettings {
   readonly deployBuilds: boolean;
   /** Production only: whether a pre-release may ship; otherwise only full releases trigger the deploy. */
   readonly allowPrerelease: boolean;
+  /**
+   * The deploy job's `timeout-minutes`: long enough for the longest deploy the stack's settings allow (the
+   * Railway deploy, a rollback, the bake window), so GitHub never kills a deploy half-way through its bake.
+   */
+  readonly deployTimeoutMinutes: number;
 }
 
 /** Where each generated file is committed in the app repository. */

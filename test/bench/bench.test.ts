@@ -21,6 +21,7 @@ describe("npm run bench", () => {
     expect(result.stdout).toContain("Real-engine preview: skipped (BENCH_ENGINE=0).");
     expect(result.stdout).toContain("Real-engine up: skipped (BENCH_ENGINE=0).");
     expect(result.stdout).toContain("Real-engine preview growth: skipped (BENCH_ENGINE=0).");
+    expect(result.stdout).toContain("Real-engine staging up with image builds: skipped (BENCH_ENGINE=0 or BENCH_BUILD=0).");
     for (const axis of ["Python versions", "reviewers", "platforms", "secrets set"]) expect(result.stdout).toContain(`| ${axis}`);
   }, 180_000);
 });

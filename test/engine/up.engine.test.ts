@@ -7,8 +7,7 @@
 // failing health keeps the old container serving, the bad inputs a build meets, refusals, a rollback to an
 // older release's digest, destroy. The kit (test/kit/) provides the Docker daemon, the registry, BuildKit
 // and the Python base image; GitHub and Railway are the stand-ins.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { secretKeys, type SecretKey } from "../../src/config";
@@ -19,13 +18,13 @@ import { describeLeaks, findLeaks } from "../helpers/leakValues";
 import { FakeRailway } from "../railway/fakeRailway";
 import { trafficProfiles } from "../railway/trafficProfiles";
 import { allSentinels, fixtureSigningPublicKey, sentinel } from "../helpers/stacks";
-import { kitEnv, setupKit, startKit, stopKit, type KitState } from "../kit/kit";
-import { AppRepository } from "./appRepository";
+import type { KitState } from "../kit/kit";
+import type { AppRepository } from "./appRepository";
+import { startBuildStage, type BuildStage } from "./buildStage";
 import { ContainerRuntime } from "./containerRuntime";
 import { buildSteps, providerLog, readEvents } from "./events";
 import { olderReleaseTag, releaseTag, stackConfigs, unsignedSha, unsignedTag } from "./fixture";
 import { GitHubStateStandIn } from "./githubState";
-import { stateFixtureFromStacks } from "./githubStateFixture";
 import { engineSecrets } from "./leakClasses";
 import { committedWorkflows, repositoryModelOfGitHub, secureKeys } from "./reachabilityOfGitHub";
 import { EngineWorkspace, type RunResult } from "./workspace";
@@ -34,7 +33,6 @@ type Stack = "staging" | "production";
 const [stagingConfig, productionConfig] = stackConfigs();
 if (stagingConfig === undefined || productionConfig === undefined) throw new Error("no stacks");
 const repository = stagingConfig.dockerhubRepository;
-const repoName = stagingConfig.repository.split("/")[1] ?? "app";
 /** A workflow the team wrote by hand before the stack took the file over (`overwriteOnCreate`). */
 const handWrittenPath = ".github/workflows/test.yml";
 const handWritten =
@@ -51,7 +49,6 @@ const secrets = engineSecrets(secretKeys, 1);
 const rotatedValues: string[] = [];
 
 let kit: KitState;
-let runDir: string;
 let app: AppRepository;
 let github: GitHubStateStandIn;
 let runtime: ContainerRuntime;
@@ -62,8 +59,8 @@ let registry: RegistryClient;
 const commits = { older: "", release: "" };
 
 /** The value each secret is set to: the registry's real password for the push token; the rest as the leak classes give them. */
-function secretValue(key: SecretKey): string {
-  return key === "dockerhubToken" ? kit.registryPassword : secrets.value(key);
+function secretValue(key: SecretKey, state: KitState = kit): string {
+  return key === "dockerhubToken" ? state.registryPassword : secrets.value(key);
 }
 
 const replaceOps = new Set(["create-replacement", "delete-replaced", "replace"]);
@@ -182,98 +179,26 @@ async function noChangesAndNoDrift(stack: Stack): Promise<void> {
 }
 
 /** A commit of the app pushed to main (a merged pull request): in its git, and as GitHub's head of main. */
-function pushAppCommit(message: string, files: Readonly<Record<string, string>>): string {
-  const sha = app.commit(message, files);
-  github.pushCommit("main", sha, message);
-  return sha;
-}
+const pushAppCommit = (message: string, files: Readonly<Record<string, string>>): string => stage.pushAppCommit(message, files);
 
+let stage: BuildStage;
 beforeAll(async () => {
-  setupKit();
-  runDir = mkdtempSync(join(tmpdir(), "delivery-up-kit-"));
-  // overlay2: the same real daemon, without vfs copying every layer of every pull in full.
-  kit = startKit(runDir, { env: { KIT_DOCKER_STORAGE_DRIVER: "overlay2", KIT_REGISTRY_USER: stagingConfig.dockerhubUsername } });
-  // This process reads the registry too (tags, signatures), trusting the run's certificate as the engine's processes do.
-  process.env["SSL_CERT_FILE"] = kit.caBundle;
-  registry = new RegistryClient({ host: kit.registry, repository }, { username: kit.registryUser, password: kit.registryPassword });
-  app = AppRepository.create(mkdtempSync(join(tmpdir(), "delivery-app-")), repoName, kit.baseImage);
-  commits.older = app.head;
-  commits.release = app.commit("Release 1.4.2", { "app/release.txt": "1.4.2\n" });
-  github = await new GitHubStateStandIn(
-    stateFixtureFromStacks(undefined, {
-      branches: { [stagingConfig.defaultBranch]: commits.release, [stagingConfig.developBranch]: commits.release },
-      files: { main: { [handWrittenPath]: handWritten }, develop: { [handWrittenPath]: handWritten } },
-      releases: [
-        { tag: "v1.5.0-rc.1", sha: commits.release, prerelease: true },
-        { tag: releaseTag, sha: commits.release, annotated: true },
-        { tag: olderReleaseTag, sha: commits.older },
-        { tag: unsignedTag, sha: unsignedSha },
-      ],
-      // The repository is private: a clone must bring the read-only clone token.
-      git: { root: app.root, token: cloneToken },
-    }),
-  ).start();
-  runtime = new ContainerRuntime(kitEnv(kit), { username: kit.registryUser, password: kit.registryPassword });
-  // On the wall clock: the bake reads the service's traffic by real time windows.
-  railway = await new FakeRailway({
-    runtime,
-    clock: Date.now,
-    tokens: { account: [sentinel("railwayToken"), rotated.railwayToken] },
-  }).start();
-  const { PATH: _path, ...kitVariables } = kitEnv(kit);
-  ws = EngineWorkspace.create(github.baseUrl, {
-    ...kitVariables,
-    // What the deploy workflow hands the program for the image build's clone.
-    DELIVERY_CLONE_TOKEN: cloneToken,
-    RAILWAY_API_URL: `${railway.url}/graphql/v2`,
-    NODE_OPTIONS: `--require ${join(__dirname, "railwayEdge.cjs")}`,
-    DELIVERY_TEST_EDGE_HOSTS: [stagingConfig.railwayDomain, productionConfig.railwayDomain].join(","),
-    DELIVERY_TEST_EDGE_URL: railway.url,
-    DEPLOY_POLL_START_MS: "200",
-    DEPLOY_POLL_MAX_MS: "500",
-    HEALTH_ATTEMPTS: "3",
-    HEALTH_INTERVAL_MS: "200",
-    BAKE_INTERVAL_MS: "500",
+  stage = await startBuildStage({
+    secretValue: (key, state) => secretValue(key, state),
+    cloneToken,
+    railwayTokens: [sentinel("railwayToken"), rotated.railwayToken],
+    files: { [handWrittenPath]: handWritten },
+    check: (result) => {
+      expectOk(result);
+    },
   });
-  for (const stack of ["staging", "production"] as const) {
-    expectOk(await ws.pulumi(["stack", "init", stack, "--secrets-provider", "passphrase"]));
-    for (const [key, value] of [
-      ["buildImageOnPreview", "false"],
-      ["registry", kit.registry],
-      // Every deploy bakes, briefly: a quiet service is inconclusive, which passes; the burst test has traffic.
-      ["bakeSeconds", "2"],
-      ["bakeMinRequests", "5"],
-    ] as const)
-      expectOk(await ws.pulumi(["config", "set", key, value, "--stack", stack]));
-    expectOk(await ws.pulumi(["config", "set", "imageSigningPublicKey", "--stack", stack], { input: fixtureSigningPublicKey }));
-  }
-  // Both stacks hold the tests' public key before either is checked: the stacks must agree on it.
-  for (const stack of ["staging", "production"] as const) {
-    const plan = await ws.run(join(ws.dir, "node_modules", ".bin", "tsx"), [
-      "tools/cli/plan.ts",
-      "--stack",
-      stack,
-      "--out",
-      join(ws.dir, "plan-out", stack),
-    ]);
-    expectOk(plan);
-    const listed = [...plan.stdout.matchAll(new RegExp(`pulumi config set --secret (\\w+) --stack ${stack}`, "g"))].map(
-      (m) => m[1] as SecretKey,
-    );
-    for (const key of new Set([...listed, "githubToken" as const]))
-      expectOk(await ws.pulumi(["config", "set", "--secret", key, "--stack", stack], { input: secretValue(key) }));
-  }
+  ({ kit, app, github, runtime, railway, ws, registry } = stage);
+  commits.older = stage.commits.older;
+  commits.release = stage.commits.release;
 }, 1_800_000);
 
 afterAll(async () => {
-  await railway.settled();
-  await runtime.stop();
-  await railway.stop();
-  await github.stop();
-  ws.remove();
-  stopKit(runDir);
-  rmSync(runDir, { recursive: true, force: true });
-  delete process.env["SSL_CERT_FILE"];
+  await stage.stop();
 }, 600_000);
 
 describe("pulumi up --stack staging: a real build, push, deploy and run", () => {

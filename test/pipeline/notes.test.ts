@@ -32,7 +32,7 @@ describe("planNotes", () => {
       "Bake: for 300 s after go-live the deploy compares the new deployment's 5xx ratio and p95 latency (Railway's HTTP metrics) with the " +
         "previous deployment's last 300 s, and rolls it back above +1 percentage points of 5xx (bakeMaxErrorRateIncrease) or 1.5x its p95 " +
         "(bakeMaxLatencyRatio). Fewer than 50 requests (bakeMinRequests) is inconclusive, which passes (bakeInconclusive). Staging marks the " +
-        "digest verified only after the bake passes. Tune: pulumi config set bakeSeconds <0-3600> --stack staging; docs/railway.md §13.",
+        "digest verified only after its bake passes or is inconclusive. Tune: pulumi config set bakeSeconds <0-3600> --stack staging; docs/railway.md §13.",
     );
     const tuned = (bake: PipelineSpec["ship"]["deploy"]["bake"]): PipelineSpec => ({
       ...spec("production"),

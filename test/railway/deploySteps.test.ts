@@ -11,6 +11,7 @@ import {
   probeHealth,
   refuseMutableTag,
   requireRollbackable,
+  requireStillServing,
   rollBack,
   rollbackTarget,
   serviceInstance,
@@ -531,5 +532,19 @@ describe("after a failure", () => {
     expect(error.message).toBe(
       `deployment deployment-new became active, then CRASHED; deployment deployment-expired cannot be rolled back to (Railway says canRollback: false). ${where}`,
     );
+  });
+});
+
+describe("requireStillServing (before a bake's rollback)", () => {
+  it("passes while the baked deployment serves, and otherwise fails without a rollback, naming who serves", async () => {
+    const { c, operations } = await setUp({ history });
+    // deployment-good serves (the stand-in's history): the bake's deployment was replaced.
+    const error = await thrown(requireStillServing(c, "deployment-new", "deployment deployment-new went live, then failed its bake: …"));
+    expect(error).toBeInstanceOf(DeployFailedError);
+    expect(error.message).toBe(
+      `deployment deployment-new went live, then failed its bake: …; but deployment deployment-new no longer serves (deployment-good does): someone replaced it during the bake, so nothing was rolled back. ${where}`,
+    );
+    await requireStillServing(c, "deployment-good", "unused");
+    expect(operations().filter((o) => o === "Rollback")).toEqual([]);
   });
 });

@@ -637,12 +637,28 @@ export class FakeRailway {
         metrics("httpDurationMetrics");
         return durationMetrics(traffic, this.spans(), ...window(a), a.stepSeconds ?? 60);
       },
-      httpLogs: (a: { deploymentId: string; afterDate?: string; beforeDate?: string; limit?: number }) => {
+      // The schema's reading: around anchorDate ("target date time"), back to beforeDate ("oldest date ... before the
+      // anchor") and on to afterDate ("latest date ... after the anchor"), at most beforeLimit and afterLimit of each.
+      httpLogs: (a: {
+        deploymentId: string;
+        anchorDate?: string;
+        beforeDate?: string;
+        afterDate?: string;
+        beforeLimit?: number;
+        afterLimit?: number;
+        limit?: number;
+      }) => {
         if (!traffic.logs) throw new Error(`Cannot query field "httpLogs" on type "Query".`);
         this.find(a.deploymentId);
-        const from = a.afterDate === undefined ? Number.NEGATIVE_INFINITY : Date.parse(a.afterDate);
-        const to = a.beforeDate === undefined ? this.now() : Date.parse(a.beforeDate);
-        return httpLogs(traffic, this.spans(), a.deploymentId, from, to, a.limit ?? 100).map((l) => ({
+        const anchor = a.anchorDate === undefined ? this.now() : Date.parse(a.anchorDate);
+        const oldest = a.beforeDate === undefined ? Number.NEGATIVE_INFINITY : Date.parse(a.beforeDate);
+        const latest = a.afterDate === undefined ? this.now() : Date.parse(a.afterDate);
+        const max = Math.min(a.limit ?? 5000, 5000);
+        const before = httpLogs(traffic, this.spans(), a.deploymentId, oldest, anchor, Number.MAX_SAFE_INTEGER).slice(
+          -(a.beforeLimit ?? max),
+        );
+        const after = httpLogs(traffic, this.spans(), a.deploymentId, anchor, latest, a.afterLimit ?? max);
+        return [...(a.beforeLimit === 0 ? [] : before), ...after].map((l) => ({
           ...l,
           clientUa: "load-test",
           deploymentInstanceId: `${l.deploymentId}-instance`,

@@ -23,6 +23,7 @@ export function appSettings(overrides: Partial<AppWorkflowSettings> = {}): AppWo
     privateRepository: true,
     deployBuilds: true,
     allowPrerelease: false,
+    deployTimeoutMinutes: 69,
     ...overrides,
   };
 }

@@ -153,6 +153,53 @@ describe("the deploy job's hash check", () => {
   });
 });
 
+describe("the deploy job's fetch of the plan", () => {
+  /** A `gh` first on PATH that answers the artifact's zip, or fails as gh does on a 404 (an expired artifact). */
+  const fakeGh = (dir: string, zip: string | undefined): string => {
+    const bin = join(dir, "bin");
+    mkdirSync(bin);
+    const body = zip === undefined ? 'echo "gh: Not Found (HTTP 404)" >&2; exit 1' : `cat '${zip}'`;
+    writeFileSync(join(bin, "gh"), `#!/bin/sh\n[ "$1 $2" = "api repos/acme/app/actions/artifacts/4242/zip" ] || exit 9\n${body}\n`, {
+      mode: 0o755,
+    });
+    return `${bin}:${process.env["PATH"] ?? ""}`;
+  };
+  const env = (dir: string, path: string, id: string) => ({
+    RUNNER_TEMP: dir,
+    PATH: path,
+    GITHUB_REPOSITORY: "acme/app",
+    PLAN_ARTIFACT_ID: id,
+  });
+
+  it("unpacks the artifact it names by id, so the hash check finds the plan", () => {
+    const dir = mkdtempSync(join(tmpdir(), "plan-fetch-"));
+    const zip = join(dir, "artifact.zip");
+    const made = runSync("python3", [
+      "-c",
+      "import sys, zipfile; z = zipfile.ZipFile(sys.argv[1], 'w'); z.write(sys.argv[2], 'plan.json'); z.close()",
+      zip,
+      fixturePlan,
+    ]);
+    expect(made.status, made.stderr).toBe(0);
+    const fetched = runSync("bash", ["-e", "-c", planFetch], { env: env(dir, fakeGh(dir, zip), "4242") });
+    expect(fetched.status, fetched.stderr).toBe(0);
+    expect(sha256(join(dir, "production-plan", "plan.json"))).toBe(sha256(fixturePlan));
+  });
+
+  it("refuses a missing artifact id, and an artifact GitHub no longer has, saying what to do", () => {
+    const dir = mkdtempSync(join(tmpdir(), "plan-fetch-"));
+    const path = fakeGh(dir, undefined);
+    const none = runSync("bash", ["-e", "-c", planFetch], { env: env(dir, path, "") });
+    expect(none.status).toBe(1);
+    expect(none.stdout).toMatch(/^::error::the plan job handed over no plan artifact \(""\): nothing was applied\. Re-run all jobs/);
+    const gone = runSync("bash", ["-e", "-c", planFetch], { env: env(dir, path, "4242") });
+    expect(gone.status).toBe(1);
+    expect(gone.stdout).toMatch(
+      /^::error::the plan artifact 4242 could not be fetched \(it expires 30 days after the plan\): nothing was applied/,
+    );
+  });
+});
+
 describe("the plan job's record step", () => {
   it("hands over the plan's sha256 and the program's commit, and writes the reviewers' summary to the job summary", () => {
     const dir = mkdtempSync(join(tmpdir(), "plan-record-"));

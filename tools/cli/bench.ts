@@ -20,6 +20,7 @@ import { readStackSettings, unsetSecretPlaceholder, type StackSettings } from ".
 import { measureEnginePreview } from "../../test/engine/previewBench";
 import { measureEngineUp } from "../../test/engine/upBench";
 import { measureGrowth } from "../../test/engine/growthBench";
+import { kitUnavailable, measureStagingUp } from "../../test/engine/stagingUpBench";
 import { findPulumi } from "../../test/engine/workspace";
 import type { EvaluationSummary } from "./evaluate";
 
@@ -174,6 +175,32 @@ async function engineUp(): Promise<string> {
   )}\n\n`;
 }
 
+async function stagingUp(): Promise<string> {
+  if (process.env["BENCH_ENGINE"] === "0" || process.env["BENCH_BUILD"] === "0")
+    return "Real-engine staging up with image builds: skipped (BENCH_ENGINE=0 or BENCH_BUILD=0).\n\n";
+  if (findPulumi() === undefined) return "Real-engine staging up with image builds: skipped (no `pulumi` on PATH).\n\n";
+  const unavailable = kitUnavailable();
+  if (unavailable !== undefined) return `Real-engine staging up with image builds: skipped (${unavailable}).\n\n`;
+  const figures = await measureStagingUp(runs);
+  const floor = wall(figures.floor);
+  const row = (what: string, samples: readonly { wallMs: number; maxRssKb: number | undefined }[]): (string | number)[] => [
+    what,
+    wall(samples),
+    floor,
+    ratio(wall(samples), floor),
+    rss(samples),
+  ];
+  return `Real-engine \`pulumi up --stack staging --policy-pack infra/policy\` on the container kit (real dockerd, BuildKit and registry; linux/amd64 and linux/arm64, arm64 under QEMU; Railway's stand-in running real containers, its waits shortened; no bake) against the same floor:\n\n${table(
+    ["run", "up wall ms", "floor wall ms", "ratio", "up peak MB"],
+    [
+      row("first up from nothing (both platforms built cold, one deploy)", [figures.first]),
+      row("second up, nothing changed", figures.noOp),
+      row("one secret changed (its GitHub secret, one redeploy)", figures.secretChanged),
+      row("a code change (rebuilt with the registry cache, one deploy)", figures.codeChanged),
+    ],
+  )}\n\n`;
+}
+
 async function previewGrowth(): Promise<string> {
   if (process.env["BENCH_ENGINE"] === "0") return "Real-engine preview growth: skipped (BENCH_ENGINE=0).\n\n";
   if (findPulumi() === undefined) return "Real-engine preview growth: skipped (no `pulumi` on PATH).\n\n";
@@ -214,6 +241,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${table(["stack", "plan wall ms", "floor wall ms", "ratio", "plan peak MB", "floor peak MB"], plans)}\n\n`);
   process.stdout.write(await enginePreview());
   process.stdout.write(await engineUp());
+  process.stdout.write(await stagingUp());
   process.stdout.write(await previewGrowth());
 
   const perStack = stackNames.map((stack) => {
