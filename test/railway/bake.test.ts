@@ -4,20 +4,14 @@ import { afterEach, describe, expect, it } from "vitest";
 import { RailwayClient } from "../../src/railway/client";
 import { deploy, DeployFailedError } from "../../src/railway/deploy";
 import type { BakeSettings } from "../../src/railway/bakeVerdict";
+import { defaultBake } from "./bakeSettings";
 import { FakeRailway, railwayDeployOptions, railwayTiming, serviceHistory, simulatedClock, type FakeRailwayOptions } from "./fakeRailway";
 import { trafficProfiles } from "./trafficProfiles";
 
 const token = "sentinel-railway-token-1f2e";
 const variables = { OPENAI_API_KEY: "sentinel-openai-rotated-7c6d" };
 const digest = `docker.io/acme/app@sha256:${"b".repeat(64)}`;
-const settings: BakeSettings = {
-  seconds: 300,
-  maxErrorRateIncrease: 0.01,
-  maxLatencyRatio: 1.5,
-  minRequests: 50,
-  inconclusive: "pass",
-  intervalMs: 30_000,
-};
+const settings = defaultBake;
 
 let fake: FakeRailway | undefined;
 afterEach(async () => {

@@ -1,15 +1,9 @@
 // The bake's judgement alone, at its edges: what is a breach, what is too little to judge, and when.
 import { describe, expect, it } from "vitest";
-import { bakeVerdict, type BakeSettings, type WindowStats } from "../../src/railway/bakeVerdict";
+import { bakeVerdict, type WindowStats } from "../../src/railway/bakeVerdict";
+import { defaultBake } from "./bakeSettings";
 
-const s: BakeSettings = {
-  seconds: 300,
-  maxErrorRateIncrease: 0.01,
-  maxLatencyRatio: 1.5,
-  minRequests: 50,
-  inconclusive: "pass",
-  intervalMs: 30_000,
-};
+const s = defaultBake;
 const w = (requests: number, errors: number, p95Ms?: number): WindowStats => ({ requests, errors, p95Ms, source: "metrics" });
 
 describe("bakeVerdict", () => {

@@ -153,19 +153,25 @@ async function enginePreview(): Promise<string> {
   )}\n\n`;
 }
 
+type Samples = readonly { wallMs: number; maxRssKb: number | undefined }[];
+
+/** One row of an `up` table: a run's median wall time and peak memory beside the floor's. */
+const upRow =
+  (floorSamples: Samples) =>
+  (what: string, samples: Samples): (string | number)[] => [
+    what,
+    wall(samples),
+    wall(floorSamples),
+    ratio(wall(samples), wall(floorSamples)),
+    rss(samples),
+    rss(floorSamples),
+  ];
+
 async function engineUp(): Promise<string> {
   if (process.env["BENCH_ENGINE"] === "0") return "Real-engine up: skipped (BENCH_ENGINE=0).\n\n";
   if (findPulumi() === undefined) return "Real-engine up: skipped (no `pulumi` on PATH).\n\n";
   const figures = await measureEngineUp(runs);
-  const floor = wall(figures.floor);
-  const row = (what: string, samples: readonly { wallMs: number; maxRssKb: number | undefined }[]): (string | number)[] => [
-    what,
-    wall(samples),
-    floor,
-    ratio(wall(samples), floor),
-    rss(samples),
-    rss(figures.floor),
-  ];
+  const row = upRow(figures.floor);
   return `Real-engine \`pulumi up --stack production --policy-pack infra/policy\` (it promotes, so no image build; loopback GitHub, registry and Railway stand-ins, Railway's waits shortened) against its floor, an \`up\` of the empty program with the same pack:\n\n${table(
     ["run", "up wall ms", "floor wall ms", "ratio", "up peak MB", "floor peak MB"],
     [
@@ -182,16 +188,9 @@ async function stagingUp(): Promise<string> {
   const unavailable = kitUnavailable();
   if (unavailable !== undefined) return `Real-engine staging up with image builds: skipped (${unavailable}).\n\n`;
   const figures = await measureStagingUp(runs);
-  const floor = wall(figures.floor);
-  const row = (what: string, samples: readonly { wallMs: number; maxRssKb: number | undefined }[]): (string | number)[] => [
-    what,
-    wall(samples),
-    floor,
-    ratio(wall(samples), floor),
-    rss(samples),
-  ];
+  const row = upRow(figures.floor);
   return `Real-engine \`pulumi up --stack staging --policy-pack infra/policy\` on the container kit (real dockerd, BuildKit and registry; linux/amd64 and linux/arm64, arm64 under QEMU; Railway's stand-in running real containers, its waits shortened; no bake) against the same floor:\n\n${table(
-    ["run", "up wall ms", "floor wall ms", "ratio", "up peak MB"],
+    ["run", "up wall ms", "floor wall ms", "ratio", "up peak MB", "floor peak MB"],
     [
       row("first up from nothing (both platforms built cold, one deploy)", [figures.first]),
       row("second up, nothing changed", figures.noOp),
