@@ -12,6 +12,8 @@
  * dynamic import() of a .ts module goes through the same hook (esbuild compiles it to require).
  */
 "use strict";
+// First, so that every module after it (the transpiler's, the SDKs', the tool's) compiles from V8's cache.
+require("./compileCache.cjs").enable();
 const Module = require("node:module");
 const { existsSync, readFileSync } = require("node:fs");
 const { create } = require("../infra/esbuildTranspiler.cjs");
