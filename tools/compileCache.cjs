@@ -25,13 +25,14 @@ const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs"
 const { dirname, join } = require("node:path");
 const vm = require("node:vm");
 
-const cacheDir = join(__dirname, "..", "node_modules", ".cache", "delivery-pipeline-v8");
+const defaultDir = join(__dirname, "..", "node_modules", ".cache", "delivery-pipeline-v8");
 
 /** @typedef {NodeJS.Module & { _compile(content: string, filename: string, format?: string): unknown }} CompilableModule */
 /** Module's internals every require hook uses, untyped in @types/node. */
-const internals = /** @type {{ prototype: CompilableModule; _resolveFilename: Function; _resolveLookupPaths: Function; _extensions: unknown; _cache: unknown }} */ (
-  /** @type {unknown} */ (Module)
-);
+const internals =
+  /** @type {{ prototype: CompilableModule; _resolveFilename: Function; _resolveLookupPaths: Function; _extensions: unknown; _cache: unknown }} */ (
+    /** @type {unknown} */ (Module)
+  );
 
 /**
  * The `require` Node hands a module (lib/internal/modules/helpers.js, makeRequireFunction).
@@ -54,13 +55,13 @@ function makeRequire(mod) {
 
 /**
  * Turns the cache on for this process; a second call does nothing.
+ * @param {{ dir?: string }} [options] where the entries live (a test's own folder); node_modules/.cache by default
  * @returns {{ hits: () => number, misses: () => number }} how many modules came from the cache, and how many did not
  */
-exports.enable = function enable() {
+exports.enable = function enable({ dir: cacheDir = defaultDir } = {}) {
   const counts = { hits: 0, misses: 0 };
   const view = { hits: () => counts.hits, misses: () => counts.misses };
-  if (process.env["DELIVERY_PIPELINE_COMPILE_CACHE"] === "0" || /** @type {any} */ (internals.prototype)._compileCached)
-    return view;
+  if (process.env["DELIVERY_PIPELINE_COMPILE_CACHE"] === "0" || /** @type {any} */ (internals.prototype)._compileCached) return view;
   const nodeCompile = internals.prototype._compile;
   /** @type {[string, vm.Script][]} */
   const toWrite = [];
@@ -68,7 +69,10 @@ exports.enable = function enable() {
   /** @this {CompilableModule} @param {string} content @param {string} filename @param {string} [format] */
   function compileCached(content, filename, format) {
     if (format !== undefined && format !== "commonjs") return nodeCompile.call(this, content, filename, format);
-    const key = createHash("sha256").update(JSON.stringify([process.version, process.arch, filename])).update(content).digest("hex");
+    const key = createHash("sha256")
+      .update(JSON.stringify([process.version, process.arch, filename]))
+      .update(content)
+      .digest("hex");
     const file = join(cacheDir, `${key}.bin`);
     /** @type {Buffer | undefined} */
     let cachedData;

@@ -8,7 +8,10 @@ interface PolicySummary {
 }
 
 export interface EngineEvent {
+  /** When the engine emitted it: Unix time in whole seconds (apitype.EngineEvent). */
+  readonly timestamp?: number;
   readonly resourcePreEvent?: { readonly metadata: { readonly op: string; readonly urn: string; readonly type: string } };
+  readonly resOutputsEvent?: { readonly metadata: { readonly op: string; readonly urn: string; readonly type: string } };
   readonly policyEvent?: { readonly policyName: string; readonly message: string; readonly enforcementLevel: string };
   readonly policyAnalyzeSummaryEvent?: PolicySummary & { readonly resourceUrn: string };
   readonly policyAnalyzeStackSummaryEvent?: PolicySummary;
@@ -63,4 +66,22 @@ export function buildSteps(log: string): { readonly step: string; readonly cache
   const announced = new Map<string, string>();
   for (const m of log.matchAll(/^#(\d+) \[(?:[\w-]+ )?\d+\/\d+\] (.+)$/gm)) announced.set(m[2] ?? "", m[1] ?? "");
   return [...announced].map(([step, id]) => ({ step, cached: cached.has(id) }));
+}
+
+/**
+ * Seconds from the engine's start of each changed resource of `type` to its outputs: how long its provider
+ * worked on it (an image's build and push), to the engine's whole second. Resources left as they were are
+ * not counted.
+ */
+export function stepSeconds(events: readonly EngineEvent[], type: string): number[] {
+  const started = new Map<string, number>();
+  const seconds: number[] = [];
+  for (const e of events) {
+    const pre = e.resourcePreEvent?.metadata;
+    if (pre?.type === type && pre.op !== "same" && e.timestamp !== undefined) started.set(pre.urn, e.timestamp);
+    const done = e.resOutputsEvent?.metadata;
+    const from = done === undefined ? undefined : started.get(done.urn);
+    if (done?.type === type && from !== undefined && e.timestamp !== undefined) seconds.push(e.timestamp - from);
+  }
+  return seconds;
 }

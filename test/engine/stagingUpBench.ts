@@ -6,19 +6,25 @@
  * with the registry cache and one deploy), beside the floor of previewBench.ts. No bake: it would add its
  * window's wait. Runs only where the kit is set up (test/kit/setup.sh, which needs root). Measures only.
  */
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { secretValue } from "../helpers/stacks";
 import { startBuildStage } from "./buildStage";
+import { readEvents, stepSeconds } from "./events";
 import { floorProject, timed, type Sample } from "./previewBench";
+
+/** An up of staging, and how long of it the image's build and push took (the engine's whole seconds; 0 when nothing was built). */
+export interface UpSample extends Sample {
+  readonly buildSeconds: number;
+}
 
 export interface StagingUpFigures {
   /** The first up from nothing: every resource created, both platforms built cold, one deploy. */
-  readonly first: Sample;
-  readonly noOp: readonly Sample[];
-  readonly secretChanged: readonly Sample[];
-  readonly codeChanged: readonly Sample[];
+  readonly first: UpSample;
+  readonly noOp: readonly UpSample[];
+  readonly secretChanged: readonly UpSample[];
+  readonly codeChanged: readonly UpSample[];
   readonly floor: readonly Sample[];
 }
 
@@ -45,21 +51,29 @@ export async function measureStagingUp(runs: number): Promise<StagingUpFigures> 
     const noBake = await ws.pulumi(["config", "set", "bakeSeconds", "0", "--stack", "staging"]);
     if (noBake.code !== 0) throw new Error(`pulumi config set bakeSeconds 0: ${noBake.stderr}`);
     const pack = ["--policy-pack", join(ws.dir, "infra", "policy")];
-    const up = (cwd: string, stack: string): Promise<Sample> => timed(ws, cwd, ["up", "--yes", "--stack", stack, ...pack]);
-    const first = await up(ws.dir, "staging");
+    const eventLog = join(ws.dir, "..", "bench-events.jsonl");
+    // The engine's event log says when the image's step started and ended; every up timed here writes one, the floor's too.
+    const up = async (cwd: string, stack: string): Promise<UpSample> => {
+      rmSync(eventLog, { force: true });
+      const sample = await timed(ws, cwd, ["up", "--yes", "--stack", stack, ...pack, "--event-log", eventLog]);
+      const builds = stepSeconds(readEvents(eventLog), "docker-build:index:Image");
+      return { ...sample, buildSeconds: builds.reduce((sum, s) => sum + s, 0) };
+    };
+    const staging = (): Promise<UpSample> => up(ws.dir, "staging");
+    const first = await staging();
     const floorDir = floorProject(ws);
     await timed(ws, floorDir, ["stack", "init", "bench"]);
     await up(floorDir, "bench");
-    const figures = { noOp: [] as Sample[], secretChanged: [] as Sample[], codeChanged: [] as Sample[], floor: [] as Sample[] };
+    const figures = { noOp: [] as UpSample[], secretChanged: [] as UpSample[], codeChanged: [] as UpSample[], floor: [] as Sample[] };
     for (let i = 0; i < runs; i++) {
-      figures.noOp.push(await up(ws.dir, "staging"));
+      figures.noOp.push(await staging());
       const rotated = await ws.pulumi(["config", "set", "--secret", "openaiApiKey", "--stack", "staging"], {
         input: `bench-rotated-${String(i)}`,
       });
       if (rotated.code !== 0) throw new Error(`pulumi config set --secret openaiApiKey: ${rotated.stderr}`);
-      figures.secretChanged.push(await up(ws.dir, "staging"));
+      figures.secretChanged.push(await staging());
       stage.pushAppCommit(`Bench change ${String(i)}`, { "app/release.txt": `bench ${String(i)}\n` });
-      figures.codeChanged.push(await up(ws.dir, "staging"));
+      figures.codeChanged.push(await staging());
       figures.floor.push(await up(floorDir, "bench"));
     }
     return { first, ...figures };

@@ -20,7 +20,7 @@ import { readStackSettings, unsetSecretPlaceholder, type StackSettings } from ".
 import { measureEnginePreview } from "../../test/engine/previewBench";
 import { measureEngineUp } from "../../test/engine/upBench";
 import { measureGrowth } from "../../test/engine/growthBench";
-import { kitUnavailable, measureStagingUp } from "../../test/engine/stagingUpBench";
+import { kitUnavailable, measureStagingUp, type UpSample } from "../../test/engine/stagingUpBench";
 import { findPulumi } from "../../test/engine/workspace";
 import type { EvaluationSummary } from "./evaluate";
 
@@ -94,14 +94,14 @@ const medianUsage = (samples: readonly Usage[]): Usage => ({
  * A command as a user starts it, timed from outside (start-up included: npm's, Node's, the loader's); its
  * peak memory is the largest of its Node processes' (each reports its own, tools/cli/reportUsage.cjs).
  */
-function userCommand(command: string, args: readonly string[]): Usage {
+function userCommand(command: string, args: readonly string[], extraEnv: Readonly<Record<string, string>> = {}): Usage {
   const dir = mkdtempSync(join(tmpdir(), "bench-usage-"));
   const preload = `--require ${join(projectDir, "tools", "cli", "reportUsage.cjs")}`;
   const started = performance.now();
   const result = spawnSync(command, args, {
     cwd: projectDir,
     encoding: "utf8",
-    env: { ...process.env, BENCH_USAGE_DIR: dir, NODE_OPTIONS: `${process.env["NODE_OPTIONS"] ?? ""} ${preload}`.trim() },
+    env: { ...process.env, ...extraEnv, BENCH_USAGE_DIR: dir, NODE_OPTIONS: `${process.env["NODE_OPTIONS"] ?? ""} ${preload}`.trim() },
     maxBuffer: 64 * 1024 * 1024,
   });
   const wallMs = Math.round(performance.now() - started);
@@ -113,17 +113,26 @@ function userCommand(command: string, args: readonly string[]): Usage {
 /** Plain Node loading the provider SDKs the program loads, and nothing else: no plan can start faster. */
 const sdkFloor = `for (const sdk of ${JSON.stringify(["@pulumi/pulumi", "@pulumi/github", "@pulumi/command", "@pulumi/docker-build", "@pulumi/docker"])}) require(sdk);`;
 
-/** `npm run plan` as the README runs it and its floor, alternately, so that a change in the machine's load hits both alike. */
-function planAndFloor(stack: string): { plan: Usage; floor: Usage } {
+/**
+ * `npm run plan` as the README runs it and its floor, alternately, so that a change in the machine's load hits
+ * both alike; and the plan with V8's code cache off (tools/compileCache.cjs), which the floor, plain node, does
+ * not have either: what the cache saves, and the program's own share.
+ */
+function planAndFloor(stack: string): { plan: Usage; uncached: Usage; floor: Usage } {
   const out = mkdtempSync(join(tmpdir(), "bench-plan-"));
   const plans: Usage[] = [];
+  const uncached: Usage[] = [];
   const floors: Usage[] = [];
   const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+  const planArgs = ["run", "--silent", "plan", "--", "--stack", stack, "--out", out];
+  // One untimed run fills the code cache, as a user's first plan does.
+  userCommand(npm, planArgs);
   for (let i = 0; i < runs; i++) {
-    plans.push(userCommand(npm, ["run", "--silent", "plan", "--", "--stack", stack, "--out", out]));
+    plans.push(userCommand(npm, planArgs));
     floors.push(userCommand(process.execPath, ["-e", sdkFloor]));
+    uncached.push(userCommand(npm, planArgs, { DELIVERY_PIPELINE_COMPILE_CACHE: "0" }));
   }
-  return { plan: medianUsage(plans), floor: medianUsage(floors) };
+  return { plan: medianUsage(plans), uncached: medianUsage(uncached), floor: medianUsage(floors) };
 }
 
 const ratio = (value: number, floor: number): string => `${(value / floor).toFixed(2)}×`;
@@ -189,13 +198,19 @@ async function stagingUp(): Promise<string> {
   if (unavailable !== undefined) return `Real-engine staging up with image builds: skipped (${unavailable}).\n\n`;
   const figures = await measureStagingUp(runs);
   const row = upRow(figures.floor);
-  return `Real-engine \`pulumi up --stack staging --policy-pack infra/policy\` on the container kit (real dockerd, BuildKit and registry; linux/amd64 and linux/arm64, arm64 under QEMU; Railway's stand-in running real containers, its waits shortened; no bake) against the same floor:\n\n${table(
-    ["run", "up wall ms", "floor wall ms", "ratio", "up peak MB", "floor peak MB"],
+  // The image's own step, from the engine's event log: its build and push of both platforms.
+  const build = (samples: readonly { buildSeconds: number }[]): string => {
+    const seconds = median(samples.map((s) => s.buildSeconds));
+    return seconds === 0 ? "none" : String(seconds);
+  };
+  const withBuild = (what: string, samples: readonly UpSample[]): (string | number)[] => [...row(what, samples), build(samples)];
+  return `Real-engine \`pulumi up --stack staging --policy-pack infra/policy\` on the container kit (real dockerd, BuildKit and registry; linux/amd64 and linux/arm64, arm64 under QEMU; Railway's stand-in running real containers, its waits shortened; no bake) against the same floor; "image build s" is the image's own step in the engine's event log (build and push of both platforms, whole seconds):\n\n${table(
+    ["run", "up wall ms", "floor wall ms", "ratio", "up peak MB", "floor peak MB", "image build s"],
     [
-      row("first up from nothing (both platforms built cold, one deploy)", [figures.first]),
-      row("second up, nothing changed", figures.noOp),
-      row("one secret changed (its GitHub secret, one redeploy)", figures.secretChanged),
-      row("a code change (rebuilt with the registry cache, one deploy)", figures.codeChanged),
+      withBuild("first up from nothing (both platforms built cold, one deploy)", [figures.first]),
+      withBuild("second up, nothing changed", figures.noOp),
+      withBuild("one secret changed (its GitHub secret, one redeploy)", figures.secretChanged),
+      withBuild("a code change (rebuilt with the registry cache, one deploy)", figures.codeChanged),
     ],
   )}\n\n`;
 }
@@ -225,19 +240,33 @@ async function previewGrowth(): Promise<string> {
 const table = (header: readonly string[], rows: readonly (readonly (string | number)[])[]): string =>
   [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
 
+/** The offline plan of each stack beside its floor. */
+function planTable(): string {
+  const plans = stackNames.map((stack) => {
+    const { plan, uncached, floor } = planAndFloor(stack);
+    return [
+      stack,
+      plan.wallMs,
+      floor.wallMs,
+      ratio(plan.wallMs, floor.wallMs),
+      uncached.wallMs,
+      ratio(uncached.wallMs, floor.wallMs),
+      mb(plan.maxRssKb),
+      mb(floor.maxRssKb),
+    ];
+  });
+  return (
+    `Offline plan (\`npm run plan -- --stack <stack>\`, as the README runs it, npm's start-up included) against its floor, plain \`node\` loading the provider SDKs alone; and the plan with its V8 code cache off (DELIVERY_PIPELINE_COMPILE_CACHE=0):\n\n` +
+    `${table(["stack", "plan wall ms", "floor wall ms", "ratio", "uncached plan wall ms", "uncached ratio", "plan peak MB", "floor peak MB"], plans)}\n\n`
+  );
+}
+
 async function main(): Promise<void> {
   process.stdout.write(
     `delivery-pipeline benchmark: Node ${process.version}, ${String(cpus().length)} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB; median of ${String(runs)} runs, each a fresh process\n\n`,
   );
 
-  const plans = stackNames.map((stack) => {
-    const { plan, floor } = planAndFloor(stack);
-    return [stack, plan.wallMs, floor.wallMs, ratio(plan.wallMs, floor.wallMs), mb(plan.maxRssKb), mb(floor.maxRssKb)];
-  });
-  process.stdout.write(
-    `Offline plan (\`npm run plan -- --stack <stack>\`, as the README runs it, npm's start-up included) against its floor, plain \`node\` loading the provider SDKs alone:\n\n`,
-  );
-  process.stdout.write(`${table(["stack", "plan wall ms", "floor wall ms", "ratio", "plan peak MB", "floor peak MB"], plans)}\n\n`);
+  process.stdout.write(planTable());
   process.stdout.write(await enginePreview());
   process.stdout.write(await engineUp());
   process.stdout.write(await stagingUp());
