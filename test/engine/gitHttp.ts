@@ -71,8 +71,22 @@ export function serveGit(
     const cgi = spawn("git", ["http-backend"], { env, stdio: ["pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];
     cgi.stdout.on("data", (chunk: Buffer) => out.push(chunk));
+    // The backend may answer and exit before it reads its stdin (a GET's empty body, a request it
+    // refuses): the write then fails with EPIPE, which is not an error of the request; its answer is
+    // what it printed. Anything else is this server's fault, and is thrown.
+    cgi.stdin.on("error", (error: NodeJS.ErrnoException) => {
+      if (error.code !== "EPIPE") throw error;
+    });
+    let failed = false;
+    cgi.on("error", (error) => {
+      failed = true;
+      res.writeHead(500, { "content-type": "text/plain" });
+      res.end(`git http-backend did not start: ${error.message}\n`);
+      resolve(500);
+    });
     cgi.stdin.end(body);
     cgi.on("close", () => {
+      if (failed) return;
       const all = Buffer.concat(out);
       let end = all.indexOf("\r\n\r\n");
       let sep = 4;
