@@ -41,6 +41,11 @@ function serveGit(root, req, res) {
   const protocol = req.headers["git-protocol"];
   if (typeof protocol === "string") env.GIT_PROTOCOL = protocol;
   const cgi = spawn("git", ["http-backend"], { env, stdio: ["pipe", "pipe", "inherit"] });
+  // A backend that answers before reading its whole body (a refused request) closes its stdin: the
+  // pipe's EPIPE is not the request's error, its answer is what it printed.
+  cgi.stdin.on("error", (/** @type {NodeJS.ErrnoException} */ error) => {
+    if (error.code !== "EPIPE") throw error;
+  });
   req.pipe(cgi.stdin);
   /** @type {Buffer} */
   let head = Buffer.alloc(0);
