@@ -29,4 +29,16 @@ describe("stepSeconds", () => {
     ];
     expect(stepSeconds(events, image)).toEqual([]);
   });
+
+  it("counts only the resources whose name ends with the suffix given", () => {
+    const command = "command:local:Command";
+    const events = [
+      pre(100, "create", "staging-signature", command),
+      pre(100, "create", "staging-railway-deploy", command),
+      outputs(104, "create", "staging-signature", command),
+      outputs(139, "create", "staging-railway-deploy", command),
+    ];
+    expect(stepSeconds(events, command, "-deploy")).toEqual([39]);
+    expect(stepSeconds(events, command)).toEqual([4, 39]);
+  });
 });

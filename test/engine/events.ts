@@ -71,14 +71,16 @@ export function buildSteps(log: string): { readonly step: string; readonly cache
 /**
  * Seconds from the engine's start of each changed resource of `type` to its outputs: how long its provider
  * worked on it (an image's build and push), to the engine's whole second. Resources left as they were are
- * not counted.
+ * not counted; with `nameSuffix`, only resources whose name ends with it (`-deploy`: Railway's deploy
+ * commands, not the image's signature).
  */
-export function stepSeconds(events: readonly EngineEvent[], type: string): number[] {
+export function stepSeconds(events: readonly EngineEvent[], type: string, nameSuffix = ""): number[] {
+  const named = (urn: string): boolean => urn.slice(urn.lastIndexOf("::") + 2).endsWith(nameSuffix);
   const started = new Map<string, number>();
   const seconds: number[] = [];
   for (const e of events) {
     const pre = e.resourcePreEvent?.metadata;
-    if (pre?.type === type && pre.op !== "same" && e.timestamp !== undefined) started.set(pre.urn, e.timestamp);
+    if (pre?.type === type && pre.op !== "same" && named(pre.urn) && e.timestamp !== undefined) started.set(pre.urn, e.timestamp);
     const done = e.resOutputsEvent?.metadata;
     const from = done === undefined ? undefined : started.get(done.urn);
     if (done?.type === type && from !== undefined && e.timestamp !== undefined) seconds.push(e.timestamp - from);

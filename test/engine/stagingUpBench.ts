@@ -14,9 +14,13 @@ import { startBuildStage } from "./buildStage";
 import { readEvents, stepSeconds } from "./events";
 import { floorProject, timed, type Sample } from "./previewBench";
 
-/** An up of staging, and how long of it the image's build and push took (the engine's whole seconds; 0 when nothing was built). */
+/**
+ * An up of staging, and how long of it the image's build and push took, and Railway's deploy (the engine's
+ * whole seconds; 0 when nothing was built or deployed).
+ */
 export interface UpSample extends Sample {
   readonly buildSeconds: number;
+  readonly deploySeconds: number;
 }
 
 export interface StagingUpFigures {
@@ -56,8 +60,13 @@ export async function measureStagingUp(runs: number): Promise<StagingUpFigures> 
     const up = async (cwd: string, stack: string): Promise<UpSample> => {
       rmSync(eventLog, { force: true });
       const sample = await timed(ws, cwd, ["up", "--yes", "--stack", stack, ...pack, "--event-log", eventLog]);
-      const builds = stepSeconds(readEvents(eventLog), "docker-build:index:Image");
-      return { ...sample, buildSeconds: builds.reduce((sum, s) => sum + s, 0) };
+      const events = readEvents(eventLog);
+      const total = (seconds: readonly number[]): number => seconds.reduce((sum, s) => sum + s, 0);
+      return {
+        ...sample,
+        buildSeconds: total(stepSeconds(events, "docker-build:index:Image")),
+        deploySeconds: total(stepSeconds(events, "command:local:Command", "-deploy")),
+      };
     };
     const staging = (): Promise<UpSample> => up(ws.dir, "staging");
     const first = await staging();
