@@ -1,7 +1,7 @@
 // The Pulumi entrypoint: load the config (as the spec), the GitHub provider, resolve what ships, declare the pipeline, outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { installCheapPromiseStacks } from "./promiseStacks";
-import { installPayloadFreeTraces } from "./rpcTraces";
+import { installRpcTraceFilter } from "./rpcTraces";
 import { ConfigError, MissingSecretsError, missingSecretCommands, validateStackConfig } from "../src/config";
 import {
   approvalGateWarning,
@@ -65,7 +65,7 @@ function warnAbout(spec: PipelineSpec): void {
  */
 export = async (showSpec?: (spec: PipelineSpec) => void): Promise<Record<string, unknown>> => {
   installCheapPromiseStacks();
-  installPayloadFreeTraces();
+  installRpcTraceFilter();
   const spec = validatedSpec();
   showSpec?.(spec);
   warnAbout(spec);
